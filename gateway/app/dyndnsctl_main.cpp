@@ -1,0 +1,85 @@
+// dyndnsctl: the admin command; `dns show` reads a record set from the primary with the gateway's key.
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config_summary.h"
+#include "config/gateway_config.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: dyndnsctl --config FILE COMMAND\n"
+    "commands:\n"
+    "  check                      validate the configuration and show it (no secrets)\n"
+    "  dns show NAME [TYPE]       read NAME's TYPE records (default A and AAAA) from the DNS primary,\n"
+    "                             signed with the gateway's TSIG key: proves key and reachability\n"
+    "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 4 the DNS primary failed or refused\n";
+
+std::optional<dyndns::dns::RRType> parse_type(const std::string& text) {
+    using dyndns::dns::RRType;
+    for (RRType type : {RRType::A, RRType::AAAA, RRType::MX, RRType::NS, RRType::SOA, RRType::TXT, RRType::CNAME})
+        if (dyndns::dns::rr_type_name(type) == text) return type;
+    return std::nullopt;
+}
+
+int dns_show(const dyndns::config::GatewayConfig& config, const std::string& name, const std::vector<std::string>& types) {
+    const auto client = dyndns::app::make_dns_client(config);
+    int status = 0;
+    for (const std::string& type_text : types) {
+        const auto type = parse_type(type_text);
+        if (!type) {
+            std::cerr << "dyndnsctl: unknown record type '" << type_text << "'\n";
+            return 2;
+        }
+        try {
+            const auto result = client.read(name, *type);
+            if (!result.outcome.ok()) {
+                std::cerr << "dyndnsctl: " << type_text << ": " << result.outcome.message << '\n';
+                status = 4;
+                continue;
+            }
+            if (result.rrset.rdata.empty()) std::cout << name << " " << type_text << ": none\n";
+            for (const auto& rdata : result.rrset.rdata)
+                std::cout << name << " " << result.rrset.ttl << " " << type_text << " " << rdata << '\n';
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "dyndnsctl: " << e.what() << '\n';
+            return 2;
+        }
+    }
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        (args.empty() ? std::cerr : std::cout) << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    if (args.size() < 3 || args[0] != "--config") {
+        std::cerr << kUsage;
+        return 2;
+    }
+    dyndns::config::GatewayConfig config;
+    try {
+        config = dyndns::config::load_config(args[1]);
+    } catch (const dyndns::config::ConfigError& e) {
+        std::cerr << "dyndnsctl: " << e.what() << '\n';
+        return 1;
+    }
+    const std::vector<std::string> command(args.begin() + 2, args.end());
+    if (command == std::vector<std::string>{"check"}) {
+        std::cout << dyndns::app::describe(config);
+        return 0;
+    }
+    if (command.size() >= 3 && command[0] == "dns" && command[1] == "show") {
+        std::vector<std::string> types(command.begin() + 3, command.end());
+        if (types.empty()) types = {"A", "AAAA"};
+        return dns_show(config, command[2], types);
+    }
+    std::cerr << kUsage;
+    return 2;
+}

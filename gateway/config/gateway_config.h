@@ -1,0 +1,103 @@
+// The gateway's YAML configuration: typed structs with their defaults, and the loader that validates every key.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Poco/Net/IPAddress.h>
+
+#include "dns/tsig_key.h"
+
+namespace dyndns::config {
+
+// An address block such as 192.0.2.0/24 or 2001:db8::/32; a bare address is a /32 or /128.
+struct Cidr {
+    Poco::Net::IPAddress network; // host bits are zero (the loader refuses a block with host bits set)
+    unsigned prefix_length = 0;
+
+    // True when `address` is inside the block. An IPv4-mapped IPv6 address (::ffff:192.0.2.1, what a
+    // dual-stack socket reports for an IPv4 peer) matches the IPv4 block it maps to.
+    bool contains(const Poco::Net::IPAddress& address) const;
+    std::string to_string() const; // "192.0.2.0/24"
+};
+
+struct ListenConfig {
+    std::vector<std::string> addresses{"127.0.0.1", "::1"}; // canonical text form, never empty
+    std::uint16_t port = 8192;
+};
+
+// Both set or both empty. Required when serving; load_config does not require the files to exist.
+struct TlsConfig {
+    std::string certificate; // PEM path, resolved against the config file's directory
+    std::string private_key; // PEM path, resolved against the config file's directory
+};
+
+struct DnsConfig {
+    std::string primary = "127.0.0.1"; // an IP address, canonical text form
+    std::uint16_t port = 53;
+    std::string key_file; // required; resolved against the config file's directory
+    std::string key_name = "dyndns-gateway";
+    std::chrono::milliseconds timeout{2000}; // per attempt
+    unsigned attempts = 2;
+    std::uint32_t ttl = 60; // the TTL of every record the gateway writes
+    dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
+};
+
+struct StoreConfig {
+    std::string path = "gateway.sqlite"; // resolved against the config file's directory
+};
+
+struct LimitsConfig {
+    std::size_t max_body_bytes = 64 * 1024;
+    std::size_t max_header_bytes = 8 * 1024;
+    std::size_t max_uri_bytes = 2048;
+    unsigned max_threads = 16;
+    unsigned max_queue = 64;
+    std::chrono::seconds keep_alive_timeout{15};
+    std::chrono::seconds request_timeout{10};
+    unsigned max_keep_alive_requests = 100;
+};
+
+struct GatewayConfig {
+    ListenConfig listen;
+    TlsConfig tls;
+    std::string public_url = "https://127.0.0.1:8192/dom/api"; // https, no user info, query or fragment
+    DnsConfig dns;
+    StoreConfig store;
+    std::vector<Cidr> trusted_proxies; // peers whose X-Forwarded-For / Forwarded headers are believed
+    bool allow_private_addresses = false;
+    LimitsConfig limits;
+};
+
+// A configuration problem. what() is "FILE:LINE: KEY: problem", e.g.
+// "gw.yaml:7: dns.port: must be an integer 1..65535, got 'abc'"; ":LINE" is left out when the
+// line is unknown and "KEY: " when the problem concerns the whole file (unreadable, YAML syntax).
+// A message never contains a TSIG secret.
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string file, int line, std::string key, const std::string& problem);
+
+    const std::string& file() const noexcept { return file_; }
+    int line() const noexcept { return line_; }                 // 1-based; 0 when unknown
+    const std::string& key() const noexcept { return key_; }    // dotted path, e.g. "limits.max_body_bytes"
+
+private:
+    std::string file_;
+    int line_;
+    std::string key_;
+};
+
+// Reads and validates the file at `path`, resolves relative paths (dns.key_file, tls.*, store.path)
+// against the file's directory and loads the TSIG key. Throws ConfigError.
+GatewayConfig load_config(const std::string& path);
+
+// The same from text already read: `origin` names the text in messages, `base_dir` is what relative
+// paths are resolved against (empty: leave them relative to the working directory). Loads the TSIG
+// key too. Throws ConfigError.
+GatewayConfig parse_config(const std::string& yaml_text, const std::string& origin, const std::string& base_dir);
+
+} // namespace dyndns::config

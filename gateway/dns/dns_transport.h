@@ -1,0 +1,51 @@
+// Moves one DNS message to the primary and its reply back; the seam where tests put a fake.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace dyndns::dns {
+
+struct ExchangeResult {
+    enum class Status {
+        Ok,                // `reply` holds the bytes of one DNS message
+        ConnectionRefused, // nobody listens: fail at once, retrying will not help
+        Timeout,           // nothing within the deadline
+        NetworkError,      // reset, unreachable, short read…
+    };
+    Status status = Status::Ok;
+    std::vector<std::uint8_t> reply;
+    std::string error; // what went wrong, for the operator
+};
+
+class DnsTransport {
+public:
+    virtual ~DnsTransport() = default;
+    // One attempt: send `query`, wait at most `timeout` in total for one reply.
+    virtual ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) = 0;
+    // "127.0.0.1 port 53", for messages.
+    virtual std::string describe() const = 0;
+};
+
+// DNS over TCP (RFC 1035 4.2.2, RFC 7766), one connection per exchange.
+//
+// TCP rather than UDP with a TCP fallback: an UPDATE carrying a batch of changes plus its
+// TSIG can exceed 512 bytes, a refused connection is reported at once (a UDP send to a dead
+// port only times out unless ICMP comes back), replies cannot be spoofed off-path, and a
+// lost reply is never confused with a lost request. The handshake costs one round trip on
+// the LAN between gateway and primary, which is cheap next to BIND's journal fsync.
+class TcpTransport final : public DnsTransport {
+public:
+    TcpTransport(std::string address, std::uint16_t port);
+    ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) override;
+    std::string describe() const override;
+
+private:
+    std::string address_;
+    std::uint16_t port_;
+};
+
+} // namespace dyndns::dns

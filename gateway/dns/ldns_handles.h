@@ -1,0 +1,32 @@
+// Owning handles for ldns objects, so every exit path frees what ldns allocated.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+
+#include <ldns/ldns.h>
+
+namespace dyndns::dns {
+
+// A deleter type rather than decltype(&fn): it costs no storage and cannot be null.
+template <auto FreeFn>
+struct LdnsFree {
+    template <class T>
+    void operator()(T* p) const noexcept { FreeFn(p); }
+};
+
+using PktPtr = std::unique_ptr<ldns_pkt, LdnsFree<&ldns_pkt_free>>;
+using RrPtr = std::unique_ptr<ldns_rr, LdnsFree<&ldns_rr_free>>;
+using RrListPtr = std::unique_ptr<ldns_rr_list, LdnsFree<&ldns_rr_list_deep_free>>;
+using RdfPtr = std::unique_ptr<ldns_rdf, LdnsFree<&ldns_rdf_deep_free>>;
+using BufferPtr = std::unique_ptr<ldns_buffer, LdnsFree<&ldns_buffer_free>>;
+
+// ldns hands out wire buffers and strings allocated with malloc.
+struct MallocFree {
+    void operator()(void* p) const noexcept { std::free(p); }
+};
+using WirePtr = std::unique_ptr<uint8_t, MallocFree>;
+using CStringPtr = std::unique_ptr<char, MallocFree>;
+
+} // namespace dyndns::dns

@@ -1,0 +1,202 @@
+// Signs a request, sends it with bounded attempts, checks the reply belongs to it, verifies its TSIG, classifies the answer.
+#include "dns/rfc2136_client.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "dns/ldns_handles.h"
+#include "dns/tsig.h"
+
+namespace dyndns::dns {
+
+struct Rfc2136Client::Reply {
+    DnsOutcome outcome; // Ok means: a reply that belongs to the request and whose TSIG verified
+    PktPtr packet;      // set when outcome is Ok or Rejected
+};
+
+namespace {
+
+std::string lower_name(std::string name) {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name.size() > 1 && name.back() == '.') name.pop_back();
+    return name;
+}
+
+// RFC 1035 7.3 / RFC 5452: a reply must carry the request's id, QR set, the same opcode and
+// the same question (zone) section, or it answers something else.
+bool answers(const ldns_pkt* reply, const ldns_pkt* request) {
+    if (ldns_pkt_id(reply) != ldns_pkt_id(request) || !ldns_pkt_qr(reply)) return false;
+    if (ldns_pkt_get_opcode(reply) != ldns_pkt_get_opcode(request)) return false;
+    const ldns_rr_list* asked = ldns_pkt_question(request);
+    const ldns_rr_list* echoed = ldns_pkt_question(reply);
+    // Error answers may omit the question section (RFC 2136 3.8 allows the zone to be echoed).
+    if (ldns_rr_list_rr_count(echoed) == 0) return ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR;
+    if (ldns_rr_list_rr_count(echoed) != ldns_rr_list_rr_count(asked)) return false;
+    const ldns_rr* q = ldns_rr_list_rr(asked, 0);
+    const ldns_rr* e = ldns_rr_list_rr(echoed, 0);
+    return ldns_dname_compare(ldns_rr_owner(q), ldns_rr_owner(e)) == 0 && ldns_rr_get_type(q) == ldns_rr_get_type(e) &&
+           ldns_rr_get_class(q) == ldns_rr_get_class(e);
+}
+
+DnsOutcome rejected(std::uint16_t rcode, std::uint16_t tsig_error, std::string message) {
+    return {DnsOutcome::Kind::Rejected, rcode, tsig_error, std::move(message)};
+}
+
+// One message per answer the operator must act on differently (RFC 2136 2.2, RFC 8945 5.3).
+DnsOutcome classify_error(std::uint16_t rcode, std::uint16_t tsig_error, const std::string& key_name,
+                          const std::string& zone, const std::string& what) {
+    const std::string key = "'" + key_name + "'";
+    if (rcode == kRcodeNotAuth && tsig_error == kTsigBadKey)
+        return rejected(rcode, tsig_error, "the DNS server does not know TSIG key " + key + " (BADKEY)");
+    if (rcode == kRcodeNotAuth && tsig_error == kTsigBadSig)
+        return rejected(rcode, tsig_error,
+                        "the DNS server rejected the signature made with TSIG key " + key +
+                            ": the secret differs from the server's (BADSIG)");
+    if (rcode == kRcodeNotAuth && tsig_error == kTsigBadTime)
+        return rejected(rcode, tsig_error,
+                        "the DNS server rejected the signature's time: the clocks of the gateway and the server "
+                        "differ by more than 300 s (BADTIME)");
+    if (tsig_error != kTsigNoError)
+        return rejected(rcode, tsig_error,
+                        "the DNS server rejected TSIG key " + key + " (" + rcode_name(rcode) + ", " +
+                            tsig_error_name(tsig_error) + ")");
+    switch (rcode) {
+    case kRcodeRefused:
+        return rejected(rcode, 0, "the DNS server refused " + what + " (REFUSED): its update-policy or ACL does not allow it");
+    case kRcodeNotAuth:
+        return rejected(rcode, 0, "the DNS server is not authoritative for zone '" + zone + "' (NOTAUTH)");
+    case kRcodeNotZone:
+        return rejected(rcode, 0, what + " names a record outside zone '" + zone + "' (NOTZONE)");
+    case kRcodeServFail:
+        return rejected(rcode, 0, "the DNS server failed to process " + what + " (SERVFAIL); see its log");
+    case kRcodeFormErr:
+        return rejected(rcode, 0, "the DNS server could not parse " + what + " (FORMERR)");
+    case kRcodeNotImp:
+        return rejected(rcode, 0, "the DNS server does not implement " + what + " (NOTIMP)");
+    default:
+        return rejected(rcode, 0, "the DNS server answered " + what + " with " + rcode_name(rcode));
+    }
+}
+
+std::string zone_of(const ldns_pkt* request) {
+    const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(request), 0);
+    if (!q) return "?";
+    CStringPtr s(ldns_rdf2str(ldns_rr_owner(q)));
+    return s ? lower_name(s.get()) : "?";
+}
+
+} // namespace
+
+Rfc2136Client::Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTransport> transport)
+    : settings_(std::move(settings)), transport_(std::move(transport)) {
+    if (settings_.attempts == 0) settings_.attempts = 1;
+    if (!transport_) throw std::invalid_argument("Rfc2136Client needs a transport");
+}
+
+Rfc2136Client::Reply Rfc2136Client::exchange(ldns_pkt* request, const std::string& what) const {
+    const std::string zone = zone_of(request);
+    tsig_sign(request, settings_.key);
+    std::uint8_t* raw_wire = nullptr;
+    std::size_t wire_size = 0;
+    const ldns_status wire_status = ldns_pkt2wire(&raw_wire, request, &wire_size);
+    WirePtr wire(raw_wire);
+    if (wire_status != LDNS_STATUS_OK)
+        throw std::runtime_error(std::string("cannot encode the DNS message: ") + ldns_get_errorstr_by_id(wire_status));
+
+    // Retrying after a timeout is safe: a replace is idempotent, and a resent request that
+    // BIND already applied changes nothing the second time.
+    ExchangeResult sent;
+    unsigned attempt = 0;
+    for (; attempt < settings_.attempts; ++attempt) {
+        sent = transport_->exchange({wire.get(), wire_size}, settings_.timeout);
+        if (sent.status == ExchangeResult::Status::Ok || sent.status == ExchangeResult::Status::ConnectionRefused) break;
+    }
+    using Status = ExchangeResult::Status;
+    if (sent.status == Status::ConnectionRefused)
+        return {{DnsOutcome::Kind::Unavailable, 0, 0,
+                 "the DNS primary " + transport_->describe() + " refused the connection (is named running there?)"},
+                nullptr};
+    if (sent.status != Status::Ok)
+        return {{DnsOutcome::Kind::Unavailable, 0, 0,
+                 "the DNS primary " + transport_->describe() + " did not answer: " + sent.error + " (" +
+                     std::to_string(settings_.attempts) + (settings_.attempts == 1 ? " attempt" : " attempts") +
+                     " of " + std::to_string(settings_.timeout.count()) + " ms)"},
+                nullptr};
+
+    ldns_pkt* raw_reply = nullptr;
+    const ldns_status parse_status = ldns_wire2pkt(&raw_reply, sent.reply.data(), sent.reply.size());
+    PktPtr reply(raw_reply);
+    if (parse_status != LDNS_STATUS_OK || !reply)
+        return {{DnsOutcome::Kind::BadReply, 0, 0,
+                 std::string("the DNS primary's reply could not be parsed: ") + ldns_get_errorstr_by_id(parse_status)},
+                nullptr};
+    if (!answers(reply.get(), request))
+        return {{DnsOutcome::Kind::BadReply, 0, 0, "the DNS primary's reply does not match the request (id or question)"},
+                nullptr};
+
+    const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.get()));
+    const TsigVerification tsig =
+        tsig_verify_reply(reply.get(), sent.reply, settings_.key, tsig_mac(request));
+    if (tsig.check == TsigCheck::ErrorField)
+        return {classify_error(rcode, tsig.error, settings_.key.name, zone, what), std::move(reply)};
+    if (!tsig.ok()) {
+        // An error answer we cannot authenticate still means "not done"; a success we cannot
+        // authenticate proves nothing, so it is never reported as one.
+        if (rcode != kRcodeNoError) {
+            DnsOutcome outcome = classify_error(rcode, 0, settings_.key.name, zone, what);
+            outcome.message += " [unauthenticated reply: " + tsig.detail + "]";
+            return {std::move(outcome), std::move(reply)};
+        }
+        return {{DnsOutcome::Kind::BadReply, rcode, 0,
+                 "the DNS primary's reply cannot be trusted: " + tsig.detail + "; the change may or may not be applied"},
+                nullptr};
+    }
+    return {DnsOutcome::success(), std::move(reply)};
+}
+
+DnsOutcome Rfc2136Client::apply(const ZoneUpdate& update) const {
+    PktPtr request = build_update_packet(update);
+    Reply reply = exchange(request.get(), "the update");
+    if (!reply.outcome.ok()) return reply.outcome;
+    const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.packet.get()));
+    if (rcode != kRcodeNoError) return classify_error(rcode, 0, settings_.key.name, lower_name(update.zone), "the update");
+    return DnsOutcome::success();
+}
+
+ReadResult Rfc2136Client::read(const std::string& name, RRType type) const {
+    PktPtr request = build_query_packet(name, type);
+    Reply reply = exchange(request.get(), "the query for " + lower_name(name) + " " + rr_type_name(type));
+    if (!reply.outcome.ok()) return {reply.outcome, {}};
+    const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.packet.get()));
+    // NXDOMAIN is an answer: the name has no records yet.
+    if (rcode != kRcodeNoError && rcode != kRcodeNxDomain)
+        return {classify_error(rcode, 0, settings_.key.name, lower_name(name),
+                               "the query for " + lower_name(name) + " " + rr_type_name(type)),
+                {}};
+    // Only an authoritative answer is the primary's own data; anything else (a zone it does
+    // not serve, a referral) cannot be compared against.
+    if (!ldns_pkt_aa(reply.packet.get()))
+        return {rejected(rcode, 0, "the DNS primary is not authoritative for " + lower_name(name) + " (no AA bit)"), {}};
+
+    ReadResult result;
+    const ldns_rr_list* answer = ldns_pkt_answer(reply.packet.get());
+    const ldns_rdf* asked = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(request.get()), 0));
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+        if (ldns_rr_get_type(rr) != static_cast<ldns_rr_type>(type) || ldns_dname_compare(ldns_rr_owner(rr), asked) != 0)
+            continue;
+        std::string rdata;
+        for (std::size_t f = 0; f < ldns_rr_rd_count(rr); ++f) {
+            CStringPtr field(ldns_rdf2str(ldns_rr_rdf(rr, f)));
+            if (!rdata.empty()) rdata += ' ';
+            rdata += field ? field.get() : "?";
+        }
+        if (result.rrset.rdata.empty()) result.rrset.ttl = ldns_rr_ttl(rr);
+        result.rrset.rdata.push_back(std::move(rdata));
+    }
+    std::sort(result.rrset.rdata.begin(), result.rrset.rdata.end());
+    return result;
+}
+
+} // namespace dyndns::dns

@@ -1,0 +1,56 @@
+// RFC 2136 client: TSIG-signed UPDATEs and RD=0 reads against the primary, with typed outcomes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dns/dns_outcome.h"
+#include "dns/dns_transport.h"
+#include "dns/tsig_key.h"
+#include "dns/zone_update.h"
+
+namespace dyndns::dns {
+
+struct ClientSettings {
+    TsigKey key;
+    std::chrono::milliseconds timeout{2000}; // per attempt
+    unsigned attempts = 2;                   // attempts after a timeout or network error
+};
+
+struct RRset {
+    std::vector<std::string> rdata; // presentation format, sorted
+    std::uint32_t ttl = 0;          // of the first record; 0 when empty
+};
+
+struct ReadResult {
+    DnsOutcome outcome;
+    RRset rrset; // empty when the name or the type does not exist (NXDOMAIN, NODATA)
+};
+
+// Knows nothing of accounts: it signs, sends, verifies and classifies. Safe to use from
+// several threads at once (it keeps no per-call state; the transport must be too).
+class Rfc2136Client {
+public:
+    Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTransport> transport);
+
+    // Sends `update` as one UPDATE message; Ok only when the primary's NOERROR reply verifies.
+    DnsOutcome apply(const ZoneUpdate& update) const;
+
+    // Reads the RRset at `name` of `type` from the primary itself (RD=0, signed), so what the
+    // gateway compares against is the primary's current data, not a cache's.
+    ReadResult read(const std::string& name, RRType type) const;
+
+    const ClientSettings& settings() const { return settings_; }
+
+private:
+    struct Reply;
+    Reply exchange(ldns_pkt* request, const std::string& what) const;
+
+    ClientSettings settings_;
+    std::shared_ptr<DnsTransport> transport_;
+};
+
+} // namespace dyndns::dns

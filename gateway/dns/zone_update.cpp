@@ -1,0 +1,102 @@
+// Encodes ZoneUpdates and queries as ldns packets (RFC 2136 section 2).
+#include "dns/zone_update.h"
+
+#include <random>
+#include <stdexcept>
+
+namespace dyndns::dns {
+namespace {
+
+RdfPtr parse_dname(const std::string& name) {
+    if (name.empty()) throw std::invalid_argument("empty domain name");
+    RdfPtr rdf(ldns_dname_new_frm_str(name.c_str()));
+    if (!rdf) throw std::invalid_argument("invalid domain name '" + name + "'");
+    return rdf;
+}
+
+// The id matters little under TSIG, but a predictable one would let an off-path sender
+// race a reply for the unsigned error cases, so it comes from the OS's random source.
+std::uint16_t random_id() {
+    thread_local std::random_device device;
+    return static_cast<std::uint16_t>(device());
+}
+
+// RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the whole RRset of that type.
+RrPtr delete_rrset_rr(const std::string& name, RRType type) {
+    RrPtr rr(ldns_rr_new());
+    if (!rr) throw std::bad_alloc();
+    ldns_rr_set_owner(rr.get(), parse_dname(name).release());
+    ldns_rr_set_type(rr.get(), static_cast<ldns_rr_type>(type));
+    ldns_rr_set_class(rr.get(), LDNS_RR_CLASS_ANY);
+    ldns_rr_set_ttl(rr.get(), 0);
+    return rr;
+}
+
+// RFC 2136 2.5.1: class IN with the TTL and RDATA adds a record to the RRset.
+RrPtr add_rr(const std::string& name, RRType type, std::uint32_t ttl, const std::string& rdata) {
+    if (rdata.find_first_of("\n\r;()") != std::string::npos)
+        throw std::invalid_argument("invalid record data for " + name);
+    RdfPtr owner = parse_dname(name);
+    // The record is parsed at the root so that only the RDATA comes from text; the owner is
+    // the already-validated name.
+    const std::string text = ". " + std::to_string(ttl) + " IN " + rr_type_name(type) + " " + rdata;
+    ldns_rr* parsed = nullptr;
+    const ldns_status status = ldns_rr_new_frm_str(&parsed, text.c_str(), 0, nullptr, nullptr);
+    RrPtr rr(parsed);
+    if (status != LDNS_STATUS_OK || !rr || ldns_rr_get_type(rr.get()) != static_cast<ldns_rr_type>(type))
+        throw std::invalid_argument("invalid " + rr_type_name(type) + " record data '" + rdata + "' for " + name);
+    ldns_rdf_deep_free(ldns_rr_owner(rr.get()));
+    ldns_rr_set_owner(rr.get(), owner.release());
+    return rr;
+}
+
+void push(ldns_rr_list* list, RrPtr rr) {
+    if (!ldns_rr_list_push_rr(list, rr.get())) throw std::bad_alloc();
+    rr.release(); // the list owns it now
+}
+
+} // namespace
+
+std::string rr_type_name(RRType type) {
+    switch (type) {
+    case RRType::A: return "A";
+    case RRType::NS: return "NS";
+    case RRType::CNAME: return "CNAME";
+    case RRType::SOA: return "SOA";
+    case RRType::MX: return "MX";
+    case RRType::TXT: return "TXT";
+    case RRType::AAAA: return "AAAA";
+    }
+    return "TYPE" + std::to_string(static_cast<unsigned>(type));
+}
+
+PktPtr build_update_packet(const ZoneUpdate& update) {
+    RdfPtr zone = parse_dname(update.zone);
+    RrListPtr changes(ldns_rr_list_new());
+    if (!changes) throw std::bad_alloc();
+    for (const RRsetChange& change : update.changes) {
+        push(changes.get(), delete_rrset_rr(change.name, change.type));
+        if (change.op == RRsetChange::Op::Replace)
+            for (const std::string& rdata : change.rdata) push(changes.get(), add_rr(change.name, change.type, change.ttl, rdata));
+    }
+    // ldns_update_pkt_new takes the zone name and copies the update list.
+    PktPtr pkt(ldns_update_pkt_new(zone.get(), LDNS_RR_CLASS_IN, nullptr, changes.get(), nullptr));
+    if (!pkt) throw std::bad_alloc();
+    zone.release();
+    // ldns_update_pkt_new sets RD; an UPDATE has no use for it (RFC 2136 2.2: zero).
+    ldns_pkt_set_rd(pkt.get(), false);
+    ldns_pkt_set_id(pkt.get(), random_id());
+    return pkt;
+}
+
+PktPtr build_query_packet(const std::string& name, RRType type) {
+    RdfPtr owner = parse_dname(name);
+    PktPtr pkt(ldns_pkt_query_new(owner.get(), static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, 0));
+    if (!pkt) throw std::bad_alloc();
+    owner.release();
+    ldns_pkt_set_rd(pkt.get(), false);
+    ldns_pkt_set_id(pkt.get(), random_id());
+    return pkt;
+}
+
+} // namespace dyndns::dns
