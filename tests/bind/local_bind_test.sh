@@ -59,8 +59,8 @@ update() {
 
 # Process $1 is gone (a zombie waiting to be reaped counts as gone).
 gone() {
-  local pid=$1 i
-  for i in $(seq 1 50); do
+  local pid=$1 _
+  for _ in $(seq 1 50); do
     if [ ! -e "/proc/$pid" ] || grep -qE '^[0-9]+ \(.*\) [ZX] ' "/proc/$pid/stat" 2>/dev/null; then
       return 0
     fi

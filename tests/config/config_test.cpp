@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -178,6 +179,37 @@ TEST_CASE("a minimal file gets every default") {
     CHECK(config.limits.request_timeout == std::chrono::seconds(10));
     CHECK(config.limits.max_keep_alive_requests == 100);
     CHECK(config.limits.max_body_bytes == defaults.limits.max_body_bytes);
+}
+
+TEST_CASE("the documented example loads and states the defaults") {
+    TempDir dir;
+    dir.write_good_key();
+    std::ifstream in(DYNDNS_CONFIG_EXAMPLE, std::ios::binary);
+    REQUIRE(in);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const GatewayConfig config = parse_config(text, "example.yaml", dir.path().string());
+    const GatewayConfig defaults;
+    CHECK(config.tls.certificate == (dir.path() / "tls/cert.pem").string());
+    CHECK(config.listen.addresses == defaults.listen.addresses);
+    CHECK(config.listen.port == defaults.listen.port);
+    CHECK(config.public_url == defaults.public_url);
+    CHECK(config.dns.primary == defaults.dns.primary);
+    CHECK(config.dns.port == defaults.dns.port);
+    CHECK(config.dns.key_name == defaults.dns.key_name);
+    CHECK(config.dns.timeout == defaults.dns.timeout);
+    CHECK(config.dns.attempts == defaults.dns.attempts);
+    CHECK(config.dns.ttl == defaults.dns.ttl);
+    CHECK(config.store.path == (dir.path() / defaults.store.path).string());
+    CHECK(config.trusted_proxies.empty());
+    CHECK(config.allow_private_addresses == defaults.allow_private_addresses);
+    CHECK(config.limits.max_body_bytes == defaults.limits.max_body_bytes);
+    CHECK(config.limits.max_header_bytes == defaults.limits.max_header_bytes);
+    CHECK(config.limits.max_uri_bytes == defaults.limits.max_uri_bytes);
+    CHECK(config.limits.max_threads == defaults.limits.max_threads);
+    CHECK(config.limits.max_queue == defaults.limits.max_queue);
+    CHECK(config.limits.keep_alive_timeout == defaults.limits.keep_alive_timeout);
+    CHECK(config.limits.request_timeout == defaults.limits.request_timeout);
+    CHECK(config.limits.max_keep_alive_requests == defaults.limits.max_keep_alive_requests);
 }
 
 TEST_CASE("empty sections and lists mean the defaults") {
