@@ -46,11 +46,6 @@ constexpr long long kMaxKeepAliveRequests = 100'000;
 // Long enough to recognise a mistyped value, short enough that a pasted blob cannot swamp the message.
 constexpr std::size_t kEchoLimit = 64;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 // yaml-cpp counts lines from 0 and marks synthesised nodes with -1.
 int line_of(const YAML::Node& node) {
     const YAML::Mark mark = node.Mark();
@@ -361,78 +356,14 @@ YAML::Node parse_document(const std::string& text, const std::string& origin) {
     return documents.front();
 }
 
-// The key file's text, or nothing when it cannot be read as a regular file.
-std::optional<std::string> read_key_file(const std::string& path) {
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return std::nullopt;
-    return text;
-}
-
-// load_key throws one exception type for every failure. A key that is simply not in the file is
-// fixed in dns.key_name (or by adding it), anything else in the key file, so look again to name
-// the right setting.
-bool key_is_absent(const std::string& text, const std::string& path, const std::string& key_name) {
-    std::vector<dns::TsigKey> keys;
-    try {
-        keys = dns::parse_key_file(text, path);
-    } catch (const dns::KeyFileError&) {
-        return false;
-    }
-    std::string wanted = lower(key_name);
-    if (wanted.size() > 1 && wanted.back() == '.') wanted.pop_back();
-    return std::none_of(keys.begin(), keys.end(), [&](const dns::TsigKey& key) { return key.name == wanted; });
-}
-
-bool is_base64_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
-}
-
-// load_key means its messages to be secret-free, but a malformed file (a bare secret pasted
-// without its key clause, a missing keyword) can put a secret where the parser expected a keyword,
-// and the parser quotes what it found. So before a message leaves this layer, every word of the
-// key file that could be a base64 secret is blanked out of it. Lower-case words are kept: key
-// names and keywords are lower-case and needed in the message, while a random base64 secret
-// all but surely holds a capital or a digit.
-std::string without_secrets(std::string message, const std::string& key_file_text) {
-    constexpr std::size_t kShortestSecret = 12; // 8 bytes of key; tsig-keygen writes 28 or more characters
-    const auto is_secret_like = [](const std::string& word) {
-        return word.size() >= kShortestSecret && std::any_of(word.begin(), word.end(), [](char c) {
-                   return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-               });
-    };
-    std::size_t pos = 0;
-    while (pos < key_file_text.size()) {
-        if (!is_base64_char(key_file_text[pos])) {
-            ++pos;
-            continue;
-        }
-        const std::size_t start = pos;
-        while (pos < key_file_text.size() && is_base64_char(key_file_text[pos])) ++pos;
-        const std::string word = key_file_text.substr(start, pos - start);
-        if (!is_secret_like(word)) continue;
-        for (std::size_t at = message.find(word); at != std::string::npos; at = message.find(word, at))
-            message.replace(at, word.size(), "<secret>");
-    }
-    return message;
-}
-
 void load_tsig_key(DnsConfig& out, const std::string& origin, const Lines& lines) {
+    // load_key's messages name the key file and what is wrong in it, and never a secret.
     try {
         out.key = dns::load_key(out.key_file, out.key_name);
+    } catch (const dns::KeyNotFoundError& e) {
+        throw ConfigError(origin, lines.key_name > 0 ? lines.key_name : lines.key_file, "dns.key_name", e.what());
     } catch (const dns::KeyFileError& e) {
-        // The message is load_key's own (it names the key file and what is wrong in it), kept
-        // whole apart from anything that could be a secret.
-        const std::optional<std::string> text = read_key_file(out.key_file);
-        std::string problem = text ? without_secrets(e.what(), *text) : std::string(e.what());
-        if (text && key_is_absent(*text, out.key_file, out.key_name))
-            throw ConfigError(origin, lines.key_name > 0 ? lines.key_name : lines.key_file, "dns.key_name", problem);
-        std::error_code ec;
-        if (!fs::exists(out.key_file, ec) && !ec) problem += " (no such file)";
-        throw ConfigError(origin, lines.key_file, "dns.key_file", problem);
+        throw ConfigError(origin, lines.key_file, "dns.key_file", e.what());
     }
 }
 

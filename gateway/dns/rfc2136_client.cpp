@@ -68,6 +68,8 @@ DnsOutcome classify_error(std::uint16_t rcode, std::uint16_t tsig_error, const s
         return rejected(rcode, 0, "the DNS server is not authoritative for zone '" + zone + "' (NOTAUTH)");
     case kRcodeNotZone:
         return rejected(rcode, 0, what + " names a record outside zone '" + zone + "' (NOTZONE)");
+    case kRcodeYxRrset:
+        return rejected(rcode, 0, what + " names an alias (CNAME), which cannot also hold an address (YXRRSET)");
     case kRcodeServFail:
         return rejected(rcode, 0, "the DNS server failed to process " + what + " (SERVFAIL); see its log");
     case kRcodeFormErr:

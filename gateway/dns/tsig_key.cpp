@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -147,6 +149,8 @@ struct RawKey {
     int line = 0;
 };
 
+// Messages quote key names and algorithms, never a word found out of place: in a damaged file
+// that word may well be a pasted secret.
 std::vector<RawKey> parse_raw_keys(const std::string& text, const std::string& origin) {
     KeyFileLexer lexer(text, origin);
     std::vector<RawKey> keys;
@@ -157,7 +161,7 @@ std::vector<RawKey> parse_raw_keys(const std::string& text, const std::string& o
     };
     for (Token t = lexer.next(); t.kind != Token::Kind::End; t = lexer.next()) {
         if (t.kind != Token::Kind::Word || lower(t.text) != "key")
-            lexer.fail(t.line, "expected a key clause (key \"name\" { … };), found '" + t.text + "'");
+            lexer.fail(t.line, "expected a key clause (key \"name\" { algorithm …; secret \"…\"; };)");
         Token name = lexer.next();
         if (name.kind != Token::Kind::Word && name.kind != Token::Kind::Quoted)
             lexer.fail(name.line, "expected the key's name after 'key'");
@@ -169,11 +173,11 @@ std::vector<RawKey> parse_raw_keys(const std::string& text, const std::string& o
                 lexer.fail(field.line, "expected 'algorithm' or 'secret' in key '" + key.name + "'");
             Token value = lexer.next();
             if (value.kind != Token::Kind::Word && value.kind != Token::Kind::Quoted)
-                lexer.fail(value.line, "expected a value after '" + field.text + "'");
+                lexer.fail(value.line, "expected a value in key '" + key.name + "'");
             const std::string field_name = lower(field.text);
             if (field_name == "algorithm") key.algorithm = value.text;
             else if (field_name == "secret") key.secret = value.text;
-            else lexer.fail(field.line, "unknown statement '" + field.text + "' in key '" + key.name + "'");
+            else lexer.fail(field.line, "unknown statement in key '" + key.name + "' (only algorithm and secret are allowed)");
             expect_punct(";");
         }
         expect_punct(";");
@@ -213,7 +217,7 @@ std::vector<TsigKey> parse_key_file(const std::string& text, const std::string& 
 
 TsigKey load_key(const std::string& path, const std::string& key_name) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw KeyFileError(path + ": cannot read the key file");
+    if (!in) throw KeyFileError(path + ": cannot read the key file (" + std::strerror(errno) + ")");
     std::ostringstream text;
     text << in.rdbuf();
 
@@ -226,7 +230,7 @@ TsigKey load_key(const std::string& path, const std::string& key_name) {
                                unsupported_algorithm_reason(raw.algorithm));
         return TsigKey{raw.name, *algorithm, std::move(raw.secret)};
     }
-    throw KeyFileError(path + ": no key named '" + wanted + "' in the key file");
+    throw KeyNotFoundError(path + ": no key named '" + wanted + "' in the key file");
 }
 
 } // namespace dyndns::dns

@@ -23,6 +23,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The file is fine but holds no key of the wanted name: the fix is in the name asked for.
+class KeyNotFoundError : public KeyFileError {
+public:
+    using KeyFileError::KeyFileError;
+};
+
 // "hmac-sha256" as BIND spells it in a key file (no trailing dot).
 std::string algorithm_name(TsigAlgorithm algorithm);
 // The algorithm's domain name as it goes on the wire: "hmac-sha256." (ldns wants the dot).
@@ -34,8 +40,8 @@ std::string algorithm_wire_name(TsigAlgorithm algorithm);
 std::vector<TsigKey> parse_key_file(const std::string& text, const std::string& origin);
 
 // Reads `path` and returns the key called `key_name` (compared case-insensitively, a trailing
-// dot ignored). Throws KeyFileError if the file cannot be read, does not parse, lacks the key,
-// or the key's algorithm is not supported.
+// dot ignored). Throws KeyNotFoundError if the file lacks the key, KeyFileError if it cannot be
+// read, does not parse, or the key's algorithm is not supported.
 TsigKey load_key(const std::string& path, const std::string& key_name);
 
 } // namespace dyndns::dns

@@ -50,6 +50,21 @@ RrPtr add_rr(const std::string& name, RRType type, std::uint32_t ttl, const std:
     return rr;
 }
 
+// RFC 2136 2.4.3 "RRset does not exist": class NONE, type CNAME, TTL 0, no RDATA. A CNAME
+// cannot share its name with other data (RFC 2181 10.1) and BIND, asked to add an address
+// there, ignores the add yet answers NOERROR; with this prerequisite it answers YXRRSET.
+RrPtr no_cname_prerequisite(const std::string& name) {
+    RrPtr rr(ldns_rr_new());
+    if (!rr) throw std::bad_alloc();
+    ldns_rr_set_owner(rr.get(), parse_dname(name).release());
+    ldns_rr_set_type(rr.get(), LDNS_RR_TYPE_CNAME);
+    ldns_rr_set_class(rr.get(), LDNS_RR_CLASS_NONE);
+    ldns_rr_set_ttl(rr.get(), 0);
+    return rr;
+}
+
+bool is_address(RRType type) { return type == RRType::A || type == RRType::AAAA; }
+
 void push(ldns_rr_list* list, RrPtr rr) {
     if (!ldns_rr_list_push_rr(list, rr.get())) throw std::bad_alloc();
     rr.release(); // the list owns it now
@@ -72,15 +87,18 @@ std::string rr_type_name(RRType type) {
 
 PktPtr build_update_packet(const ZoneUpdate& update) {
     RdfPtr zone = parse_dname(update.zone);
+    RrListPtr prerequisites(ldns_rr_list_new());
     RrListPtr changes(ldns_rr_list_new());
-    if (!changes) throw std::bad_alloc();
+    if (!prerequisites || !changes) throw std::bad_alloc();
     for (const RRsetChange& change : update.changes) {
+        if (change.op == RRsetChange::Op::Replace && is_address(change.type))
+            push(prerequisites.get(), no_cname_prerequisite(change.name));
         push(changes.get(), delete_rrset_rr(change.name, change.type));
         if (change.op == RRsetChange::Op::Replace)
             for (const std::string& rdata : change.rdata) push(changes.get(), add_rr(change.name, change.type, change.ttl, rdata));
     }
-    // ldns_update_pkt_new takes the zone name and copies the update list.
-    PktPtr pkt(ldns_update_pkt_new(zone.get(), LDNS_RR_CLASS_IN, nullptr, changes.get(), nullptr));
+    // ldns_update_pkt_new takes the zone name and copies both lists.
+    PktPtr pkt(ldns_update_pkt_new(zone.get(), LDNS_RR_CLASS_IN, prerequisites.get(), changes.get(), nullptr));
     if (!pkt) throw std::bad_alloc();
     zone.release();
     // ldns_update_pkt_new sets RD; an UPDATE has no use for it (RFC 2136 2.2: zero).

@@ -80,6 +80,12 @@ TEST_CASE("MX NS and SOA names are unchanged by updates and the serial increases
     const Rfc2136Client client = gateway_client();
     const std::string mx = bind().dig_short("example.test", RRType::MX);
     const std::string ns = bind().dig_short("example.test", RRType::NS);
+    const auto soa_without_serial = [] {
+        std::string soa = bind().dig_short("example.test", RRType::SOA);
+        const std::string serial = std::to_string(bind().serial());
+        return soa.replace(soa.find(serial), serial.size(), "SERIAL");
+    };
+    const std::string soa = soa_without_serial();
     CHECK(mx == kStaticMx);
     CHECK(ns == "ns1.example.test.");
     std::uint32_t serial = bind().serial();
@@ -92,6 +98,7 @@ TEST_CASE("MX NS and SOA names are unchanged by updates and the serial increases
     CHECK(bind().dig_short("example.test", RRType::MX) == mx);
     CHECK(bind().dig_short("example.test", RRType::NS) == ns);
     CHECK(bind().dig_short("mail.example.test", RRType::A) == "192.0.2.25");
+    CHECK(soa_without_serial() == soa); // names, timers and negative TTL untouched
 }
 
 TEST_CASE("several names change in one message") {
@@ -159,6 +166,13 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
             {"example.test", {RRsetChange::replace("www.elsewhere.test", RRType::A, 60, {"192.0.2.66"})}});
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeNotZone);
+    }
+    SUBCASE("an alias cannot take an address: YXRRSET rather than BIND's silent NOERROR") {
+        const DnsOutcome outcome = gateway_client().apply(replace("alias.example.test", RRType::A, "192.0.2.66"));
+        CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
+        CHECK(outcome.rcode == kRcodeYxRrset);
+        CHECK(outcome.message.find("CNAME") != std::string::npos);
+        CHECK(bind().dig_short("alias.example.test", RRType::CNAME) == "www.example.test.");
     }
     SUBCASE("a batch with one refused change applies none") {
         const DnsOutcome outcome = gateway_client().apply(

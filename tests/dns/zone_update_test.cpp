@@ -26,7 +26,9 @@ TEST_CASE("a replace is one delete-RRset and one add with the TTL") {
     const ldns_rr* zone = ldns_rr_list_rr(ldns_pkt_question(pkt.get()), 0);
     CHECK(ldns_rr_get_type(zone) == LDNS_RR_TYPE_SOA);
     CHECK(ldns_rr_get_class(zone) == LDNS_RR_CLASS_IN);
-    CHECK(ldns_update_prcount(pkt.get()) == 0);
+    // Prerequisite (RFC 2136 2.4.3): no CNAME at the name.
+    REQUIRE(ldns_update_prcount(pkt.get()) == 1);
+    CHECK(rr_text(ldns_rr_list_rr(ldns_pkt_answer(pkt.get()), 0)) == "www.example.test.\t0\tNONE\tCNAME\t\\# 0");
     REQUIRE(ldns_update_upcount(pkt.get()) == 2);
     const ldns_rr_list* updates = ldns_pkt_authority(pkt.get());
     CHECK(rr_text(ldns_rr_list_rr(updates, 0)) == "www.example.test.\t0\tANY\tA\t\\# 0");
@@ -40,6 +42,7 @@ TEST_CASE("several changes to one zone travel in one message in order") {
                        RRsetChange::remove("c.example.test", RRType::A)}};
     PktPtr pkt = build_update_packet(update);
     REQUIRE(ldns_update_upcount(pkt.get()) == 5);
+    CHECK(ldns_update_prcount(pkt.get()) == 2); // the two address replacements, not the delete
     const ldns_rr_list* updates = ldns_pkt_authority(pkt.get());
     CHECK(rr_text(ldns_rr_list_rr(updates, 3)) == "b.example.test.\t60\tIN\tAAAA\t2001:db8::1");
     CHECK(rr_text(ldns_rr_list_rr(updates, 4)) == "c.example.test.\t0\tANY\tA\t\\# 0");
