@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <ldns/ldns.h>
 
@@ -28,5 +31,16 @@ struct MallocFree {
 };
 using WirePtr = std::unique_ptr<uint8_t, MallocFree>;
 using CStringPtr = std::unique_ptr<char, MallocFree>;
+
+// The packet as it goes on the wire (including its TSIG record, if signed).
+inline std::vector<std::uint8_t> packet_wire(const ldns_pkt* pkt) {
+    std::uint8_t* raw = nullptr;
+    std::size_t size = 0;
+    const ldns_status status = ldns_pkt2wire(&raw, pkt, &size);
+    WirePtr owned(raw);
+    if (status != LDNS_STATUS_OK)
+        throw std::runtime_error(std::string("cannot encode the DNS message: ") + ldns_get_errorstr_by_id(status));
+    return {raw, raw + size};
+}
 
 } // namespace dyndns::dns

@@ -99,19 +99,14 @@ Rfc2136Client::Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTranspo
 Rfc2136Client::Reply Rfc2136Client::exchange(ldns_pkt* request, const std::string& what) const {
     const std::string zone = zone_of(request);
     tsig_sign(request, settings_.key);
-    std::uint8_t* raw_wire = nullptr;
-    std::size_t wire_size = 0;
-    const ldns_status wire_status = ldns_pkt2wire(&raw_wire, request, &wire_size);
-    WirePtr wire(raw_wire);
-    if (wire_status != LDNS_STATUS_OK)
-        throw std::runtime_error(std::string("cannot encode the DNS message: ") + ldns_get_errorstr_by_id(wire_status));
+    const std::vector<std::uint8_t> wire = packet_wire(request);
 
     // Retrying after a timeout is safe: a replace is idempotent, and a resent request that
     // BIND already applied changes nothing the second time.
     ExchangeResult sent;
     unsigned attempt = 0;
     for (; attempt < settings_.attempts; ++attempt) {
-        sent = transport_->exchange({wire.get(), wire_size}, settings_.timeout);
+        sent = transport_->exchange(wire, settings_.timeout);
         if (sent.status == ExchangeResult::Status::Ok || sent.status == ExchangeResult::Status::ConnectionRefused) break;
     }
     using Status = ExchangeResult::Status;

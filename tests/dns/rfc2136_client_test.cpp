@@ -30,14 +30,6 @@ private:
     Handler handler_;
 };
 
-std::vector<std::uint8_t> wire_of(const ldns_pkt* pkt) {
-    std::uint8_t* raw = nullptr;
-    std::size_t size = 0;
-    REQUIRE(ldns_pkt2wire(&raw, pkt, &size) == LDNS_STATUS_OK);
-    WirePtr owned(raw);
-    return {raw, raw + size};
-}
-
 // A server's answer to `query`: rcode, optionally signed with `signer`, optionally with answers.
 ExchangeResult answer(std::span<const std::uint8_t> query, ldns_pkt_rcode rcode, const TsigKey* signer,
                       const std::vector<std::string>& answers = {}, std::uint16_t id_offset = 0) {
@@ -60,7 +52,7 @@ ExchangeResult answer(std::span<const std::uint8_t> query, ldns_pkt_rcode rcode,
     }
     ldns_pkt_set_id(reply.get(), static_cast<std::uint16_t>(ldns_pkt_id(request.get()) + id_offset));
     if (signer) tsig_sign(reply.get(), *signer, tsig_mac(request.get()));
-    return {ExchangeResult::Status::Ok, wire_of(reply.get()), ""};
+    return {ExchangeResult::Status::Ok, packet_wire(reply.get()), ""};
 }
 
 Rfc2136Client client_with(std::shared_ptr<FakeTransport> transport, unsigned attempts = 3) {

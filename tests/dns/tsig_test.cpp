@@ -27,14 +27,6 @@ struct Exchange {
     std::vector<std::uint8_t> reply_wire;
 };
 
-std::vector<std::uint8_t> to_wire(const ldns_pkt* pkt) {
-    std::uint8_t* raw = nullptr;
-    std::size_t size = 0;
-    REQUIRE(ldns_pkt2wire(&raw, pkt, &size) == LDNS_STATUS_OK);
-    WirePtr owned(raw);
-    return {raw, raw + size};
-}
-
 PktPtr from_wire(const std::vector<std::uint8_t>& wire) {
     ldns_pkt* raw = nullptr;
     REQUIRE(ldns_wire2pkt(&raw, wire.data(), wire.size()) == LDNS_STATUS_OK);
@@ -58,7 +50,7 @@ Exchange signed_exchange(const TsigKey& requester, const TsigKey& signer, std::u
         ldns_rr* tsig = ldns_pkt_tsig(reply.get());
         ldns_rdf_deep_free(ldns_rr_set_rdf(tsig, ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, tsig_error), 5));
     }
-    ex.reply_wire = to_wire(reply.get());
+    ex.reply_wire = packet_wire(reply.get());
     ex.reply = from_wire(ex.reply_wire);
     return ex;
 }
@@ -164,7 +156,7 @@ TEST_CASE("an unsigned reply is reported as unsigned") {
     Exchange ex = signed_exchange(key, key);
     ldns_rr_free(ldns_pkt_tsig(ex.reply.get()));
     ldns_pkt_set_tsig(ex.reply.get(), nullptr);
-    ex.reply_wire = to_wire(ex.reply.get());
+    ex.reply_wire = packet_wire(ex.reply.get());
     CHECK(verify(ex, key).check == TsigCheck::Unsigned);
 }
 
