@@ -1,10 +1,11 @@
-// dyndnsctl: the admin command; `dns show` reads a record set from the primary with the gateway's key.
+// dyndnsctl: the admin command: accounts, domains and the dyndns switch in the store; `dns show` reads from the primary.
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/config_summary.h"
+#include "app/store_commands.h"
 #include "config/gateway_config.h"
 
 namespace {
@@ -12,10 +13,19 @@ namespace {
 constexpr const char* kUsage =
     "usage: dyndnsctl --config FILE COMMAND\n"
     "commands:\n"
+    "  account add NAME           create an account; the password comes from stdin or a prompt\n"
+    "  account passwd NAME        change its password (stdin or a prompt)\n"
+    "  account del NAME           delete the account and its domains\n"
+    "  domain add DOMAIN --account NAME   give DOMAIN (a zone the primary serves) to an account, dyndns off\n"
+    "  domain del DOMAIN          remove the domain (its DNS records stay as they are)\n"
+    "  dyndns on|off DOMAIN       the control panel's dyndns checkbox; effective on the next call\n"
+    "  list                       accounts and their domains\n"
+    "  history [DOMAIN] [--limit N]   recent updates, newest first (default 50)\n"
     "  check                      validate the configuration and show it (no secrets)\n"
     "  dns show NAME [TYPE]       read NAME's TYPE records (default A and AAAA) from the DNS primary,\n"
     "                             signed with the gateway's TSIG key: proves key and reachability\n"
-    "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 4 the DNS primary failed or refused\n";
+    "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 refused by the store (exists, missing, invalid),\n"
+    "            4 the DNS primary failed or refused\n";
 
 std::optional<dyndns::dns::RRType> parse_type(const std::string& text) {
     using dyndns::dns::RRType;
@@ -75,6 +85,7 @@ int main(int argc, char** argv) {
         std::cout << dyndns::app::describe(config);
         return 0;
     }
+    if (const int status = dyndns::app::run_store_command(config, command); status != -1) return status;
     if (command.size() >= 3 && command[0] == "dns" && command[1] == "show") {
         std::vector<std::string> types(command.begin() + 3, command.end());
         if (types.empty()) types = {"A", "AAAA"};

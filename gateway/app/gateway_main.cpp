@@ -1,26 +1,65 @@
-// dyndns-gateway: the server's entry point (for now: --check-config; the HTTPS front ends come next).
+// dyndns-gateway: loads the config, opens the store, wires DNS client → core → front ends → HTTPS, serves until SIGINT/SIGTERM.
+#include <csignal>
 #include <iostream>
 #include <string>
 
 #include "app/config_summary.h"
+#include "app/gateway_routes.h"
 #include "config/gateway_config.h"
+#include "core/update_core.h"
+#include "http/https_server.h"
+#include "store/store.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: dyndns-gateway --config FILE         run the gateway\n"
     "       dyndns-gateway --check-config FILE   validate FILE (and its TSIG key file), then exit\n"
-    "       dyndns-gateway --help | --version\n";
+    "       dyndns-gateway --help | --version\n"
+    "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 cannot start (store, TLS files, listen address)\n";
 
-// Exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 not available in this build.
-int check_config(const std::string& path) {
+std::optional<dyndns::config::GatewayConfig> load(const std::string& path) {
     try {
-        const auto config = dyndns::config::load_config(path);
-        std::cout << path << ": configuration is valid\n" << dyndns::app::describe(config);
-        return 0;
+        return dyndns::config::load_config(path);
     } catch (const dyndns::config::ConfigError& e) {
         std::cerr << "dyndns-gateway: " << e.what() << '\n';
-        return 1;
+        return std::nullopt;
+    }
+}
+
+std::string url_of(const std::string& address, std::uint16_t port) {
+    const bool v6 = address.find(':') != std::string::npos;
+    return "https://" + (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port) + "/dom/api";
+}
+
+int serve(const dyndns::config::GatewayConfig& config) {
+    // Block the stop signals before any thread starts, so every thread inherits the mask and
+    // sigwait below is the only place they arrive.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not kill the server
+
+    try {
+        dyndns::store::Store store(config.store.path);
+        const auto dns = dyndns::app::make_dns_client(config);
+        dyndns::core::UpdateCore core({config.dns.ttl, config.allow_private_addresses, config.trusted_proxies, {}}, store, dns);
+        dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core));
+        server.start();
+        for (const auto& address : config.listen.addresses)
+            std::cout << "dyndns-gateway: listening on " << url_of(address, config.listen.port) << '\n';
+        std::cout << std::flush;
+
+        int received = 0;
+        sigwait(&stop_signals, &received);
+        std::cout << "dyndns-gateway: stopping (signal " << received << ")" << std::endl;
+        server.stop();
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "dyndns-gateway: cannot start: " << e.what() << '\n';
+        return 3;
     }
 }
 
@@ -36,11 +75,12 @@ int main(int argc, char** argv) {
         std::cout << "dyndns-gateway 0.1.0\n";
         return 0;
     }
-    if (argc == 3 && command == "--check-config") return check_config(argv[2]);
-    if (argc == 3 && command == "--config") {
-        if (const int status = check_config(argv[2]); status != 0) return status;
-        std::cerr << "dyndns-gateway: this build has no HTTPS front end yet; only --check-config is available\n";
-        return 3;
+    if (argc == 3 && (command == "--check-config" || command == "--config")) {
+        const auto config = load(argv[2]);
+        if (!config) return 1;
+        if (command == "--config") return serve(*config);
+        std::cout << argv[2] << ": configuration is valid\n" << dyndns::app::describe(*config);
+        return 0;
     }
     std::cerr << kUsage;
     return 2;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <ldns/ldns.h>
+#include "dns/ldns_include.h"
 
 namespace dyndns::dns {
 

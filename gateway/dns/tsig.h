@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include <ldns/ldns.h>
+#include "dns/ldns_include.h"
 
 #include "dns/tsig_key.h"
 

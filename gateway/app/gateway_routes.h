@@ -1,0 +1,17 @@
+// The gateway's route table: which front end answers which path.
+#pragma once
+
+#include <vector>
+
+#include "core/update_service.h"
+#include "http/http_types.h"
+
+namespace dyndns::app {
+
+// The front ends share `core`, which must outlive the routes.
+std::vector<http::Route> gateway_routes(core::UpdateService& core);
+
+// Who called, as the update core wants it, from what the HTTP layer saw.
+core::ClientInfo client_info(const http::HttpRequest& request);
+
+} // namespace dyndns::app

@@ -1,0 +1,131 @@
+// Each store command: parse its words, call the store once, print a one-line confirmation or a clear error.
+#include "app/store_commands.h"
+
+#include <algorithm>
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "app/password_input.h"
+#include "store/store.h"
+
+namespace dyndns::app {
+namespace {
+
+constexpr int kUsage = 2;
+constexpr int kRefused = 3;
+
+std::string utc(std::chrono::system_clock::time_point time) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(time);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::ostringstream out;
+    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    return out.str();
+}
+
+int list(store::Store& db) {
+    const auto accounts = db.list_accounts();
+    if (accounts.empty()) std::cout << "no accounts\n";
+    for (const auto& account : accounts) {
+        std::cout << account << '\n';
+        for (const auto& domain : db.list_domains(account))
+            std::cout << "  " << domain.name << "  dyndns " << (domain.dyndns ? "on" : "off") << '\n';
+    }
+    return 0;
+}
+
+int history(store::Store& db, const std::vector<std::string>& args) {
+    std::optional<std::string> domain;
+    std::size_t limit = 50;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--limit" && i + 1 < args.size()) {
+            try {
+                limit = std::stoul(args[++i]);
+            } catch (const std::exception&) {
+                std::cerr << "dyndnsctl: --limit takes a number\n";
+                return kUsage;
+            }
+        } else if (!domain && args[i].rfind("--", 0) != 0) {
+            domain = args[i];
+        } else {
+            std::cerr << "dyndnsctl: usage: history [DOMAIN] [--limit N]\n";
+            return kUsage;
+        }
+    }
+    const auto entries = db.history(domain, limit);
+    if (entries.empty()) std::cout << "no history\n";
+    for (const auto& e : entries) {
+        std::cout << utc(e.time) << "  " << e.name << ' ' << (e.type.empty() ? "-" : e.type) << ' '
+                  << (e.old_address.empty() ? "-" : e.old_address) << " -> " << (e.new_address.empty() ? "-" : e.new_address)
+                  << "  " << e.outcome << "  from " << e.caller_address << " via " << e.protocol;
+        if (!e.user_agent.empty()) std::cout << " (" << e.user_agent << ")";
+        std::cout << '\n';
+    }
+    return 0;
+}
+
+int dispatch(store::Store& db, const std::vector<std::string>& c) {
+    const auto is = [&](std::initializer_list<const char*> words, std::size_t size) {
+        if (c.size() != size) return false;
+        std::size_t i = 0;
+        for (const char* w : words)
+            if (c[i++] != w) return false;
+        return true;
+    };
+    if (is({"account", "add"}, 3) || is({"account", "passwd"}, 3)) {
+        const bool adding = c[1] == "add";
+        if (!adding && !db.account_exists(c[2])) throw store::StoreError("no account '" + c[2] + "'");
+        const auto password = read_new_password(c[2]);
+        if (!password) return kRefused;
+        if (adding) db.add_account(c[2], *password);
+        else db.set_password(c[2], *password);
+        std::cout << (adding ? "account added: " : "password changed: ") << c[2] << '\n';
+        return 0;
+    }
+    if (is({"account", "del"}, 3)) {
+        db.delete_account(c[2]);
+        std::cout << "account deleted with its domains: " << c[2] << '\n';
+        return 0;
+    }
+    if (is({"domain", "add"}, 5) && c[3] == "--account") {
+        db.add_domain(c[2], c[4]);
+        std::cout << "domain added: " << c[2] << " (account " << c[4] << ", dyndns off)\n";
+        return 0;
+    }
+    if (is({"domain", "del"}, 3)) {
+        db.delete_domain(c[2]);
+        std::cout << "domain deleted: " << c[2] << '\n';
+        return 0;
+    }
+    if ((is({"dyndns", "on"}, 3) || is({"dyndns", "off"}, 3))) {
+        db.set_dyndns(c[2], c[1] == "on");
+        std::cout << "dyndns " << c[1] << ": " << c[2] << '\n';
+        return 0;
+    }
+    if (is({"list"}, 1)) return list(db);
+    if (!c.empty() && c[0] == "history") return history(db, std::vector<std::string>(c.begin() + 1, c.end()));
+    return -1;
+}
+
+} // namespace
+
+int run_store_command(const config::GatewayConfig& config, const std::vector<std::string>& command) {
+    static const std::vector<std::string> store_words{"account", "domain", "dyndns", "list", "history"};
+    if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
+    try {
+        store::Store db(config.store.path);
+        const int status = dispatch(db, command);
+        if (status == -1) {
+            std::cerr << "dyndnsctl: unknown " << command[0] << " command; see dyndnsctl --help\n";
+            return kUsage;
+        }
+        return status;
+    } catch (const store::StoreError& e) {
+        std::cerr << "dyndnsctl: " << e.what() << '\n';
+        return kRefused;
+    }
+}
+
+} // namespace dyndns::app

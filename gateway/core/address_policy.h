@@ -1,0 +1,24 @@
+// Which addresses a customer may publish: strict parsing, IPv4-mapped unwrapping, and the non-public ranges refused behind NAT.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <Poco/Net/IPAddress.h>
+
+namespace dyndns::core {
+
+// Parses an IPv4 dotted quad or an IPv6 address, strictly (inet_pton: no "127.1", no octal,
+// no zone id). An IPv4-mapped IPv6 address (::ffff:192.0.2.1) comes back as the IPv4 address,
+// so it is published as an A record. Nothing for anything else.
+std::optional<Poco::Net::IPAddress> parse_address(const std::string& text);
+
+// The same unwrapping for an address already parsed (e.g. a dual-stack socket's peer).
+Poco::Net::IPAddress unmapped(const Poco::Net::IPAddress& address);
+
+// Why `address` cannot be reached from the Internet ("a private (RFC 1918) address", "a
+// loopback address"…), or nothing when it is public. Covers loopback, RFC 1918, CGNAT
+// (100.64.0.0/10), link-local, ULA (fc00::/7), multicast, unspecified, broadcast and reserved.
+std::optional<std::string> non_public_reason(const Poco::Net::IPAddress& address);
+
+} // namespace dyndns::core

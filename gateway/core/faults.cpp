@@ -1,0 +1,23 @@
+// Names of the faults every protocol shares (DESIGN.md "Faults"), and which side each blames.
+#include "core/update_service.h"
+
+namespace dyndns::core {
+
+std::string fault_name(Fault fault) {
+    switch (fault) {
+    case Fault::AuthFailed: return "AUTH_FAILED";
+    case Fault::NoSuchDomain: return "NO_SUCH_DOMAIN";
+    case Fault::DyndnsDisabled: return "DYNDNS_DISABLED";
+    case Fault::InvalidAddress: return "INVALID_ADDRESS";
+    case Fault::PrivateAddress: return "PRIVATE_ADDRESS";
+    case Fault::RateLimited: return "RATE_LIMITED";
+    case Fault::DnsUnavailable: return "DNS_UNAVAILABLE";
+    case Fault::DnsRejected: return "DNS_REJECTED";
+    case Fault::BadRequest: return "BAD_REQUEST";
+    }
+    return "UNKNOWN";
+}
+
+bool is_client_fault(Fault fault) { return fault != Fault::DnsUnavailable && fault != Fault::DnsRejected; }
+
+} // namespace dyndns::core

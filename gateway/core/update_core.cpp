@@ -1,0 +1,184 @@
+// The rules of SetDyndnsIp and GetDyndnsIp, one precondition per early return, cheapest first.
+#include "core/update_core.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "core/address_policy.h"
+#include "core/caller_address.h"
+#include "dns/tsig.h"
+
+namespace dyndns::core {
+namespace {
+
+constexpr std::size_t kMaxNameLength = 253;     // RFC 1035 2.3.4, without the trailing dot
+constexpr std::size_t kMaxCredentialLength = 1024;
+
+UpdateError error(Fault fault, std::string message, int retry_after = 0) { return {fault, std::move(message), retry_after}; }
+
+// The same words whether the domain does not exist or belongs to someone else, so the answer
+// does not tell a caller which domains other customers have.
+UpdateError no_such_domain() { return error(Fault::NoSuchDomain, "domain unknown or not this account's"); }
+
+std::optional<std::string> normalized_name(const std::string& raw) {
+    std::string name = raw;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!name.empty() && name.back() == '.') name.pop_back();
+    if (name.empty() || name.size() > kMaxNameLength) return std::nullopt;
+    std::size_t label_start = 0;
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        if (i == name.size() || name[i] == '.') {
+            const std::size_t length = i - label_start;
+            if (length == 0 || length > 63) return std::nullopt;
+            label_start = i + 1;
+            continue;
+        }
+        const char c = name[i];
+        // Host names (RFC 952/1123) plus '_' and '*' would be allowed by DNS, but a dyndns
+        // address belongs on a host name.
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return std::nullopt;
+    }
+    return name;
+}
+
+// The domain a name belongs to: the name itself or its nearest registered ancestor.
+std::optional<store::Domain> owning_domain(const store::Store& store, const std::string& name) {
+    for (std::size_t from = 0; from != std::string::npos && from < name.size();) {
+        if (auto domain = store.find_domain(name.substr(from))) return domain;
+        const auto dot = name.find('.', from);
+        from = dot == std::string::npos ? dot : dot + 1;
+    }
+    return std::nullopt;
+}
+
+// The caller sees which rcode and TSIG error, the operator's log gets the whole story.
+UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) {
+    std::clog << "dyndns-gateway: DNS " << kind_name(outcome.kind) << " while " << doing << ": " << outcome.message << '\n';
+    if (outcome.kind == dns::DnsOutcome::Kind::Unavailable)
+        return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
+    if (outcome.kind == dns::DnsOutcome::Kind::BadReply)
+        return error(Fault::DnsRejected, "the DNS primary's reply could not be verified; the address may not have changed");
+    std::string code = dns::rcode_name(outcome.rcode);
+    if (outcome.tsig_error != 0) code += "/" + dns::tsig_error_name(outcome.tsig_error);
+    return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
+}
+
+} // namespace
+
+UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
+    : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle) {}
+
+std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& account,
+                                                                         const std::string& password,
+                                                                         const std::string& name,
+                                                                         const ClientInfo& client) {
+    if (account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
+        return error(Fault::BadRequest, "account or password too long");
+    if (const auto wait = throttle_.blocked(account, client.peer_address))
+        return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
+    if (account.empty() || password.empty() || !store_.verify_password(account, password)) {
+        throttle_.record_failure(account, client.peer_address);
+        return error(Fault::AuthFailed, "wrong account or password");
+    }
+    throttle_.record_success(account);
+
+    const auto normalized = normalized_name(name);
+    if (!normalized) return no_such_domain();
+    auto domain = owning_domain(store_, *normalized);
+    if (!domain || domain->account != account) return no_such_domain();
+    return Authorized{*normalized, std::move(*domain)};
+}
+
+void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
+                        const std::string& old_address, const std::string& new_address, const std::string& outcome) {
+    store::HistoryEntry entry;
+    entry.time = std::chrono::system_clock::now();
+    entry.name = who.name;
+    entry.domain = who.domain.name;
+    entry.type = type;
+    entry.old_address = old_address;
+    entry.new_address = new_address;
+    entry.caller_address = request.client.peer_address;
+    entry.protocol = request.client.protocol;
+    entry.user_agent = request.client.user_agent.substr(0, 256);
+    entry.outcome = outcome;
+    try {
+        store_.append_history(entry);
+    } catch (const std::exception& e) {
+        // The DNS already holds the answer the caller gets; a lost history row must not turn it into an error.
+        std::clog << "dyndns-gateway: cannot record history for " << who.name << ": " << e.what() << '\n';
+    }
+}
+
+SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
+    auto authorized = authorize(request.account, request.password, request.name, request.client);
+    if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
+    const Authorized& who = std::get<Authorized>(authorized);
+
+    if (!who.domain.dyndns) {
+        record(who, request, "", "", request.address, fault_name(Fault::DyndnsDisabled));
+        return error(Fault::DyndnsDisabled, "dyndns is not enabled for this domain");
+    }
+
+    std::optional<Poco::Net::IPAddress> address;
+    if (request.address.empty()) {
+        address = caller_address(request.client, settings_.trusted_proxies);
+        if (!address) return error(Fault::InvalidAddress, "the caller's address cannot be determined; pass ip explicitly");
+    } else {
+        address = parse_address(request.address);
+        if (!address) {
+            record(who, request, "", "", "", fault_name(Fault::InvalidAddress));
+            return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address");
+        }
+    }
+    const std::string text = address->toString();
+    const bool is_v4 = address->family() == Poco::Net::IPAddress::IPv4;
+    const std::string type = is_v4 ? "A" : "AAAA";
+    if (!settings_.allow_private_addresses) {
+        if (const auto reason = non_public_reason(*address)) {
+            record(who, request, type, "", text, fault_name(Fault::PrivateAddress));
+            return error(Fault::PrivateAddress, text + " is " + *reason + ", not reachable from the Internet: behind NAT?");
+        }
+    }
+
+    const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
+    const dns::ReadResult current = dns_.read(who.name, rr_type);
+    if (!current.outcome.ok()) {
+        auto failure = dns_error(current.outcome, "reading " + who.name + " " + type);
+        record(who, request, type, "", text, fault_name(failure.fault));
+        return failure;
+    }
+    const std::string old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
+    // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
+    if (current.rrset.rdata == std::vector<std::string>{text} && current.rrset.ttl == settings_.ttl) {
+        record(who, request, type, old_address, text, "unchanged");
+        return SetAddressResult{who.name, text, type, settings_.ttl, false};
+    }
+
+    const dns::DnsOutcome applied =
+        dns_.apply({who.domain.name, {dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text})}});
+    if (!applied.ok()) {
+        auto failure = dns_error(applied, "setting " + who.name + " " + type);
+        record(who, request, type, old_address, text, fault_name(failure.fault));
+        return failure;
+    }
+    record(who, request, type, old_address, text, "changed");
+    return SetAddressResult{who.name, text, type, settings_.ttl, true};
+}
+
+GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request) {
+    auto authorized = authorize(request.account, request.password, request.name, request.client);
+    if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
+    const Authorized& who = std::get<Authorized>(authorized);
+
+    GetAddressesResult result{who.name, {}, {}, settings_.ttl};
+    for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
+        const dns::ReadResult read = dns_.read(who.name, type);
+        if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name);
+        *out = read.rrset.rdata;
+        if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;
+    }
+    return result;
+}
+
+} // namespace dyndns::core

@@ -1,0 +1,46 @@
+// The update core: authenticate, find the domain, check dyndns, pick and vet the address, compare with the primary, replace.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "config/gateway_config.h"
+#include "core/login_throttle.h"
+#include "core/update_service.h"
+#include "dns/rfc2136_client.h"
+#include "store/store.h"
+
+namespace dyndns::core {
+
+struct CoreSettings {
+    std::uint32_t ttl = 60;
+    bool allow_private_addresses = false;
+    std::vector<config::Cidr> trusted_proxies;
+    ThrottleSettings throttle;
+};
+
+// Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
+class UpdateCore final : public UpdateService {
+public:
+    UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns);
+
+    SetAddressOutcome set_address(const SetAddressRequest& request) override;
+    GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
+
+private:
+    struct Authorized {
+        std::string name;   // normalized name asked for
+        store::Domain domain;
+    };
+    std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
+                                                    const std::string& name, const ClientInfo& client);
+    void record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
+                const std::string& old_address, const std::string& new_address, const std::string& outcome);
+
+    CoreSettings settings_;
+    store::Store& store_;
+    const dns::Rfc2136Client& dns_;
+    LoginThrottle throttle_;
+};
+
+} // namespace dyndns::core

@@ -1,0 +1,85 @@
+// The update core's contract: one request type in, one result or one numbered fault out, for every protocol.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace dyndns::core {
+
+// One numbering for every protocol (DESIGN.md "Faults"); the values are the wire codes.
+enum class Fault : int {
+    AuthFailed = 1,
+    NoSuchDomain = 2,
+    DyndnsDisabled = 3,
+    InvalidAddress = 4,
+    PrivateAddress = 5,
+    RateLimited = 6,
+    DnsUnavailable = 7,
+    DnsRejected = 8,
+    BadRequest = 9,
+};
+// "AUTH_FAILED", "NO_SUCH_DOMAIN", …
+std::string fault_name(Fault fault);
+// True for faults caused by the caller (SOAP "Client"), false for the server's side (7, 8).
+bool is_client_fault(Fault fault);
+
+struct UpdateError {
+    Fault fault = Fault::BadRequest;
+    std::string message;       // safe to show the caller: never a secret, never which of account/password was wrong
+    int retry_after_seconds = 0; // set with RateLimited
+};
+
+// Who is calling, as the front end saw it. The core decides which address to believe.
+struct ClientInfo {
+    std::string peer_address;   // the TCP peer, e.g. "192.0.2.7" or "::1" (may be IPv4-mapped)
+    std::string x_forwarded_for; // raw header value, empty if absent; believed only from trusted proxies
+    std::string forwarded;       // raw RFC 7239 Forwarded header value, same rule
+    std::string protocol;        // "xmlrpc", "soap", "dyndns2", "panel"
+    std::string user_agent;      // raw, for the history
+};
+
+struct SetAddressRequest {
+    std::string account;
+    std::string password;
+    std::string name;    // the customer's domain or a name under it, any case, trailing dot allowed
+    std::string address; // empty: the caller's address
+    ClientInfo client;
+};
+
+struct SetAddressResult {
+    std::string name;    // lower-case, no trailing dot
+    std::string address; // canonical text form
+    std::string type;    // "A" or "AAAA"
+    std::uint32_t ttl = 60;
+    bool changed = false; // false: the primary already held exactly this address; no UPDATE was sent
+};
+
+struct GetAddressesRequest {
+    std::string account;
+    std::string password;
+    std::string name;
+    ClientInfo client;
+};
+
+struct GetAddressesResult {
+    std::string name;
+    std::vector<std::string> a;
+    std::vector<std::string> aaaa;
+    std::uint32_t ttl = 60;
+};
+
+using SetAddressOutcome = std::variant<SetAddressResult, UpdateError>;
+using GetAddressesOutcome = std::variant<GetAddressesResult, UpdateError>;
+
+// What every front end calls. Implementations are thread-safe; they never throw for anything a
+// caller can send (bad input is an UpdateError), only for bugs and resource exhaustion.
+class UpdateService {
+public:
+    virtual ~UpdateService() = default;
+    virtual SetAddressOutcome set_address(const SetAddressRequest& request) = 0;
+    virtual GetAddressesOutcome get_addresses(const GetAddressesRequest& request) = 0;
+};
+
+} // namespace dyndns::core

@@ -1,0 +1,42 @@
+// What a route handler sees of an HTTP request and what it answers: plain values, no Poco types.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dyndns::http {
+
+struct HttpRequest {
+    std::string method;
+    std::string path;         // without the query, not percent-decoded
+    std::string query;        // after '?', raw
+    std::string content_type; // raw header value
+    std::string body;         // complete, within the configured limit
+    std::string peer_address; // the TCP peer, e.g. "127.0.0.1" or "::1"
+    std::vector<std::pair<std::string, std::string>> headers; // as received
+
+    // The first header with this name (case-insensitive), or "".
+    std::string header(const std::string& name) const;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static HttpResponse text(int status, std::string body);
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+// One entry of the server's route table: an exact path and the methods it answers.
+struct Route {
+    std::string path;
+    std::vector<std::string> methods;
+    Handler handler;
+};
+
+} // namespace dyndns::http

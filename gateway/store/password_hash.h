@@ -1,0 +1,43 @@
+// Password hashing (argon2id, libsodium) and the in-memory cache of recent successful verifications.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace dyndns::store {
+
+// An argon2id hash string in libsodium's (PHC) format, salted. Throws StoreError when out of memory.
+std::string hash_password(const std::string& password);
+
+// True when `password` matches `hash`. An empty `hash` (unknown account) is checked against a
+// dummy hash, so an unknown account costs the same time as a wrong password.
+bool password_matches(const std::string& password, const std::string& hash);
+
+// Remembers that (account, password, stored hash) verified, for `lifetime`, under a keyed
+// BLAKE2b digest with a per-process random key: never the password itself. Because the stored
+// hash is part of the digest, a password change (here or from another process) misses the cache.
+class VerifiedCache {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit VerifiedCache(std::chrono::seconds lifetime = std::chrono::seconds(60));
+
+    bool contains(const std::string& account, const std::string& password, const std::string& hash);
+    void remember(const std::string& account, const std::string& password, const std::string& hash);
+    void forget(const std::string& account);
+
+private:
+    std::string digest(const std::string& account, const std::string& password, const std::string& hash) const;
+
+    std::chrono::seconds lifetime_;
+    unsigned char key_[32];
+    std::mutex mutex_;
+    struct Entry {
+        std::string digest;
+        Clock::time_point expires;
+    };
+    std::unordered_map<std::string, Entry> entries_; // by account: one entry each bounds the size
+};
+
+} // namespace dyndns::store

@@ -1,0 +1,310 @@
+// The SQLite store: one connection behind a mutex, WAL so the gateway and dyndnsctl share the file, names validated on the way in.
+#include "store/store.h"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+#include <Poco/Tuple.h>
+
+#include "store/password_hash.h"
+#include "store/store_schema.h"
+
+namespace dyndns::store {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+constexpr std::size_t kMaxAccountLength = 64;
+constexpr std::size_t kMaxPasswordLength = 1024;
+constexpr std::size_t kMaxDomainLength = 253; // RFC 1035 2.3.4, without the trailing dot
+// How long a writer waits for another process's transaction before giving up.
+constexpr std::size_t kBusyTimeoutSeconds = 5;
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::string account_name(const std::string& raw) {
+    std::string name = lower(raw);
+    const bool valid = !name.empty() && name.size() <= kMaxAccountLength &&
+                       std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                           return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+                       });
+    if (!valid) throw StoreError("an account name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
+    return name;
+}
+
+void check_password(const std::string& password) {
+    if (password.empty() || password.size() > kMaxPasswordLength)
+        throw StoreError("a password is 1 to 1024 bytes");
+}
+
+// Host-name syntax (letters, digits, hyphens; labels of 1..63): what a dyndns domain can be.
+std::string domain_name(const std::string& raw) {
+    std::string name = lower(raw);
+    if (!name.empty() && name.back() == '.') name.pop_back();
+    bool valid = !name.empty() && name.size() <= kMaxDomainLength;
+    std::size_t label = 0;
+    for (std::size_t i = 0; valid && i <= name.size(); ++i) {
+        if (i == name.size() || name[i] == '.') {
+            valid = label >= 1 && label <= 63;
+            label = 0;
+        } else {
+            const unsigned char c = static_cast<unsigned char>(name[i]);
+            valid = std::isalnum(c) || c == '-';
+            ++label;
+        }
+    }
+    if (!valid) throw StoreError("'" + raw.substr(0, 80) + "' is not a domain name (letters, digits, hyphens; labels of 1 to 63)");
+    return name;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+struct Store::Impl {
+    std::mutex mutex; // one connection; SQLite serialises writers anyway
+    Poco::Data::Session session;
+    VerifiedCache verified;
+
+    explicit Impl(const std::string& path) : session(open(path)) {
+        session.setConnectionTimeout(kBusyTimeoutSeconds); // sqlite3_busy_timeout: wait for the other process
+        session << "PRAGMA journal_mode=WAL", now;
+        session << "PRAGMA synchronous=NORMAL", now; // WAL makes this durable up to the last checkpoint, and fast
+        session << "PRAGMA foreign_keys=ON", now;
+        migrate(session);
+    }
+
+    static Poco::Data::Session open(const std::string& path) {
+        static std::once_flag registered;
+        std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+        return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, path);
+    }
+
+    std::string stored_hash(const std::string& account) {
+        std::vector<std::string> hashes;
+        session << "SELECT password_hash FROM accounts WHERE name = ?", bind(account), into(hashes), now;
+        return hashes.empty() ? "" : hashes.front();
+    }
+
+    bool domain_exists(const std::string& domain) {
+        int count = 0;
+        session << "SELECT count(*) FROM domains WHERE name = ?", bind(domain), into(count), now;
+        return count > 0;
+    }
+};
+
+// Every database failure leaves the store as a StoreError naming what was being done.
+template <class F>
+auto guarded(const char* doing, F&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const StoreError&) {
+        throw;
+    } catch (const Poco::Exception& e) {
+        throw StoreError(std::string("store: cannot ") + doing + ": " + e.displayText());
+    }
+}
+
+Store::Store(const std::string& path) {
+    guarded("open the database", [&] {
+        impl_ = std::make_unique<Impl>(path);
+        return 0;
+    });
+}
+
+Store::~Store() = default;
+
+void Store::add_account(const std::string& raw_account, const std::string& password) {
+    const std::string account = account_name(raw_account);
+    check_password(password);
+    std::string hash = hash_password(password); // slow: outside the lock
+    guarded("add the account", [&] {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->stored_hash(account).empty()) throw StoreError("account '" + account + "' already exists");
+        impl_->session << "INSERT INTO accounts(name, password_hash, created_ms) VALUES(?, ?, ?)", bind(account), bind(hash),
+            bind(now_ms()), now;
+    });
+}
+
+void Store::set_password(const std::string& raw_account, const std::string& password) {
+    const std::string account = account_name(raw_account);
+    check_password(password);
+    std::string hash = hash_password(password);
+    guarded("change the password", [&] {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
+        impl_->session << "UPDATE accounts SET password_hash = ? WHERE name = ?", bind(hash), bind(account), now;
+    });
+    impl_->verified.forget(account);
+}
+
+void Store::delete_account(const std::string& raw_account) {
+    const std::string account = account_name(raw_account);
+    guarded("delete the account", [&] {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
+        impl_->session << "DELETE FROM accounts WHERE name = ?", bind(account), now; // domains go with it (ON DELETE CASCADE)
+    });
+    impl_->verified.forget(account);
+}
+
+std::vector<std::string> Store::list_accounts() const {
+    return guarded("list the accounts", [&] {
+        std::lock_guard lock(impl_->mutex);
+        std::vector<std::string> names;
+        impl_->session << "SELECT name FROM accounts ORDER BY name", into(names), now;
+        return names;
+    });
+}
+
+bool Store::account_exists(const std::string& raw_account) const {
+    std::string account;
+    try {
+        account = account_name(raw_account);
+    } catch (const StoreError&) {
+        return false;
+    }
+    return guarded("look up the account", [&] {
+        std::lock_guard lock(impl_->mutex);
+        return !impl_->stored_hash(account).empty();
+    });
+}
+
+bool Store::verify_password(const std::string& raw_account, const std::string& password) {
+    std::string account;
+    std::string hash;
+    try {
+        account = account_name(raw_account);
+        hash = guarded("look up the account", [&] {
+            std::lock_guard lock(impl_->mutex);
+            return impl_->stored_hash(account);
+        });
+    } catch (const StoreError& e) {
+        // A name that cannot exist still pays for a hash, like any unknown account.
+        if (std::string_view(e.what()).starts_with("store:")) throw;
+    }
+    if (password.empty() || password.size() > kMaxPasswordLength) return false;
+    if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
+    if (!password_matches(password, hash)) return false; // slow: outside the lock
+    impl_->verified.remember(account, password, hash);
+    return true;
+}
+
+void Store::add_domain(const std::string& raw_domain, const std::string& raw_account) {
+    const std::string domain = domain_name(raw_domain);
+    const std::string account = account_name(raw_account);
+    guarded("add the domain", [&] {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
+        if (impl_->domain_exists(domain)) throw StoreError("domain '" + domain + "' already exists");
+        impl_->session << "INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, 0, ?)", bind(domain),
+            bind(account), bind(now_ms()), now;
+    });
+}
+
+void Store::delete_domain(const std::string& raw_domain) {
+    const std::string domain = domain_name(raw_domain);
+    guarded("delete the domain", [&] {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
+        impl_->session << "DELETE FROM domains WHERE name = ?", bind(domain), now;
+    });
+}
+
+void Store::set_dyndns(const std::string& raw_domain, bool enabled) {
+    const std::string domain = domain_name(raw_domain);
+    guarded("change the dyndns switch", [&] {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
+        impl_->session << "UPDATE domains SET dyndns = ? WHERE name = ?", bind(enabled ? 1 : 0), bind(domain), now;
+    });
+}
+
+std::optional<Domain> Store::find_domain(const std::string& raw_domain) const {
+    std::string domain;
+    try {
+        domain = domain_name(raw_domain);
+    } catch (const StoreError&) {
+        return std::nullopt;
+    }
+    const auto found = list_where("WHERE name = ?", domain);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+std::vector<Domain> Store::list_domains(const std::optional<std::string>& account) const {
+    if (!account) return list_where("", "");
+    return list_where("WHERE account = ?", lower(*account));
+}
+
+std::vector<Domain> Store::list_where(const std::string& where, const std::string& value) const {
+    return guarded("read the domains", [&] {
+        std::lock_guard lock(impl_->mutex);
+        std::vector<Poco::Tuple<std::string, std::string, int>> rows;
+        Poco::Data::Statement select(impl_->session);
+        select << "SELECT name, account, dyndns FROM domains " + where + " ORDER BY name", into(rows);
+        if (!where.empty()) select, bind(value);
+        select.execute();
+        std::vector<Domain> domains;
+        for (const auto& row : rows) domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0});
+        return domains;
+    });
+}
+
+void Store::append_history(const HistoryEntry& entry) {
+    const auto time_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
+    guarded("record the history", [&] {
+        std::lock_guard lock(impl_->mutex);
+        impl_->session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, caller_address, "
+                          "protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
+            bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
+            bind(entry.user_agent), bind(entry.outcome), now;
+    });
+}
+
+std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domain, std::size_t limit, std::size_t offset) const {
+    return guarded("read the history", [&] {
+        std::lock_guard lock(impl_->mutex);
+        using Row = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string, std::string,
+                                std::string, std::string, std::string, std::string>;
+        std::vector<Row> rows;
+        Poco::Data::Statement select(impl_->session);
+        select << "SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, user_agent, "
+                  "outcome FROM history " +
+                      std::string(domain ? "WHERE domain = ? " : "") + "ORDER BY id DESC LIMIT ? OFFSET ?",
+            into(rows);
+        if (domain) select, bind(lower(*domain));
+        select, bind(static_cast<Poco::Int64>(limit)), bind(static_cast<Poco::Int64>(offset));
+        select.execute();
+        std::vector<HistoryEntry> entries;
+        for (const Row& row : rows) {
+            HistoryEntry e;
+            e.id = row.get<0>();
+            e.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(row.get<1>()));
+            e.name = row.get<2>();
+            e.domain = row.get<3>();
+            e.type = row.get<4>();
+            e.old_address = row.get<5>();
+            e.new_address = row.get<6>();
+            e.caller_address = row.get<7>();
+            e.protocol = row.get<8>();
+            e.user_agent = row.get<9>();
+            e.outcome = row.get<10>();
+            entries.push_back(std::move(e));
+        }
+        return entries;
+    });
+}
+
+} // namespace dyndns::store

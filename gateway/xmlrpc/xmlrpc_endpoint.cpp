@@ -1,0 +1,120 @@
+// Method table, parameter checks and the one translation of core results and faults into XML-RPC.
+#include "xmlrpc/xmlrpc_endpoint.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "xmlrpc/xmlrpc_writer.h"
+
+namespace dyndns::xmlrpc {
+namespace {
+
+struct MethodInfo {
+    std::string name;
+    std::vector<std::string> parameters; // names, all strings
+    std::string result_type;
+    std::string help;
+};
+
+const std::vector<MethodInfo>& methods() {
+    static const std::vector<MethodInfo> table = {
+        {"SetDyndnsIp", {"account", "password", "domain", "ip"}, "struct",
+         "Sets the A (IPv4) or AAAA (IPv6) record of domain, or of a name under it, with a 60 s TTL. An empty ip "
+         "means the address this call came from. Returns {domain, ip, type, ttl, changed}. Faults: 1 wrong account "
+         "or password, 2 unknown domain, 3 dyndns off, 4 not an address, 5 private address, 6 rate limited, 7 DNS "
+         "primary unreachable, 8 DNS primary refused, 9 malformed call."},
+        {"GetDyndnsIp", {"account", "password", "domain"}, "struct",
+         "Reads the A and AAAA records of domain live from the DNS primary. Returns {domain, a, aaaa, ttl}."},
+        {"system.listMethods", {}, "array", "Lists the methods this server offers."},
+        {"system.methodHelp", {"method"}, "string", "Describes a method."},
+        {"system.methodSignature", {"method"}, "array", "Returns the method's signatures: [[result type, parameter types…]]."},
+    };
+    return table;
+}
+
+const MethodInfo* find_method(const std::string& name) {
+    const auto& table = methods();
+    const auto it = std::find_if(table.begin(), table.end(), [&](const MethodInfo& m) { return m.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+XmlRpcReply document(std::string body) { return XmlRpcReply{200, "text/xml; charset=utf-8", std::move(body)}; }
+
+XmlRpcReply fault(core::Fault code, const std::string& message) {
+    return document(fault_document(static_cast<int>(code), message));
+}
+
+XmlRpcReply bad_request(const std::string& message) { return fault(core::Fault::BadRequest, message); }
+
+// The parameters as strings, or the fault that says which one is wrong.
+std::variant<std::vector<std::string>, XmlRpcReply> string_parameters(const MethodInfo& method, const MethodCall& call) {
+    if (call.params.size() != method.parameters.size()) {
+        std::string names;
+        for (const auto& p : method.parameters) names += (names.empty() ? "" : ", ") + p;
+        return bad_request(method.name + " takes " + std::to_string(method.parameters.size()) + " parameters (" + names +
+                           "), got " + std::to_string(call.params.size()));
+    }
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < call.params.size(); ++i) {
+        const std::string* text = call.params[i].string();
+        if (!text)
+            return bad_request(method.name + ": parameter " + std::to_string(i + 1) + " (" + method.parameters[i] +
+                               ") must be a string, got " + call.params[i].type_name());
+        values.push_back(*text);
+    }
+    return values;
+}
+
+Value strings(const std::vector<std::string>& items) {
+    Array array;
+    for (const auto& item : items) array.emplace_back(item);
+    return Value(std::move(array));
+}
+
+} // namespace
+
+XmlRpcReply XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo client) const {
+    client.protocol = "xmlrpc";
+    auto parsed = parse_method_call(body, limits_);
+    if (const auto* error = std::get_if<ParseError>(&parsed)) return bad_request("malformed XML-RPC call: " + error->message);
+    const MethodCall& call = std::get<MethodCall>(parsed);
+
+    const MethodInfo* method = find_method(call.method);
+    if (!method) return bad_request("unknown method '" + call.method.substr(0, 64) + "'");
+    auto checked = string_parameters(*method, call);
+    if (auto* refused = std::get_if<XmlRpcReply>(&checked)) return *refused;
+    const auto& p = std::get<std::vector<std::string>>(checked);
+
+    if (method->name == "SetDyndnsIp") {
+        const auto outcome = core_.set_address({p[0], p[1], p[2], p[3], client});
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
+        const auto& r = std::get<core::SetAddressResult>(outcome);
+        return document(response_document(Value(Struct{{"domain", Value(r.name)},
+                                                        {"ip", Value(r.address)},
+                                                        {"type", Value(r.type)},
+                                                        {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
+                                                        {"changed", Value(r.changed)}})));
+    }
+    if (method->name == "GetDyndnsIp") {
+        const auto outcome = core_.get_addresses({p[0], p[1], p[2], client});
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
+        const auto& r = std::get<core::GetAddressesResult>(outcome);
+        return document(response_document(Value(Struct{{"domain", Value(r.name)},
+                                                        {"a", strings(r.a)},
+                                                        {"aaaa", strings(r.aaaa)},
+                                                        {"ttl", Value(static_cast<std::int64_t>(r.ttl))}})));
+    }
+    if (method->name == "system.listMethods") {
+        std::vector<std::string> names;
+        for (const auto& m : methods()) names.push_back(m.name);
+        return document(response_document(strings(names)));
+    }
+    const MethodInfo* about = find_method(p[0]);
+    if (!about) return bad_request("unknown method '" + p[0].substr(0, 64) + "'");
+    if (method->name == "system.methodHelp") return document(response_document(Value(about->help)));
+    std::vector<std::string> signature{about->result_type};
+    signature.insert(signature.end(), about->parameters.size(), "string");
+    return document(response_document(Value(Array{strings(signature)})));
+}
+
+} // namespace dyndns::xmlrpc

@@ -1,0 +1,150 @@
+// The update core's whole flow against a real store (SQLite in a temp dir) and a real named.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <memory>
+#include <random>
+
+#include "core/update_core.h"
+#include "support/free_port.h"
+#include "support/local_bind.h"
+
+using namespace dyndns;
+using namespace std::chrono_literals;
+
+namespace {
+
+test::LocalBind& bind() {
+    static test::LocalBind instance;
+    return instance;
+}
+
+struct Fixture {
+    std::filesystem::path dir;
+    std::unique_ptr<store::Store> db;
+    std::unique_ptr<dns::Rfc2136Client> dns;
+    std::unique_ptr<core::UpdateCore> core;
+
+    explicit Fixture(bool allow_private = false, std::uint16_t dns_port = 0) {
+        dir = std::filesystem::temp_directory_path() / ("core-test-" + std::to_string(std::random_device{}()));
+        std::filesystem::create_directories(dir);
+        db = std::make_unique<store::Store>((dir / "gateway.sqlite").string());
+        db->add_account("alice", "alice-password");
+        db->add_domain("example.test", "alice");
+        db->set_dyndns("example.test", true);
+        db->add_account("bob", "bob-password");
+        db->add_domain("not-served.test", "bob");
+        db->set_dyndns("not-served.test", true);
+        dns = std::make_unique<dns::Rfc2136Client>(
+            dns::ClientSettings{bind().key(), 500ms, 2},
+            std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : bind().port()));
+        core = std::make_unique<core::UpdateCore>(
+            core::CoreSettings{60, allow_private, {}, core::ThrottleSettings{3, 100, 60s}}, *db, *dns);
+    }
+    ~Fixture() { std::filesystem::remove_all(dir); }
+
+    core::SetAddressOutcome set(const std::string& account, const std::string& password, const std::string& name,
+                                const std::string& address, const std::string& peer = "198.51.100.1") {
+        return core->set_address({account, password, name, address, {peer, "", "", "test", "core-test/1"}});
+    }
+};
+
+core::SetAddressResult ok(const core::SetAddressOutcome& outcome) {
+    if (const auto* e = std::get_if<core::UpdateError>(&outcome)) FAIL("fault " << static_cast<int>(e->fault) << ": " << e->message);
+    return std::get<core::SetAddressResult>(outcome);
+}
+
+core::UpdateError fault(const core::SetAddressOutcome& outcome) {
+    REQUIRE(std::holds_alternative<core::UpdateError>(outcome));
+    return std::get<core::UpdateError>(outcome);
+}
+
+} // namespace
+
+TEST_CASE("a new address is written and the same address again sends no UPDATE") {
+    Fixture f;
+    const auto first = ok(f.set("alice", "alice-password", "Core.Example.Test.", "203.0.113.10"));
+    CHECK(first.name == "core.example.test");
+    CHECK(first.type == "A");
+    CHECK(first.ttl == 60);
+    CHECK(first.changed);
+    CHECK(bind().dig_short("core.example.test", dns::RRType::A) == "203.0.113.10");
+    const auto serial = bind().serial();
+    CHECK_FALSE(ok(f.set("alice", "alice-password", "core.example.test", "203.0.113.10")).changed);
+    CHECK(bind().serial() == serial);
+
+    const auto history = f.db->history("example.test");
+    REQUIRE(history.size() >= 2);
+    CHECK(history[0].outcome == "unchanged");
+    CHECK(history[1].outcome == "changed");
+    CHECK(history[1].new_address == "203.0.113.10");
+    CHECK(history[1].protocol == "test");
+    CHECK(history[1].user_agent == "core-test/1");
+}
+
+TEST_CASE("an empty address is the caller's and an IPv4-mapped address is an A") {
+    Fixture f;
+    CHECK(ok(f.set("alice", "alice-password", "caller.example.test", "", "198.51.100.44")).address == "198.51.100.44");
+    const auto mapped = ok(f.set("alice", "alice-password", "mapped.example.test", "::ffff:198.51.100.45"));
+    CHECK(mapped.type == "A");
+    CHECK(mapped.address == "198.51.100.45");
+    const auto v6 = ok(f.set("alice", "alice-password", "caller.example.test", "", "2001:db8::44"));
+    CHECK(v6.type == "AAAA");
+    CHECK(bind().dig_short("caller.example.test", dns::RRType::A) == "198.51.100.44");
+}
+
+TEST_CASE("each precondition has its fault") {
+    Fixture f;
+    CHECK(fault(f.set("alice", "wrong", "example.test", "203.0.113.1")).fault == core::Fault::AuthFailed);
+    CHECK(fault(f.set("nobody", "x", "example.test", "203.0.113.1")).message ==
+          fault(f.set("alice", "wrong", "example.test", "203.0.113.1")).message);
+    CHECK(fault(f.set("alice", "alice-password", "not-served.test", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
+    CHECK(fault(f.set("alice", "alice-password", "example.org", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
+    CHECK(fault(f.set("alice", "alice-password", "bad..name", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
+    CHECK(fault(f.set("alice", "alice-password", "example.test", "nope")).fault == core::Fault::InvalidAddress);
+    const auto private_address = fault(f.set("alice", "alice-password", "example.test", "192.168.0.10"));
+    CHECK(private_address.fault == core::Fault::PrivateAddress);
+    CHECK(private_address.message.find("behind NAT") != std::string::npos);
+    CHECK(fault(f.set("alice", "alice-password", "example.test", "", "127.0.0.1")).fault == core::Fault::PrivateAddress);
+    f.db->set_dyndns("example.test", false);
+    CHECK(fault(f.set("alice", "alice-password", "example.test", "203.0.113.1")).fault == core::Fault::DyndnsDisabled);
+}
+
+TEST_CASE("private addresses pass when allowed") {
+    Fixture f(true);
+    CHECK(ok(f.set("alice", "alice-password", "lan.example.test", "192.168.0.10")).changed);
+}
+
+TEST_CASE("repeated failed logins are rate limited with a retry time") {
+    Fixture f;
+    for (int i = 0; i < 3; ++i) CHECK(fault(f.set("alice", "guess", "example.test", "203.0.113.1")).fault == core::Fault::AuthFailed);
+    const auto limited = fault(f.set("alice", "alice-password", "example.test", "203.0.113.1"));
+    CHECK(limited.fault == core::Fault::RateLimited);
+    CHECK(limited.retry_after_seconds > 0);
+    CHECK(limited.retry_after_seconds <= 61);
+}
+
+TEST_CASE("the primary refusing is fault 8 and the primary down is fault 7") {
+    Fixture f;
+    const auto rejected = fault(f.set("bob", "bob-password", "not-served.test", "203.0.113.1"));
+    CHECK(rejected.fault == core::Fault::DnsRejected);
+    // named answers the read for a zone it does not serve with REFUSED (no recursion for the gateway).
+    CHECK(rejected.message.find("REFUSED") != std::string::npos);
+    CHECK(f.db->history("not-served.test").at(0).outcome == "DNS_REJECTED");
+
+    Fixture down(false, test::free_loopback_port());
+    const auto unavailable = fault(down.set("alice", "alice-password", "example.test", "203.0.113.1"));
+    CHECK(unavailable.fault == core::Fault::DnsUnavailable);
+    CHECK(unavailable.message.find("nothing changed") != std::string::npos);
+}
+
+TEST_CASE("GetDyndnsIp reads both families") {
+    Fixture f;
+    ok(f.set("alice", "alice-password", "both.example.test", "203.0.113.60"));
+    ok(f.set("alice", "alice-password", "both.example.test", "2001:db8::60"));
+    const auto read = f.core->get_addresses({"alice", "alice-password", "both.example.test", {}});
+    REQUIRE(std::holds_alternative<core::GetAddressesResult>(read));
+    const auto& result = std::get<core::GetAddressesResult>(read);
+    CHECK(result.a == std::vector<std::string>{"203.0.113.60"});
+    CHECK(result.aaaa == std::vector<std::string>{"2001:db8::60"});
+}

@@ -1,0 +1,151 @@
+"""A real stack for end-to-end tests: named (scripts/local-bind), a local CA, dyndns-gateway, dyndnsctl."""
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import xmlrpc.client
+
+SOURCE_DIR = os.environ["DYNDNS_SOURCE_DIR"]
+BIN_DIR = os.environ["DYNDNS_BIN_DIR"]
+
+
+def free_port():
+    """A loopback port free for TCP and UDP on 127.0.0.1 and ::1 (named and the gateway need both families)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        try:
+            for family, kind, host in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
+                                       (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
+                                       (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
+                with socket.socket(family, kind) as s:
+                    s.bind((host, port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port")
+
+
+def run(*args, input=None, check=True):
+    result = subprocess.run(list(args), input=input, capture_output=True, text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{args} failed ({result.returncode}): {result.stdout}{result.stderr}")
+    return result
+
+
+class Gateway:
+    """One dyndns-gateway process with its own config file."""
+
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",)):
+        self.stack = stack
+        self.port = free_port()
+        self.config = os.path.join(stack.dir, f"{name}.yaml")
+        proxies = ", ".join(f'"{p}"' for p in trusted_proxies)
+        with open(self.config, "w") as f:
+            f.write(f"""listen:
+  addresses: ["127.0.0.1", "::1"]
+  port: {self.port}
+tls:
+  certificate: certs/server.pem
+  private_key: certs/server.key
+public_url: https://127.0.0.1:{self.port}/dom/api
+dns:
+  primary: 127.0.0.1
+  port: {stack.dns_port}
+  key_file: bind/tsig.key
+  timeout_ms: 2000
+  attempts: 2
+store:
+  path: gateway.sqlite
+trusted_proxies: [{proxies}]
+allow_private_addresses: {"true" if allow_private else "false"}
+""")
+        self.process = None
+        self.log_path = os.path.join(stack.dir, f"{name}.log")
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([os.path.join(BIN_DIR, "dyndns-gateway"), "--config", self.config],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("dyndns-gateway exited: " + open(self.log_path).read())
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("dyndns-gateway did not start listening: " + open(self.log_path).read())
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        if self.process:
+            self.log.close()
+        self.process = None
+
+    def url(self, host="127.0.0.1"):
+        return f"https://{host}:{self.port}/dom/api"
+
+    def proxy(self, host="127.0.0.1", transport=None):
+        """What the original users run: xmlrpc.client.ServerProxy, TLS verified against the test CA."""
+        if transport is not None:
+            return xmlrpc.client.ServerProxy(self.url(host), transport=transport)
+        return xmlrpc.client.ServerProxy(self.url(host), context=self.stack.tls_context())
+
+
+class Stack:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dyndns-e2e-")
+        self.dns_port = None
+        self.gateways = []
+
+    def start(self):
+        bind_dir = os.path.join(self.dir, "bind")
+        for _ in range(3):
+            self.dns_port = free_port()
+            if run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "start", bind_dir, str(self.dns_port),
+                   check=False).returncode == 0:
+                break
+        else:
+            raise RuntimeError("named did not start")
+        run(os.path.join(SOURCE_DIR, "scripts/make-certs"), os.path.join(self.dir, "certs"))
+        return self
+
+    def gateway(self, name="gateway", **options):
+        gw = Gateway(self, name, **options)
+        self.gateways.append(gw)
+        return gw
+
+    def ctl(self, *args, input=None, check=True):
+        config = self.gateways[0].config
+        return run(os.path.join(BIN_DIR, "dyndnsctl"), "--config", config, *args, input=input, check=check)
+
+    def tls_context(self):
+        return ssl.create_default_context(cafile=os.path.join(self.dir, "certs/ca.pem"))
+
+    def dig(self, name, rtype, *extra):
+        out = run("dig", "@127.0.0.1", "-p", str(self.dns_port), "+norec", "+time=2", "+tries=1", *extra, name, rtype).stdout
+        return out
+
+    def dig_short(self, name, rtype):
+        return sorted(line for line in self.dig(name, rtype, "+short").splitlines() if line)
+
+    def dig_ttl(self, name, rtype):
+        lines = [l for l in self.dig(name, rtype, "+noall", "+answer").splitlines() if l]
+        return int(lines[0].split()[1]) if lines else None
+
+    def serial(self):
+        return int(self.dig_short("example.test", "SOA")[0].split()[2])
+
+    def stop(self):
+        for gw in self.gateways:
+            gw.stop()
+        run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "stop", os.path.join(self.dir, "bind"), check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
