@@ -1,0 +1,192 @@
+// The store on a real SQLite file in a temp dir: what goes in comes out, names are checked, passwords stay hashed.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <atomic>
+#include <thread>
+
+#include "store/store.h"
+
+using namespace dyndns;
+
+namespace {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        path = std::filesystem::temp_directory_path() / ("store-test-" + std::to_string(std::random_device{}()));
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string file() const { return (path / "gateway.sqlite").string(); }
+};
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("accounts: add, verify, change the password, delete") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("Alice", "correct horse");
+    CHECK(db.account_exists("alice"));
+    CHECK(db.list_accounts() == std::vector<std::string>{"alice"});
+    CHECK(db.verify_password("alice", "correct horse"));
+    CHECK(db.verify_password("ALICE", "correct horse"));
+    CHECK_FALSE(db.verify_password("alice", "Correct horse"));
+    CHECK_FALSE(db.verify_password("alice", ""));
+    CHECK_FALSE(db.verify_password("nobody", "correct horse"));
+    CHECK_FALSE(db.verify_password("not a valid name!", "x"));
+    CHECK_THROWS_AS(db.add_account("alice", "again"), store::StoreError);
+
+    db.set_password("alice", "battery staple");
+    CHECK_FALSE(db.verify_password("alice", "correct horse")); // the cached success is gone
+    CHECK(db.verify_password("alice", "battery staple"));
+    CHECK_THROWS_AS(db.set_password("bob", "x"), store::StoreError);
+
+    db.delete_account("alice");
+    CHECK_FALSE(db.verify_password("alice", "battery staple"));
+    CHECK_THROWS_AS(db.delete_account("alice"), store::StoreError);
+}
+
+TEST_CASE("bad account names and passwords are refused with a message") {
+    TempDir dir;
+    store::Store db(dir.file());
+    for (const std::string& name : std::vector<std::string>{"", "has space", "semi;colon", "quote'", std::string(65, 'a')})
+        CHECK_THROWS_WITH_AS(db.add_account(name, "pw"), doctest::Contains("account name"), store::StoreError);
+    CHECK_THROWS_WITH_AS(db.add_account("carol", ""), doctest::Contains("password"), store::StoreError);
+    CHECK_THROWS_AS(db.add_account("carol", std::string(1025, 'x')), store::StoreError);
+    CHECK(db.list_accounts().empty());
+}
+
+TEST_CASE("the password is never stored in clear") {
+    TempDir dir;
+    {
+        store::Store db(dir.file());
+        db.add_account("alice", "a-very-recognisable-password");
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path))
+        CHECK(file_bytes(entry.path().string()).find("a-very-recognisable-password") == std::string::npos);
+}
+
+TEST_CASE("domains: owner, dyndns switch, normalised names, deletion with the account") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("alice", "pw");
+    db.add_account("bob", "pw");
+    db.add_domain("Example.TEST.", "alice");
+    db.add_domain("other.test", "bob");
+    auto found = db.find_domain("example.test");
+    REQUIRE(found);
+    CHECK(found->name == "example.test");
+    CHECK(found->account == "alice");
+    CHECK_FALSE(found->dyndns); // off until the customer ticks it
+    db.set_dyndns("EXAMPLE.test", true);
+    CHECK(db.find_domain("example.test.")->dyndns);
+    CHECK(db.list_domains("alice").size() == 1);
+    CHECK(db.list_domains().size() == 2);
+    CHECK_FALSE(db.find_domain("www.example.test"));
+    CHECK_FALSE(db.find_domain("bad..name"));
+
+    CHECK_THROWS_AS(db.add_domain("example.test", "bob"), store::StoreError);   // taken
+    CHECK_THROWS_AS(db.add_domain("new.test", "nobody"), store::StoreError);    // no such account
+    CHECK_THROWS_AS(db.add_domain("under_score.test", "bob"), store::StoreError); // not a host name
+    CHECK_THROWS_AS(db.set_dyndns("missing.test", true), store::StoreError);
+
+    db.delete_account("alice");
+    CHECK_FALSE(db.find_domain("example.test"));
+    db.delete_domain("other.test");
+    CHECK(db.list_domains().empty());
+}
+
+TEST_CASE("history: newest first, per domain, paged") {
+    TempDir dir;
+    store::Store db(dir.file());
+    for (int i = 0; i < 5; ++i) {
+        store::HistoryEntry e;
+        e.time = std::chrono::system_clock::now();
+        e.name = "host.example.test";
+        e.domain = i % 2 ? "example.test" : "other.test";
+        e.type = "A";
+        e.new_address = "192.0.2." + std::to_string(i);
+        e.caller_address = "198.51.100.1";
+        e.protocol = "xmlrpc";
+        e.user_agent = "test/1";
+        e.outcome = "changed";
+        db.append_history(e);
+    }
+    const auto all = db.history();
+    REQUIRE(all.size() == 5);
+    CHECK(all.front().new_address == "192.0.2.4");
+    CHECK(all.front().id > all.back().id);
+    const auto mine = db.history("example.test");
+    REQUIRE(mine.size() == 2);
+    CHECK(mine[0].new_address == "192.0.2.3");
+    CHECK(mine[1].new_address == "192.0.2.1");
+    const auto page = db.history(std::nullopt, 2, 2);
+    REQUIRE(page.size() == 2);
+    CHECK(page[0].new_address == "192.0.2.2");
+    CHECK(std::chrono::system_clock::now() - all.front().time < std::chrono::minutes(1));
+}
+
+TEST_CASE("two connections on one file see each other's changes at once") {
+    TempDir dir;
+    store::Store gateway(dir.file());
+    store::Store admin(dir.file()); // what dyndnsctl is to the running gateway
+    admin.add_account("alice", "first");
+    CHECK(gateway.verify_password("alice", "first"));
+    admin.set_password("alice", "second"); // another process: the gateway's cache must not hide it
+    CHECK_FALSE(gateway.verify_password("alice", "first"));
+    CHECK(gateway.verify_password("alice", "second"));
+    admin.add_domain("example.test", "alice");
+    admin.set_dyndns("example.test", true);
+    CHECK(gateway.find_domain("example.test")->dyndns);
+}
+
+TEST_CASE("the store survives reopening and keeps its schema") {
+    TempDir dir;
+    {
+        store::Store db(dir.file());
+        db.add_account("alice", "pw");
+    }
+    store::Store again(dir.file());
+    CHECK(again.verify_password("alice", "pw"));
+}
+
+TEST_CASE("a file that is not a database is a StoreError naming the problem") {
+    TempDir dir;
+    std::ofstream(dir.file()) << "this is not SQLite, just text long enough to have a header....................";
+    CHECK_THROWS_AS(store::Store(dir.file()), store::StoreError);
+}
+
+TEST_CASE("concurrent verifications and writes from many threads") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("alice", "pw");
+    db.add_domain("example.test", "alice");
+    std::vector<std::thread> threads;
+    std::atomic<int> verified{0};
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i) {
+                if (db.verify_password("alice", "pw")) ++verified;
+                store::HistoryEntry e;
+                e.name = "example.test";
+                e.domain = "example.test";
+                e.outcome = "changed";
+                e.new_address = std::to_string(t);
+                db.append_history(e);
+            }
+        });
+    for (auto& thread : threads) thread.join();
+    CHECK(verified == 160);
+    CHECK(db.history(std::nullopt, 1000).size() == 160);
+}

@@ -1,0 +1,108 @@
+// The XML-RPC endpoint against a fake core: arity, types, unknown methods, results and faults as DESIGN.md says.
+#include <doctest/doctest.h>
+
+#include "xmlrpc/xmlrpc_endpoint.h"
+
+using namespace dyndns;
+
+namespace {
+
+// Records what it was asked; answers what the test set.
+class FakeCore final : public core::UpdateService {
+public:
+    core::SetAddressOutcome set_answer = core::SetAddressResult{"example.test", "192.0.2.1", "A", 60, true};
+    core::GetAddressesOutcome get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {}, 60};
+    std::vector<core::SetAddressRequest> set_calls;
+
+    core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
+        set_calls.push_back(request);
+        return set_answer;
+    }
+    core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
+};
+
+std::string call(const std::string& method, const std::vector<std::string>& params) {
+    std::string body = "<?xml version=\"1.0\"?><methodCall><methodName>" + method + "</methodName><params>";
+    for (const auto& p : params) body += "<param><value>" + p + "</value></param>";
+    return body + "</params></methodCall>";
+}
+
+std::string s(const std::string& text) { return "<string>" + text + "</string>"; }
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+std::string fault_code(int code) { return "<name>faultCode</name><value><int>" + std::to_string(code) + "</int></value>"; }
+
+} // namespace
+
+TEST_CASE("SetDyndnsIp passes the four strings and the client to the core and returns the struct") {
+    FakeCore core;
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    const auto reply = endpoint.handle(call("SetDyndnsIp", {s("demo"), s("pw"), s("example.test"), s("")}),
+                                       {"198.51.100.7", "", "", "", "Python-xmlrpc/3.11"});
+    CHECK(reply.http_status == 200);
+    CHECK(contains(reply.content_type, "text/xml"));
+    REQUIRE(core.set_calls.size() == 1);
+    CHECK(core.set_calls[0].account == "demo");
+    CHECK(core.set_calls[0].address.empty());
+    CHECK(core.set_calls[0].client.protocol == "xmlrpc");
+    CHECK(core.set_calls[0].client.peer_address == "198.51.100.7");
+    for (const char* field : {"<name>domain</name><value><string>example.test</string>",
+                              "<name>ip</name><value><string>192.0.2.1</string>", "<name>type</name><value><string>A</string>",
+                              "<name>ttl</name><value><int>60</int>", "<name>changed</name><value><boolean>1</boolean>"})
+        CHECK(contains(reply.body, field));
+}
+
+TEST_CASE("a core fault becomes an XML-RPC fault with its number and message") {
+    FakeCore core;
+    core.set_answer = core::UpdateError{core::Fault::DyndnsDisabled, "dyndns is not enabled for this domain", 0};
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    const auto reply = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("c"), s("")}), {});
+    CHECK(reply.http_status == 200);
+    CHECK(contains(reply.body, "<fault>"));
+    CHECK(contains(reply.body, fault_code(3)));
+    CHECK(contains(reply.body, "dyndns is not enabled"));
+}
+
+TEST_CASE("wrong arity, wrong types, unknown methods and bad XML are fault 9 and never reach the core") {
+    FakeCore core;
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    const auto three = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("c")}), {});
+    CHECK(contains(three.body, fault_code(9)));
+    CHECK(contains(three.body, "takes 4 parameters"));
+    const auto typed = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("c"), "<int>42</int>"}), {});
+    CHECK(contains(typed.body, fault_code(9)));
+    CHECK(contains(typed.body, "parameter 4 (ip) must be a string, got int"));
+    CHECK(contains(endpoint.handle(call("NoSuchMethod", {}), {}).body, fault_code(9)));
+    CHECK(contains(endpoint.handle("<methodCall>", {}).body, fault_code(9)));
+    CHECK(core.set_calls.empty());
+}
+
+TEST_CASE("untyped values are strings, as the specification says") {
+    FakeCore core;
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    endpoint.handle(call("SetDyndnsIp", {"demo", "pw", "example.test", ""}), {});
+    REQUIRE(core.set_calls.size() == 1);
+    CHECK(core.set_calls[0].name == "example.test");
+}
+
+TEST_CASE("GetDyndnsIp returns arrays of both families") {
+    FakeCore core;
+    core.get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    const auto reply = endpoint.handle(call("GetDyndnsIp", {s("a"), s("b"), s("example.test")}), {});
+    CHECK(contains(reply.body, "<name>a</name><value><array><data><value><string>192.0.2.1</string></value></data></array>"));
+    CHECK(contains(reply.body, "<string>2001:db8::2</string>"));
+}
+
+TEST_CASE("introspection lists, describes and signs the methods") {
+    FakeCore core;
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    const auto list = endpoint.handle(call("system.listMethods", {}), {});
+    CHECK(contains(list.body, "<string>SetDyndnsIp</string>"));
+    CHECK(contains(list.body, "<string>GetDyndnsIp</string>"));
+    CHECK(contains(endpoint.handle(call("system.methodHelp", {s("SetDyndnsIp")}), {}).body, "60 s TTL"));
+    const auto signature = endpoint.handle(call("system.methodSignature", {s("SetDyndnsIp")}), {});
+    CHECK(contains(signature.body, "<data><value><string>struct</string></value><value><string>string</string>"));
+    CHECK(contains(endpoint.handle(call("system.methodHelp", {s("nope")}), {}).body, fault_code(9)));
+}
