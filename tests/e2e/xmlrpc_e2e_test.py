@@ -3,6 +3,7 @@ import http.client
 import os
 import socket
 import ssl
+import subprocess
 import sys
 import time
 import unittest
@@ -65,6 +66,17 @@ class OriginalProgram(unittest.TestCase):
         self.assertIsInstance(result["changed"], bool)
         self.assertEqual(stack.dig_short("example.test", "A"), ["127.0.0.1"])
         self.assertEqual(stack.dig_ttl("example.test", "A"), 60)
+
+
+    def test_the_original_program_runs_unmodified_with_the_ca_in_ssl_cert_file(self):
+        # Exactly the issue's program, as its own process; only the port differs from 8192.
+        program = ("import xmlrpc.client\n"
+                   f'proxy = xmlrpc.client.ServerProxy("https://127.0.0.1:{gateway.port}/dom/api")\n'
+                   'print(proxy.SetDyndnsIp("demo", "demo-password", "example.test", ""))\n')
+        env = dict(os.environ, SSL_CERT_FILE=os.path.join(stack.dir, "certs/ca.pem"))
+        run = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("'domain': 'example.test', 'ip': '127.0.0.1', 'type': 'A', 'ttl': 60", run.stdout)
 
 
 class SetDyndnsIp(unittest.TestCase):
