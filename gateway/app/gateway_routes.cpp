@@ -6,6 +6,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/MediaType.h>
 
+#include "dyndns2/dyndns2_endpoint.h"
 #include "xmlrpc/xmlrpc_endpoint.h"
 
 namespace dyndns::app {
@@ -21,6 +22,18 @@ bool is_xml(const std::string& content_type) {
     } catch (const Poco::Exception&) {
         return false;
     }
+}
+
+bool is_form(const std::string& content_type) {
+    try {
+        return !content_type.empty() && Poco::Net::MediaType(content_type).matches("application", "x-www-form-urlencoded");
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
+http::HttpResponse plain(const dyndns2::Dyndns2Reply& reply) {
+    return http::HttpResponse{reply.http_status, "text/plain; charset=utf-8", reply.body, reply.headers};
 }
 
 } // namespace
@@ -43,6 +56,20 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core) {
                           const auto reply = xmlrpc->handle(request.body, client_info(request));
                           return http::HttpResponse{reply.http_status, reply.content_type, reply.body, {}};
                       }});
+
+    auto dyndns2 = std::make_shared<dyndns2::Dyndns2Endpoint>(core);
+    // Routers send GET; a few clients POST a form, whose fields count like the query's.
+    routes.push_back({"/nic/update", {"GET", "POST"}, [dyndns2](const http::HttpRequest& request) {
+                          std::string query = request.query;
+                          if (request.method == "POST" && is_form(request.content_type) && !request.body.empty())
+                              query += (query.empty() ? "" : "&") + request.body;
+                          return plain(dyndns2->update(query, request.header("Authorization"), client_info(request)));
+                      }});
+    const http::Handler check_ip = [dyndns2](const http::HttpRequest& request) {
+        return plain(dyndns2->check_ip(client_info(request)));
+    };
+    routes.push_back({"/nic/checkip", {"GET"}, check_ip});
+    routes.push_back({"/myip", {"GET"}, check_ip});
     return routes;
 }
 

@@ -104,6 +104,31 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
         std::cout << "dyndns " << c[1] << ": " << c[2] << '\n';
         return 0;
     }
+    if (is({"token", "new"}, 3)) {
+        const auto [token, secret] = db.create_token(c[2]);
+        std::cout << "token " << token.id << " for " << token.name << " (domain " << token.domain
+                  << "); it is shown only now. dyndns2 user name: " << token.name << ", password:\n"
+                  << secret << '\n';
+        return 0;
+    }
+    if (c.size() >= 2 && c.size() <= 3 && c[0] == "token" && c[1] == "list") {
+        const auto tokens = db.list_tokens(c.size() == 3 ? std::optional<std::string>(c[2]) : std::nullopt);
+        if (tokens.empty()) std::cout << "no tokens\n";
+        for (const auto& t : tokens) std::cout << t.id << "  " << t.name << "  created " << utc(t.created) << '\n';
+        return 0;
+    }
+    if (is({"token", "revoke"}, 3)) {
+        std::int64_t id = 0;
+        try {
+            id = std::stoll(c[2]);
+        } catch (const std::exception&) {
+            std::cerr << "dyndnsctl: token revoke takes the token's number (see token list)\n";
+            return kUsage;
+        }
+        db.revoke_token(id);
+        std::cout << "token revoked: " << id << '\n';
+        return 0;
+    }
     if (is({"list"}, 1)) return list(db);
     if (!c.empty() && c[0] == "history") return history(db, std::vector<std::string>(c.begin() + 1, c.end()));
     return -1;
@@ -112,7 +137,7 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
 } // namespace
 
 int run_store_command(const config::GatewayConfig& config, const std::vector<std::string>& command) {
-    static const std::vector<std::string> store_words{"account", "domain", "dyndns", "list", "history"};
+    static const std::vector<std::string> store_words{"account", "domain", "dyndns", "token", "list", "history"};
     if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
     try {
         store::Store db(config.store.path);

@@ -20,9 +20,13 @@ UpdateError error(Fault fault, std::string message, int retry_after = 0) { retur
 // does not tell a caller which domains other customers have.
 UpdateError no_such_domain() { return error(Fault::NoSuchDomain, "domain unknown or not this account's"); }
 
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
 std::optional<std::string> normalized_name(const std::string& raw) {
-    std::string name = raw;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string name = lower(raw);
     if (!name.empty() && name.back() == '.') name.pop_back();
     if (name.empty() || name.size() > kMaxNameLength) return std::nullopt;
     std::size_t label_start = 0;
@@ -39,16 +43,6 @@ std::optional<std::string> normalized_name(const std::string& raw) {
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return std::nullopt;
     }
     return name;
-}
-
-// The domain a name belongs to: the name itself or its nearest registered ancestor.
-std::optional<store::Domain> owning_domain(const store::Store& store, const std::string& name) {
-    for (std::size_t from = 0; from != std::string::npos && from < name.size();) {
-        if (auto domain = store.find_domain(name.substr(from))) return domain;
-        const auto dot = name.find('.', from);
-        from = dot == std::string::npos ? dot : dot + 1;
-    }
-    return std::nullopt;
 }
 
 // The caller sees which rcode and TSIG error, the operator's log gets the whole story.
@@ -68,15 +62,22 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
     : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle) {}
 
-std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& account,
+std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,
                                                                          const std::string& password,
                                                                          const std::string& name,
                                                                          const ClientInfo& client) {
-    if (account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
+    if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
         return error(Fault::BadRequest, "account or password too long");
+    const std::string account = lower(raw_account);
     if (const auto wait = throttle_.blocked(account, client.peer_address))
         return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
-    if (account.empty() || password.empty() || !store_.verify_password(account, password)) {
+
+    // A router logs in with its host name and that host's token. Tried first when the name has
+    // tokens, so a router's call costs a hash, not an argon2 verification.
+    std::optional<store::Token> token;
+    if (!password.empty() && store_.has_tokens(account)) token = store_.verify_token(account, password);
+    const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
+    if (!token && !password_ok) {
         throttle_.record_failure(account, client.peer_address);
         return error(Fault::AuthFailed, "wrong account or password");
     }
@@ -84,9 +85,22 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
 
     const auto normalized = normalized_name(name);
     if (!normalized) return no_such_domain();
-    auto domain = owning_domain(store_, *normalized);
+    if (token) {
+        // A token updates its own name and nothing else.
+        if (*normalized != token->name) return no_such_domain();
+        auto domain = store_.find_domain(token->domain);
+        if (!domain) return no_such_domain();
+        return Authorized{*normalized, std::move(*domain)};
+    }
+    auto domain = store_.owning_domain(*normalized);
     if (!domain || domain->account != account) return no_such_domain();
     return Authorized{*normalized, std::move(*domain)};
+}
+
+std::optional<std::string> UpdateCore::caller_address(const ClientInfo& client) const {
+    const auto address = core::caller_address(client, settings_.trusted_proxies);
+    if (!address) return std::nullopt;
+    return address->toString();
 }
 
 void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
@@ -122,7 +136,7 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
 
     std::optional<Poco::Net::IPAddress> address;
     if (request.address.empty()) {
-        address = caller_address(request.client, settings_.trusted_proxies);
+        address = core::caller_address(request.client, settings_.trusted_proxies);
         if (!address) return error(Fault::InvalidAddress, "the caller's address cannot be determined; pass ip explicitly");
     } else {
         address = parse_address(request.address);

@@ -26,6 +26,7 @@ public:
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
+    std::optional<std::string> caller_address(const ClientInfo& client) const override;
 
 private:
     struct Authorized {

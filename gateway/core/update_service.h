@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -40,6 +41,8 @@ struct ClientInfo {
     std::string user_agent;      // raw, for the history
 };
 
+// `account` and `password` may also be a host name and one of its per-host tokens: then only that
+// exact name may be set or read.
 struct SetAddressRequest {
     std::string account;
     std::string password;
@@ -80,6 +83,9 @@ public:
     virtual ~UpdateService() = default;
     virtual SetAddressOutcome set_address(const SetAddressRequest& request) = 0;
     virtual GetAddressesOutcome get_addresses(const GetAddressesRequest& request) = 0;
+    // The address the caller is taken to have (the peer, or what a trusted proxy reports), in
+    // canonical text; nothing when it cannot be told. For check-ip answers.
+    virtual std::optional<std::string> caller_address(const ClientInfo& client) const = 0;
 };
 
 } // namespace dyndns::core

@@ -1,4 +1,4 @@
-// argon2id through libsodium with OWASP's minimum parameters, and the keyed cache that spares repeated verifications.
+// argon2id through libsodium with OWASP's minimum parameters, the keyed cache that spares repeated verifications, token secrets.
 #include "store/password_hash.h"
 
 #include <sodium.h>
@@ -39,6 +39,25 @@ bool password_matches(const std::string& password, const std::string& hash) {
     const std::string& against = hash.empty() ? dummy_hash() : hash;
     const bool match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
     return match && !hash.empty();
+}
+
+std::string new_token_secret() {
+    ensure_sodium();
+    unsigned char bytes[24];
+    randombytes_buf(bytes, sizeof bytes);
+    char text[sodium_base64_ENCODED_LEN(sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(bytes, sizeof bytes);
+    return text;
+}
+
+std::string token_hash(const std::string& secret) {
+    ensure_sodium();
+    unsigned char digest[crypto_generichash_BYTES];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr, 0);
+    char hex[sizeof digest * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    return hex;
 }
 
 VerifiedCache::VerifiedCache(std::chrono::seconds lifetime) : lifetime_(lifetime) {

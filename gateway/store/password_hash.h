@@ -1,4 +1,4 @@
-// Password hashing (argon2id, libsodium) and the in-memory cache of recent successful verifications.
+// Secrets at rest (libsodium): argon2id password hashes, the cache of recent verifications, per-host token secrets.
 #pragma once
 
 #include <chrono>
@@ -14,6 +14,12 @@ std::string hash_password(const std::string& password);
 // True when `password` matches `hash`. An empty `hash` (unknown account) is checked against a
 // dummy hash, so an unknown account costs the same time as a wrong password.
 bool password_matches(const std::string& password, const std::string& hash);
+
+// A new token secret: 24 random bytes (192 bits) as URL-safe base64 without padding (32 characters).
+std::string new_token_secret();
+// The hex BLAKE2b-256 of a token secret: what the store keeps. A fast hash is enough for a
+// random 192-bit secret; argon2 is for secrets people choose.
+std::string token_hash(const std::string& secret);
 
 // Remembers that (account, password, stored hash) verified, for `lifetime`, under a keyed
 // BLAKE2b digest with a per-process random key: never the password itself. Because the stored

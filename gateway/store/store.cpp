@@ -260,6 +260,81 @@ std::vector<Domain> Store::list_where(const std::string& where, const std::strin
     });
 }
 
+std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
+    std::string name;
+    try {
+        name = domain_name(raw_name);
+    } catch (const StoreError&) {
+        return std::nullopt;
+    }
+    for (std::size_t from = 0; from != std::string::npos && from < name.size();) {
+        if (auto domain = find_domain(name.substr(from))) return domain;
+        const auto dot = name.find('.', from);
+        from = dot == std::string::npos ? dot : dot + 1;
+    }
+    return std::nullopt;
+}
+
+std::pair<Token, std::string> Store::create_token(const std::string& raw_name) {
+    const std::string name = domain_name(raw_name);
+    const auto domain = owning_domain(name);
+    if (!domain) throw StoreError("'" + name + "' is not under any registered domain");
+    std::string secret = new_token_secret();
+    Token token{0, name, domain->name, std::chrono::system_clock::now()};
+    const auto created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(token.created.time_since_epoch()).count();
+    guarded("create the token", [&] {
+        std::lock_guard lock(impl_->mutex);
+        impl_->session << "INSERT INTO tokens(name, domain, secret_hash, created_ms) VALUES(?, ?, ?, ?)", bind(name),
+            bind(domain->name), bind(token_hash(secret)), bind(static_cast<Poco::Int64>(created_ms)), now;
+        Poco::Int64 id = 0;
+        impl_->session << "SELECT last_insert_rowid()", into(id), now;
+        token.id = id;
+    });
+    return {token, secret};
+}
+
+std::vector<Token> Store::tokens_where(const std::string& where, const std::vector<std::string>& values) const {
+    return guarded("read the tokens", [&] {
+        std::lock_guard lock(impl_->mutex);
+        std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, Poco::Int64>> rows;
+        Poco::Data::Statement select(impl_->session);
+        select << "SELECT id, name, domain, created_ms FROM tokens " + where + " ORDER BY id", into(rows);
+        for (const auto& value : values) select, bind(value);
+        select.execute();
+        std::vector<Token> tokens;
+        for (const auto& row : rows)
+            tokens.push_back(Token{row.get<0>(), row.get<1>(), row.get<2>(),
+                                   std::chrono::system_clock::time_point(std::chrono::milliseconds(row.get<3>()))});
+        return tokens;
+    });
+}
+
+std::optional<Token> Store::verify_token(const std::string& raw_name, const std::string& secret) const {
+    if (secret.empty() || secret.size() > kMaxPasswordLength) return std::nullopt;
+    const auto found = tokens_where("WHERE name = ? AND secret_hash = ?", {lower(raw_name), token_hash(secret)});
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+bool Store::has_tokens(const std::string& raw_name) const {
+    return !tokens_where("WHERE name = ?", {lower(raw_name)}).empty();
+}
+
+std::vector<Token> Store::list_tokens(const std::optional<std::string>& domain) const {
+    if (!domain) return tokens_where("", {});
+    return tokens_where("WHERE domain = ?", {lower(*domain)});
+}
+
+void Store::revoke_token(std::int64_t id) {
+    guarded("revoke the token", [&] {
+        std::lock_guard lock(impl_->mutex);
+        int count = 0;
+        impl_->session << "SELECT count(*) FROM tokens WHERE id = ?", bind(static_cast<Poco::Int64>(id)), into(count), now;
+        if (count == 0) throw StoreError("no token " + std::to_string(id));
+        impl_->session << "DELETE FROM tokens WHERE id = ?", bind(static_cast<Poco::Int64>(id)), now;
+    });
+}
+
 void Store::append_history(const HistoryEntry& entry) {
     const auto time_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dyndns::store {
@@ -36,6 +37,15 @@ struct HistoryEntry {
     std::string outcome;                         // "changed", "unchanged", or the fault name, e.g. "DNS_REJECTED"
 };
 
+// A per-host token: lets a router update one name and nothing else. The secret is shown once,
+// when it is made; the store keeps only its hash.
+struct Token {
+    std::int64_t id = 0;
+    std::string name;   // the one name it may update
+    std::string domain; // the customer's domain the name belongs to
+    std::chrono::system_clock::time_point created{};
+};
+
 // Thread-safe. Several processes (the gateway and dyndnsctl) may open the same file at once.
 class Store {
 public:
@@ -63,7 +73,19 @@ public:
     void delete_domain(const std::string& domain);                          // StoreError if missing
     void set_dyndns(const std::string& domain, bool enabled);               // StoreError if missing
     std::optional<Domain> find_domain(const std::string& domain) const;     // exact name
+    // The domain `name` belongs to: the name itself or its nearest registered ancestor.
+    std::optional<Domain> owning_domain(const std::string& name) const;
     std::vector<Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const;
+
+    // Tokens. create_token returns the secret (at least 128 random bits, URL-safe base64): the
+    // only time it exists outside the caller. StoreError when no registered domain holds `name`.
+    std::pair<Token, std::string> create_token(const std::string& name);
+    // The token whose name is `name` and whose secret is `secret`, if any. Cheap (a hash, not argon2):
+    // the secret is random, not a password.
+    std::optional<Token> verify_token(const std::string& name, const std::string& secret) const;
+    bool has_tokens(const std::string& name) const;
+    std::vector<Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const;
+    void revoke_token(std::int64_t id); // StoreError if missing
 
     // History, newest first.
     void append_history(const HistoryEntry& entry);
@@ -72,6 +94,7 @@ public:
 
 private:
     std::vector<Domain> list_where(const std::string& where, const std::string& value) const;
+    std::vector<Token> tokens_where(const std::string& where, const std::vector<std::string>& values) const;
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -43,6 +43,17 @@ const std::vector<std::vector<std::string>>& migrations() {
             "  outcome        TEXT NOT NULL)",
             "CREATE INDEX history_by_domain ON history(domain, id)",
         },
+        // 2: per-host tokens for dyndns2 clients; only a hash of the secret is kept.
+        {
+            "CREATE TABLE tokens ("
+            "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+            "  name         TEXT NOT NULL,"
+            "  domain       TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,"
+            "  secret_hash  TEXT NOT NULL UNIQUE,"
+            "  created_ms   INTEGER NOT NULL)",
+            "CREATE INDEX tokens_by_name ON tokens(name)",
+            "CREATE INDEX tokens_by_domain ON tokens(domain)",
+        },
     };
     return steps;
 }

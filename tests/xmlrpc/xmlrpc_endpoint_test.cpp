@@ -19,6 +19,7 @@ public:
         return set_answer;
     }
     core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
+    std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
 };
 
 std::string call(const std::string& method, const std::vector<std::string>& params) {

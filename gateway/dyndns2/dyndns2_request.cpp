@@ -1,0 +1,64 @@
+// The dyndns2 query's rules: comma lists, "YES" for an absent hostname, prefixes dropped from addresses.
+#include "dyndns2/dyndns2_request.h"
+
+#include <Poco/Exception.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+#include <Poco/URI.h>
+
+namespace dyndns::dyndns2 {
+namespace {
+
+std::vector<std::string> comma_list(const std::string& value) {
+    std::vector<std::string> items;
+    const Poco::StringTokenizer tokens(value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& token : tokens) items.push_back(token);
+    return items;
+}
+
+// "192.0.2.1/32" and "2001:db8::1/64" publish the address; routers append the prefix they hold.
+std::string without_prefix(const std::string& address) { return address.substr(0, address.find('/')); }
+
+bool is_v6(const std::string& address) { return address.find(':') != std::string::npos; }
+
+} // namespace
+
+std::variant<UpdateParameters, ParameterError> read_update_parameters(const std::string& raw_query) {
+    Poco::URI::QueryParameters parameters;
+    try {
+        Poco::URI uri;
+        uri.setRawQuery(raw_query);
+        parameters = uri.getQueryParameters();
+    } catch (const Poco::Exception&) {
+        return ParameterError{"notfqdn"}; // a query that cannot be decoded names no host
+    }
+
+    UpdateParameters result;
+    std::optional<std::string> v4, v6;
+    const auto take = [&](const std::string& address) {
+        const std::string bare = without_prefix(address);
+        (is_v6(bare) ? v6 : v4) = bare;
+    };
+    for (const auto& [key, value] : parameters) {
+        const std::string name = Poco::toLower(key);
+        if (name == "hostname") {
+            for (const auto& host : comma_list(value))
+                if (Poco::icompare(host, "YES") != 0) result.hosts.push_back(host);
+        } else if (name == "myip") {
+            const auto addresses = comma_list(value);
+            if (addresses.size() > 2) return ParameterError{"dnserr"};
+            for (const auto& address : addresses) take(address);
+        } else if (name == "myipv6") {
+            for (const auto& address : comma_list(value)) {
+                if (!is_v6(address)) return ParameterError{"dnserr"};
+                take(address);
+            }
+        }
+    }
+    if (result.hosts.size() > kMaxHosts) return ParameterError{"numhost"};
+    if (v4) result.addresses.push_back(*v4);
+    if (v6) result.addresses.push_back(*v6);
+    return result;
+}
+
+} // namespace dyndns::dyndns2
