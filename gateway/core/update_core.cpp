@@ -2,10 +2,12 @@
 #include "core/update_core.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iostream>
 
 #include "core/address_policy.h"
 #include "core/caller_address.h"
+#include "core/utf8_prefix.h"
 #include "dns/tsig.h"
 
 namespace dyndns::core {
@@ -19,6 +21,28 @@ UpdateError error(Fault fault, std::string message, int retry_after = 0) { retur
 // The same words whether the domain does not exist or belongs to someone else, so the answer
 // does not tell a caller which domains other customers have.
 UpdateError no_such_domain() { return error(Fault::NoSuchDomain, "domain unknown or not this account's"); }
+
+// Exactly one record, and it is `address`: compared as addresses, not text, since ldns and Poco
+// shorten IPv6 zero runs differently.
+bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAddress& address) {
+    if (rdata.size() != 1) return false;
+    const auto held = parse_address(rdata.front());
+    return held && *held == address;
+}
+
+// Who the throttle counts: the caller (through trusted proxies, so a proxy's address is not
+// everyone's), IPv6 callers by their /64, which is what one customer line gets.
+std::string throttle_key(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer) {
+    if (!caller) return peer;
+    if (caller->family() != Poco::Net::IPAddress::IPv6) return caller->toString();
+    unsigned char bytes[16];
+    std::memcpy(bytes, caller->addr(), sizeof bytes);
+    std::memset(bytes + 8, 0, 8);
+    return Poco::Net::IPAddress(bytes, sizeof bytes).toString() + "/64";
+}
+
+// History fields come from callers; a row never holds more than this of one.
+std::string capped(const std::string& text, std::size_t limit = 256) { return utf8_prefix(text, limit); }
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -69,7 +93,8 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
-    if (const auto wait = throttle_.blocked(account, client.peer_address))
+    const std::string source = throttle_key(core::caller_address(client, settings_.trusted_proxies), client.peer_address);
+    if (const auto wait = throttle_.blocked(account, source))
         return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
 
     // A router logs in with its host name and that host's token. Tried first when the name has
@@ -78,7 +103,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (!password.empty() && store_.has_tokens(account)) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
-        throttle_.record_failure(account, client.peer_address);
+        throttle_.record_failure(account, source);
         return error(Fault::AuthFailed, "wrong account or password");
     }
     throttle_.record_success(account);
@@ -110,11 +135,11 @@ void UpdateCore::record(const Authorized& who, const SetAddressRequest& request,
     entry.name = who.name;
     entry.domain = who.domain.name;
     entry.type = type;
-    entry.old_address = old_address;
-    entry.new_address = new_address;
-    entry.caller_address = request.client.peer_address;
-    entry.protocol = request.client.protocol;
-    entry.user_agent = request.client.user_agent.substr(0, 256);
+    entry.old_address = capped(old_address);
+    entry.new_address = capped(new_address, 64);
+    entry.caller_address = caller_address(request.client).value_or(request.client.peer_address);
+    entry.protocol = capped(request.client.protocol, 16);
+    entry.user_agent = capped(request.client.user_agent);
     entry.outcome = outcome;
     try {
         store_.append_history(entry);
@@ -164,13 +189,22 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     }
     const std::string old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
     // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
-    if (current.rrset.rdata == std::vector<std::string>{text} && current.rrset.ttl == settings_.ttl) {
+    if (holds_exactly(current.rrset.rdata, *address) && current.rrset.ttl == settings_.ttl) {
         record(who, request, type, old_address, text, "unchanged");
         return SetAddressResult{who.name, text, type, settings_.ttl, false};
     }
 
     const dns::DnsOutcome applied =
         dns_.apply({who.domain.name, {dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text})}});
+    if (!applied.ok() && applied.kind == dns::DnsOutcome::Kind::Unavailable) {
+        // The UPDATE may have reached the primary and only its answer been lost: ask before
+        // telling the caller that nothing changed.
+        const dns::ReadResult after = dns_.read(who.name, rr_type);
+        if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings_.ttl) {
+            record(who, request, type, old_address, text, "changed");
+            return SetAddressResult{who.name, text, type, settings_.ttl, true};
+        }
+    }
     if (!applied.ok()) {
         auto failure = dns_error(applied, "setting " + who.name + " " + type);
         record(who, request, type, old_address, text, fault_name(failure.fault));

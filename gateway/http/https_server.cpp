@@ -39,6 +39,7 @@ Poco::Net::Context::Ptr make_tls_context(const config::TlsConfig& tls) {
     params.verificationMode = Poco::Net::Context::VERIFY_NONE; // no client certificates
     params.loadDefaultCAs = false;
     params.cipherList = kCipherList;
+    params.dhUse2048Bits = true; // Poco's built-in DH group is 1024 bits otherwise
     try {
         Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
         context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
@@ -52,7 +53,8 @@ Poco::Net::Context::Ptr make_tls_context(const config::TlsConfig& tls) {
 }
 
 void send(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+    const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
+    out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
     out.setContentType(response.content_type);
     for (const auto& [name, value] : response.headers) out.set(name, value);
     out.set("X-Content-Type-Options", "nosniff");
@@ -61,17 +63,45 @@ void send(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
     out.send() << response.body;
 }
 
-// Reads the body up to `limit` bytes; nothing if it is longer (the caller answers 413).
-std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
-    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) return std::nullopt;
+struct BodyRead {
+    enum class Status { Complete, TooLarge, Broken } status = Status::Complete;
     std::string body;
+};
+
+// Reads the whole body within `limit` bytes and `deadline` in all: the socket's timeout applies
+// to each read, so without an overall deadline a client sending a byte every few seconds would
+// hold a worker thread for as long as it liked. A body cut off by a timeout or a reset is Broken
+// (std::istream reports those only as badbit), never mistaken for a complete one.
+BodyRead read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::chrono::seconds budget) {
+    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit))
+        return {BodyRead::Status::TooLarge, {}};
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    // The next request on this keep-alive connection gets the socket's usual timeout back.
+    struct RestoreTimeout {
+        Poco::Net::HTTPServerRequestImpl* impl;
+        Poco::Timespan saved;
+        ~RestoreTimeout() {
+            try {
+                if (impl) impl->socket().setReceiveTimeout(saved);
+            } catch (const Poco::Exception&) {
+                // The socket is gone; nothing will read from it again.
+            }
+        }
+    } restore{impl, impl ? impl->socket().getReceiveTimeout() : Poco::Timespan()};
+    BodyRead result;
     std::istream& in = request.stream();
     char buffer[8192];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        body.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (body.size() > limit) return std::nullopt;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return {BodyRead::Status::Broken, {}};
+        if (impl) impl->socket().setReceiveTimeout(Poco::Timespan(left.count()));
+        in.read(buffer, sizeof buffer);
+        result.body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (result.body.size() > limit) return {BodyRead::Status::TooLarge, {}};
+        if (in.bad()) return {BodyRead::Status::Broken, {}};
+        if (in.eof()) return result;
     }
-    return body;
 }
 
 // After refusing a body that outgrew the limit while being read, read and drop a bounded amount
@@ -140,18 +170,28 @@ private:
         const Route* match = nullptr;
         for (const Route& r : routes_)
             if (r.path == path) match = &r;
-        if (!match) return HttpResponse::text(404, "not found\n");
+        // Refusals before the body is read close the connection: Poco does not skip an unread
+        // body, and its bytes must never be read as the next request.
+        if (!match) {
+            response.setKeepAlive(false);
+            return HttpResponse::text(404, "not found\n");
+        }
         const auto& methods = match->methods;
         if (std::find(methods.begin(), methods.end(), request.getMethod()) == methods.end()) {
             HttpResponse refused = HttpResponse::text(405, "method not allowed\n");
             std::string allow;
             for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
             refused.headers.emplace_back("Allow", allow);
+            response.setKeepAlive(false);
             return refused;
         }
 
-        auto body = read_body(request, limits_.max_body_bytes);
-        if (!body) {
+        auto read = read_body(request, limits_.max_body_bytes, limits_.request_timeout);
+        if (read.status == BodyRead::Status::Broken) {
+            response.setKeepAlive(false);
+            return HttpResponse::text(400, "request body incomplete (timed out or cut off)\n");
+        }
+        if (read.status == BodyRead::Status::TooLarge) {
             // The rest of an oversized body is not read, so the connection cannot be reused.
             response.setKeepAlive(false);
             drain_after_send_ = true;
@@ -162,7 +202,7 @@ private:
         view.path = path;
         if (const auto q = uri.find('?'); q != std::string::npos) view.query = uri.substr(q + 1);
         view.content_type = request.get("Content-Type", "");
-        view.body = std::move(*body);
+        view.body = std::move(read.body);
         view.peer_address = request.clientAddress().host().toString();
         for (const auto& header : request) view.headers.emplace_back(header.first, header.second);
         return match->handler(view);
@@ -195,7 +235,7 @@ struct HttpsServer::Impl {
 
     // Each listener may use max_threads of the shared pool at once.
     Impl(std::vector<Route> r, const config::LimitsConfig& l, std::size_t listeners)
-        : routes(std::move(r)), limits(l), pool(2, static_cast<int>(l.max_threads * std::max<std::size_t>(listeners, 1))) {}
+        : routes(std::move(r)), limits(l), pool(1, static_cast<int>(l.max_threads * std::max<std::size_t>(listeners, 1))) {}
 };
 
 HttpsServer::HttpsServer(const config::GatewayConfig& config, std::vector<Route> routes)

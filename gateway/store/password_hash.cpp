@@ -1,6 +1,8 @@
 // argon2id through libsodium with OWASP's minimum parameters, the keyed cache that spares repeated verifications, token secrets.
 #include "store/password_hash.h"
 
+#include <semaphore>
+
 #include <sodium.h>
 
 #include "store/store.h"
@@ -36,6 +38,13 @@ std::string hash_password(const std::string& password) {
 
 bool password_matches(const std::string& password, const std::string& hash) {
     ensure_sodium();
+    // Each verification takes kMemLimit of memory: at most this many at once, whatever the
+    // number of worker threads, bounds the gateway's memory (the rest wait their turn).
+    static std::counting_semaphore<4> slots(4);
+    slots.acquire();
+    struct Release {
+        ~Release() { slots.release(); }
+    } release;
     const std::string& against = hash.empty() ? dummy_hash() : hash;
     const bool match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
     return match && !hash.empty();

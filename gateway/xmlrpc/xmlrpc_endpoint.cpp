@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "core/utf8_prefix.h"
 #include "xmlrpc/xmlrpc_writer.h"
 
 namespace dyndns::xmlrpc {
@@ -80,7 +81,7 @@ XmlRpcReply XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo cli
     const MethodCall& call = std::get<MethodCall>(parsed);
 
     const MethodInfo* method = find_method(call.method);
-    if (!method) return bad_request("unknown method '" + call.method.substr(0, 64) + "'");
+    if (!method) return bad_request("unknown method '" + core::utf8_prefix(call.method, 64) + "'");
     auto checked = string_parameters(*method, call);
     if (auto* refused = std::get_if<XmlRpcReply>(&checked)) return *refused;
     const auto& p = std::get<std::vector<std::string>>(checked);
@@ -110,7 +111,7 @@ XmlRpcReply XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo cli
         return document(response_document(strings(names)));
     }
     const MethodInfo* about = find_method(p[0]);
-    if (!about) return bad_request("unknown method '" + p[0].substr(0, 64) + "'");
+    if (!about) return bad_request("unknown method '" + core::utf8_prefix(p[0], 64) + "'");
     if (method->name == "system.methodHelp") return document(response_document(Value(about->help)));
     std::vector<std::string> signature{about->result_type};
     signature.insert(signature.end(), about->parameters.size(), "string");

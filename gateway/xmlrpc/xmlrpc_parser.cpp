@@ -12,6 +12,8 @@
 #include <Poco/SAX/SAXParser.h>
 #include <Poco/SAX/XMLReader.h>
 
+#include "core/utf8_prefix.h"
+
 namespace dyndns::xmlrpc {
 namespace {
 
@@ -64,7 +66,7 @@ public:
     void processingInstruction(const XMLString&, const XMLString&) override {}
     void startPrefixMapping(const XMLString&, const XMLString&) override {}
     void endPrefixMapping(const XMLString&) override {}
-    void skippedEntity(const XMLString& name) override { throw Refused{"unknown entity '" + name.substr(0, 40) + "'"}; }
+    void skippedEntity(const XMLString& name) override { throw Refused{"unknown entity '" + core::utf8_prefix(name, 40) + "'"}; }
     void endDTD() override {}
     void startEntity(const XMLString&) override {}
     void endEntity(const XMLString&) override {}
@@ -112,7 +114,7 @@ public:
     }
 
 private:
-    static std::string short_name(const Element& e) { return e.name.substr(0, 40); }
+    static std::string short_name(const Element& e) { return core::utf8_prefix(e.name, 40); }
 
     static const Element& only_child(const Element& parent, const std::string& name) {
         if (parent.children.size() != 1 || parent.children.front()->name != name || !blank(parent.text))
