@@ -57,6 +57,8 @@ std::optional<Credentials> basic_credentials(const std::string& authorization) {
         Poco::Net::HTTPRequest request;
         request.set(Poco::Net::HTTPRequest::AUTHORIZATION, authorization);
         const Poco::Net::HTTPBasicCredentials credentials(request);
+        // Poco's base64 decoder skips what it cannot read; without both halves it is no login.
+        if (credentials.getUsername().empty() || credentials.getPassword().empty()) return std::nullopt;
         return Credentials{credentials.getUsername(), credentials.getPassword()};
     } catch (const Poco::Exception&) {
         return std::nullopt;

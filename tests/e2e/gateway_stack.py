@@ -40,7 +40,7 @@ def run(*args, input=None, check=True):
 class Gateway:
     """One dyndns-gateway process with its own config file."""
 
-    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",)):
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None):
         self.stack = stack
         self.port = free_port()
         self.config = os.path.join(stack.dir, f"{name}.yaml")
@@ -55,7 +55,7 @@ tls:
 public_url: https://127.0.0.1:{self.port}/dom/api
 dns:
   primary: 127.0.0.1
-  port: {stack.dns_port}
+  port: {dns_port or stack.dns_port}
   key_file: bind/tsig.key
   timeout_ms: 2000
   attempts: 2
@@ -90,8 +90,8 @@ allow_private_addresses: {"true" if allow_private else "false"}
             self.log.close()
         self.process = None
 
-    def url(self, host="127.0.0.1"):
-        return f"https://{host}:{self.port}/dom/api"
+    def url(self, host="127.0.0.1", path="/dom/api"):
+        return f"https://{host}:{self.port}{path}"
 
     def proxy(self, host="127.0.0.1", transport=None):
         """What the original users run: xmlrpc.client.ServerProxy, TLS verified against the test CA."""

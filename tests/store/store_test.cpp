@@ -190,3 +190,43 @@ TEST_CASE("concurrent verifications and writes from many threads") {
     CHECK(verified == 160);
     CHECK(db.history(std::nullopt, 1000).size() == 160);
 }
+
+TEST_CASE("tokens: made for a name under a domain, verified by name and secret, revoked, gone with the domain") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("alice", "pw");
+    db.add_domain("example.test", "alice");
+    CHECK_THROWS_AS(db.create_token("host.unknown.test"), store::StoreError);
+    const auto [token, secret] = db.create_token("Router.Example.Test");
+    CHECK(token.name == "router.example.test");
+    CHECK(token.domain == "example.test");
+    CHECK(secret.size() >= 22); // 128 bits or more in base64
+    CHECK(db.has_tokens("router.example.test"));
+    CHECK(db.verify_token("router.example.test", secret));
+    CHECK(db.verify_token("ROUTER.example.test", secret));
+    CHECK_FALSE(db.verify_token("other.example.test", secret));
+    CHECK_FALSE(db.verify_token("router.example.test", secret + "x"));
+    CHECK_FALSE(db.verify_token("router.example.test", ""));
+    const auto second = db.create_token("router.example.test").second;
+    CHECK(second != secret);
+    CHECK(db.list_tokens("example.test").size() == 2);
+    db.revoke_token(token.id);
+    CHECK_FALSE(db.verify_token("router.example.test", secret));
+    CHECK(db.verify_token("router.example.test", second));
+    CHECK_THROWS_AS(db.revoke_token(token.id), store::StoreError);
+    db.delete_domain("example.test");
+    CHECK(db.list_tokens().empty());
+}
+
+TEST_CASE("the owning domain is the nearest registered ancestor") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("alice", "pw");
+    db.add_domain("example.test", "alice");
+    db.add_domain("sub.example.test", "alice");
+    CHECK(db.owning_domain("a.b.example.test")->name == "example.test");
+    CHECK(db.owning_domain("a.sub.example.test")->name == "sub.example.test");
+    CHECK(db.owning_domain("example.test")->name == "example.test");
+    CHECK_FALSE(db.owning_domain("test"));
+    CHECK_FALSE(db.owning_domain("example.org"));
+}

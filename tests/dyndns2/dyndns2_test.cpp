@@ -1,0 +1,128 @@
+// dyndns2 without a network: how the query is read, and which line each core outcome becomes.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "dyndns2/dyndns2_endpoint.h"
+#include "dyndns2/dyndns2_request.h"
+
+using namespace dyndns;
+
+namespace {
+
+dyndns2::UpdateParameters read(const std::string& query) {
+    auto result = dyndns2::read_update_parameters(query);
+    if (const auto* e = std::get_if<dyndns2::ParameterError>(&result)) FAIL("refused: " << e->code);
+    return std::get<dyndns2::UpdateParameters>(result);
+}
+
+std::string refused(const std::string& query) {
+    auto result = dyndns2::read_update_parameters(query);
+    REQUIRE(std::holds_alternative<dyndns2::ParameterError>(result));
+    return std::get<dyndns2::ParameterError>(result).code;
+}
+
+// Answers by host name; records every call.
+class FakeCore final : public core::UpdateService {
+public:
+    std::map<std::string, core::SetAddressOutcome> answers;
+    std::vector<core::SetAddressRequest> calls;
+
+    core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
+        calls.push_back(request);
+        const auto it = answers.find(request.name);
+        if (it != answers.end()) return it->second;
+        return core::SetAddressResult{request.name, request.address.empty() ? "198.51.100.1" : request.address,
+                                      request.address.find(':') != std::string::npos ? "AAAA" : "A", 60, true};
+    }
+    core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return core::GetAddressesResult{}; }
+    std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
+};
+
+// "Basic " + base64("demo:pw")
+const std::string kDemoAuth = "Basic ZGVtbzpwdw==";
+
+core::UpdateError fault(core::Fault f) { return core::UpdateError{f, "message", f == core::Fault::RateLimited ? 30 : 0}; }
+
+} // namespace
+
+TEST_CASE("hostname lists, YES, myip pairs and prefixes") {
+    auto p = read("hostname=a.example.test,%20b.example.test&myip=192.0.2.1/32,2001:db8::1/64");
+    CHECK(p.hosts == std::vector<std::string>{"a.example.test", "b.example.test"});
+    CHECK(p.addresses == std::vector<std::string>{"192.0.2.1", "2001:db8::1"});
+    CHECK(read("hostname=YES").hosts.empty());
+    CHECK(read("myipv6=2001:db8::2").addresses == std::vector<std::string>{"2001:db8::2"});
+    CHECK(read("myip=&hostname=a.example.test").addresses.empty());
+    CHECK(read("hostname=a.example.test&wildcard=ON&mx=mail.example.net&backmx=YES&offline=NO&system=dyndns").hosts.size() == 1);
+}
+
+TEST_CASE("too many hosts, three addresses, an IPv4 myipv6") {
+    std::string many = "hostname=";
+    for (int i = 0; i < 21; ++i) many += "h" + std::to_string(i) + ".example.test,";
+    CHECK(refused(many) == "numhost");
+    CHECK(refused("myip=192.0.2.1,192.0.2.2,192.0.2.3") == "dnserr");
+    CHECK(refused("myipv6=192.0.2.1") == "dnserr");
+}
+
+TEST_CASE("good, nochg and both families on one line") {
+    FakeCore core;
+    core.answers["same.example.test"] = core::SetAddressResult{"same.example.test", "192.0.2.9", "A", 60, false};
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    CHECK(endpoint.update("hostname=a.example.test&myip=192.0.2.1,2001:db8::1", kDemoAuth, {}).body ==
+          "good 192.0.2.1,2001:db8::1\n");
+    CHECK(endpoint.update("hostname=same.example.test&myip=192.0.2.9", kDemoAuth, {}).body == "nochg 192.0.2.9\n");
+    REQUIRE(core.calls.size() == 3);
+    CHECK(core.calls[0].account == "demo");
+    CHECK(core.calls[0].password == "pw");
+    CHECK(core.calls[0].client.protocol == "dyndns2");
+}
+
+TEST_CASE("host faults take one line each; account faults end the answer") {
+    FakeCore core;
+    core.answers["off.example.test"] = fault(core::Fault::DyndnsDisabled);
+    core.answers["bad.example.test"] = fault(core::Fault::DnsRejected);
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    CHECK(endpoint.update("hostname=a.example.test,off.example.test,bad.example.test,short&myip=192.0.2.1", kDemoAuth, {})
+              .body == "good 192.0.2.1\nnohost\ndnserr\nnotfqdn\n");
+
+    for (const auto& [f, code] : std::vector<std::pair<core::Fault, std::string>>{
+             {core::Fault::AuthFailed, "badauth"}, {core::Fault::RateLimited, "abuse"}, {core::Fault::DnsUnavailable, "911"}}) {
+        FakeCore failing;
+        failing.answers["a.example.test"] = fault(f);
+        dyndns2::Dyndns2Endpoint e(failing);
+        const auto reply = e.update("hostname=a.example.test,b.example.test", kDemoAuth, {});
+        CHECK(reply.body == code + "\n");
+        CHECK(failing.calls.size() == 1);
+        if (f == core::Fault::AuthFailed) CHECK(reply.http_status == 401);
+        if (f == core::Fault::RateLimited) CHECK(reply.headers.at(0) == std::pair<std::string, std::string>{"Retry-After", "30"});
+    }
+}
+
+TEST_CASE("no credentials or not Basic is badauth with a challenge, before the core") {
+    FakeCore core;
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    for (const std::string auth : {"", "Bearer abc", "Basic !!!notbase64"}) {
+        const auto reply = endpoint.update("hostname=a.example.test", auth, {});
+        CHECK(reply.http_status == 401);
+        CHECK(reply.body == "badauth\n");
+        CHECK(reply.headers.at(0).first == "WWW-Authenticate");
+    }
+    CHECK(core.calls.empty());
+}
+
+TEST_CASE("without a hostname the user name is the host (a per-host token)") {
+    FakeCore core;
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    // "Basic " + base64("router.example.test:token")
+    CHECK(endpoint.update("myip=192.0.2.5", "Basic cm91dGVyLmV4YW1wbGUudGVzdDp0b2tlbg==", {}).body == "good 192.0.2.5\n");
+    CHECK(core.calls.at(0).name == "router.example.test");
+    CHECK(endpoint.update("myip=192.0.2.5", kDemoAuth, {}).body == "notfqdn\n");
+}
+
+TEST_CASE("check-ip is the caller's address") {
+    FakeCore core;
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    core::ClientInfo client;
+    client.peer_address = "2001:db8::7";
+    CHECK(endpoint.check_ip(client).body == "2001:db8::7\n");
+}
