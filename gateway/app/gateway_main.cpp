@@ -46,7 +46,7 @@ int serve(const dyndns::config::GatewayConfig& config) {
         dyndns::store::Store store(config.store.path);
         const auto dns = dyndns::app::make_dns_client(config);
         dyndns::core::UpdateCore core({config.dns.ttl, config.allow_private_addresses, config.trusted_proxies, {}}, store, dns);
-        dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core));
+        dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core, config));
         server.start();
         for (const auto& address : config.listen.addresses)
             std::cout << "dyndns-gateway: listening on " << url_of(address, config.listen.port) << '\n';

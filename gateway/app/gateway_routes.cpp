@@ -5,8 +5,12 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/MediaType.h>
+#include <Poco/String.h>
 
 #include "dyndns2/dyndns2_endpoint.h"
+#include "soap/soap_detect.h"
+#include "soap/soap_endpoint.h"
+#include "soap/wsdl_document.h"
 #include "xmlrpc/xmlrpc_endpoint.h"
 
 namespace dyndns::app {
@@ -23,6 +27,22 @@ bool is_xml(const std::string& content_type) {
         return false;
     }
 }
+
+// SOAP on the shared URL: a SOAP 1.2 media type, a SOAPAction header (SOAP 1.1), or failing
+// both, a body whose root is a SOAP Envelope.
+bool is_soap(const http::HttpRequest& request) {
+    try {
+        if (!request.content_type.empty() && Poco::Net::MediaType(request.content_type).matches("application", "soap+xml"))
+            return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+    for (const auto& [name, value] : request.headers)
+        if (Poco::icompare(name, "SOAPAction") == 0) return true;
+    return soap::is_soap_envelope(request.body);
+}
+
+bool asks_for_wsdl(const std::string& query) { return Poco::icompare(query, "wsdl") == 0; }
 
 bool is_form(const std::string& content_type) {
     try {
@@ -47,10 +67,25 @@ core::ClientInfo client_info(const http::HttpRequest& request) {
     return client;
 }
 
-std::vector<http::Route> gateway_routes(core::UpdateService& core) {
+std::vector<http::Route> gateway_routes(core::UpdateService& core, const config::GatewayConfig& config) {
     auto xmlrpc = std::make_shared<xmlrpc::XmlRpcEndpoint>(core);
+    soap::SoapLimits soap_limits;
+    soap_limits.max_body_bytes = config.limits.max_body_bytes;
+    auto soap = std::make_shared<soap::SoapEndpoint>(core, soap_limits);
+    // Rewritten once: the public URL does not change while the gateway runs.
+    auto wsdl = std::make_shared<const std::string>(soap::wsdl_for(config.public_url));
+
     std::vector<http::Route> routes;
-    routes.push_back({"/dom/api", {"POST"}, [xmlrpc](const http::HttpRequest& request) {
+    routes.push_back({"/dom/api", {"GET", "POST"}, [xmlrpc, soap, wsdl](const http::HttpRequest& request) {
+                          if (request.method == "GET") {
+                              if (!asks_for_wsdl(request.query))
+                                  return http::HttpResponse::text(404, "POST XML-RPC or SOAP here; the WSDL is at ?wsdl\n");
+                              return http::HttpResponse{200, "text/xml; charset=utf-8", *wsdl, {}};
+                          }
+                          if (is_soap(request)) {
+                              const auto reply = soap->handle(request.body, client_info(request));
+                              return http::HttpResponse{reply.http_status, reply.content_type, reply.body, {}};
+                          }
                           if (!is_xml(request.content_type))
                               return http::HttpResponse::text(415, "Content-Type must be text/xml (XML-RPC)\n");
                           const auto reply = xmlrpc->handle(request.body, client_info(request));

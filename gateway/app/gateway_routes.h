@@ -3,13 +3,15 @@
 
 #include <vector>
 
+#include "config/gateway_config.h"
 #include "core/update_service.h"
 #include "http/http_types.h"
 
 namespace dyndns::app {
 
 // The front ends share `core`, which must outlive the routes.
-std::vector<http::Route> gateway_routes(core::UpdateService& core);
+// `config` gives the public URL written into the served WSDL and the body limit.
+std::vector<http::Route> gateway_routes(core::UpdateService& core, const config::GatewayConfig& config);
 
 // Who called, as the update core wants it, from what the HTTP layer saw.
 core::ClientInfo client_info(const http::HttpRequest& request);
