@@ -6,6 +6,7 @@
 #include "app/config_summary.h"
 #include "app/gateway_routes.h"
 #include "config/gateway_config.h"
+#include "core/account_service.h"
 #include "core/update_core.h"
 #include "http/https_server.h"
 #include "store/store.h"
@@ -46,7 +47,8 @@ int serve(const dyndns::config::GatewayConfig& config) {
         dyndns::store::Store store(config.store.path);
         const auto dns = dyndns::app::make_dns_client(config);
         dyndns::core::UpdateCore core({config.dns.ttl, config.allow_private_addresses, config.trusted_proxies, {}}, store, dns);
-        dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core, config));
+        dyndns::core::AccountService accounts(store, dns, core);
+        dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core, accounts, config));
         server.start();
         for (const auto& address : config.listen.addresses)
             std::cout << "dyndns-gateway: listening on " << url_of(address, config.listen.port) << '\n';

@@ -6,8 +6,10 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include "dyndns2/dyndns2_endpoint.h"
+#include "panel/panel_endpoint.h"
 #include "soap/soap_detect.h"
 #include "soap/soap_endpoint.h"
 #include "soap/wsdl_document.h"
@@ -67,7 +69,8 @@ core::ClientInfo client_info(const http::HttpRequest& request) {
     return client;
 }
 
-std::vector<http::Route> gateway_routes(core::UpdateService& core, const config::GatewayConfig& config) {
+std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
+                                        const config::GatewayConfig& config) {
     auto xmlrpc = std::make_shared<xmlrpc::XmlRpcEndpoint>(core);
     soap::SoapLimits soap_limits;
     soap_limits.max_body_bytes = config.limits.max_body_bytes;
@@ -105,6 +108,15 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, const config:
     };
     routes.push_back({"/nic/checkip", {"GET"}, check_ip});
     routes.push_back({"/myip", {"GET"}, check_ip});
+
+    const Poco::URI public_url(config.public_url);
+    auto panel = std::make_shared<panel::PanelEndpoint>(
+        accounts, panel::ClientEndpoints{config.public_url, public_url.getHost(), public_url.getPort()});
+    for (auto& route : panel->routes()) {
+        // Each handler keeps the panel (and its sessions) alive as long as the route table.
+        route.handler = [panel, handler = std::move(route.handler)](const http::HttpRequest& request) { return handler(request); };
+        routes.push_back(std::move(route));
+    }
     return routes;
 }
 

@@ -4,14 +4,16 @@
 #include <vector>
 
 #include "config/gateway_config.h"
+#include "core/account_service.h"
 #include "core/update_service.h"
 #include "http/http_types.h"
 
 namespace dyndns::app {
 
-// The front ends share `core`, which must outlive the routes.
+// The front ends share `core` and `accounts`, which must outlive the routes.
 // `config` gives the public URL written into the served WSDL and the body limit.
-std::vector<http::Route> gateway_routes(core::UpdateService& core, const config::GatewayConfig& config);
+std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
+                                        const config::GatewayConfig& config);
 
 // Who called, as the update core wants it, from what the HTTP layer saw.
 core::ClientInfo client_info(const http::HttpRequest& request);

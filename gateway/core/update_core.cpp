@@ -86,10 +86,9 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
     : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle) {}
 
-std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,
-                                                                         const std::string& password,
-                                                                         const std::string& name,
-                                                                         const ClientInfo& client) {
+std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
+                                                                          const std::string& password,
+                                                                          const ClientInfo& client, bool tokens_allowed) {
     if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
@@ -100,13 +99,31 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
     std::optional<store::Token> token;
-    if (!password.empty() && store_.has_tokens(account)) token = store_.verify_token(account, password);
+    if (tokens_allowed && !password.empty() && store_.has_tokens(account)) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
         throttle_.record_failure(account, source);
         return error(Fault::AuthFailed, "wrong account or password");
     }
     throttle_.record_success(account);
+    return Identity{account, std::move(token)};
+}
+
+std::optional<UpdateError> UpdateCore::login(const std::string& account, const std::string& password,
+                                             const ClientInfo& client) {
+    auto identity = authenticate(account, password, client, false);
+    if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
+    return std::nullopt;
+}
+
+std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,
+                                                                         const std::string& password,
+                                                                         const std::string& name,
+                                                                         const ClientInfo& client) {
+    auto identity = authenticate(raw_account, password, client, true);
+    if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
+    const std::string& account = std::get<Identity>(identity).account;
+    const std::optional<store::Token>& token = std::get<Identity>(identity).token;
 
     const auto normalized = normalized_name(name);
     if (!normalized) return no_such_domain();

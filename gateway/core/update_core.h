@@ -28,7 +28,17 @@ public:
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
 
+    // An account's own login (the control panel): the same throttle and faults as every call,
+    // per-host tokens not accepted. Nothing on success.
+    std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client);
+
 private:
+    struct Identity {
+        std::string account;              // lower-case
+        std::optional<store::Token> token; // set when a per-host token logged in
+    };
+    std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
+                                                     const ClientInfo& client, bool tokens_allowed);
     struct Authorized {
         std::string name;   // normalized name asked for
         store::Domain domain;

@@ -348,6 +348,17 @@ void Store::append_history(const HistoryEntry& entry) {
     });
 }
 
+std::vector<std::string> Store::updated_names(const std::string& domain, std::size_t limit) const {
+    return guarded("read the history", [&] {
+        std::lock_guard lock(impl_->mutex);
+        std::vector<std::string> names;
+        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN ('changed', 'unchanged') "
+                          "ORDER BY name LIMIT ?",
+            bind(lower(domain)), bind(static_cast<Poco::Int64>(limit)), into(names), now;
+        return names;
+    });
+}
+
 std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domain, std::size_t limit, std::size_t offset) const {
     return guarded("read the history", [&] {
         std::lock_guard lock(impl_->mutex);

@@ -1,0 +1,101 @@
+// The control panel's rules: ownership first, then the store or a live read from the primary.
+#include "core/account_service.h"
+
+#include <algorithm>
+
+namespace dyndns::core {
+namespace {
+
+UpdateError not_yours() { return UpdateError{Fault::NoSuchDomain, "domain unknown or not this account's", 0}; }
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+} // namespace
+
+std::optional<store::Domain> AccountService::owned(const std::string& account, const std::string& domain) const {
+    auto found = store_.find_domain(domain);
+    if (!found || found->account != lower(account)) return std::nullopt;
+    return found;
+}
+
+std::vector<store::Domain> AccountService::domains(const std::string& account) const {
+    return store_.list_domains(lower(account));
+}
+
+std::variant<DomainView, UpdateError> AccountService::domain_view(const std::string& account, const std::string& domain,
+                                                                  std::size_t history_page) const {
+    auto found = owned(account, domain);
+    if (!found) return not_yours();
+    DomainView view;
+    view.domain = *found;
+
+    using dns::RRType;
+    for (RRType type : {RRType::SOA, RRType::NS, RRType::MX, RRType::A, RRType::AAAA, RRType::TXT}) {
+        const auto read = dns_.read(found->name, type);
+        if (!read.outcome.ok()) {
+            view.dns_problem = read.outcome.message;
+            break;
+        }
+        for (const auto& data : read.rrset.rdata)
+            view.records.push_back({found->name, dns::rr_type_name(type), read.rrset.ttl, data});
+    }
+    if (view.dns_problem.empty()) {
+        for (const auto& name : store_.updated_names(found->name, 50)) {
+            DynamicName dynamic{name, {}, {}, 0};
+            for (const auto& [type, out] : {std::pair{RRType::A, &dynamic.a}, std::pair{RRType::AAAA, &dynamic.aaaa}}) {
+                const auto read = dns_.read(name, type);
+                if (!read.outcome.ok()) {
+                    view.dns_problem = read.outcome.message;
+                    break;
+                }
+                *out = read.rrset.rdata;
+                if (!read.rrset.rdata.empty()) dynamic.ttl = read.rrset.ttl;
+            }
+            view.dynamic.push_back(std::move(dynamic));
+        }
+    }
+    // One more than a page tells whether there is a next one.
+    view.history = store_.history(found->name, kHistoryPage + 1, history_page * kHistoryPage);
+    view.more_history = view.history.size() > kHistoryPage;
+    if (view.more_history) view.history.pop_back();
+    view.tokens = store_.list_tokens(found->name);
+    return view;
+}
+
+std::optional<UpdateError> AccountService::set_dyndns(const std::string& account, const std::string& domain, bool enabled) {
+    auto found = owned(account, domain);
+    if (!found) return not_yours();
+    store_.set_dyndns(found->name, enabled);
+    return std::nullopt;
+}
+
+std::variant<std::pair<store::Token, std::string>, UpdateError> AccountService::new_token(const std::string& account,
+                                                                                           const std::string& domain,
+                                                                                           const std::string& name) {
+    auto found = owned(account, domain);
+    if (!found) return not_yours();
+    const auto owner = store_.owning_domain(name);
+    if (!owner || owner->name != found->name)
+        return UpdateError{Fault::NoSuchDomain, "the name must be " + found->name + " or a name under it", 0};
+    try {
+        return store_.create_token(name);
+    } catch (const store::StoreError& e) {
+        return UpdateError{Fault::BadRequest, e.what(), 0};
+    }
+}
+
+std::optional<UpdateError> AccountService::revoke_token(const std::string& account, const std::string& domain,
+                                                        std::int64_t id) {
+    auto found = owned(account, domain);
+    if (!found) return not_yours();
+    const auto tokens = store_.list_tokens(found->name);
+    if (std::none_of(tokens.begin(), tokens.end(), [&](const store::Token& t) { return t.id == id; }))
+        return UpdateError{Fault::BadRequest, "no such token for this domain", 0};
+    store_.revoke_token(id);
+    return std::nullopt;
+}
+
+} // namespace dyndns::core

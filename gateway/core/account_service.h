@@ -1,0 +1,72 @@
+// What the control panel may do for a logged-in account: its domains, the dyndns switch, live records, history, tokens.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/update_core.h"
+#include "dns/rfc2136_client.h"
+#include "store/store.h"
+
+namespace dyndns::core {
+
+struct DnsRecord {
+    std::string name;
+    std::string type;
+    std::uint32_t ttl = 0;
+    std::string data; // presentation format
+};
+
+// A name set through the gateway, with what the primary holds for it now.
+struct DynamicName {
+    std::string name;
+    std::vector<std::string> a;
+    std::vector<std::string> aaaa;
+    std::uint32_t ttl = 0;
+};
+
+struct DomainView {
+    store::Domain domain;
+    std::vector<DnsRecord> records;       // at the apex, read live: SOA NS MX A AAAA TXT
+    std::vector<DynamicName> dynamic;     // read live
+    std::string dns_problem;              // non-empty when the primary could not be read
+    std::vector<store::HistoryEntry> history; // one page, newest first
+    bool more_history = false;
+    std::vector<store::Token> tokens;
+};
+
+// Every method checks that the domain is the account's: another account's domain is
+// NoSuchDomain, in the same words as for an unknown one.
+class AccountService {
+public:
+    AccountService(store::Store& store, const dns::Rfc2136Client& dns, UpdateCore& core)
+        : store_(store), dns_(dns), core_(core) {}
+
+    static constexpr std::size_t kHistoryPage = 20;
+
+    std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client) {
+        return core_.login(account, password, client);
+    }
+    std::vector<store::Domain> domains(const std::string& account) const;
+    std::variant<DomainView, UpdateError> domain_view(const std::string& account, const std::string& domain,
+                                                      std::size_t history_page) const;
+    std::optional<UpdateError> set_dyndns(const std::string& account, const std::string& domain, bool enabled);
+    // The token's secret, shown once.
+    std::variant<std::pair<store::Token, std::string>, UpdateError> new_token(const std::string& account,
+                                                                               const std::string& domain,
+                                                                               const std::string& name);
+    std::optional<UpdateError> revoke_token(const std::string& account, const std::string& domain, std::int64_t id);
+
+private:
+    std::optional<store::Domain> owned(const std::string& account, const std::string& domain) const;
+
+    store::Store& store_;
+    const dns::Rfc2136Client& dns_;
+    UpdateCore& core_;
+};
+
+} // namespace dyndns::core

@@ -1,0 +1,229 @@
+// Each panel request: session from the cookie, CSRF check on every POST, one account-service call, one page or a redirect.
+#include "panel/panel_endpoint.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPCookie.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/String.h>
+
+#include "panel/panel_style.h"
+
+namespace dyndns::panel {
+namespace {
+
+constexpr const char* kSessionCookie = "__Host-dyndns";
+constexpr const char* kLoginCookie = "__Host-dyndns-login";
+
+// No script, nothing from elsewhere, no framing: the pages need only themselves.
+void secure_headers(http::HttpResponse& response) {
+    response.headers.emplace_back("Content-Security-Policy",
+                                  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                                  "frame-ancestors 'none'; base-uri 'none'");
+    response.headers.emplace_back("X-Frame-Options", "DENY");
+    response.headers.emplace_back("Referrer-Policy", "no-referrer");
+}
+
+http::HttpResponse html_response(int status, std::string body) {
+    http::HttpResponse response{status, "text/html; charset=utf-8", std::move(body), {}};
+    secure_headers(response);
+    return response;
+}
+
+http::HttpResponse redirect(const std::string& location) {
+    http::HttpResponse response{303, "text/plain; charset=utf-8", "see " + location + "\n", {{"Location", location}}};
+    secure_headers(response);
+    return response;
+}
+
+std::string cookie_header(const std::string& name, const std::string& value, int max_age) {
+    Poco::Net::HTTPCookie cookie(name, value);
+    cookie.setPath("/");
+    cookie.setSecure(true);
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT);
+    cookie.setMaxAge(max_age);
+    return cookie.toString();
+}
+
+std::string cookie(const http::HttpRequest& request, const std::string& name) {
+    Poco::Net::HTTPRequest parsed;
+    parsed.set("Cookie", request.header("Cookie"));
+    Poco::Net::NameValueCollection cookies;
+    parsed.getCookies(cookies);
+    return cookies.get(name, "");
+}
+
+// The decoded fields (HTMLForm does the percent-decoding), as a plain name-value collection.
+Poco::Net::NameValueCollection form_of(const std::string& encoded) {
+    Poco::Net::HTMLForm form;
+    form.setFieldLimit(20);
+    try {
+        form.read(encoded);
+    } catch (const Poco::Exception&) {
+        // A form that cannot be decoded has no fields; the handler then finds nothing it needs.
+    }
+    return form;
+}
+
+// Constant-time comparison: a CSRF token is a secret.
+bool same_secret(const std::string& a, const std::string& b) {
+    if (a.size() != b.size() || a.empty()) return false;
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+http::HttpResponse forbidden_form() {
+    return html_response(403, message_page("Form refused", "This form was not sent from this session's page "
+                                           "(missing or stale CSRF token). Reload the page and try again.",
+                                           "/panel/"));
+}
+
+http::HttpResponse problem_page(const core::UpdateError& error, const std::string& back) {
+    const int status = error.fault == core::Fault::NoSuchDomain ? 404 : 400;
+    return html_response(status, message_page("Not done", error.message, back));
+}
+
+std::string domain_url(const std::string& domain) { return "/panel/domain?name=" + domain; }
+
+} // namespace
+
+std::optional<Session> PanelEndpoint::session_of(const http::HttpRequest& request) {
+    const std::string id = cookie(request, kSessionCookie);
+    if (id.empty()) return std::nullopt;
+    return sessions_.find(id);
+}
+
+std::vector<http::Route> PanelEndpoint::routes() {
+    const auto bind = [this](http::HttpResponse (PanelEndpoint::*member)(const http::HttpRequest&)) {
+        return [this, member](const http::HttpRequest& request) { return (this->*member)(request); };
+    };
+    return {
+        {"/panel", {"GET"}, [](const http::HttpRequest&) { return redirect("/panel/"); }},
+        {"/panel/", {"GET"}, bind(&PanelEndpoint::home)},
+        {"/panel/login", {"GET", "POST"},
+         [this](const http::HttpRequest& request) { return request.method == "POST" ? login(request) : login_form(request); }},
+        {"/panel/logout", {"POST"}, bind(&PanelEndpoint::logout)},
+        {"/panel/domain", {"GET"}, bind(&PanelEndpoint::domain)},
+        {"/panel/dyndns", {"POST"}, bind(&PanelEndpoint::set_dyndns)},
+        {"/panel/token/new", {"POST"}, bind(&PanelEndpoint::new_token)},
+        {"/panel/token/revoke", {"POST"}, bind(&PanelEndpoint::revoke_token)},
+        {"/panel/style.css", {"GET"},
+         [](const http::HttpRequest&) { return http::HttpResponse{200, "text/css; charset=utf-8", stylesheet(), {}}; }},
+    };
+}
+
+http::HttpResponse PanelEndpoint::home(const http::HttpRequest& request) {
+    const auto session = session_of(request);
+    if (!session) return redirect("/panel/login");
+    return html_response(200, domains_page(session->account, session->csrf, accounts_.domains(session->account)));
+}
+
+http::HttpResponse PanelEndpoint::login_form(const http::HttpRequest& request) {
+    if (session_of(request)) return redirect("/panel/");
+    const std::string csrf = random_token();
+    auto response = html_response(200, login_page(csrf, ""));
+    response.headers.emplace_back("Set-Cookie", cookie_header(kLoginCookie, csrf, 3600));
+    return response;
+}
+
+http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
+    const auto form = form_of(request.body);
+    const std::string expected = cookie(request, kLoginCookie);
+    if (!same_secret(form.get("csrf", ""), expected)) return forbidden_form();
+
+    core::ClientInfo client;
+    client.peer_address = request.peer_address;
+    client.x_forwarded_for = request.header("X-Forwarded-For");
+    client.forwarded = request.header("Forwarded");
+    client.protocol = "panel";
+    client.user_agent = request.header("User-Agent");
+    const std::string account = form.get("account", "");
+    if (const auto refused = accounts_.login(account, form.get("password", ""), client)) {
+        const int status = refused->fault == core::Fault::RateLimited ? 429 : 401;
+        auto response = html_response(status, login_page(expected, refused->message));
+        if (refused->retry_after_seconds > 0)
+            response.headers.emplace_back("Retry-After", std::to_string(refused->retry_after_seconds));
+        return response;
+    }
+    const Session session = sessions_.create(Poco::toLower(account));
+    auto response = redirect("/panel/");
+    response.headers.emplace_back("Set-Cookie",
+                                  cookie_header(kSessionCookie, session.id, static_cast<int>(sessions_.absolute_lifetime().count())));
+    response.headers.emplace_back("Set-Cookie", cookie_header(kLoginCookie, "", 0));
+    return response;
+}
+
+http::HttpResponse PanelEndpoint::logout(const http::HttpRequest& request) {
+    const auto session = session_of(request);
+    if (session) {
+        if (!same_secret(form_of(request.body).get("csrf", ""), session->csrf)) return forbidden_form();
+        sessions_.destroy(session->id);
+    }
+    auto response = redirect("/panel/login");
+    response.headers.emplace_back("Set-Cookie", cookie_header(kSessionCookie, "", 0));
+    return response;
+}
+
+http::HttpResponse PanelEndpoint::domain(const http::HttpRequest& request) {
+    const auto session = session_of(request);
+    if (!session) return redirect("/panel/login");
+    const auto query = form_of(request.query);
+    std::size_t page = 0;
+    try {
+        page = std::min<std::size_t>(std::stoul(query.get("page", "0")), 100000);
+    } catch (const std::exception&) {
+        page = 0;
+    }
+    auto view = accounts_.domain_view(session->account, query.get("name", ""), page);
+    if (const auto* error = std::get_if<core::UpdateError>(&view)) return problem_page(*error, "/panel/");
+    return html_response(200, domain_page(session->account, session->csrf, std::get<core::DomainView>(view), page, endpoints_,
+                                          std::nullopt, ""));
+}
+
+http::HttpResponse PanelEndpoint::set_dyndns(const http::HttpRequest& request) {
+    const auto session = session_of(request);
+    if (!session) return redirect("/panel/login");
+    const auto form = form_of(request.body);
+    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    const std::string domain = form.get("domain", "");
+    // An unticked checkbox is simply absent from the form.
+    if (const auto error = accounts_.set_dyndns(session->account, domain, form.get("dyndns", "") == "on"))
+        return problem_page(*error, "/panel/");
+    return redirect(domain_url(domain));
+}
+
+http::HttpResponse PanelEndpoint::new_token(const http::HttpRequest& request) {
+    const auto session = session_of(request);
+    if (!session) return redirect("/panel/login");
+    const auto form = form_of(request.body);
+    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    const std::string domain = form.get("domain", "");
+    auto made = accounts_.new_token(session->account, domain, form.get("name", ""));
+    if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, domain_url(domain));
+    auto view = accounts_.domain_view(session->account, domain, 0);
+    if (const auto* error = std::get_if<core::UpdateError>(&view)) return problem_page(*error, "/panel/");
+    // The secret is in this response only (Cache-Control: no-store), never in a URL.
+    return html_response(200, domain_page(session->account, session->csrf, std::get<core::DomainView>(view), 0, endpoints_,
+                                          std::get<std::pair<store::Token, std::string>>(made), ""));
+}
+
+http::HttpResponse PanelEndpoint::revoke_token(const http::HttpRequest& request) {
+    const auto session = session_of(request);
+    if (!session) return redirect("/panel/login");
+    const auto form = form_of(request.body);
+    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    const std::string domain = form.get("domain", "");
+    std::int64_t id = 0;
+    try {
+        id = std::stoll(form.get("id", ""));
+    } catch (const std::exception&) {
+        return problem_page({core::Fault::BadRequest, "no such token", 0}, domain_url(domain));
+    }
+    if (const auto error = accounts_.revoke_token(session->account, domain, id)) return problem_page(*error, domain_url(domain));
+    return redirect(domain_url(domain));
+}
+
+} // namespace dyndns::panel

@@ -1,0 +1,41 @@
+// The control panel under /panel/: log in, the account's domains, the dyndns checkbox, records, history, tokens.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/account_service.h"
+#include "http/http_types.h"
+#include "panel/panel_pages.h"
+#include "panel/panel_sessions.h"
+
+namespace dyndns::panel {
+
+// Routes for the HTTPS server. Sessions live in a cookie named __Host-dyndns (HttpOnly, Secure,
+// SameSite=Strict; expiry enforced by SessionStore); every POST carries the session's CSRF token,
+// the login form a pre-session one (double submit). Nothing secret ever goes into a URL.
+class PanelEndpoint {
+public:
+    PanelEndpoint(core::AccountService& accounts, ClientEndpoints endpoints)
+        : accounts_(accounts), endpoints_(std::move(endpoints)) {}
+
+    std::vector<http::Route> routes();
+
+private:
+    http::HttpResponse home(const http::HttpRequest& request);
+    http::HttpResponse login_form(const http::HttpRequest& request);
+    http::HttpResponse login(const http::HttpRequest& request);
+    http::HttpResponse logout(const http::HttpRequest& request);
+    http::HttpResponse domain(const http::HttpRequest& request);
+    http::HttpResponse set_dyndns(const http::HttpRequest& request);
+    http::HttpResponse new_token(const http::HttpRequest& request);
+    http::HttpResponse revoke_token(const http::HttpRequest& request);
+
+    std::optional<Session> session_of(const http::HttpRequest& request);
+
+    core::AccountService& accounts_;
+    ClientEndpoints endpoints_;
+    SessionStore sessions_;
+};
+
+} // namespace dyndns::panel

@@ -1,0 +1,28 @@
+// The control panel's pages as complete HTML documents: login, the account's domains, one domain's DNS section.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/account_service.h"
+
+namespace dyndns::panel {
+
+// Where clients reach the gateway, for the ready-to-copy settings.
+struct ClientEndpoints {
+    std::string api_url;   // public_url, e.g. https://dns.example.net:8192/dom/api
+    std::string host;      // dns.example.net
+    unsigned port = 8192;
+};
+
+std::string login_page(const std::string& csrf, const std::string& problem);
+std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<store::Domain>& domains);
+// `new_token`: a token made by this request, shown this once.
+std::string domain_page(const std::string& account, const std::string& csrf, const core::DomainView& view,
+                        std::size_t history_page, const ClientEndpoints& endpoints,
+                        const std::optional<std::pair<store::Token, std::string>>& new_token, const std::string& problem);
+std::string message_page(const std::string& title, const std::string& text, const std::string& back_href);
+
+} // namespace dyndns::panel

@@ -1,0 +1,52 @@
+// Control-panel sessions held in memory: random ids, a CSRF token each, idle and absolute expiry enforced here.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace dyndns::panel {
+
+struct Session {
+    std::string id;   // the cookie's value: 256 random bits
+    std::string account;
+    std::string csrf; // 256 random bits; every form carries it
+};
+
+// 256 random bits, URL-safe base64 without padding.
+std::string random_token();
+
+class SessionStore {
+public:
+    using Clock = std::chrono::steady_clock;
+    struct Settings {
+        std::chrono::seconds idle{30 * 60};
+        std::chrono::seconds absolute{12 * 60 * 60};
+        std::size_t max_sessions = 10000; // beyond it, the oldest session is dropped
+    };
+    SessionStore() : SessionStore(Settings{}) {}
+    explicit SessionStore(Settings settings) : settings_(settings) {}
+
+    Session create(const std::string& account, Clock::time_point now = Clock::now());
+    // The live session with this id (its idle timer restarted), or nothing when unknown or expired.
+    std::optional<Session> find(const std::string& id, Clock::time_point now = Clock::now());
+    void destroy(const std::string& id);
+    std::chrono::seconds absolute_lifetime() const { return settings_.absolute; }
+
+private:
+    struct Entry {
+        Session session;
+        Clock::time_point created;
+        Clock::time_point last_used;
+    };
+    void forget_expired(Clock::time_point now);
+
+    Settings settings_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Entry> sessions_;
+};
+
+} // namespace dyndns::panel
