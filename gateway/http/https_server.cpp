@@ -56,7 +56,7 @@ void send(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
     const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
     out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
     out.setContentType(response.content_type);
-    for (const auto& [name, value] : response.headers) out.set(name, value);
+    for (const auto& [name, value] : response.headers) out.add(name, value); // add: Set-Cookie may repeat
     out.set("X-Content-Type-Options", "nosniff");
     out.set("Cache-Control", "no-store");
     out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));

@@ -1,6 +1,8 @@
 // Each panel request: session from the cookie, CSRF check on every POST, one account-service call, one page or a redirect.
 #include "panel/panel_endpoint.h"
 
+#include <algorithm>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPCookie.h>
@@ -179,8 +181,15 @@ http::HttpResponse PanelEndpoint::domain(const http::HttpRequest& request) {
     }
     auto view = accounts_.domain_view(session->account, query.get("name", ""), page);
     if (const auto* error = std::get_if<core::UpdateError>(&view)) return problem_page(*error, "/panel/");
-    return html_response(200, domain_page(session->account, session->csrf, std::get<core::DomainView>(view), page, endpoints_,
-                                          std::nullopt, ""));
+    const auto& domain_view = std::get<core::DomainView>(view);
+    // A token made by the previous request (post, redirect, get): shown on this page only.
+    std::optional<std::pair<store::Token, std::string>> new_token;
+    if (const std::string secret = sessions_.take_flash(session->id); !secret.empty()) {
+        const auto newest = std::max_element(domain_view.tokens.begin(), domain_view.tokens.end(),
+                                             [](const store::Token& a, const store::Token& b) { return a.id < b.id; });
+        if (newest != domain_view.tokens.end()) new_token.emplace(*newest, secret);
+    }
+    return html_response(200, domain_page(session->account, session->csrf, domain_view, page, endpoints_, new_token, ""));
 }
 
 http::HttpResponse PanelEndpoint::set_dyndns(const http::HttpRequest& request) {
@@ -203,11 +212,10 @@ http::HttpResponse PanelEndpoint::new_token(const http::HttpRequest& request) {
     const std::string domain = form.get("domain", "");
     auto made = accounts_.new_token(session->account, domain, form.get("name", ""));
     if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, domain_url(domain));
-    auto view = accounts_.domain_view(session->account, domain, 0);
-    if (const auto* error = std::get_if<core::UpdateError>(&view)) return problem_page(*error, "/panel/");
-    // The secret is in this response only (Cache-Control: no-store), never in a URL.
-    return html_response(200, domain_page(session->account, session->csrf, std::get<core::DomainView>(view), 0, endpoints_,
-                                          std::get<std::pair<store::Token, std::string>>(made), ""));
+    // Post, redirect, get: reloading the page cannot make a second token. The secret waits in
+    // the session (memory only) for the next page, never in a URL.
+    sessions_.set_flash(session->id, std::get<std::pair<store::Token, std::string>>(made).second);
+    return redirect(domain_url(domain));
 }
 
 http::HttpResponse PanelEndpoint::revoke_token(const http::HttpRequest& request) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/RandomStream.h>
@@ -29,7 +30,7 @@ Session SessionStore::create(const std::string& account, Clock::time_point now) 
                                              [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
         sessions_.erase(oldest);
     }
-    sessions_[session.id] = Entry{session, now, now};
+    sessions_[session.id] = Entry{session, now, now, {}};
     return session;
 }
 
@@ -48,6 +49,18 @@ std::optional<Session> SessionStore::find(const std::string& id, Clock::time_poi
 void SessionStore::destroy(const std::string& id) {
     std::lock_guard lock(mutex_);
     sessions_.erase(id);
+}
+
+void SessionStore::set_flash(const std::string& id, std::string flash) {
+    std::lock_guard lock(mutex_);
+    if (const auto it = sessions_.find(id); it != sessions_.end()) it->second.flash = std::move(flash);
+}
+
+std::string SessionStore::take_flash(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    const auto it = sessions_.find(id);
+    if (it == sessions_.end()) return "";
+    return std::exchange(it->second.flash, std::string());
 }
 
 void SessionStore::forget_expired(Clock::time_point now) {

@@ -34,6 +34,10 @@ public:
     // The live session with this id (its idle timer restarted), or nothing when unknown or expired.
     std::optional<Session> find(const std::string& id, Clock::time_point now = Clock::now());
     void destroy(const std::string& id);
+    // A one-time message for the session's next page (a new token's secret after the redirect
+    // that follows its form): kept in memory only, handed out once.
+    void set_flash(const std::string& id, std::string flash);
+    std::string take_flash(const std::string& id);
     std::chrono::seconds absolute_lifetime() const { return settings_.absolute; }
 
 private:
@@ -41,6 +45,7 @@ private:
         Session session;
         Clock::time_point created;
         Clock::time_point last_used;
+        std::string flash;
     };
     void forget_expired(Clock::time_point now);
 

@@ -1,0 +1,116 @@
+// The control panel in a real browser: Debian's chromium driven by playwright-core, against a running gateway.
+// env: PANEL_BASE (https://127.0.0.1:PORT), CA_FILE, ARTIFACT_DIR, ACCOUNT, PASSWORD, DOMAIN. Exit 0 when every step passed.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import https from 'node:https';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const base = process.env.PANEL_BASE;
+const ca = readFileSync(process.env.CA_FILE);
+const artifacts = process.env.ARTIFACT_DIR;
+const account = process.env.ACCOUNT;
+const password = process.env.PASSWORD;
+const domain = process.env.DOMAIN;
+
+function check(condition, what) {
+  if (!condition) throw new Error(`failed: ${what}`);
+  console.log(`ok: ${what}`);
+}
+
+// An XML-RPC SetDyndnsIp over TLS verified against the test CA; resolves to the response body.
+function setDyndnsIp(ip) {
+  const body = `<?xml version="1.0"?><methodCall><methodName>SetDyndnsIp</methodName><params>` +
+    [account, password, domain, ip].map((p) => `<param><value><string>${p}</string></value></param>`).join('') +
+    `</params></methodCall>`;
+  return new Promise((resolve, reject) => {
+    const request = https.request(`${base}/dom/api`, {
+      method: 'POST', ca, headers: { 'Content-Type': 'text/xml', 'User-Agent': 'panel-browser-test' },
+    }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => resolve(text));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+const isFault = (xml, code) => xml.includes('<fault>') && xml.includes(`<name>faultCode</name><value><int>${code}</int>`);
+
+const chromiumPath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  // As root in a container there is no sandbox; the rest keeps chromium off a network it does not have.
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+try {
+  // The test CA is trusted by the XML-RPC calls above; chromium gets its own profile without it.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+
+  await page.goto(`${base}/panel/`);
+  check(page.url().endsWith('/panel/login'), 'without a session the panel sends the browser to the login page');
+  await page.getByLabel('Account').fill(account);
+  await page.getByLabel('Password').fill('not-the-password');
+  const refused = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log in' }).click()]);
+  check(refused[0].status() === 401 && (await page.content()).includes('wrong account or password'),
+    'a wrong password is refused');
+
+  await page.getByLabel('Account').fill(account);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log in' }).click()]);
+  check(page.url().endsWith('/panel/'), 'the right password logs in');
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === '__Host-dyndns');
+  check(session && session.httpOnly && session.secure && session.sameSite === 'Strict',
+    'the session cookie is HttpOnly, Secure and SameSite=Strict');
+  check(!page.url().includes(password) && !page.url().includes(session.value), 'nothing secret is in the URL');
+
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: domain }).click()]);
+  const box = page.getByLabel(/dyndns/);
+  check(await box.isChecked(), 'dyndns starts ticked');
+
+  await box.uncheck();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save' }).click()]);
+  check(!(await page.getByLabel(/dyndns/).isChecked()), 'unticking dyndns is saved');
+  check(isFault(await setDyndnsIp('203.0.113.90'), 3), 'with dyndns off, SetDyndnsIp is fault 3');
+
+  await page.getByLabel(/dyndns/).check();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save' }).click()]);
+  check(await page.getByLabel(/dyndns/).isChecked(), 'ticking dyndns is saved');
+  const accepted = await setDyndnsIp('203.0.113.91');
+  check(!accepted.includes('<fault>') && accepted.includes('203.0.113.91'), 'with dyndns on, SetDyndnsIp succeeds');
+
+  await page.reload();
+  const history = await page.locator('#history ~ table').innerText();
+  check(history.includes('203.0.113.91') && history.includes('xmlrpc') && history.includes('panel-browser-test'),
+    'the call appears in the history with its protocol and client');
+  check(history.includes('DYNDNS_DISABLED'), 'the refused call appears in the history too');
+  const records = await page.locator('table').first().innerText();
+  check(records.includes('MX') && records.includes('NS') && records.includes('SOA'), 'the live records are shown');
+
+  const forged = await context.request.post(`${base}/panel/dyndns`, {
+    form: { domain, dyndns: 'on' }, failOnStatusCode: false, maxRedirects: 0,
+  });
+  check(forged.status() === 403, 'a form post without the CSRF token is refused');
+
+  await page.getByLabel('Host name').fill(`router.${domain}`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create token' }).click()]);
+  const secret = (await page.locator('#new-token').innerText()).trim();
+  check(secret.length >= 22, 'a new token is shown once');
+  check(!page.url().includes(secret), 'the token is not in the URL');
+  await page.reload();
+  check(!(await page.content()).includes(secret), 'the token is not shown again');
+  check((await page.locator('#tokens ~ table').innerText()).includes(`router.${domain}`), 'the token is listed');
+
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'panel-domain.png'), fullPage: true });
+  check(true, `screenshot saved to ${join(artifacts, 'panel-domain.png')}`);
+
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log out' }).click()]);
+  await page.goto(`${base}/panel/`);
+  check(page.url().endsWith('/panel/login'), 'after logging out the session is gone');
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,62 @@
+// The panel's building blocks: HTML escaping, and sessions that expire on the server whatever the cookie says.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "panel/html_text.h"
+#include "panel/panel_sessions.h"
+
+using namespace dyndns::panel;
+using namespace std::chrono_literals;
+
+TEST_CASE("html escapes every character that could end text or an attribute") {
+    CHECK(html("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+    CHECK(html("plain.example.test") == "plain.example.test");
+    CHECK(html("é – ✓") == "é – ✓");
+}
+
+TEST_CASE("random tokens are long, URL-safe and distinct") {
+    std::set<std::string> seen;
+    for (int i = 0; i < 100; ++i) {
+        const auto token = random_token();
+        CHECK(token.size() == 43); // 256 bits in base64 without padding
+        CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos);
+        seen.insert(token);
+    }
+    CHECK(seen.size() == 100);
+}
+
+TEST_CASE("a session expires after idling and after its absolute lifetime") {
+    SessionStore store(SessionStore::Settings{10s, 60s, 100});
+    const auto start = SessionStore::Clock::now();
+    const auto session = store.create("alice", start);
+    CHECK(session.csrf != session.id);
+    REQUIRE(store.find(session.id, start + 5s));
+    CHECK(store.find(session.id, start + 5s)->account == "alice");
+    CHECK(store.find(session.id, start + 14s)); // used at 5 s: idle only 9 s
+    CHECK_FALSE(store.find(session.id, start + 30s));
+
+    const auto busy = store.create("alice", start);
+    for (auto t = 5s; t < 60s; t += 5s) CHECK(store.find(busy.id, start + t));
+    CHECK_FALSE(store.find(busy.id, start + 61s)); // used all along, still ends
+    CHECK_FALSE(store.find("made-up", start));
+}
+
+TEST_CASE("logout destroys the session; a flash is handed out once") {
+    SessionStore store;
+    const auto session = store.create("alice");
+    store.set_flash(session.id, "secret");
+    CHECK(store.take_flash(session.id) == "secret");
+    CHECK(store.take_flash(session.id).empty());
+    store.destroy(session.id);
+    CHECK_FALSE(store.find(session.id));
+}
+
+TEST_CASE("the number of sessions is bounded") {
+    SessionStore store(SessionStore::Settings{3600s, 3600s, 3});
+    const auto first = store.create("a");
+    store.create("b");
+    store.create("c");
+    store.create("d");
+    CHECK_FALSE(store.find(first.id));
+}
