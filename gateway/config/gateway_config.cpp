@@ -309,6 +309,7 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
          }},
         {"attempts", [&](const YAML::Node& value, const Where& at) { out.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
+        {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, 1000); }},
     });
 }
 

@@ -44,6 +44,7 @@ struct DnsConfig {
     std::chrono::milliseconds timeout{2000}; // per attempt
     unsigned attempts = 2;
     std::uint32_t ttl = 60; // the TTL of every record the gateway writes
+    unsigned max_batch = 64; // changes to one zone that may travel in one UPDATE message
     dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
 };
 

@@ -57,6 +57,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
             view.dynamic.push_back(std::move(dynamic));
         }
     }
+    core_.flush_history(); // the calls answered so far, written before they are shown
     // One more than a page tells whether there is a next one.
     view.history = store_.history(found->name, kHistoryPage + 1, history_page * kHistoryPage);
     view.more_history = view.history.size() > kHistoryPage;

@@ -84,7 +84,8 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
 } // namespace
 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
-    : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle) {}
+    : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle),
+      committer_([&dns](const dns::ZoneUpdate& update) { return dns.apply(update); }, settings_.max_batch), history_(store) {}
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
@@ -158,12 +159,7 @@ void UpdateCore::record(const Authorized& who, const SetAddressRequest& request,
     entry.protocol = capped(request.client.protocol, 16);
     entry.user_agent = capped(request.client.user_agent);
     entry.outcome = outcome;
-    try {
-        store_.append_history(entry);
-    } catch (const std::exception& e) {
-        // The DNS already holds the answer the caller gets; a lost history row must not turn it into an error.
-        std::clog << "dyndns-gateway: cannot record history for " << who.name << ": " << e.what() << '\n';
-    }
+    history_.append(std::move(entry)); // written in batches by another thread
 }
 
 SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
@@ -211,8 +207,9 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
         return SetAddressResult{who.name, text, type, settings_.ttl, false};
     }
 
+    // Travels with the other changes to this zone that arrive while a message is in flight.
     const dns::DnsOutcome applied =
-        dns_.apply({who.domain.name, {dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text})}});
+        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text}));
     if (!applied.ok() && applied.kind == dns::DnsOutcome::Kind::Unavailable) {
         // The UPDATE may have reached the primary and only its answer been lost: ask before
         // telling the caller that nothing changed.

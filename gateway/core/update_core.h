@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "config/gateway_config.h"
+#include "core/history_writer.h"
 #include "core/login_throttle.h"
 #include "core/update_service.h"
+#include "core/zone_committer.h"
 #include "dns/rfc2136_client.h"
 #include "store/store.h"
 
@@ -17,6 +19,7 @@ struct CoreSettings {
     bool allow_private_addresses = false;
     std::vector<config::Cidr> trusted_proxies;
     ThrottleSettings throttle;
+    std::size_t max_batch = 64; // changes to one zone in one UPDATE message (group commit)
 };
 
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
@@ -27,6 +30,12 @@ public:
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
+
+    // Returns once every history row of the calls answered so far is in the store.
+    void flush_history() { history_.flush(); }
+
+    // UPDATE messages sent and changes handed to them so far (their ratio is the batching).
+    ZoneCommitter::Counters dns_counters() const { return committer_.counters(); }
 
     // An account's own login (the control panel): the same throttle and faults as every call,
     // per-host tokens not accepted. Nothing on success.
@@ -52,6 +61,8 @@ private:
     store::Store& store_;
     const dns::Rfc2136Client& dns_;
     LoginThrottle throttle_;
+    ZoneCommitter committer_;
+    HistoryWriter history_; // last: stopped (and drained) first
 };
 
 } // namespace dyndns::core

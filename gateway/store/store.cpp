@@ -335,16 +335,28 @@ void Store::revoke_token(std::int64_t id) {
     });
 }
 
-void Store::append_history(const HistoryEntry& entry) {
-    const auto time_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
+void Store::append_history(const HistoryEntry& entry) { append_history(std::vector<HistoryEntry>{entry}); }
+
+void Store::append_history(const std::vector<HistoryEntry>& entries) {
+    if (entries.empty()) return;
     guarded("record the history", [&] {
         std::lock_guard lock(impl_->mutex);
-        impl_->session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, caller_address, "
-                          "protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
-            bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
-            bind(entry.user_agent), bind(entry.outcome), now;
+        impl_->session << "BEGIN IMMEDIATE", now;
+        try {
+            for (const HistoryEntry& entry : entries) {
+                const auto time_ms =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
+                impl_->session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
+                                  "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
+                    bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
+                    bind(entry.user_agent), bind(entry.outcome), now;
+            }
+            impl_->session << "COMMIT", now;
+        } catch (...) {
+            impl_->session << "ROLLBACK", now;
+            throw;
+        }
     });
 }
 

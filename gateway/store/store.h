@@ -89,6 +89,7 @@ public:
 
     // History, newest first.
     void append_history(const HistoryEntry& entry);
+    void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all
     // The names under `domain` that calls have set (outcome changed or unchanged), sorted.
     std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const;
     std::vector<HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,

@@ -73,6 +73,7 @@ TEST_CASE("a new address is written and the same address again sends no UPDATE")
     CHECK_FALSE(ok(f.set("alice", "alice-password", "core.example.test", "203.0.113.10")).changed);
     CHECK(bind().serial() == serial);
 
+    f.core->flush_history(); // rows are written off the request path
     const auto history = f.db->history("example.test");
     REQUIRE(history.size() >= 2);
     CHECK(history[0].outcome == "unchanged");
@@ -130,6 +131,7 @@ TEST_CASE("the primary refusing is fault 8 and the primary down is fault 7") {
     CHECK(rejected.fault == core::Fault::DnsRejected);
     // named answers the read for a zone it does not serve with REFUSED (no recursion for the gateway).
     CHECK(rejected.message.find("REFUSED") != std::string::npos);
+    f.core->flush_history();
     CHECK(f.db->history("not-served.test").at(0).outcome == "DNS_REJECTED");
 
     Fixture down(false, test::free_loopback_port());

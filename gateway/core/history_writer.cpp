@@ -1,0 +1,55 @@
+// One writer thread: swap the queue out under the lock, write it in one transaction without the lock.
+#include "core/history_writer.h"
+
+#include <iostream>
+
+namespace dyndns::core {
+
+HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued)
+    : store_(store), max_queued_(max_queued ? max_queued : 1), thread_([this] { run(); }) {}
+
+HistoryWriter::~HistoryWriter() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    thread_.join();
+}
+
+void HistoryWriter::append(store::HistoryEntry entry) {
+    std::unique_lock lock(mutex_);
+    written_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
+    queue_.push_back(std::move(entry));
+    ++queued_total_;
+    work_.notify_one();
+}
+
+void HistoryWriter::flush() {
+    std::unique_lock lock(mutex_);
+    const std::size_t target = queued_total_;
+    work_.notify_one();
+    written_.wait(lock, [&] { return written_total_ >= target; });
+}
+
+void HistoryWriter::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+        if (queue_.empty() && stopping_) return;
+        std::vector<store::HistoryEntry> batch;
+        batch.swap(queue_);
+        lock.unlock();
+        try {
+            store_.append_history(batch);
+        } catch (const std::exception& e) {
+            // The DNS already holds what the callers were told; a lost row must not stop the gateway.
+            std::clog << "dyndns-gateway: cannot record " << batch.size() << " history rows: " << e.what() << '\n';
+        }
+        lock.lock();
+        written_total_ += batch.size();
+        written_.notify_all();
+    }
+}
+
+} // namespace dyndns::core

@@ -1,0 +1,44 @@
+// Writes update-history rows off the request path: callers queue them, one thread writes them in batches.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/store.h"
+
+namespace dyndns::core {
+
+// A call's answer never waits for SQLite: its history row is queued and written with the
+// others that queued meanwhile, in one transaction. Nothing queued is lost on a clean shutdown:
+// the destructor writes what is left. A full queue (the disk far behind) blocks the producer
+// rather than dropping rows or growing without bound.
+class HistoryWriter {
+public:
+    explicit HistoryWriter(store::Store& store, std::size_t max_queued = 10000);
+    ~HistoryWriter(); // writes everything queued, then stops
+    HistoryWriter(const HistoryWriter&) = delete;
+    HistoryWriter& operator=(const HistoryWriter&) = delete;
+
+    void append(store::HistoryEntry entry);
+    // Returns once everything queued before the call is in the store.
+    void flush();
+
+private:
+    void run();
+
+    store::Store& store_;
+    std::size_t max_queued_;
+    std::mutex mutex_;
+    std::condition_variable work_;   // to the writer: rows queued, or stop
+    std::condition_variable written_; // to producers: room in the queue, or a flush done
+    std::vector<store::HistoryEntry> queue_;
+    std::size_t queued_total_ = 0;
+    std::size_t written_total_ = 0;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace dyndns::core

@@ -1,0 +1,64 @@
+// Group commit: concurrent changes to one zone travel together in one UPDATE message, each caller gets its own outcome.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "dns/dns_outcome.h"
+#include "dns/zone_update.h"
+
+namespace dyndns::core {
+
+// BIND applies one zone's updates one message at a time and syncs its journal for each, so its
+// rate is messages per second, not changes. A change arriving while its zone has a message in
+// flight waits and goes out with the others that arrived meanwhile, in the next message. An
+// idle zone sends at once: no timer, no added wait.
+//
+// Within a message there is one change per RRset (name and type): the latest wins, the earlier
+// callers are answered with its outcome, so per-name order is kept. If the primary rejects a
+// message of several changes, each is retried alone, so one bad change never fails the others.
+class ZoneCommitter {
+public:
+    using Send = std::function<dns::DnsOutcome(const dns::ZoneUpdate&)>;
+
+    // `send` carries one message to the primary (Rfc2136Client::apply); it is called without any
+    // lock held, at most once at a time per zone.
+    ZoneCommitter(Send send, std::size_t max_batch) : send_(std::move(send)), max_batch_(max_batch ? max_batch : 1) {}
+
+    // Blocks until the message carrying `change` is answered; thread-safe.
+    dns::DnsOutcome apply(const std::string& zone, const dns::RRsetChange& change);
+
+    struct Counters {
+        std::size_t messages = 0; // UPDATE messages sent, retries included
+        std::size_t changes = 0;  // changes handed in
+    };
+    Counters counters() const;
+
+private:
+    struct Pending {
+        dns::RRsetChange change;
+        enum class State { Waiting, Lead, Done } state = State::Waiting;
+        dns::DnsOutcome outcome;
+    };
+    struct Zone {
+        std::deque<std::shared_ptr<Pending>> queue;
+        bool in_flight = false; // invariant: false only when the queue is empty
+    };
+
+    void commit(const std::string& zone, std::vector<std::shared_ptr<Pending>>& batch);
+
+    Send send_;
+    std::size_t max_batch_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::unordered_map<std::string, Zone> zones_;
+    Counters counters_;
+};
+
+} // namespace dyndns::core
