@@ -18,7 +18,7 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
         mine->state = Pending::State::Lead;
     }
     for (;;) {
-        changed_.wait(lock, [&] { return mine->state != Pending::State::Waiting; });
+        mine->wake.wait(lock, [&] { return mine->state != Pending::State::Waiting; });
         if (mine->state == Pending::State::Done) return mine->outcome;
 
         // Leading: take what has queued up, send it without the lock, answer, pass the lead on.
@@ -32,15 +32,18 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
         lock.unlock();
         commit(zone, batch);
         lock.lock();
-        for (auto& pending : batch) pending->state = Pending::State::Done;
+        for (auto& pending : batch) {
+            pending->state = Pending::State::Done;
+            pending->wake.notify_one();
+        }
         Zone& after = zones_[zone];
         if (after.queue.empty()) {
             after.in_flight = false;
             zones_.erase(zone); // an idle zone costs nothing
         } else {
             after.queue.front()->state = Pending::State::Lead;
+            after.queue.front()->wake.notify_one();
         }
-        changed_.notify_all();
     }
 }
 

@@ -45,6 +45,7 @@ private:
         dns::RRsetChange change;
         enum class State { Waiting, Lead, Done } state = State::Waiting;
         dns::DnsOutcome outcome;
+        std::condition_variable wake; // each caller its own: answering a batch wakes only its callers
     };
     struct Zone {
         std::deque<std::shared_ptr<Pending>> queue;
@@ -56,7 +57,6 @@ private:
     Send send_;
     std::size_t max_batch_;
     mutable std::mutex mutex_;
-    std::condition_variable changed_;
     std::unordered_map<std::string, Zone> zones_;
     Counters counters_;
 };

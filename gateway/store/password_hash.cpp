@@ -1,7 +1,9 @@
 // argon2id through libsodium with OWASP's minimum parameters, the keyed cache that spares repeated verifications, token secrets.
 #include "store/password_hash.h"
 
+#include <algorithm>
 #include <semaphore>
+#include <thread>
 
 #include <sodium.h>
 
@@ -38,9 +40,10 @@ std::string hash_password(const std::string& password) {
 
 bool password_matches(const std::string& password, const std::string& hash) {
     ensure_sodium();
-    // Each verification takes kMemLimit of memory: at most this many at once, whatever the
-    // number of worker threads, bounds the gateway's memory (the rest wait their turn).
-    static std::counting_semaphore<4> slots(4);
+    // Each verification takes kMemLimit of memory and a core for its duration: no more at once
+    // than there are cores (at most 4), whatever the number of worker threads. More would not be
+    // faster, only bigger.
+    static std::counting_semaphore<4> slots(static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u)));
     slots.acquire();
     struct Release {
         ~Release() { slots.release(); }

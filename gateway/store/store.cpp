@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -94,6 +96,17 @@ struct Store::Impl {
         session << "SELECT password_hash FROM accounts WHERE name = ?", bind(account), into(hashes), now;
         return hashes.empty() ? "" : hashes.front();
     }
+
+    // A mutex per account name, made on first use; the map is bounded by forgetting idle gates.
+    std::shared_ptr<std::mutex> verification_gate(const std::string& account) {
+        std::lock_guard lock(gates_mutex);
+        if (gates.size() > 10000) std::erase_if(gates, [](const auto& item) { return item.second.use_count() == 1; });
+        auto& gate = gates[account];
+        if (!gate) gate = std::make_shared<std::mutex>();
+        return gate;
+    }
+    std::mutex gates_mutex;
+    std::unordered_map<std::string, std::shared_ptr<std::mutex>> gates;
 
     bool domain_exists(const std::string& domain) {
         int count = 0;
@@ -194,7 +207,12 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
     }
     if (password.empty() || password.size() > kMaxPasswordLength) return false;
     if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
-    if (!password_matches(password, hash)) return false; // slow: outside the lock
+    // One argon2 verification per account at a time: callers that arrive together with the same
+    // credentials (a client's burst of connections) wait for the first and find it cached.
+    const auto gate = impl_->verification_gate(account);
+    std::lock_guard one_at_a_time(*gate);
+    if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
+    if (!password_matches(password, hash)) return false; // slow: outside the store's lock
     impl_->verified.remember(account, password, hash);
     return true;
 }
@@ -267,12 +285,26 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     } catch (const StoreError&) {
         return std::nullopt;
     }
+    // The name and each of its ancestors, in one query; the longest registered one wins.
+    std::vector<std::string> candidates;
     for (std::size_t from = 0; from != std::string::npos && from < name.size();) {
-        if (auto domain = find_domain(name.substr(from))) return domain;
+        candidates.push_back(name.substr(from));
         const auto dot = name.find('.', from);
         from = dot == std::string::npos ? dot : dot + 1;
     }
-    return std::nullopt;
+    std::string where = "WHERE name IN (";
+    for (std::size_t i = 0; i < candidates.size(); ++i) where += i ? ", ?" : "?";
+    where += ") ORDER BY length(name) DESC LIMIT 1";
+    return guarded("read the domains", [&]() -> std::optional<Domain> {
+        std::lock_guard lock(impl_->mutex);
+        std::vector<Poco::Tuple<std::string, std::string, int>> rows;
+        Poco::Data::Statement select(impl_->session);
+        select << "SELECT name, account, dyndns FROM domains " + where, into(rows);
+        for (const auto& candidate : candidates) select, bind(candidate);
+        select.execute();
+        if (rows.empty()) return std::nullopt;
+        return Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+    });
 }
 
 std::pair<Token, std::string> Store::create_token(const std::string& raw_name) {
