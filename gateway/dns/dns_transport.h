@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,7 +32,11 @@ public:
     virtual std::string describe() const = 0;
 };
 
-// DNS over TCP (RFC 1035 4.2.2, RFC 7766), one connection per exchange.
+// DNS over TCP (RFC 1035 4.2.2, RFC 7766). Connections are kept open between exchanges (RFC 7766
+// 6.2.1: a client may send many requests on one connection) and reused, one exchange at a time
+// each: a busy gateway then costs the primary no TCP handshake per query or UPDATE. A reused
+// connection that the primary has meanwhile closed (BIND's tcp-idle-timeout) fails before any
+// reply byte arrives; the exchange is then sent once more on a new connection.
 //
 // TCP rather than UDP with a TCP fallback: an UPDATE carrying a batch of changes plus its
 // TSIG can exceed 512 bytes, a refused connection is reported at once (a UDP send to a dead
@@ -43,9 +49,17 @@ public:
     ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) override;
     std::string describe() const override;
 
+    ~TcpTransport() override;
+
 private:
+    struct Idle;
+    std::unique_ptr<Idle> take_idle();
+    void keep_idle(std::unique_ptr<Idle> connection);
+
     std::string address_;
     std::uint16_t port_;
+    std::mutex idle_mutex_;
+    std::vector<std::unique_ptr<Idle>> idle_; // most recently used last
 };
 
 } // namespace dyndns::dns

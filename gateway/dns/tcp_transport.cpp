@@ -1,5 +1,7 @@
-// DNS over TCP with one deadline per attempt, on Poco sockets.
+// DNS over TCP with one deadline per attempt, on Poco sockets kept open and reused between exchanges.
 #include "dns/dns_transport.h"
+
+#include <stdexcept>
 
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
@@ -29,9 +31,43 @@ void receive_exactly(Poco::Net::StreamSocket& socket, std::uint8_t* out, std::si
     }
 }
 
+// Nothing arrived on a reused connection: the primary had closed it. Safe to send again, since
+// a request the primary read would have been answered or the connection kept open.
+struct StaleConnection : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Idle connections older than this are not reused: BIND closes idle TCP clients after 30 s by
+// default (tcp-idle-timeout), and a connection it is about to close is a wasted attempt.
+constexpr auto kMaxIdle = std::chrono::seconds(10);
+constexpr std::size_t kMaxIdleConnections = 32;
+
 } // namespace
 
+struct TcpTransport::Idle {
+    Poco::Net::StreamSocket socket;
+    Clock::time_point since;
+};
+
 TcpTransport::TcpTransport(std::string address, std::uint16_t port) : address_(std::move(address)), port_(port) {}
+
+TcpTransport::~TcpTransport() = default;
+
+std::unique_ptr<TcpTransport::Idle> TcpTransport::take_idle() {
+    std::lock_guard lock(idle_mutex_);
+    while (!idle_.empty()) {
+        auto connection = std::move(idle_.back());
+        idle_.pop_back();
+        if (Clock::now() - connection->since < kMaxIdle) return connection;
+    }
+    return nullptr;
+}
+
+void TcpTransport::keep_idle(std::unique_ptr<Idle> connection) {
+    connection->since = Clock::now();
+    std::lock_guard lock(idle_mutex_);
+    if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
+}
 
 std::string TcpTransport::describe() const { return address_ + " port " + std::to_string(port_); }
 
@@ -39,39 +75,62 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
     using Status = ExchangeResult::Status;
     if (query.size() > 0xFFFF) return {Status::NetworkError, {}, "the message is larger than 65535 bytes"};
     const auto deadline = Clock::now() + timeout;
-    try {
-        Poco::Net::StreamSocket socket;
-        socket.connect(Poco::Net::SocketAddress(address_, port_), remaining(deadline));
-        socket.setNoDelay(true);
 
-        // RFC 1035 4.2.2: each message is preceded by its length as two octets.
-        std::vector<std::uint8_t> framed;
-        framed.reserve(query.size() + 2);
-        framed.push_back(static_cast<std::uint8_t>(query.size() >> 8));
-        framed.push_back(static_cast<std::uint8_t>(query.size() & 0xFF));
-        framed.insert(framed.end(), query.begin(), query.end());
-        socket.setSendTimeout(remaining(deadline));
-        std::size_t sent = 0;
-        while (sent < framed.size()) {
-            const int n = socket.sendBytes(framed.data() + sent, static_cast<int>(framed.size() - sent));
-            if (n <= 0) throw Poco::Net::NetException("the connection was closed while sending");
-            sent += static_cast<std::size_t>(n);
+    // RFC 1035 4.2.2: each message is preceded by its length as two octets.
+    std::vector<std::uint8_t> framed;
+    framed.reserve(query.size() + 2);
+    framed.push_back(static_cast<std::uint8_t>(query.size() >> 8));
+    framed.push_back(static_cast<std::uint8_t>(query.size() & 0xFF));
+    framed.insert(framed.end(), query.begin(), query.end());
+
+    for (;;) {
+        auto connection = take_idle();
+        const bool reused = connection != nullptr;
+        try {
+            if (!connection) {
+                connection = std::make_unique<Idle>();
+                connection->socket.connect(Poco::Net::SocketAddress(address_, port_), remaining(deadline));
+                connection->socket.setNoDelay(true);
+            }
+            Poco::Net::StreamSocket& socket = connection->socket;
+            socket.setSendTimeout(remaining(deadline));
+            std::size_t sent = 0;
+            while (sent < framed.size()) {
+                const int n = socket.sendBytes(framed.data() + sent, static_cast<int>(framed.size() - sent));
+                if (n <= 0) throw Poco::Net::NetException("the connection was closed while sending");
+                sent += static_cast<std::size_t>(n);
+            }
+
+            std::uint8_t length[2];
+            try {
+                receive_exactly(socket, length, 1, deadline);
+            } catch (const Poco::TimeoutException&) {
+                throw;
+            } catch (const std::exception& e) {
+                if (reused) throw StaleConnection(e.what());
+                throw;
+            }
+            receive_exactly(socket, length + 1, 1, deadline);
+            const std::size_t size = (std::size_t{length[0]} << 8) | length[1];
+            ExchangeResult result{Status::Ok, std::vector<std::uint8_t>(size), ""};
+            receive_exactly(socket, result.reply.data(), size, deadline);
+            keep_idle(std::move(connection));
+            return result;
+        } catch (const StaleConnection&) {
+            continue; // a fresh connection next: take_idle() may hand out another stale one first, each is tried once
+        } catch (const Poco::Net::ConnectionResetException& e) {
+            if (reused) continue;
+            return {Status::NetworkError, {}, e.displayText()};
+        } catch (const Poco::Net::ConnectionRefusedException&) {
+            return {Status::ConnectionRefused, {}, "connection refused"};
+        } catch (const Poco::TimeoutException&) {
+            return {Status::Timeout, {}, "no reply within " + std::to_string(timeout.count()) + " ms"};
+        } catch (const Poco::Exception& e) {
+            if (reused && Clock::now() < deadline) continue;
+            return {Status::NetworkError, {}, e.displayText()};
+        } catch (const std::exception& e) {
+            return {Status::NetworkError, {}, e.what()};
         }
-
-        std::uint8_t length[2];
-        receive_exactly(socket, length, 2, deadline);
-        const std::size_t size = (std::size_t{length[0]} << 8) | length[1];
-        ExchangeResult result{Status::Ok, std::vector<std::uint8_t>(size), ""};
-        receive_exactly(socket, result.reply.data(), size, deadline);
-        return result;
-    } catch (const Poco::Net::ConnectionRefusedException&) {
-        return {Status::ConnectionRefused, {}, "connection refused"};
-    } catch (const Poco::TimeoutException&) {
-        return {Status::Timeout, {}, "no reply within " + std::to_string(timeout.count()) + " ms"};
-    } catch (const Poco::Exception& e) {
-        return {Status::NetworkError, {}, e.displayText()};
-    } catch (const std::exception& e) {
-        return {Status::NetworkError, {}, e.what()};
     }
 }
 

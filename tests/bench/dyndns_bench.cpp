@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <Poco/Base64Encoder.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -218,9 +220,13 @@ int run(const Options& o) {
         if (first_fault.empty()) first_fault = t.first_fault;
     }
     std::sort(all.begin(), all.end());
-    std::printf("mode=%s clients=%u calls=%zu seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f faults=%zu\n", o.mode.c_str(),
-                o.clients, all.size(), elapsed, static_cast<double>(all.size()) / elapsed, percentile(all, 0.50),
-                percentile(all, 0.99), faults);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    std::printf("mode=%s clients=%u calls=%zu seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f faults=%zu client_cpu_s=%.1f\n",
+                o.mode.c_str(), o.clients, all.size(), elapsed, static_cast<double>(all.size()) / elapsed,
+                percentile(all, 0.50), percentile(all, 0.99), faults, cpu);
     if (!first_fault.empty()) std::fprintf(stderr, "first fault: %s\n", first_fault.c_str());
     return 0;
 }
