@@ -4,6 +4,12 @@
 #include <iostream>
 
 namespace dyndns::core {
+namespace {
+
+constexpr auto kGather = std::chrono::milliseconds(50);
+constexpr std::size_t kBatchRows = 512;
+
+} // namespace
 
 HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued)
     : store_(store), max_queued_(max_queued ? max_queued : 1), thread_([this] { run(); }) {}
@@ -22,14 +28,16 @@ void HistoryWriter::append(store::HistoryEntry entry) {
     written_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
     queue_.push_back(std::move(entry));
     ++queued_total_;
-    work_.notify_one();
+    if (queue_.size() == 1) work_.notify_one(); // the writer sleeps only on an empty queue
 }
 
 void HistoryWriter::flush() {
     std::unique_lock lock(mutex_);
     const std::size_t target = queued_total_;
+    ++flushes_waiting_;
     work_.notify_one();
     written_.wait(lock, [&] { return written_total_ >= target; });
+    --flushes_waiting_;
 }
 
 void HistoryWriter::run() {
@@ -37,6 +45,9 @@ void HistoryWriter::run() {
     for (;;) {
         work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
         if (queue_.empty() && stopping_) return;
+        // Gather for a moment: under load one transaction then carries hundreds of rows instead
+        // of a few, and the writer wakes a few times a second instead of once per call.
+        work_.wait_for(lock, kGather, [&] { return stopping_ || flushes_waiting_ > 0 || queue_.size() >= kBatchRows; });
         std::vector<store::HistoryEntry> batch;
         batch.swap(queue_);
         lock.unlock();

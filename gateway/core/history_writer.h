@@ -38,6 +38,7 @@ private:
     std::size_t queued_total_ = 0;
     std::size_t written_total_ = 0;
     bool stopping_ = false;
+    std::size_t flushes_waiting_ = 0; // a flush() wants the queue written now
     std::thread thread_;
 };
 
