@@ -5,6 +5,7 @@
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -91,6 +92,48 @@ struct Store::Impl {
         return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, path);
     }
 
+    // What every call looks up (a password hash, the domain owning a name, whether a name has
+    // tokens), answered from memory while the database is unchanged. Changes through this
+    // connection clear it at once; changes by another process (dyndnsctl) show in PRAGMA
+    // data_version, checked at most once a millisecond, so they take effect on the next call.
+    struct LookupCache {
+        std::int64_t version = -1;
+        std::chrono::steady_clock::time_point checked{};
+        std::unordered_map<std::string, std::string> hashes;
+        std::unordered_map<std::string, std::optional<Domain>> owners;
+        std::unordered_map<std::string, bool> token_names;
+        void clear() {
+            hashes.clear();
+            owners.clear();
+            token_names.clear();
+        }
+    } cache;
+    static constexpr std::size_t kMaxCached = 100000;
+
+    // Call with `mutex` held, before answering from the cache.
+    void validate_cache() {
+        const auto now_time = std::chrono::steady_clock::now();
+        if (now_time - cache.checked < std::chrono::milliseconds(1)) return;
+        cache.checked = now_time;
+        std::int64_t version = 0;
+        session << "PRAGMA data_version", into(version), now;
+        if (version != cache.version || cache.hashes.size() + cache.owners.size() + cache.token_names.size() > kMaxCached) {
+            cache.clear();
+            cache.version = version;
+        }
+    }
+    // Call with `mutex` held after any change made through this connection.
+    void changed() {
+        cache.clear();
+        cache.checked = {};
+    }
+
+    std::string cached_hash(const std::string& account) {
+        validate_cache();
+        if (const auto it = cache.hashes.find(account); it != cache.hashes.end()) return it->second;
+        return cache.hashes[account] = stored_hash(account);
+    }
+
     std::string stored_hash(const std::string& account) {
         std::vector<std::string> hashes;
         session << "SELECT password_hash FROM accounts WHERE name = ?", bind(account), into(hashes), now;
@@ -145,6 +188,7 @@ void Store::add_account(const std::string& raw_account, const std::string& passw
         if (!impl_->stored_hash(account).empty()) throw StoreError("account '" + account + "' already exists");
         impl_->session << "INSERT INTO accounts(name, password_hash, created_ms) VALUES(?, ?, ?)", bind(account), bind(hash),
             bind(now_ms()), now;
+        impl_->changed();
     });
 }
 
@@ -156,6 +200,7 @@ void Store::set_password(const std::string& raw_account, const std::string& pass
         std::lock_guard lock(impl_->mutex);
         if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
         impl_->session << "UPDATE accounts SET password_hash = ? WHERE name = ?", bind(hash), bind(account), now;
+        impl_->changed();
     });
     impl_->verified.forget(account);
 }
@@ -166,6 +211,7 @@ void Store::delete_account(const std::string& raw_account) {
         std::lock_guard lock(impl_->mutex);
         if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
         impl_->session << "DELETE FROM accounts WHERE name = ?", bind(account), now; // domains go with it (ON DELETE CASCADE)
+        impl_->changed();
     });
     impl_->verified.forget(account);
 }
@@ -199,7 +245,7 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
         account = account_name(raw_account);
         hash = guarded("look up the account", [&] {
             std::lock_guard lock(impl_->mutex);
-            return impl_->stored_hash(account);
+            return impl_->cached_hash(account);
         });
     } catch (const StoreError& e) {
         // A name that cannot exist still pays for a hash, like any unknown account.
@@ -226,6 +272,7 @@ void Store::add_domain(const std::string& raw_domain, const std::string& raw_acc
         if (impl_->domain_exists(domain)) throw StoreError("domain '" + domain + "' already exists");
         impl_->session << "INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, 0, ?)", bind(domain),
             bind(account), bind(now_ms()), now;
+        impl_->changed();
     });
 }
 
@@ -235,6 +282,7 @@ void Store::delete_domain(const std::string& raw_domain) {
         std::lock_guard lock(impl_->mutex);
         if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
         impl_->session << "DELETE FROM domains WHERE name = ?", bind(domain), now;
+        impl_->changed();
     });
 }
 
@@ -244,6 +292,7 @@ void Store::set_dyndns(const std::string& raw_domain, bool enabled) {
         std::lock_guard lock(impl_->mutex);
         if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
         impl_->session << "UPDATE domains SET dyndns = ? WHERE name = ?", bind(enabled ? 1 : 0), bind(domain), now;
+        impl_->changed();
     });
 }
 
@@ -297,13 +346,16 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     where += ") ORDER BY length(name) DESC LIMIT 1";
     return guarded("read the domains", [&]() -> std::optional<Domain> {
         std::lock_guard lock(impl_->mutex);
+        impl_->validate_cache();
+        if (const auto it = impl_->cache.owners.find(name); it != impl_->cache.owners.end()) return it->second;
+        auto& cached = impl_->cache.owners[name];
         std::vector<Poco::Tuple<std::string, std::string, int>> rows;
         Poco::Data::Statement select(impl_->session);
         select << "SELECT name, account, dyndns FROM domains " + where, into(rows);
         for (const auto& candidate : candidates) select, bind(candidate);
         select.execute();
-        if (rows.empty()) return std::nullopt;
-        return Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+        if (rows.empty()) return cached = std::nullopt;
+        return cached = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
     });
 }
 
@@ -318,6 +370,7 @@ std::pair<Token, std::string> Store::create_token(const std::string& raw_name) {
         std::lock_guard lock(impl_->mutex);
         impl_->session << "INSERT INTO tokens(name, domain, secret_hash, created_ms) VALUES(?, ?, ?, ?)", bind(name),
             bind(domain->name), bind(token_hash(secret)), bind(static_cast<Poco::Int64>(created_ms)), now;
+        impl_->changed();
         Poco::Int64 id = 0;
         impl_->session << "SELECT last_insert_rowid()", into(id), now;
         token.id = id;
@@ -349,7 +402,15 @@ std::optional<Token> Store::verify_token(const std::string& raw_name, const std:
 }
 
 bool Store::has_tokens(const std::string& raw_name) const {
-    return !tokens_where("WHERE name = ?", {lower(raw_name)}).empty();
+    const std::string name = lower(raw_name);
+    return guarded("read the tokens", [&] {
+        std::lock_guard lock(impl_->mutex);
+        impl_->validate_cache();
+        if (const auto it = impl_->cache.token_names.find(name); it != impl_->cache.token_names.end()) return it->second;
+        int count = 0;
+        impl_->session << "SELECT count(*) FROM tokens WHERE name = ?", bind(name), into(count), now;
+        return impl_->cache.token_names[name] = count > 0;
+    });
 }
 
 std::vector<Token> Store::list_tokens(const std::optional<std::string>& domain) const {
@@ -364,6 +425,7 @@ void Store::revoke_token(std::int64_t id) {
         impl_->session << "SELECT count(*) FROM tokens WHERE id = ?", bind(static_cast<Poco::Int64>(id)), into(count), now;
         if (count == 0) throw StoreError("no token " + std::to_string(id));
         impl_->session << "DELETE FROM tokens WHERE id = ?", bind(static_cast<Poco::Int64>(id)), now;
+        impl_->changed();
     });
 }
 
