@@ -30,8 +30,8 @@ bool is_xml(const std::string& content_type) {
     }
 }
 
-// SOAP on the shared URL: a SOAP 1.2 media type, a SOAPAction header (SOAP 1.1), or failing
-// both, a body whose root is a SOAP Envelope.
+// SOAP on the shared URL by its headers: a SOAP 1.2 media type or a SOAPAction header (SOAP 1.1).
+// A SOAP 1.1 body sent without SOAPAction is recognised after XML-RPC finds no methodCall in it.
 bool is_soap(const http::HttpRequest& request) {
     try {
         if (!request.content_type.empty() && Poco::Net::MediaType(request.content_type).matches("application", "soap+xml"))
@@ -41,7 +41,7 @@ bool is_soap(const http::HttpRequest& request) {
     }
     for (const auto& [name, value] : request.headers)
         if (Poco::icompare(name, "SOAPAction") == 0) return true;
-    return soap::is_soap_envelope(request.body);
+    return false;
 }
 
 bool asks_for_wsdl(const std::string& query) { return Poco::icompare(query, "wsdl") == 0; }
@@ -92,6 +92,10 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
                           if (!is_xml(request.content_type))
                               return http::HttpResponse::text(415, "Content-Type must be text/xml (XML-RPC)\n");
                           const auto reply = xmlrpc->handle(request.body, client_info(request));
+                          if (reply.not_xmlrpc && soap::is_soap_envelope(request.body)) {
+                              const auto soap_reply = soap->handle(request.body, client_info(request));
+                              return http::HttpResponse{soap_reply.http_status, soap_reply.content_type, soap_reply.body, {}};
+                          }
                           return http::HttpResponse{reply.http_status, reply.content_type, reply.body, {}};
                       }});
 

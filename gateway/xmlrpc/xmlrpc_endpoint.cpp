@@ -77,7 +77,11 @@ Value strings(const std::vector<std::string>& items) {
 XmlRpcReply XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo client) const {
     client.protocol = "xmlrpc";
     auto parsed = parse_method_call(body, limits_);
-    if (const auto* error = std::get_if<ParseError>(&parsed)) return bad_request("malformed XML-RPC call: " + error->message);
+    if (const auto* error = std::get_if<ParseError>(&parsed)) {
+        auto reply = bad_request("malformed XML-RPC call: " + error->message);
+        reply.not_xmlrpc = error->other_root;
+        return reply;
+    }
     const MethodCall& call = std::get<MethodCall>(parsed);
 
     const MethodInfo* method = find_method(call.method);

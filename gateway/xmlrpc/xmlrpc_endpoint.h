@@ -12,6 +12,7 @@ struct XmlRpcReply {
     int http_status = 200; // faults travel in a 200, as the specification says
     std::string content_type = "text/xml; charset=utf-8";
     std::string body;
+    bool not_xmlrpc = false; // well-formed XML that is not a methodCall: another protocol may take it
 };
 
 // Methods: SetDyndnsIp, GetDyndnsIp and the introspection trio system.listMethods,

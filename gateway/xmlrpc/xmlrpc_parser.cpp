@@ -29,6 +29,7 @@ struct Element {
 // Thrown from the SAX callbacks to stop the parse; expat unwinds and Poco rethrows it.
 struct Refused {
     std::string message;
+    bool other_root = false;
 };
 
 class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::LexicalHandler {
@@ -92,7 +93,8 @@ std::string trimmed(const std::string& text) {
 class Reader {
 public:
     MethodCall method_call(const Element& root) {
-        if (root.name != "methodCall") throw Refused{"the root element is <" + short_name(root) + ">, not <methodCall>"};
+        if (root.name != "methodCall")
+            throw Refused{"the root element is <" + short_name(root) + ">, not <methodCall>", true};
         MethodCall call;
         const Element* name = nullptr;
         const Element* params = nullptr;
@@ -212,7 +214,7 @@ std::variant<MethodCall, ParseError> parse_method_call(const std::string& body, 
         if (!builder.root) return ParseError{"the body is not an XML document"};
         return Reader().method_call(*builder.root);
     } catch (const Refused& refused) {
-        return ParseError{refused.message};
+        return ParseError{refused.message, refused.other_root};
     } catch (const Poco::Exception& e) {
         // expat's message and position ("not well-formed (invalid token) at line 1 column 5"), no content.
         return ParseError{"not well-formed XML: " + e.message()};

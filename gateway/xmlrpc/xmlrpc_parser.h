@@ -16,6 +16,7 @@ struct ParseLimits {
 
 struct ParseError {
     std::string message; // for the caller: what was wrong, never the document's content beyond a name
+    bool other_root = false; // well-formed XML whose root is not <methodCall> (a SOAP envelope, say)
 };
 
 // The call, or why the body is not one. A document with a DOCTYPE is refused outright, so no

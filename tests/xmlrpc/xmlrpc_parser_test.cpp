@@ -125,3 +125,12 @@ TEST_CASE("what the writer writes, the parser reads back, escaping included") {
     CHECK(fault.find("<name>faultCode</name><value><int>4</int></value>") != std::string::npos);
     CHECK(fault.find("ip is &lt;bad&gt;") != std::string::npos);
 }
+
+TEST_CASE("a well-formed document with another root is marked as such, so the SOAP front end may take it") {
+    auto other = parse_method_call("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>");
+    REQUIRE(std::holds_alternative<ParseError>(other));
+    CHECK(std::get<ParseError>(other).other_root);
+    auto broken = parse_method_call("<methodCall>");
+    REQUIRE(std::holds_alternative<ParseError>(broken));
+    CHECK_FALSE(std::get<ParseError>(broken).other_root);
+}
