@@ -19,18 +19,6 @@ Poco::Timespan remaining(Clock::time_point deadline) {
     return Poco::Timespan(std::max<std::int64_t>(left.count(), 1));
 }
 
-// Reads exactly `size` bytes or throws; each wait is bounded by what is left of the deadline.
-void receive_exactly(Poco::Net::StreamSocket& socket, std::uint8_t* out, std::size_t size, Clock::time_point deadline) {
-    std::size_t got = 0;
-    while (got < size) {
-        if (Clock::now() >= deadline) throw Poco::TimeoutException("reply");
-        socket.setReceiveTimeout(remaining(deadline));
-        const int n = socket.receiveBytes(out + got, static_cast<int>(size - got));
-        if (n <= 0) throw Poco::Net::NetException("the connection was closed before a full reply arrived");
-        got += static_cast<std::size_t>(n);
-    }
-}
-
 // Nothing arrived on a reused connection: the primary had closed it. Safe to send again, since
 // a request the primary read would have been answered or the connection kept open.
 struct StaleConnection : std::runtime_error {
@@ -101,19 +89,33 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
                 sent += static_cast<std::size_t>(n);
             }
 
-            std::uint8_t length[2];
-            try {
-                receive_exactly(socket, length, 1, deadline);
-            } catch (const Poco::TimeoutException&) {
-                throw;
-            } catch (const std::exception& e) {
-                if (reused) throw StaleConnection(e.what());
-                throw;
+            // Usually the whole reply arrives in one segment: one read, the timeout set once.
+            std::vector<std::uint8_t> buffer(4096);
+            std::size_t got = 0;
+            while (got < 2 || got < 2 + ((std::size_t{buffer[0]} << 8) | buffer[1])) {
+                if (Clock::now() >= deadline) throw Poco::TimeoutException("reply");
+                socket.setReceiveTimeout(remaining(deadline));
+                if (got >= 2) buffer.resize(std::max(buffer.size(), 2 + ((std::size_t{buffer[0]} << 8) | buffer[1])));
+                if (got == buffer.size()) buffer.resize(buffer.size() * 2);
+                int n = 0;
+                try {
+                    n = socket.receiveBytes(buffer.data() + got, static_cast<int>(buffer.size() - got));
+                } catch (const Poco::TimeoutException&) {
+                    throw;
+                } catch (const std::exception& e) {
+                    if (reused && got == 0) throw StaleConnection(e.what());
+                    throw;
+                }
+                if (n <= 0) {
+                    if (reused && got == 0) throw StaleConnection("closed by the primary while idle");
+                    throw Poco::Net::NetException("the connection was closed before a full reply arrived");
+                }
+                got += static_cast<std::size_t>(n);
             }
-            receive_exactly(socket, length + 1, 1, deadline);
-            const std::size_t size = (std::size_t{length[0]} << 8) | length[1];
-            ExchangeResult result{Status::Ok, std::vector<std::uint8_t>(size), ""};
-            receive_exactly(socket, result.reply.data(), size, deadline);
+            const std::size_t size = (std::size_t{buffer[0]} << 8) | buffer[1];
+            // More than one message would mean the stream is out of step: never reuse such a connection.
+            if (got != 2 + size) throw Poco::Net::NetException("unexpected bytes after the reply");
+            ExchangeResult result{Status::Ok, std::vector<std::uint8_t>(buffer.begin() + 2, buffer.begin() + 2 + static_cast<std::ptrdiff_t>(size)), ""};
             keep_idle(std::move(connection));
             return result;
         } catch (const StaleConnection&) {
