@@ -58,6 +58,9 @@ int serve(const dyndns::config::GatewayConfig& config) {
         sigwait(&stop_signals, &received);
         std::cout << "dyndns-gateway: stopping (signal " << received << ")" << std::endl;
         server.stop();
+        const auto sent = core.dns_counters();
+        std::cout << "dyndns-gateway: " << sent.changes << " DNS changes sent in " << sent.messages << " UPDATE messages"
+                  << std::endl;
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "dyndns-gateway: cannot start: " << e.what() << '\n';
