@@ -46,7 +46,8 @@ int serve(const dyndns::config::GatewayConfig& config) {
     try {
         dyndns::store::Store store(config.store.path);
         const auto dns = dyndns::app::make_dns_client(config);
-        dyndns::core::UpdateCore core({config.dns.ttl, config.allow_private_addresses, config.trusted_proxies, {}, config.dns.max_batch}, store, dns);
+        dyndns::core::UpdateCore core({config.dns.ttl, config.allow_private_addresses, config.trusted_proxies, {}, config.dns.max_batch,
+                                           config.limits.calls_per_minute, config.store.history_days}, store, dns);
         dyndns::core::AccountService accounts(store, dns, core);
         dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core, accounts, config));
         server.start();

@@ -316,6 +316,9 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
 void read_store(const YAML::Node& node, const Where& where, StoreConfig& out) {
     read_mapping(node, where, {
         {"path", [&](const YAML::Node& value, const Where& at) { out.path = read_string(value, at); }},
+        {"history_days", [&](const YAML::Node& value, const Where& at) {
+             out.history_days = read_integer<unsigned>(value, at, 0, 36500);
+         }},
     });
 }
 
@@ -340,6 +343,9 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
          }},
         {"max_keep_alive_requests", [&](const YAML::Node& value, const Where& at) {
              out.max_keep_alive_requests = read_integer<unsigned>(value, at, 1, kMaxKeepAliveRequests);
+         }},
+        {"calls_per_minute", [&](const YAML::Node& value, const Where& at) {
+             out.calls_per_minute = read_integer<unsigned>(value, at, 0, 1000000);
          }},
     });
 }

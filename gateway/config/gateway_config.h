@@ -50,6 +50,7 @@ struct DnsConfig {
 
 struct StoreConfig {
     std::string path = "gateway.sqlite"; // resolved against the config file's directory
+    unsigned history_days = 90;          // history rows older than this are deleted; 0 keeps them all
 };
 
 struct LimitsConfig {
@@ -61,6 +62,7 @@ struct LimitsConfig {
     std::chrono::seconds keep_alive_timeout{15};
     std::chrono::seconds request_timeout{10};
     unsigned max_keep_alive_requests = 100;
+    unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
 };
 
 struct GatewayConfig {

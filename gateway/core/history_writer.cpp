@@ -11,8 +11,8 @@ constexpr std::size_t kBatchRows = 512;
 
 } // namespace
 
-HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued)
-    : store_(store), max_queued_(max_queued ? max_queued : 1), thread_([this] { run(); }) {}
+HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued, unsigned retention_days)
+    : store_(store), max_queued_(max_queued ? max_queued : 1), retention_days_(retention_days), thread_([this] { run(); }) {}
 
 HistoryWriter::~HistoryWriter() {
     {
@@ -53,6 +53,12 @@ void HistoryWriter::run() {
         lock.unlock();
         try {
             store_.append_history(batch);
+            const auto now = std::chrono::steady_clock::now();
+            if (retention_days_ > 0 && (last_prune_ == std::chrono::steady_clock::time_point{} ||
+                                        now - last_prune_ > std::chrono::hours(1))) {
+                last_prune_ = now;
+                store_.prune_history(std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days_);
+            }
         } catch (const std::exception& e) {
             // The DNS already holds what the callers were told; a lost row must not stop the gateway.
             std::clog << "dyndns-gateway: cannot record " << batch.size() << " history rows: " << e.what() << '\n';

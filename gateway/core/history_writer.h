@@ -1,6 +1,7 @@
 // Writes update-history rows off the request path: callers queue them, one thread writes them in batches.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -17,7 +18,8 @@ namespace dyndns::core {
 // rather than dropping rows or growing without bound.
 class HistoryWriter {
 public:
-    explicit HistoryWriter(store::Store& store, std::size_t max_queued = 10000);
+    // `retention_days` > 0: rows older than that are deleted, once an hour (and at the first write).
+    explicit HistoryWriter(store::Store& store, std::size_t max_queued = 10000, unsigned retention_days = 0);
     ~HistoryWriter(); // writes everything queued, then stops
     HistoryWriter(const HistoryWriter&) = delete;
     HistoryWriter& operator=(const HistoryWriter&) = delete;
@@ -31,6 +33,8 @@ private:
 
     store::Store& store_;
     std::size_t max_queued_;
+    unsigned retention_days_;
+    std::chrono::steady_clock::time_point last_prune_{};
     std::mutex mutex_;
     std::condition_variable work_;   // to the writer: rows queued, or stop
     std::condition_variable written_; // to producers: room in the queue, or a flush done

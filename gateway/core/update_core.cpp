@@ -85,7 +85,9 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
     : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle),
-      committer_([&dns](const dns::ZoneUpdate& update) { return dns.apply(update); }, settings_.max_batch), history_(store) {}
+      calls_(settings_.calls_per_minute),
+      committer_([&dns](const dns::ZoneUpdate& update) { return dns.apply(update); }, settings_.max_batch),
+      history_(store, 10000, settings_.history_days) {}
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
@@ -125,6 +127,8 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     const std::string& account = std::get<Identity>(identity).account;
     const std::optional<store::Token>& token = std::get<Identity>(identity).token;
+    if (const auto wait = calls_.take(account))
+        return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
 
     const auto normalized = normalized_name(name);
     if (!normalized) return no_such_domain();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/gateway_config.h"
+#include "core/call_rate_limit.h"
 #include "core/history_writer.h"
 #include "core/login_throttle.h"
 #include "core/update_service.h"
@@ -20,6 +21,8 @@ struct CoreSettings {
     std::vector<config::Cidr> trusted_proxies;
     ThrottleSettings throttle;
     std::size_t max_batch = 64; // changes to one zone in one UPDATE message (group commit)
+    unsigned calls_per_minute = 0; // per account; 0: no limit
+    unsigned history_days = 0;     // history kept this long; 0: forever
 };
 
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
@@ -61,6 +64,7 @@ private:
     store::Store& store_;
     const dns::Rfc2136Client& dns_;
     LoginThrottle throttle_;
+    CallRateLimit calls_;
     ZoneCommitter committer_;
     HistoryWriter history_; // last: stopped (and drained) first
 };

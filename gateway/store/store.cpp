@@ -454,6 +454,16 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
     });
 }
 
+std::size_t Store::prune_history(std::chrono::system_clock::time_point before) {
+    const auto before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
+    return guarded("prune the history", [&] {
+        std::lock_guard lock(impl_->mutex);
+        Poco::Data::Statement remove(impl_->session);
+        remove << "DELETE FROM history WHERE time_ms < ?", bind(static_cast<Poco::Int64>(before_ms));
+        return remove.execute();
+    });
+}
+
 std::vector<std::string> Store::updated_names(const std::string& domain, std::size_t limit) const {
     return guarded("read the history", [&] {
         std::lock_guard lock(impl_->mutex);

@@ -1,7 +1,8 @@
-// Address parsing, the non-public ranges, the caller's address through trusted proxies, and the login throttle.
+// Address parsing, the non-public ranges, the caller's address through trusted proxies, the login throttle, the call budget.
 #include <doctest/doctest.h>
 
 #include "core/address_policy.h"
+#include "core/call_rate_limit.h"
 #include "core/caller_address.h"
 #include "core/login_throttle.h"
 
@@ -103,4 +104,19 @@ TEST_CASE("a successful login clears the account count but not the address count
     CHECK_FALSE(throttle.blocked("alice", "192.0.2.2", t0));
     throttle.record_failure("bob", "192.0.2.1", t0);
     CHECK(throttle.blocked("dave", "192.0.2.1", t0));
+}
+
+TEST_CASE("the per-account call budget: a burst, then one call per refill, each account its own") {
+    using namespace std::chrono_literals;
+    CallRateLimit limit(60); // one a second, bursts of 60
+    const auto start = CallRateLimit::Clock::now();
+    for (int i = 0; i < 60; ++i) CHECK_FALSE(limit.take("alice", start));
+    const auto wait = limit.take("alice", start);
+    REQUIRE(wait);
+    CHECK(*wait == 1);
+    CHECK_FALSE(limit.take("bob", start));
+    CHECK_FALSE(limit.take("alice", start + 1s));
+    CHECK(limit.take("alice", start + 1s));
+    CallRateLimit off(0);
+    for (int i = 0; i < 1000; ++i) CHECK_FALSE(off.take("alice", start));
 }

@@ -40,7 +40,7 @@ def run(*args, input=None, check=True):
 class Gateway:
     """One dyndns-gateway process with its own config file."""
 
-    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None):
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=""):
         self.stack = stack
         self.port = free_port()
         self.config = os.path.join(stack.dir, f"{name}.yaml")
@@ -63,6 +63,7 @@ store:
   path: gateway.sqlite
 trusted_proxies: [{proxies}]
 allow_private_addresses: {"true" if allow_private else "false"}
+{("limits:" + chr(10) + limits) if limits else ""}
 """)
         self.process = None
         self.log_path = os.path.join(stack.dir, f"{name}.log")

@@ -172,6 +172,18 @@ class Faults(unittest.TestCase):
         finally:
             strict.stop()
 
+    def test_6_an_account_over_its_call_budget(self):
+        limited = stack.gateway("limited", limits="  calls_per_minute: 3\n").start()
+        try:
+            proxy = limited.proxy()
+            for _ in range(3):
+                proxy.GetDyndnsIp("demo", "demo-password", "example.test")
+            fault = fault_of(lambda: proxy.SetDyndnsIp("demo", "demo-password", "example.test", "198.51.100.97"))
+            self.assertEqual(fault.faultCode, 6)
+            self.assertIn("retry after", fault.faultString)
+        finally:
+            limited.stop()
+
     def test_9_malformed_calls(self):
         proxy = gateway.proxy()
         self.assertEqual(fault_of(lambda: proxy.SetDyndnsIp("demo", "demo-password", "example.test")).faultCode, 9)

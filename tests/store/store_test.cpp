@@ -230,3 +230,18 @@ TEST_CASE("the owning domain is the nearest registered ancestor") {
     CHECK_FALSE(db.owning_domain("test"));
     CHECK_FALSE(db.owning_domain("example.org"));
 }
+
+TEST_CASE("old history is pruned, recent history kept") {
+    TempDir dir;
+    store::Store db(dir.file());
+    const auto now = std::chrono::system_clock::now();
+    for (const auto age : {std::chrono::hours(24 * 100), std::chrono::hours(24 * 91), std::chrono::hours(1)}) {
+        store::HistoryEntry e;
+        e.time = now - age;
+        e.name = e.domain = "example.test";
+        e.outcome = "changed";
+        db.append_history(e);
+    }
+    CHECK(db.prune_history(now - std::chrono::hours(24 * 90)) == 2);
+    CHECK(db.history().size() == 1);
+}

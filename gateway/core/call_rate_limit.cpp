@@ -1,0 +1,35 @@
+// Token buckets by account; full buckets are forgotten, so the map holds only recently busy accounts.
+#include "core/call_rate_limit.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dyndns::core {
+
+std::optional<int> CallRateLimit::take(const std::string& account, Clock::time_point now) {
+    if (per_minute_ == 0) return std::nullopt;
+    const double capacity = per_minute_;
+    const double per_second = capacity / 60.0;
+    std::lock_guard lock(mutex_);
+    if (now - last_sweep_ > std::chrono::minutes(1)) {
+        std::erase_if(buckets_, [&](const auto& item) {
+            const double seconds = std::chrono::duration<double>(now - item.second.refilled).count();
+            return item.second.tokens + seconds * per_second >= capacity;
+        });
+        last_sweep_ = now;
+    }
+    auto [it, fresh] = buckets_.try_emplace(account, Bucket{capacity, now});
+    Bucket& bucket = it->second;
+    if (!fresh) {
+        const double seconds = std::chrono::duration<double>(now - bucket.refilled).count();
+        bucket.tokens = std::min(capacity, bucket.tokens + seconds * per_second);
+        bucket.refilled = now;
+    }
+    if (bucket.tokens >= 1.0) {
+        bucket.tokens -= 1.0;
+        return std::nullopt;
+    }
+    return std::max(1, static_cast<int>(std::ceil((1.0 - bucket.tokens) / per_second)));
+}
+
+} // namespace dyndns::core
