@@ -77,7 +77,10 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
     if (outcome.kind == dns::DnsOutcome::Kind::BadReply)
         return error(Fault::DnsRejected, "the DNS primary's reply could not be verified; the address may not have changed");
     std::string code = dns::rcode_name(outcome.rcode);
-    if (outcome.tsig_error != 0) code += "/" + dns::tsig_error_name(outcome.tsig_error);
+    if (outcome.tsig_error != 0) {
+        code += '/';
+        code += dns::tsig_error_name(outcome.tsig_error);
+    }
     return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
 }
 
