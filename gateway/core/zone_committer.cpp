@@ -2,6 +2,7 @@
 #include "core/zone_committer.h"
 
 #include <map>
+#include <stdexcept>
 #include <utility>
 
 namespace dyndns::core {
@@ -47,6 +48,21 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
     }
 }
 
+namespace {
+
+// Whatever `send` throws (a change that cannot be encoded, memory) becomes that message's outcome:
+// an exception must never leave the batch's callers waiting or the zone marked in flight.
+dns::DnsOutcome send_safely(const ZoneCommitter::Send& send, const dns::ZoneUpdate& update) {
+    try {
+        return send(update);
+    } catch (const std::exception& e) {
+        return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeFormErr, 0,
+                               std::string("the update could not be sent: ") + e.what()};
+    }
+}
+
+} // namespace
+
 void ZoneCommitter::commit(const std::string& zone, std::vector<std::shared_ptr<Pending>>& batch) {
     // One change per RRset: the last one queued for a name and type is what gets sent.
     std::map<std::pair<std::string, dns::RRType>, std::size_t> latest;
@@ -58,13 +74,13 @@ void ZoneCommitter::commit(const std::string& zone, std::vector<std::shared_ptr<
     dns::ZoneUpdate update{zone, {}};
     for (std::size_t i : sent) update.changes.push_back(batch[i]->change);
     std::size_t messages = 1;
-    dns::DnsOutcome together = send_(update);
+    dns::DnsOutcome together = send_safely(send_, update);
     std::vector<dns::DnsOutcome> outcomes(batch.size(), together);
     // A rejected message of several changes: each alone, so only the bad one fails. An
     // unavailable primary is unavailable for all of them; retrying one by one would only wait longer.
     if (together.kind == dns::DnsOutcome::Kind::Rejected && sent.size() > 1) {
         for (std::size_t i : sent) {
-            outcomes[i] = send_(dns::ZoneUpdate{zone, {batch[i]->change}});
+            outcomes[i] = send_safely(send_, dns::ZoneUpdate{zone, {batch[i]->change}});
             ++messages;
         }
     }

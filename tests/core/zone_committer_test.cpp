@@ -142,3 +142,18 @@ TEST_CASE("a rejected message is retried change by change: only the bad change f
     REQUIRE(primary.inner.messages.size() == 5);
     CHECK(primary.inner.messages[1].changes.size() == 3);
 }
+
+TEST_CASE("a send that throws answers its callers and leaves the zone usable") {
+    bool explode = true;
+    core::ZoneCommitter committer(
+        [&](const dns::ZoneUpdate&) -> dns::DnsOutcome {
+            if (explode) throw std::invalid_argument("bad name");
+            return dns::DnsOutcome::success();
+        },
+        8);
+    const auto failed = committer.apply("example.test", a_record("x.example.test", "192.0.2.1"));
+    CHECK(failed.kind == dns::DnsOutcome::Kind::Rejected);
+    CHECK(failed.message.find("bad name") != std::string::npos);
+    explode = false;
+    CHECK(committer.apply("example.test", a_record("x.example.test", "192.0.2.1")).ok());
+}
