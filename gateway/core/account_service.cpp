@@ -3,15 +3,15 @@
 
 #include <algorithm>
 
+#include <Poco/String.h>
+
 namespace dyndns::core {
 namespace {
 
 UpdateError not_yours() { return UpdateError{Fault::NoSuchDomain, "domain unknown or not this account's", 0}; }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
+// ASCII lower case: DNS names and account names compare case-insensitively.
+std::string lower(const std::string& text) { return Poco::toLower(text); }
 
 } // namespace
 

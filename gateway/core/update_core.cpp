@@ -5,6 +5,8 @@
 #include <cstring>
 #include <iostream>
 
+#include <Poco/String.h>
+
 #include "core/address_policy.h"
 #include "core/caller_address.h"
 #include "core/utf8_prefix.h"
@@ -44,10 +46,8 @@ std::string throttle_key(const std::optional<Poco::Net::IPAddress>& caller, cons
 // History fields come from callers; a row never holds more than this of one.
 std::string capped(const std::string& text, std::size_t limit = 256) { return utf8_prefix(text, limit); }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
+// ASCII lower case: DNS names and account names compare case-insensitively.
+std::string lower(const std::string& text) { return Poco::toLower(text); }
 
 std::optional<std::string> normalized_name(const std::string& raw) {
     std::string name = lower(raw);

@@ -12,6 +12,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <Poco/Tuple.h>
+#include <Poco/String.h>
 
 #include "store/password_hash.h"
 #include "store/store_schema.h"
@@ -27,10 +28,8 @@ constexpr std::size_t kMaxDomainLength = 253; // RFC 1035 2.3.4, without the tra
 // How long a writer waits for another process's transaction before giving up.
 constexpr std::size_t kBusyTimeoutSeconds = 5;
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
+// ASCII lower case: DNS names and account names compare case-insensitively.
+std::string lower(const std::string& text) { return Poco::toLower(text); }
 
 std::string account_name(const std::string& raw) {
     std::string name = lower(raw);
