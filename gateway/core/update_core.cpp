@@ -138,8 +138,10 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (token) {
         // A token updates its own name and nothing else.
         if (*normalized != token->name) return no_such_domain();
-        auto domain = store_.find_domain(token->domain);
-        if (!domain) return no_such_domain();
+        // Still under the domain it was made for: a more specific domain registered since (for
+        // another customer, say) takes the name out of the token's reach.
+        auto domain = store_.owning_domain(*normalized);
+        if (!domain || domain->name != token->domain) return no_such_domain();
         return Authorized{*normalized, std::move(*domain)};
     }
     auto domain = store_.owning_domain(*normalized);

@@ -31,7 +31,14 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
         }
         mine->state = Pending::State::Waiting; // Done below if this caller's change was in the batch
         lock.unlock();
-        commit(zone, batch);
+        try {
+            commit(zone, batch);
+        } catch (...) {
+            // Whatever went wrong, every caller of the batch is answered and the zone freed below.
+            for (auto& pending : batch)
+                pending->outcome = dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeServFail, 0,
+                                                   "the gateway could not send the update (internal error)"};
+        }
         lock.lock();
         for (auto& pending : batch) {
             pending->state = Pending::State::Done;
@@ -58,6 +65,8 @@ dns::DnsOutcome send_safely(const ZoneCommitter::Send& send, const dns::ZoneUpda
     } catch (const std::exception& e) {
         return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeFormErr, 0,
                                std::string("the update could not be sent: ") + e.what()};
+    } catch (...) {
+        return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeServFail, 0, "the update could not be sent"};
     }
 }
 

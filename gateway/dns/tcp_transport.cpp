@@ -46,7 +46,14 @@ std::unique_ptr<TcpTransport::Idle> TcpTransport::take_idle() {
     while (!idle_.empty()) {
         auto connection = std::move(idle_.back());
         idle_.pop_back();
-        if (Clock::now() - connection->since < kMaxIdle) return connection;
+        if (Clock::now() - connection->since >= kMaxIdle) continue;
+        // Readable while idle means the primary closed it (or sent what nobody asked for): drop it.
+        try {
+            if (connection->socket.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) continue;
+        } catch (const Poco::Exception&) {
+            continue;
+        }
+        return connection;
     }
     return nullptr;
 }
@@ -83,10 +90,18 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
             Poco::Net::StreamSocket& socket = connection->socket;
             socket.setSendTimeout(remaining(deadline));
             std::size_t sent = 0;
-            while (sent < framed.size()) {
-                const int n = socket.sendBytes(framed.data() + sent, static_cast<int>(framed.size() - sent));
-                if (n <= 0) throw Poco::Net::NetException("the connection was closed while sending");
-                sent += static_cast<std::size_t>(n);
+            try {
+                while (sent < framed.size()) {
+                    const int n = socket.sendBytes(framed.data() + sent, static_cast<int>(framed.size() - sent));
+                    if (n <= 0) throw Poco::Net::NetException("the connection was closed while sending");
+                    sent += static_cast<std::size_t>(n);
+                }
+            } catch (const Poco::TimeoutException&) {
+                throw;
+            } catch (const std::exception& e) {
+                // The primary closed the idle connection: an incomplete message is never processed.
+                if (reused) throw StaleConnection(e.what());
+                throw;
             }
 
             // Usually the whole reply arrives in one segment: one read, the timeout set once.
@@ -119,16 +134,14 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
             keep_idle(std::move(connection));
             return result;
         } catch (const StaleConnection&) {
-            continue; // a fresh connection next: take_idle() may hand out another stale one first, each is tried once
-        } catch (const Poco::Net::ConnectionResetException& e) {
-            if (reused) continue;
-            return {Status::NetworkError, {}, e.displayText()};
+            // Nothing of a reply arrived on a reused connection: resend on another (each tried once).
+            // Any other failure is not retried here: the primary may have processed the request.
+            continue;
         } catch (const Poco::Net::ConnectionRefusedException&) {
             return {Status::ConnectionRefused, {}, "connection refused"};
         } catch (const Poco::TimeoutException&) {
             return {Status::Timeout, {}, "no reply within " + std::to_string(timeout.count()) + " ms"};
         } catch (const Poco::Exception& e) {
-            if (reused && Clock::now() < deadline) continue;
             return {Status::NetworkError, {}, e.displayText()};
         } catch (const std::exception& e) {
             return {Status::NetworkError, {}, e.what()};

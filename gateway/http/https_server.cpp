@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <iostream>
 #include <istream>
 #include <optional>
@@ -271,7 +272,20 @@ void HttpsServer::start() {
 }
 
 void HttpsServer::stop() {
-    for (auto& server : impl_->servers) server->stopAll(false);
+    for (auto& server : impl_->servers) server->stop(); // no new connections
+    // Requests in progress finish (the core, the store and the routes must outlive them), for a
+    // bounded time; then whatever is left, idle keep-alive connections mostly, is cut.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    const auto busy = [this] {
+        for (auto& server : impl_->servers)
+            if (server->currentConnections() > 0) return true;
+        return false;
+    };
+    while (busy() && std::chrono::steady_clock::now() < deadline) {
+        for (auto& server : impl_->servers) server->stopAll(false); // wakes idle keep-alive connections
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    for (auto& server : impl_->servers) server->stopAll(true);
 }
 
 } // namespace dyndns::http

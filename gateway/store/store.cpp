@@ -121,6 +121,19 @@ struct Store::Impl {
             cache.version = version;
         }
     }
+    // Runs `body` in one IMMEDIATE transaction; call with `mutex` held.
+    template <class F>
+    void in_transaction(F&& body) {
+        session << "BEGIN IMMEDIATE", now;
+        try {
+            body();
+            session << "COMMIT", now;
+        } catch (...) {
+            session << "ROLLBACK", now;
+            throw;
+        }
+    }
+
     // Call with `mutex` held after any change made through this connection.
     void changed() {
         cache.clear();
@@ -209,7 +222,13 @@ void Store::delete_account(const std::string& raw_account) {
     guarded("delete the account", [&] {
         std::lock_guard lock(impl_->mutex);
         if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
-        impl_->session << "DELETE FROM accounts WHERE name = ?", bind(account), now; // domains go with it (ON DELETE CASCADE)
+        // The domains go with the account (ON DELETE CASCADE), their tokens with them, and their
+        // history here: a domain given to another customer later must not show this one's calls.
+        impl_->in_transaction([&] {
+            impl_->session << "DELETE FROM history WHERE domain IN (SELECT name FROM domains WHERE account = ?)",
+                bind(account), now;
+            impl_->session << "DELETE FROM accounts WHERE name = ?", bind(account), now;
+        });
         impl_->changed();
     });
     impl_->verified.forget(account);
@@ -280,7 +299,11 @@ void Store::delete_domain(const std::string& raw_domain) {
     guarded("delete the domain", [&] {
         std::lock_guard lock(impl_->mutex);
         if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
-        impl_->session << "DELETE FROM domains WHERE name = ?", bind(domain), now;
+        // Its tokens go with it (ON DELETE CASCADE), its history here (see delete_account).
+        impl_->in_transaction([&] {
+            impl_->session << "DELETE FROM history WHERE domain = ?", bind(domain), now;
+            impl_->session << "DELETE FROM domains WHERE name = ?", bind(domain), now;
+        });
         impl_->changed();
     });
 }
@@ -347,14 +370,15 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
         std::lock_guard lock(impl_->mutex);
         impl_->validate_cache();
         if (const auto it = impl_->cache.owners.find(name); it != impl_->cache.owners.end()) return it->second;
-        auto& cached = impl_->cache.owners[name];
         std::vector<Poco::Tuple<std::string, std::string, int>> rows;
         Poco::Data::Statement select(impl_->session);
         select << "SELECT name, account, dyndns FROM domains " + where, into(rows);
         for (const auto& candidate : candidates) select, bind(candidate);
         select.execute();
-        if (rows.empty()) return cached = std::nullopt;
-        return cached = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+        // Cached only once the query has answered: a failed one must not read as "no such domain".
+        std::optional<Domain> found;
+        if (!rows.empty()) found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+        return impl_->cache.owners[name] = found;
     });
 }
 

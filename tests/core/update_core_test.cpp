@@ -150,3 +150,14 @@ TEST_CASE("GetDyndnsIp reads both families") {
     CHECK(result.a == std::vector<std::string>{"203.0.113.60"});
     CHECK(result.aaaa == std::vector<std::string>{"2001:db8::60"});
 }
+
+TEST_CASE("a token stops reaching a name once a more specific domain holds it") {
+    Fixture f(true);
+    const auto secret = f.db->create_token("host.sub.example.test").second;
+    const auto first = f.core->set_address({"host.sub.example.test", secret, "host.sub.example.test", "203.0.113.77", {}});
+    CHECK(std::holds_alternative<core::SetAddressResult>(first));
+    f.db->add_domain("sub.example.test", "bob");
+    const auto after = f.core->set_address({"host.sub.example.test", secret, "host.sub.example.test", "203.0.113.78", {}});
+    REQUIRE(std::holds_alternative<core::UpdateError>(after));
+    CHECK(std::get<core::UpdateError>(after).fault == core::Fault::NoSuchDomain);
+}

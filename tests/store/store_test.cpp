@@ -245,3 +245,24 @@ TEST_CASE("old history is pruned, recent history kept") {
     CHECK(db.prune_history(now - std::chrono::hours(24 * 90)) == 2);
     CHECK(db.history().size() == 1);
 }
+
+TEST_CASE("a deleted domain takes its history along: a new owner never sees the old one's calls") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("alice", "pw");
+    db.add_account("bob", "pw");
+    db.add_domain("example.test", "alice");
+    store::HistoryEntry e;
+    e.time = std::chrono::system_clock::now();
+    e.name = "home.example.test";
+    e.domain = "example.test";
+    e.outcome = "changed";
+    db.append_history(e);
+    db.delete_domain("example.test");
+    db.add_domain("example.test", "bob");
+    CHECK(db.history("example.test").empty());
+    CHECK(db.updated_names("example.test").empty());
+    db.append_history(e);
+    db.delete_account("bob");
+    CHECK(db.history().empty());
+}
