@@ -155,6 +155,16 @@ std::optional<std::string> UpdateCore::caller_address(const ClientInfo& client) 
     return address->toString();
 }
 
+std::optional<UpdateError> UpdateCore::check_address(const std::string& text) const {
+    const auto address = parse_address(text);
+    if (!address) return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address");
+    if (!settings_.allow_private_addresses)
+        if (const auto reason = non_public_reason(*address))
+            return error(Fault::PrivateAddress, address->toString() + " is " + *reason +
+                                                    ", not reachable from the Internet: behind NAT?");
+    return std::nullopt;
+}
+
 void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
                         const std::string& old_address, const std::string& new_address, const std::string& outcome) {
     store::HistoryEntry entry;

@@ -33,6 +33,7 @@ public:
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
+    std::optional<UpdateError> check_address(const std::string& address) const override;
 
     // Returns once every history row of the calls answered so far is in the store.
     void flush_history() { history_.flush(); }

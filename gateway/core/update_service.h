@@ -86,6 +86,9 @@ public:
     // The address the caller is taken to have (the peer, or what a trusted proxy reports), in
     // canonical text; nothing when it cannot be told. For check-ip answers.
     virtual std::optional<std::string> caller_address(const ClientInfo& client) const = 0;
+    // Would `address` be accepted (syntax, and the private-address rule)? For a front end that
+    // sets several addresses in one request and must refuse all before changing any.
+    virtual std::optional<UpdateError> check_address(const std::string& address) const = 0;
 };
 
 } // namespace dyndns::core

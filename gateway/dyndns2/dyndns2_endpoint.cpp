@@ -86,6 +86,15 @@ Dyndns2Reply Dyndns2Endpoint::update(const std::string& raw_query, const std::st
     if (parameters.hosts.empty()) parameters.hosts.push_back(credentials->username);
     std::vector<std::string> addresses = parameters.addresses;
     if (addresses.empty()) addresses.emplace_back(); // the caller's address
+    // Both addresses are vetted before either is set: a request that fails changes nothing.
+    for (const std::string& address : addresses) {
+        if (address.empty()) continue;
+        if (const auto refused = core_.check_address(address)) {
+            std::string body;
+            for (std::size_t i = 0; i < parameters.hosts.size(); ++i) body += answer_code(refused->fault) + "\n";
+            return Dyndns2Reply{200, body, {}};
+        }
+    }
 
     std::string body;
     for (const std::string& host : parameters.hosts) {
@@ -107,7 +116,12 @@ Dyndns2Reply Dyndns2Endpoint::update(const std::string& raw_query, const std::st
             changed = changed || result.changed;
         }
         if (failure) {
-            if (ends_the_request(failure->fault)) return single(answer_code(failure->fault), failure);
+            if (ends_the_request(failure->fault)) {
+                // Answered once; the hosts already answered keep their lines.
+                if (body.empty()) return single(answer_code(failure->fault), failure);
+                body += answer_code(failure->fault) + "\n";
+                break;
+            }
             body += answer_code(failure->fault) + "\n";
             continue;
         }

@@ -37,6 +37,10 @@ public:
     }
     core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return core::GetAddressesResult{}; }
     std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
+    std::optional<core::UpdateError> check_address(const std::string& address) const override {
+        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
+        return std::nullopt;
+    }
 };
 
 // "Basic " + base64("demo:pw")
@@ -125,4 +129,20 @@ TEST_CASE("check-ip is the caller's address") {
     core::ClientInfo client;
     client.peer_address = "2001:db8::7";
     CHECK(endpoint.check_ip(client).body == "2001:db8::7\n");
+}
+
+TEST_CASE("an address refused for one family refuses the request before anything is set") {
+    FakeCore core;
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    CHECK(endpoint.update("hostname=a.example.test,b.example.test&myip=192.0.2.1,fd00::1", kDemoAuth, {}).body ==
+          "dnserr\ndnserr\n");
+    CHECK(core.calls.empty());
+}
+
+TEST_CASE("an account-level fault after some hosts keeps their lines") {
+    FakeCore core;
+    core.answers["b.example.test"] = fault(core::Fault::DnsUnavailable);
+    dyndns2::Dyndns2Endpoint endpoint(core);
+    CHECK(endpoint.update("hostname=a.example.test,b.example.test,c.example.test&myip=192.0.2.1", kDemoAuth, {}).body ==
+          "good 192.0.2.1\n911\n");
 }

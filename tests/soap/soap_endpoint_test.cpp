@@ -22,6 +22,10 @@ public:
         return core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
     }
     std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
+    std::optional<core::UpdateError> check_address(const std::string& address) const override {
+        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
+        return std::nullopt;
+    }
 };
 
 const std::string kSoap11 = "http://schemas.xmlsoap.org/soap/envelope/";

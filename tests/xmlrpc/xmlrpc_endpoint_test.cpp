@@ -20,6 +20,10 @@ public:
     }
     core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
     std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
+    std::optional<core::UpdateError> check_address(const std::string& address) const override {
+        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
+        return std::nullopt;
+    }
 };
 
 std::string call(const std::string& method, const std::vector<std::string>& params) {
