@@ -51,6 +51,8 @@ public:
     std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client) {
         return core_.login(account, password, client);
     }
+    // Changes when the account's password changes or the account is deleted; "" for no account.
+    std::string credential_stamp(const std::string& account) const { return store_.credential_stamp(account); }
     std::vector<store::Domain> domains(const std::string& account) const;
     std::variant<DomainView, UpdateError> domain_view(const std::string& account, const std::string& domain,
                                                       std::size_t history_page) const;

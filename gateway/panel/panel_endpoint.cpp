@@ -95,7 +95,13 @@ std::string domain_url(const std::string& domain) { return "/panel/domain?name="
 std::optional<Session> PanelEndpoint::session_of(const http::HttpRequest& request) {
     const std::string id = cookie(request, kSessionCookie);
     if (id.empty()) return std::nullopt;
-    return sessions_.find(id);
+    auto session = sessions_.find(id);
+    // A password changed (here, or with dyndnsctl) or an account deleted ends its sessions.
+    if (session && accounts_.credential_stamp(session->account) != session->credential_stamp) {
+        sessions_.destroy(id);
+        return std::nullopt;
+    }
+    return session;
 }
 
 std::vector<http::Route> PanelEndpoint::routes() {
@@ -150,7 +156,8 @@ http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
             response.headers.emplace_back("Retry-After", std::to_string(refused->retry_after_seconds));
         return response;
     }
-    const Session session = sessions_.create(Poco::toLower(account));
+    const std::string name = Poco::toLower(account);
+    const Session session = sessions_.create(name, accounts_.credential_stamp(name));
     auto response = redirect("/panel/");
     response.headers.emplace_back("Set-Cookie",
                                   cookie_header(kSessionCookie, session.id, static_cast<int>(sessions_.absolute_lifetime().count())));
@@ -184,10 +191,10 @@ http::HttpResponse PanelEndpoint::domain(const http::HttpRequest& request) {
     const auto& domain_view = std::get<core::DomainView>(view);
     // A token made by the previous request (post, redirect, get): shown on this page only.
     std::optional<std::pair<store::Token, std::string>> new_token;
-    if (const std::string secret = sessions_.take_flash(session->id); !secret.empty()) {
-        const auto newest = std::max_element(domain_view.tokens.begin(), domain_view.tokens.end(),
-                                             [](const store::Token& a, const store::Token& b) { return a.id < b.id; });
-        if (newest != domain_view.tokens.end()) new_token.emplace(*newest, secret);
+    if (const auto flash = sessions_.take_flash(session->id); flash && flash->domain == domain_view.domain.name) {
+        const auto made = std::find_if(domain_view.tokens.begin(), domain_view.tokens.end(),
+                                       [&](const store::Token& t) { return t.id == flash->token_id; });
+        if (made != domain_view.tokens.end()) new_token.emplace(*made, flash->secret);
     }
     return html_response(200, domain_page(session->account, session->csrf, domain_view, page, endpoints_, new_token, ""));
 }
@@ -214,7 +221,8 @@ http::HttpResponse PanelEndpoint::new_token(const http::HttpRequest& request) {
     if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, domain_url(domain));
     // Post, redirect, get: reloading the page cannot make a second token. The secret waits in
     // the session (memory only) for the next page, never in a URL.
-    sessions_.set_flash(session->id, std::get<std::pair<store::Token, std::string>>(made).second);
+    const auto& [token, secret] = std::get<std::pair<store::Token, std::string>>(made);
+    sessions_.set_flash(session->id, TokenFlash{token.id, token.domain, secret});
     return redirect(domain_url(domain));
 }
 

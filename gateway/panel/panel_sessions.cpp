@@ -21,8 +21,8 @@ std::string random_token() {
     return text.str();
 }
 
-Session SessionStore::create(const std::string& account, Clock::time_point now) {
-    Session session{random_token(), account, random_token()};
+Session SessionStore::create(const std::string& account, const std::string& credential_stamp, Clock::time_point now) {
+    Session session{random_token(), account, random_token(), credential_stamp};
     std::lock_guard lock(mutex_);
     forget_expired(now);
     if (sessions_.size() >= settings_.max_sessions) {
@@ -51,16 +51,16 @@ void SessionStore::destroy(const std::string& id) {
     sessions_.erase(id);
 }
 
-void SessionStore::set_flash(const std::string& id, std::string flash) {
+void SessionStore::set_flash(const std::string& id, TokenFlash flash) {
     std::lock_guard lock(mutex_);
     if (const auto it = sessions_.find(id); it != sessions_.end()) it->second.flash = std::move(flash);
 }
 
-std::string SessionStore::take_flash(const std::string& id) {
+std::optional<TokenFlash> SessionStore::take_flash(const std::string& id) {
     std::lock_guard lock(mutex_);
     const auto it = sessions_.find(id);
-    if (it == sessions_.end()) return "";
-    return std::exchange(it->second.flash, std::string());
+    if (it == sessions_.end()) return std::nullopt;
+    return std::exchange(it->second.flash, std::nullopt);
 }
 
 void SessionStore::forget_expired(Clock::time_point now) {

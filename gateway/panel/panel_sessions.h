@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,6 +15,14 @@ struct Session {
     std::string id;   // the cookie's value: 256 random bits
     std::string account;
     std::string csrf; // 256 random bits; every form carries it
+    std::string credential_stamp; // the account's password stamp at login: a new password ends the session
+};
+
+// A new token's secret waiting for the page after the redirect, for that token on that domain only.
+struct TokenFlash {
+    std::int64_t token_id = 0;
+    std::string domain;
+    std::string secret;
 };
 
 // 256 random bits, URL-safe base64 without padding.
@@ -30,14 +39,14 @@ public:
     SessionStore() : SessionStore(Settings{}) {}
     explicit SessionStore(Settings settings) : settings_(settings) {}
 
-    Session create(const std::string& account, Clock::time_point now = Clock::now());
+    Session create(const std::string& account, const std::string& credential_stamp, Clock::time_point now = Clock::now());
     // The live session with this id (its idle timer restarted), or nothing when unknown or expired.
     std::optional<Session> find(const std::string& id, Clock::time_point now = Clock::now());
     void destroy(const std::string& id);
     // A one-time message for the session's next page (a new token's secret after the redirect
     // that follows its form): kept in memory only, handed out once.
-    void set_flash(const std::string& id, std::string flash);
-    std::string take_flash(const std::string& id);
+    void set_flash(const std::string& id, TokenFlash flash);
+    std::optional<TokenFlash> take_flash(const std::string& id);
     std::chrono::seconds absolute_lifetime() const { return settings_.absolute; }
 
 private:
@@ -45,7 +54,7 @@ private:
         Session session;
         Clock::time_point created;
         Clock::time_point last_used;
-        std::string flash;
+        std::optional<TokenFlash> flash;
     };
     void forget_expired(Clock::time_point now);
 

@@ -281,6 +281,20 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
     return true;
 }
 
+std::string Store::credential_stamp(const std::string& raw_account) const {
+    std::string account;
+    try {
+        account = account_name(raw_account);
+    } catch (const StoreError&) {
+        return "";
+    }
+    const std::string hash = guarded("look up the account", [&] {
+        std::lock_guard lock(impl_->mutex);
+        return impl_->cached_hash(account);
+    });
+    return hash.empty() ? "" : token_hash(hash);
+}
+
 void Store::add_domain(const std::string& raw_domain, const std::string& raw_account) {
     const std::string domain = domain_name(raw_domain);
     const std::string account = account_name(raw_account);

@@ -67,6 +67,10 @@ public:
     // (account, password, stored hash), so a password change, here or from another process,
     // invalidates it; the password itself is never kept.
     bool verify_password(const std::string& account, const std::string& password);
+    // A digest of the account's stored password hash ("" when there is no such account): it
+    // changes with the password and when the account is deleted and made again. Sessions keep
+    // it to end themselves then.
+    std::string credential_stamp(const std::string& account) const;
 
     // Domains. A domain belongs to one account; names are lower-cased, trailing dot removed.
     void add_domain(const std::string& domain, const std::string& account); // StoreError if taken or account missing

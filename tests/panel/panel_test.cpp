@@ -29,14 +29,14 @@ TEST_CASE("random tokens are long, URL-safe and distinct") {
 TEST_CASE("a session expires after idling and after its absolute lifetime") {
     SessionStore store(SessionStore::Settings{10s, 60s, 100});
     const auto start = SessionStore::Clock::now();
-    const auto session = store.create("alice", start);
+    const auto session = store.create("alice", "stamp", start);
     CHECK(session.csrf != session.id);
     REQUIRE(store.find(session.id, start + 5s));
     CHECK(store.find(session.id, start + 5s)->account == "alice");
     CHECK(store.find(session.id, start + 14s)); // used at 5 s: idle only 9 s
     CHECK_FALSE(store.find(session.id, start + 30s));
 
-    const auto busy = store.create("alice", start);
+    const auto busy = store.create("alice", "stamp", start);
     for (auto t = 5s; t < 60s; t += 5s) CHECK(store.find(busy.id, start + t));
     CHECK_FALSE(store.find(busy.id, start + 61s)); // used all along, still ends
     CHECK_FALSE(store.find("made-up", start));
@@ -44,19 +44,22 @@ TEST_CASE("a session expires after idling and after its absolute lifetime") {
 
 TEST_CASE("logout destroys the session; a flash is handed out once") {
     SessionStore store;
-    const auto session = store.create("alice");
-    store.set_flash(session.id, "secret");
-    CHECK(store.take_flash(session.id) == "secret");
-    CHECK(store.take_flash(session.id).empty());
+    const auto session = store.create("alice", "stamp");
+    store.set_flash(session.id, TokenFlash{7, "example.test", "secret"});
+    const auto flash = store.take_flash(session.id);
+    REQUIRE(flash);
+    CHECK(flash->secret == "secret");
+    CHECK(flash->token_id == 7);
+    CHECK_FALSE(store.take_flash(session.id));
     store.destroy(session.id);
     CHECK_FALSE(store.find(session.id));
 }
 
 TEST_CASE("the number of sessions is bounded") {
     SessionStore store(SessionStore::Settings{3600s, 3600s, 3});
-    const auto first = store.create("a");
-    store.create("b");
-    store.create("c");
-    store.create("d");
+    const auto first = store.create("a", "");
+    store.create("b", "");
+    store.create("c", "");
+    store.create("d", "");
     CHECK_FALSE(store.find(first.id));
 }

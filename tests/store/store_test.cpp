@@ -266,3 +266,20 @@ TEST_CASE("a deleted domain takes its history along: a new owner never sees the 
     db.delete_account("bob");
     CHECK(db.history().empty());
 }
+
+TEST_CASE("the credential stamp changes with the password and with the account") {
+    TempDir dir;
+    store::Store db(dir.file());
+    db.add_account("alice", "one");
+    const auto first = db.credential_stamp("alice");
+    CHECK_FALSE(first.empty());
+    CHECK(first.find("one") == std::string::npos);
+    CHECK(db.credential_stamp("ALICE") == first);
+    db.set_password("alice", "two");
+    const auto second = db.credential_stamp("alice");
+    CHECK(second != first);
+    db.delete_account("alice");
+    CHECK(db.credential_stamp("alice").empty());
+    db.add_account("alice", "two");
+    CHECK(db.credential_stamp("alice") != second); // a new salt: an old session does not open the new account
+}
