@@ -51,10 +51,12 @@ public:
         return SOAP_OK;
     }
 
-private:
+    bool answered_with_fault() const { return answered_with_fault_; }
+
     // Client faults for what the caller can fix, Server faults for the DNS side (DESIGN.md),
     // with the fault's number and name in a typed DyndnsFault detail.
     int fault(const core::UpdateError& error) {
+        answered_with_fault_ = true;
         if (core::is_client_fault(error.fault))
             soap_sender_fault(soap, error.message.c_str(), nullptr);
         else
@@ -71,8 +73,10 @@ private:
         return SOAP_FAULT;
     }
 
+private:
     core::UpdateService& core_;
     core::ClientInfo client_;
+    bool answered_with_fault_ = false;
 };
 
 struct ContextDeleter {
@@ -111,6 +115,17 @@ SoapReply SoapEndpoint::handle(const std::string& body, core::ClientInfo client)
     {
         DyndnsService service(context.get(), core_, std::move(client));
         status = service.serve(); // parses, dispatches, and on any error writes the fault envelope
+        if (status != SOAP_OK && !service.answered_with_fault()) {
+            // gSOAP refused the request itself (not XML, unknown operation, missing element, a
+            // limit): the same fault, written again with the BAD_REQUEST detail every fault carries.
+            const char** said = soap_faultstring(context.get());
+            const std::string message = said && *said ? *said : "malformed SOAP request";
+            out.str("");
+            out.clear();
+            service.fault(core::UpdateError{core::Fault::BadRequest, message, 0});
+            soap_send_fault(context.get());
+            status = SOAP_FAULT;
+        }
     }
     const bool soap12 = context->version == 2;
     SoapReply reply;

@@ -122,6 +122,8 @@ TEST_CASE("malformed envelopes, unknown operations, missing elements and oversiz
         const auto reply = endpoint.handle(body, {});
         CHECK(reply.http_status >= 400);
         CHECK(contains(reply.body, "Fault"));
+        CHECK(contains(reply.body, "DyndnsFault")); // every fault carries its number, here 9
+        CHECK(contains(reply.body, "BAD_REQUEST"));
     }
     soap::SoapLimits small;
     small.max_body_bytes = 200;
