@@ -210,3 +210,13 @@ TEST_CASE("a silent primary is unavailable within the configured bound") {
     CHECK(elapsed >= 550ms);
     CHECK(elapsed < 2000ms);
 }
+
+TEST_CASE("connections kept open survive a restart of named: a closed one is replaced") {
+    const auto client = gateway_client();
+    REQUIRE(client.read("example.test", RRType::SOA).outcome.ok()); // leaves an open connection behind
+    bind().restart();
+    const auto read = client.read("example.test", RRType::SOA);
+    CHECK(read.outcome.ok());
+    CHECK(client.apply({"example.test", {RRsetChange::replace("restarted.example.test", RRType::A, 60, {"192.0.2.99"})}}).ok());
+    CHECK(bind().dig_short("restarted.example.test", RRType::A) == "192.0.2.99");
+}

@@ -54,6 +54,12 @@ LocalBind::~LocalBind() {
     std::filesystem::remove_all(dir_, ignored);
 }
 
+void LocalBind::restart() {
+    run_process(kScript, {"stop", dir_});
+    const auto started = run_process(kScript, {"start", dir_, std::to_string(port_)});
+    if (started.exit_code != 0) throw std::runtime_error("scripts/local-bind restart failed:\n" + started.output);
+}
+
 dns::TsigKey LocalBind::key() const { return dns::load_key(key_file(), "dyndns-gateway"); }
 
 std::string LocalBind::dig(const std::vector<std::string>& extra) const {

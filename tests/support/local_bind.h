@@ -18,6 +18,9 @@ public:
     LocalBind& operator=(const LocalBind&) = delete;
 
     std::uint16_t port() const { return port_; }
+    // Stops named and starts it again on the same port with the same zone (its journal kept):
+    // what a BIND operator's restart looks like to the gateway.
+    void restart();
     const std::string& dir() const { return dir_; }
     std::string key_file() const { return dir_ + "/tsig.key"; }
     dns::TsigKey key() const; // the key named.conf includes, "dyndns-gateway"
