@@ -13,7 +13,7 @@ PANEL_TESTS = os.path.join(SOURCE_DIR, "tests", "panel")
 
 class Panel(unittest.TestCase):
     def test_the_browser_walks_through_the_panel(self):
-        for tool in ("node", "chromium"):
+        for tool in ("node", "chromium", "certutil"):
             if shutil.which(tool) is None:  # a missing browser is a failure, never a skip
                 self.fail(f"{tool} is not installed; scripts/install-deps installs it")
         if not os.path.isdir(os.path.join(PANEL_TESTS, "node_modules", "playwright-core")):
@@ -24,7 +24,16 @@ class Panel(unittest.TestCase):
             stack.ctl("account", "add", "demo", input="demo-password\n")
             stack.ctl("domain", "add", "example.test", "--account", "demo")
             stack.ctl("dyndns", "on", "example.test")
-            env = dict(os.environ, PANEL_BASE=f"https://127.0.0.1:{gateway.port}", CA_FILE=os.path.join(stack.dir, "certs/ca.pem"),
+            # Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts: a fresh
+            # HOME whose database holds the test CA, so the browser verifies the gateway's TLS.
+            home = os.path.join(stack.dir, "browser-home")
+            nssdb = "sql:" + os.path.join(home, ".pki", "nssdb")
+            os.makedirs(os.path.join(home, ".pki", "nssdb"))
+            subprocess.run(["certutil", "-d", nssdb, "-N", "--empty-password"], check=True, capture_output=True)
+            subprocess.run(["certutil", "-d", nssdb, "-A", "-t", "C,,", "-n", "dyndns-test-ca", "-i",
+                            os.path.join(stack.dir, "certs/ca.pem")], check=True, capture_output=True)
+            # Node's own requests (playwright's request context) trust the test CA through this.
+            env = dict(os.environ, HOME=home, NODE_EXTRA_CA_CERTS=os.path.join(stack.dir, "certs/ca.pem"), PANEL_BASE=f"https://127.0.0.1:{gateway.port}", CA_FILE=os.path.join(stack.dir, "certs/ca.pem"),
                        ARTIFACT_DIR=os.environ.get("DYNDNS_ARTIFACT_DIR", os.path.join(stack.dir, "artifacts")),
                        ACCOUNT="demo", PASSWORD="demo-password", DOMAIN="example.test")
             result = subprocess.run(["node", os.path.join(PANEL_TESTS, "panel_browser_test.mjs")], env=env,

@@ -45,8 +45,8 @@ const browser = await chromium.launch({
          '--disable-component-update', '--disable-sync'],
 });
 try {
-  // The test CA is trusted by the XML-RPC calls above; chromium gets its own profile without it.
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 900 } });
+  // Chromium verifies the gateway's certificate: the test CA is in the NSS database under $HOME.
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
 
   await page.goto(`${base}/panel/`);
