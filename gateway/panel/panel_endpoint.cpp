@@ -92,6 +92,14 @@ std::string domain_url(const std::string& domain) { return "/panel/domain?name="
 
 } // namespace
 
+std::variant<PanelEndpoint::PostedForm, http::HttpResponse> PanelEndpoint::posted_form(const http::HttpRequest& request) {
+    auto session = session_of(request);
+    if (!session) return redirect("/panel/login");
+    auto form = form_of(request.body);
+    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    return PostedForm{std::move(*session), std::move(form)};
+}
+
 std::optional<Session> PanelEndpoint::session_of(const http::HttpRequest& request) {
     const std::string id = cookie(request, kSessionCookie);
     if (id.empty()) return std::nullopt;
@@ -200,37 +208,34 @@ http::HttpResponse PanelEndpoint::domain(const http::HttpRequest& request) {
 }
 
 http::HttpResponse PanelEndpoint::set_dyndns(const http::HttpRequest& request) {
-    const auto session = session_of(request);
-    if (!session) return redirect("/panel/login");
-    const auto form = form_of(request.body);
-    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
     const std::string domain = form.get("domain", "");
     // An unticked checkbox is simply absent from the form.
-    if (const auto error = accounts_.set_dyndns(session->account, domain, form.get("dyndns", "") == "on"))
+    if (const auto error = accounts_.set_dyndns(session.account, domain, form.get("dyndns", "") == "on"))
         return problem_page(*error, "/panel/");
     return redirect(domain_url(domain));
 }
 
 http::HttpResponse PanelEndpoint::new_token(const http::HttpRequest& request) {
-    const auto session = session_of(request);
-    if (!session) return redirect("/panel/login");
-    const auto form = form_of(request.body);
-    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
     const std::string domain = form.get("domain", "");
-    auto made = accounts_.new_token(session->account, domain, form.get("name", ""));
+    auto made = accounts_.new_token(session.account, domain, form.get("name", ""));
     if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, domain_url(domain));
     // Post, redirect, get: reloading the page cannot make a second token. The secret waits in
     // the session (memory only) for the next page, never in a URL.
     const auto& [token, secret] = std::get<std::pair<store::Token, std::string>>(made);
-    sessions_.set_flash(session->id, TokenFlash{token.id, token.domain, secret});
+    sessions_.set_flash(session.id, TokenFlash{token.id, token.domain, secret});
     return redirect(domain_url(domain));
 }
 
 http::HttpResponse PanelEndpoint::revoke_token(const http::HttpRequest& request) {
-    const auto session = session_of(request);
-    if (!session) return redirect("/panel/login");
-    const auto form = form_of(request.body);
-    if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
     const std::string domain = form.get("domain", "");
     std::int64_t id = 0;
     try {
@@ -238,7 +243,7 @@ http::HttpResponse PanelEndpoint::revoke_token(const http::HttpRequest& request)
     } catch (const std::exception&) {
         return problem_page({core::Fault::BadRequest, "no such token", 0}, domain_url(domain));
     }
-    if (const auto error = accounts_.revoke_token(session->account, domain, id)) return problem_page(*error, domain_url(domain));
+    if (const auto error = accounts_.revoke_token(session.account, domain, id)) return problem_page(*error, domain_url(domain));
     return redirect(domain_url(domain));
 }
 

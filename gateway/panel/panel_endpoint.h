@@ -2,7 +2,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <variant>
 #include <vector>
+
+#include <Poco/Net/NameValueCollection.h>
 
 #include "core/account_service.h"
 #include "http/http_types.h"
@@ -32,6 +36,14 @@ private:
     http::HttpResponse revoke_token(const http::HttpRequest& request);
 
     std::optional<Session> session_of(const http::HttpRequest& request);
+
+    // A POST from a logged-in page: its session and its fields, or the answer that refuses it
+    // (no session: to the login page; no or a wrong CSRF token: 403).
+    struct PostedForm {
+        Session session;
+        Poco::Net::NameValueCollection form;
+    };
+    std::variant<PostedForm, http::HttpResponse> posted_form(const http::HttpRequest& request);
 
     core::AccountService& accounts_;
     ClientEndpoints endpoints_;
