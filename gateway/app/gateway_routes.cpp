@@ -18,41 +18,32 @@
 namespace dyndns::app {
 namespace {
 
-// XML-RPC is text/xml by its specification; application/xml is accepted too, and a missing
-// Content-Type is given the benefit of the doubt (the parser decides). Anything else is not a call.
-bool is_xml(const std::string& content_type) {
-    if (content_type.empty()) return true;
+// True when `content_type` parses (Poco) as type/subtype; parameters such as charset are ignored.
+bool media_type_is(const std::string& content_type, const char* type, const char* subtype) {
     try {
-        const Poco::Net::MediaType type(content_type);
-        return type.matches("text", "xml") || type.matches("application", "xml");
+        return !content_type.empty() && Poco::Net::MediaType(content_type).matches(type, subtype);
     } catch (const Poco::Exception&) {
         return false;
     }
 }
 
+// XML-RPC is text/xml by its specification; application/xml is accepted too, and a missing
+// Content-Type is given the benefit of the doubt (the parser decides). Anything else is not a call.
+bool is_xml(const std::string& content_type) {
+    return content_type.empty() || media_type_is(content_type, "text", "xml") ||
+           media_type_is(content_type, "application", "xml");
+}
+
 // SOAP on the shared URL by its headers: a SOAP 1.2 media type or a SOAPAction header (SOAP 1.1).
 // A SOAP 1.1 body sent without SOAPAction is recognised after XML-RPC finds no methodCall in it.
 bool is_soap(const http::HttpRequest& request) {
-    try {
-        if (!request.content_type.empty() && Poco::Net::MediaType(request.content_type).matches("application", "soap+xml"))
-            return true;
-    } catch (const Poco::Exception&) {
-        return false;
-    }
+    if (media_type_is(request.content_type, "application", "soap+xml")) return true;
     for (const auto& [name, value] : request.headers)
         if (Poco::icompare(name, "SOAPAction") == 0) return true;
     return false;
 }
 
 bool asks_for_wsdl(const std::string& query) { return Poco::icompare(query, "wsdl") == 0; }
-
-bool is_form(const std::string& content_type) {
-    try {
-        return !content_type.empty() && Poco::Net::MediaType(content_type).matches("application", "x-www-form-urlencoded");
-    } catch (const Poco::Exception&) {
-        return false;
-    }
-}
 
 http::HttpResponse plain(const dyndns2::Dyndns2Reply& reply) {
     return http::HttpResponse{reply.http_status, "text/plain; charset=utf-8", reply.body, reply.headers};
@@ -71,7 +62,10 @@ core::ClientInfo client_info(const http::HttpRequest& request) {
 
 std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
                                         const config::GatewayConfig& config) {
-    auto xmlrpc = std::make_shared<xmlrpc::XmlRpcEndpoint>(core);
+    // Each front end's own size check agrees with the HTTP layer's body limit.
+    xmlrpc::ParseLimits xmlrpc_limits;
+    xmlrpc_limits.max_bytes = config.limits.max_body_bytes;
+    auto xmlrpc = std::make_shared<xmlrpc::XmlRpcEndpoint>(core, xmlrpc_limits);
     soap::SoapLimits soap_limits;
     soap_limits.max_body_bytes = config.limits.max_body_bytes;
     auto soap = std::make_shared<soap::SoapEndpoint>(core, soap_limits);
@@ -103,7 +97,8 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
     // Routers send GET; a few clients POST a form, whose fields count like the query's.
     routes.push_back({"/nic/update", {"GET", "POST"}, [dyndns2](const http::HttpRequest& request) {
                           std::string query = request.query;
-                          if (request.method == "POST" && is_form(request.content_type) && !request.body.empty())
+                          if (request.method == "POST" && media_type_is(request.content_type, "application", "x-www-form-urlencoded") &&
+                              !request.body.empty())
                               query += (query.empty() ? "" : "&") + request.body;
                           return plain(dyndns2->update(query, request.header("Authorization"), client_info(request)));
                       }});

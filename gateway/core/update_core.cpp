@@ -24,6 +24,8 @@ UpdateError error(Fault fault, std::string message, int retry_after = 0) { retur
 // does not tell a caller which domains other customers have.
 UpdateError no_such_domain() { return error(Fault::NoSuchDomain, "domain unknown or not this account's"); }
 
+UpdateError not_an_address() { return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address"); }
+
 // Exactly one record, and it is `address`: compared as addresses, not text, since ldns and Poco
 // shorten IPv6 zero runs differently.
 bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAddress& address) {
@@ -155,14 +157,17 @@ std::optional<std::string> UpdateCore::caller_address(const ClientInfo& client) 
     return address->toString();
 }
 
+std::optional<UpdateError> UpdateCore::refuse_private(const Poco::Net::IPAddress& address) const {
+    if (settings_.allow_private_addresses) return std::nullopt;
+    const auto reason = non_public_reason(address);
+    if (!reason) return std::nullopt;
+    return error(Fault::PrivateAddress, address.toString() + " is " + *reason + ", not reachable from the Internet: behind NAT?");
+}
+
 std::optional<UpdateError> UpdateCore::check_address(const std::string& text) const {
     const auto address = parse_address(text);
-    if (!address) return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address");
-    if (!settings_.allow_private_addresses)
-        if (const auto reason = non_public_reason(*address))
-            return error(Fault::PrivateAddress, address->toString() + " is " + *reason +
-                                                    ", not reachable from the Internet: behind NAT?");
-    return std::nullopt;
+    if (!address) return not_an_address();
+    return refuse_private(*address);
 }
 
 void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
@@ -199,17 +204,15 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
         address = parse_address(request.address);
         if (!address) {
             record(who, request, "", "", "", fault_name(Fault::InvalidAddress));
-            return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address");
+            return not_an_address();
         }
     }
     const std::string text = address->toString();
     const bool is_v4 = address->family() == Poco::Net::IPAddress::IPv4;
     const std::string type = is_v4 ? "A" : "AAAA";
-    if (!settings_.allow_private_addresses) {
-        if (const auto reason = non_public_reason(*address)) {
-            record(who, request, type, "", text, fault_name(Fault::PrivateAddress));
-            return error(Fault::PrivateAddress, text + " is " + *reason + ", not reachable from the Internet: behind NAT?");
-        }
+    if (auto refused = refuse_private(*address)) {
+        record(who, request, type, "", text, fault_name(refused->fault));
+        return *refused;
     }
 
     const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;

@@ -58,6 +58,8 @@ private:
     };
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
+    // The private-address rule (DESIGN.md): the fault when `address` may not be published.
+    std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
     void record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
                 const std::string& old_address, const std::string& new_address, const std::string& outcome);
 
