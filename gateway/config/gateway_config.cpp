@@ -40,7 +40,9 @@ constexpr long long kMinUriBytes = 256;
 constexpr long long kMaxUriBytes = 64 * 1024;
 constexpr long long kMaxThreads = 1024;
 constexpr long long kMaxQueue = 65'536;
-constexpr long long kMaxTimeoutSeconds = 3600;
+constexpr long long kMinEdgeTimeoutMs = 100;
+constexpr long long kMaxEdgeTimeoutMs = 3'600'000;
+constexpr long long kMaxConnections = 1'000'000;
 constexpr long long kMaxKeepAliveRequests = 100'000;
 
 // Long enough to recognise a mistyped value, short enough that a pasted blob cannot swamp the message.
@@ -335,11 +337,23 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
          }},
         {"max_threads", [&](const YAML::Node& value, const Where& at) { out.max_threads = read_integer<unsigned>(value, at, 1, kMaxThreads); }},
         {"max_queue", [&](const YAML::Node& value, const Where& at) { out.max_queue = read_integer<unsigned>(value, at, 1, kMaxQueue); }},
-        {"keep_alive_timeout_s", [&](const YAML::Node& value, const Where& at) {
-             out.keep_alive_timeout = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, kMaxTimeoutSeconds));
+        {"handshake_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.handshake_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
          }},
-        {"request_timeout_s", [&](const YAML::Node& value, const Where& at) {
-             out.request_timeout = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, kMaxTimeoutSeconds));
+        {"head_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.head_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+         }},
+        {"body_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.body_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+         }},
+        {"keep_alive_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.keep_alive_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+         }},
+        {"max_connections", [&](const YAML::Node& value, const Where& at) {
+             out.max_connections = read_integer<std::size_t>(value, at, 1, kMaxConnections);
+         }},
+        {"max_connections_per_address", [&](const YAML::Node& value, const Where& at) {
+             out.max_connections_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
          }},
         {"max_keep_alive_requests", [&](const YAML::Node& value, const Where& at) {
              out.max_keep_alive_requests = read_integer<unsigned>(value, at, 1, kMaxKeepAliveRequests);

@@ -57,11 +57,16 @@ struct LimitsConfig {
     std::size_t max_body_bytes = 64 * 1024;
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_uri_bytes = 2048;
-    unsigned max_threads = 16;
-    unsigned max_queue = 64;
-    std::chrono::seconds keep_alive_timeout{15};
-    std::chrono::seconds request_timeout{10};
+    unsigned max_threads = 16; // workers running complete requests (they block on DNS and argon2)
+    unsigned max_queue = 64;   // complete requests waiting for a worker; beyond, 503
+    // Each deadline covers a whole phase of a connection, not one read; a connection that misses one is closed.
+    std::chrono::milliseconds handshake_timeout{5000};  // the TLS handshake
+    std::chrono::milliseconds head_timeout{5000};       // a request head, from its first byte
+    std::chrono::milliseconds body_timeout{10000};      // a request body, whole; writing an answer gets as long
+    std::chrono::milliseconds keep_alive_timeout{15000}; // idle between requests
     unsigned max_keep_alive_requests = 100;
+    std::size_t max_connections = 10000;           // open at once; at the cap the oldest idle ones close first
+    std::size_t max_connections_per_address = 32;  // per IPv4 address or IPv6 /64, refused at accept beyond
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
 };
 

@@ -26,6 +26,7 @@ struct HttpResponse {
     std::string content_type = "text/plain; charset=utf-8";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    bool close_connection = false; // the server closes the connection after this answer
 
     static HttpResponse text(int status, std::string body);
 };

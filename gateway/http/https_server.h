@@ -1,7 +1,6 @@
-// The HTTPS server (Poco NetSSL): TLS 1.2+, IPv4 and IPv6 listeners, one immutable route table, request limits.
+// The HTTPS server: an event loop owns every connection under deadlines and caps; a worker pool runs complete requests.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -20,7 +19,9 @@ public:
     HttpsServer& operator=(const HttpsServer&) = delete;
 
     void start();
-    void stop(); // stops accepting, lets requests in progress finish
+    // Stops accepting, closes idle connections, lets requests in progress finish (for a bounded
+    // time), then closes the rest. Idempotent.
+    void stop();
 
 private:
     struct Impl;

@@ -149,4 +149,7 @@ class Stack:
         for gw in self.gateways:
             gw.stop()
         run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "stop", os.path.join(self.dir, "bind"), check=False)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if os.environ.get("DYNDNS_KEEP_TEST_DIR"):
+            print(f"kept {self.dir}")
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
