@@ -49,7 +49,7 @@ TEST_CASE("SOAP 1.1: SetDyndnsIp reaches the core and answers in text/xml") {
     FakeCore core;
     soap::SoapEndpoint endpoint(core);
     const auto reply = endpoint.handle(envelope(kSoap11, set_call("192.0.2.1")), {"198.51.100.9", "", "", "", "zeep"});
-    CHECK(reply.http_status == 200);
+    CHECK(reply.status == 200);
     CHECK(contains(reply.content_type, "text/xml"));
     CHECK(contains(reply.body, kSoap11));
     CHECK(contains(reply.body, "SetDyndnsIpResponse"));
@@ -67,7 +67,7 @@ TEST_CASE("SOAP 1.2: the same call answers in application/soap+xml") {
     FakeCore core;
     soap::SoapEndpoint endpoint(core);
     const auto reply = endpoint.handle(envelope(kSoap12, set_call()), {});
-    CHECK(reply.http_status == 200);
+    CHECK(reply.status == 200);
     CHECK(contains(reply.content_type, "application/soap+xml"));
     CHECK(contains(reply.body, kSoap12));
     CHECK(core.set_calls.at(0).address.empty());
@@ -80,7 +80,7 @@ TEST_CASE("GetDyndnsIp lists both families") {
         envelope(kSoap11, "<d:GetDyndnsIp><d:account>a</d:account><d:password>p</d:password><d:domain>example.test</d:domain>"
                           "</d:GetDyndnsIp>"),
         {});
-    CHECK(reply.http_status == 200);
+    CHECK(reply.status == 200);
     CHECK(contains(reply.body, "2001:db8::2"));
 }
 
@@ -89,19 +89,19 @@ TEST_CASE("a core fault is a Client or Server fault with a DyndnsFault detail") 
     core.set_answer = core::UpdateError{core::Fault::AuthFailed, "wrong account or password", 0};
     soap::SoapEndpoint endpoint(core);
     const auto v11 = endpoint.handle(envelope(kSoap11, set_call("", "bad")), {});
-    CHECK(v11.http_status == 500);
+    CHECK(v11.status == 500);
     CHECK(contains(v11.body, "Client"));
     CHECK(contains(v11.body, "wrong account or password"));
     CHECK(contains(v11.body, "DyndnsFault"));
     CHECK(contains(v11.body, ">1<"));
     CHECK(contains(v11.body, "AUTH_FAILED"));
     const auto v12 = endpoint.handle(envelope(kSoap12, set_call("", "bad")), {});
-    CHECK(v12.http_status == 400); // SOAP 1.2 HTTP binding: a Sender fault
+    CHECK(v12.status == 400); // SOAP 1.2 HTTP binding: a Sender fault
     CHECK(contains(v12.body, "Sender"));
 
     core.set_answer = core::UpdateError{core::Fault::DnsUnavailable, "DNS primary unreachable", 0};
     const auto server = endpoint.handle(envelope(kSoap12, set_call()), {});
-    CHECK(server.http_status == 500);
+    CHECK(server.status == 500);
     CHECK(contains(server.body, "Receiver"));
     CHECK(contains(server.body, "DNS_UNAVAILABLE"));
 }
@@ -120,7 +120,7 @@ TEST_CASE("malformed envelopes, unknown operations, missing elements and oversiz
           envelope(kSoap11, "<d:SetDyndnsIp><d:account>" + nested + "</d:account></d:SetDyndnsIp>"),
           envelope(kSoap11, set_call(std::string(10000, '1'))), std::string("<not-xml"), std::string()}) {
         const auto reply = endpoint.handle(body, {});
-        CHECK(reply.http_status >= 400);
+        CHECK(reply.status >= 400);
         CHECK(contains(reply.body, "Fault"));
         CHECK(contains(reply.body, "DyndnsFault")); // every fault carries its number, here 9
         CHECK(contains(reply.body, "BAD_REQUEST"));
@@ -128,7 +128,7 @@ TEST_CASE("malformed envelopes, unknown operations, missing elements and oversiz
     soap::SoapLimits small;
     small.max_body_bytes = 200;
     soap::SoapEndpoint limited(core, small);
-    CHECK(limited.handle(envelope(kSoap11, set_call(std::string(300, ' '))), {}).http_status >= 400);
+    CHECK(limited.handle(envelope(kSoap11, set_call(std::string(300, ' '))), {}).status >= 400);
     CHECK(core.set_calls.empty());
 }
 
