@@ -24,6 +24,24 @@ std::optional<std::size_t> plain_decimal(const std::string& value) {
     return parsed;
 }
 
+// RFC 9110 §5.6.2: a field name is a token. Catches "Content-Length : 5" (a space before the colon),
+// which RFC 9112 §5.1 says a server must refuse, since proxies disagree on what it means.
+bool is_token(const std::string& name) {
+    static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || kSymbols.find(static_cast<char>(c)) != std::string_view::npos;
+    });
+}
+
+// Each CRLF-ended line after the request line must be one field. Poco skips a line without a
+// colon, joins folded lines and also ends lines at a bare LF; a proxy in front may do none of
+// that, so any line Poco did not turn into exactly one field is refused.
+std::size_t header_lines(std::string_view head) {
+    std::size_t lines = 0;
+    for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) ++lines;
+    return lines >= 2 ? lines - 2 : 0; // less the request line and the blank line
+}
+
 HeadRefusal refusal(int status, std::string reason) { return HeadRefusal{status, std::move(reason)}; }
 
 } // namespace
@@ -57,9 +75,12 @@ std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, 
     if (uri.size() > limits.max_uri_bytes) return refusal(414, "URI too long\n");
     if (uri.empty() || uri.front() != '/') return refusal(400, "request target must be a path\n");
 
+    if (static_cast<std::size_t>(std::distance(parsed.begin(), parsed.end())) != header_lines(head))
+        return refusal(400, "malformed header line\n");
     std::size_t lengths = 0;
     std::string length_text;
     for (const auto& [name, value] : parsed) {
+        if (!is_token(name)) return refusal(400, "malformed header field name\n");
         // Transfer-Encoding in any form, chunked or not, would frame the body another way than
         // Content-Length: refusing it outright leaves one framing to agree on.
         if (Poco::icompare(name, "Transfer-Encoding") == 0) return refusal(400, "Transfer-Encoding is not accepted\n");
