@@ -2,7 +2,6 @@
 #include "core/update_core.h"
 
 #include <algorithm>
-#include <cstring>
 #include <iostream>
 
 #include <Poco/String.h>
@@ -34,17 +33,6 @@ bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAdd
     return held && *held == address;
 }
 
-// Who the throttle counts: the caller (through trusted proxies, so a proxy's address is not
-// everyone's), IPv6 callers by their /64, which is what one customer line gets.
-std::string throttle_key(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer) {
-    if (!caller) return peer;
-    if (caller->family() != Poco::Net::IPAddress::IPv6) return caller->toString();
-    unsigned char bytes[16];
-    std::memcpy(bytes, caller->addr(), sizeof bytes);
-    std::memset(bytes + 8, 0, 8);
-    return Poco::Net::IPAddress(bytes, sizeof bytes).toString() + "/64";
-}
-
 // History fields come from callers; a row never holds more than this of one.
 std::string capped(const std::string& text, std::size_t limit = 256) { return utf8_prefix(text, limit); }
 
@@ -60,6 +48,8 @@ std::optional<std::string> normalized_name(const std::string& raw) {
         if (i == name.size() || name[i] == '.') {
             const std::size_t length = i - label_start;
             if (length == 0 || length > 63) return std::nullopt;
+            // RFC 952/1123: a label neither starts nor ends with a hyphen (BIND refuses it).
+            if (name[label_start] == '-' || name[i - 1] == '-') return std::nullopt;
             label_start = i + 1;
             continue;
         }
@@ -100,20 +90,24 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
     if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
-    const std::string source = throttle_key(core::caller_address(client, settings_.trusted_proxies), client.peer_address);
-    if (const auto wait = throttle_.blocked(account, source))
-        return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
-
+    const std::string source = throttle_source(core::caller_address(client, settings_.trusted_proxies), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
+    const bool token_name = tokens_allowed && !password.empty() && store_.has_tokens(account);
+    const auto kind = token_name ? LoginThrottle::Kind::Token : LoginThrottle::Kind::Password;
+    auto started = throttle_.begin(account, source, kind);
+    if (const int* wait = std::get_if<int>(&started))
+        return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
+    LoginThrottle::Attempt& attempt = std::get<LoginThrottle::Attempt>(started);
+
     std::optional<store::Token> token;
-    if (tokens_allowed && !password.empty() && store_.has_tokens(account)) token = store_.verify_token(account, password);
+    if (token_name) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
-        throttle_.record_failure(account, source);
+        attempt.failed();
         return error(Fault::AuthFailed, "wrong account or password");
     }
-    throttle_.record_success(account);
+    attempt.succeeded();
     return Identity{account, std::move(token)};
 }
 

@@ -8,6 +8,10 @@
 #include <optional>
 #include <unordered_map>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
@@ -66,6 +70,20 @@ std::string domain_name(const std::string& raw) {
     return name;
 }
 
+// The file holds password hashes and token hashes: readable by the gateway's user only. Created
+// here with 0600 before SQLite opens it, since SQLite creates with 0644 less the umask; SQLite
+// gives the -wal and -shm files it creates later the database file's mode.
+void create_private(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::fchmod(fd, 0600); // whatever the umask left
+        ::close(fd);
+    }
+    // EEXIST: an existing store keeps the mode its operator chose. Anything else: SQLite's open
+    // reports it with its own words.
+}
+
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -86,6 +104,7 @@ struct Store::Impl {
     }
 
     static Poco::Data::Session open(const std::string& path) {
+        create_private(path);
         static std::once_flag registered;
         std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
         return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, path);

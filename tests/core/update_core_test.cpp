@@ -25,7 +25,8 @@ struct Fixture {
     std::unique_ptr<dns::Rfc2136Client> dns;
     std::unique_ptr<core::UpdateCore> core;
 
-    explicit Fixture(bool allow_private = false, std::uint16_t dns_port = 0) {
+    // Private addresses allowed by default: the tests publish documentation addresses (RFC 5737, RFC 3849).
+    explicit Fixture(bool allow_private = true, std::uint16_t dns_port = 0) {
         dir = std::filesystem::temp_directory_path() / ("core-test-" + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(dir);
         db = std::make_unique<store::Store>((dir / "gateway.sqlite").string());
@@ -39,7 +40,8 @@ struct Fixture {
             dns::ClientSettings{bind().key(), 500ms, 2},
             std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : bind().port()));
         core = std::make_unique<core::UpdateCore>(
-            core::CoreSettings{60, allow_private, {}, core::ThrottleSettings{3, 100, 60s}}, *db, *dns);
+            core::CoreSettings{60, allow_private, {},
+                               core::ThrottleSettings{.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}}, *db, *dns);
     }
     ~Fixture() { std::filesystem::remove_all(dir); }
 
@@ -103,12 +105,26 @@ TEST_CASE("each precondition has its fault") {
     CHECK(fault(f.set("alice", "alice-password", "example.org", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
     CHECK(fault(f.set("alice", "alice-password", "bad..name", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
     CHECK(fault(f.set("alice", "alice-password", "example.test", "nope")).fault == core::Fault::InvalidAddress);
-    const auto private_address = fault(f.set("alice", "alice-password", "example.test", "192.168.0.10"));
+    Fixture strict(false);
+    const auto private_address = fault(strict.set("alice", "alice-password", "example.test", "192.168.0.10"));
     CHECK(private_address.fault == core::Fault::PrivateAddress);
     CHECK(private_address.message.find("behind NAT") != std::string::npos);
-    CHECK(fault(f.set("alice", "alice-password", "example.test", "", "127.0.0.1")).fault == core::Fault::PrivateAddress);
+    CHECK(fault(strict.set("alice", "alice-password", "example.test", "", "127.0.0.1")).fault == core::Fault::PrivateAddress);
+    CHECK(fault(strict.set("alice", "alice-password", "example.test", "192.0.2.1")).fault == core::Fault::PrivateAddress);
     f.db->set_dyndns("example.test", false);
     CHECK(fault(f.set("alice", "alice-password", "example.test", "203.0.113.1")).fault == core::Fault::DyndnsDisabled);
+}
+
+TEST_CASE("a label that starts or ends with a hyphen is fault 2 without a word to the primary") {
+    Fixture f;
+    const auto serial = bind().serial();
+    for (const char* name : {"-lead.example.test", "trail-.example.test", "ok.-mid.example.test", "ok.mid-.example.test"}) {
+        CAPTURE(name);
+        CHECK(fault(f.set("alice", "alice-password", name, "203.0.113.5")).fault == core::Fault::NoSuchDomain);
+    }
+    CHECK(f.core->dns_counters().messages == 0);
+    CHECK(bind().serial() == serial);
+    CHECK(ok(f.set("alice", "alice-password", "in-the-middle.example.test", "203.0.113.5")).changed);
 }
 
 TEST_CASE("private addresses pass when allowed") {
@@ -125,6 +141,16 @@ TEST_CASE("repeated failed logins are rate limited with a retry time") {
     CHECK(limited.retry_after_seconds <= 61);
 }
 
+TEST_CASE("a hundred wrong passwords from one address do not lock the account for another address") {
+    Fixture f;
+    for (int i = 0; i < 100; ++i) {
+        const auto refused = fault(f.set("alice", "guess" + std::to_string(i), "example.test", "203.0.113.1", "192.0.2.66"));
+        CHECK((refused.fault == core::Fault::AuthFailed || refused.fault == core::Fault::RateLimited));
+    }
+    CHECK(fault(f.set("alice", "alice-password", "example.test", "203.0.113.1", "192.0.2.66")).fault == core::Fault::RateLimited);
+    CHECK(ok(f.set("alice", "alice-password", "lockout.example.test", "203.0.113.2", "198.51.100.77")).address == "203.0.113.2");
+}
+
 TEST_CASE("the primary refusing is fault 8 and the primary down is fault 7") {
     Fixture f;
     const auto rejected = fault(f.set("bob", "bob-password", "not-served.test", "203.0.113.1"));
@@ -134,7 +160,7 @@ TEST_CASE("the primary refusing is fault 8 and the primary down is fault 7") {
     f.core->flush_history();
     CHECK(f.db->history("not-served.test").at(0).outcome == "DNS_REJECTED");
 
-    Fixture down(false, test::free_loopback_port());
+    Fixture down(true, test::free_loopback_port());
     const auto unavailable = fault(down.set("alice", "alice-password", "example.test", "203.0.113.1"));
     CHECK(unavailable.fault == core::Fault::DnsUnavailable);
     CHECK(unavailable.message.find("nothing changed") != std::string::npos);
