@@ -61,13 +61,30 @@ std::optional<std::string> normalized_name(const std::string& raw) {
     return name;
 }
 
-// The caller sees which rcode and TSIG error, the operator's log gets the whole story.
-UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) {
+// What a caller is told about a DNS failure: whether to retry (7) or fix something (8), and
+// whether anything may have changed (only an UPDATE, `update`, can have). The operator's log
+// gets the whole story.
+UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, bool update) {
     std::clog << "dyndns-gateway: DNS " << kind_name(outcome.kind) << " while " << doing << ": " << outcome.message << '\n';
-    if (outcome.kind == dns::DnsOutcome::Kind::Unavailable)
+    using Kind = dns::DnsOutcome::Kind;
+    switch (outcome.kind) {
+    case Kind::Ok: break;
+    case Kind::Unavailable:
         return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
-    if (outcome.kind == dns::DnsOutcome::Kind::BadReply)
+    case Kind::NoAnswer:
+        if (!update) return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
+        return error(Fault::DnsUnavailable,
+                     "the DNS primary did not answer in time; the change may or may not have been applied");
+    case Kind::LocalFailure:
+        return error(Fault::DnsUnavailable, "the gateway could not send the update to the DNS primary; nothing changed");
+    case Kind::BadReply:
         return error(Fault::DnsRejected, "the DNS primary's reply could not be verified; the address may not have changed");
+    case Kind::Rejected:
+        if (outcome.server_failure())
+            return error(Fault::DnsUnavailable, "the DNS primary cannot serve this zone now (SERVFAIL: loading?); "
+                                                "nothing changed, retry later");
+        break;
+    }
     std::string code = dns::rcode_name(outcome.rcode);
     if (outcome.tsig_error != 0) {
         code += '/';
@@ -81,7 +98,8 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
     : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle),
       calls_(settings_.calls_per_minute),
-      committer_([&dns](const dns::ZoneUpdate& update) { return dns.apply(update); }, settings_.max_batch),
+      committer_([&dns](const dns::ZoneUpdate& update, dns::Deadline deadline) { return dns.apply(update, deadline); },
+                 settings_.max_batch),
       history_(store, 10000, settings_.history_days) {}
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
@@ -210,9 +228,10 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     }
 
     const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
-    const dns::ReadResult current = dns_.read(who.name, rr_type);
+    const dns::Deadline deadline = dns_.call_deadline(); // all DNS time of this call
+    const dns::ReadResult current = dns_.read(who.name, rr_type, deadline);
     if (!current.outcome.ok()) {
-        auto failure = dns_error(current.outcome, "reading " + who.name + " " + type);
+        auto failure = dns_error(current.outcome, "reading " + who.name + " " + type, false);
         record(who, request, type, "", text, fault_name(failure.fault));
         return failure;
     }
@@ -225,19 +244,21 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
 
     // Travels with the other changes to this zone that arrive while a message is in flight.
     const dns::DnsOutcome applied =
-        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text}));
-    if (!applied.ok() && applied.kind == dns::DnsOutcome::Kind::Unavailable) {
-        // The UPDATE may have reached the primary and only its answer been lost: ask before
-        // telling the caller that nothing changed.
-        const dns::ReadResult after = dns_.read(who.name, rr_type);
+        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text}), deadline);
+    if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
+        // The UPDATE may have reached the primary and only its answer been lost: ask, while the
+        // call's deadline allows, before telling the caller that nobody knows.
+        const dns::ReadResult after = dns_.read(who.name, rr_type, deadline);
         if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings_.ttl) {
             record(who, request, type, old_address, text, "changed");
             return SetAddressResult{who.name, text, type, settings_.ttl, true};
         }
     }
     if (!applied.ok()) {
-        auto failure = dns_error(applied, "setting " + who.name + " " + type);
-        record(who, request, type, old_address, text, fault_name(failure.fault));
+        auto failure = dns_error(applied, "setting " + who.name + " " + type, true);
+        // Unanswered: the history cannot say "nothing changed" either.
+        const bool unknown = applied.may_have_applied();
+        record(who, request, type, old_address, text, unknown ? "unknown" : fault_name(failure.fault));
         return failure;
     }
     record(who, request, type, old_address, text, "changed");
@@ -250,9 +271,10 @@ GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request
     const Authorized& who = std::get<Authorized>(authorized);
 
     GetAddressesResult result{who.name, {}, {}, settings_.ttl};
+    const dns::Deadline deadline = dns_.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
-        const dns::ReadResult read = dns_.read(who.name, type);
-        if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name);
+        const dns::ReadResult read = dns_.read(who.name, type, deadline);
+        if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name, false);
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;
     }
