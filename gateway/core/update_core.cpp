@@ -4,24 +4,18 @@
 #include <algorithm>
 #include <iostream>
 
-#include <Poco/String.h>
-
 #include "core/address_policy.h"
 #include "core/caller_address.h"
+#include "core/names.h"
 #include "core/utf8_prefix.h"
 #include "dns/tsig.h"
 
 namespace dyndns::core {
 namespace {
 
-constexpr std::size_t kMaxNameLength = 253;     // RFC 1035 2.3.4, without the trailing dot
 constexpr std::size_t kMaxCredentialLength = 1024;
 
 UpdateError error(Fault fault, std::string message, int retry_after = 0) { return {fault, std::move(message), retry_after}; }
-
-// The same words whether the domain does not exist or belongs to someone else, so the answer
-// does not tell a caller which domains other customers have.
-UpdateError no_such_domain() { return error(Fault::NoSuchDomain, "domain unknown or not this account's"); }
 
 UpdateError not_an_address() { return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address"); }
 
@@ -35,31 +29,6 @@ bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAdd
 
 // History fields come from callers; a row never holds more than this of one.
 std::string capped(const std::string& text, std::size_t limit = 256) { return utf8_prefix(text, limit); }
-
-// ASCII lower case: DNS names and account names compare case-insensitively.
-std::string lower(const std::string& text) { return Poco::toLower(text); }
-
-std::optional<std::string> normalized_name(const std::string& raw) {
-    std::string name = lower(raw);
-    if (!name.empty() && name.back() == '.') name.pop_back();
-    if (name.empty() || name.size() > kMaxNameLength) return std::nullopt;
-    std::size_t label_start = 0;
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-        if (i == name.size() || name[i] == '.') {
-            const std::size_t length = i - label_start;
-            if (length == 0 || length > 63) return std::nullopt;
-            // RFC 952/1123: a label neither starts nor ends with a hyphen (BIND refuses it).
-            if (name[label_start] == '-' || name[i - 1] == '-') return std::nullopt;
-            label_start = i + 1;
-            continue;
-        }
-        const char c = name[i];
-        // Host names (RFC 952/1123) plus '_' and '*' would be allowed by DNS, but a dyndns
-        // address belongs on a host name.
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return std::nullopt;
-    }
-    return name;
-}
 
 // What a caller is told about a DNS failure: whether to retry (7) or fix something (8), and
 // whether anything may have changed (only an UPDATE, `update`, can have). The operator's log
@@ -147,7 +116,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (const auto wait = calls_.take(account))
         return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
 
-    const auto normalized = normalized_name(name);
+    const auto normalized = host_name(name);
     if (!normalized) return no_such_domain();
     if (token) {
         // A token updates its own name and nothing else.

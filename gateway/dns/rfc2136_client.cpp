@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <Poco/String.h>
+
 #include "dns/ldns_handles.h"
 #include "dns/tsig.h"
 
@@ -16,9 +18,9 @@ struct Rfc2136Client::Reply {
 
 namespace {
 
-std::string lower_name(std::string name) {
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+// For messages: names as operators write them, lower case without the trailing dot.
+std::string lower_name(const std::string& raw) {
+    std::string name = Poco::toLower(raw);
     if (name.size() > 1 && name.back() == '.') name.pop_back();
     return name;
 }

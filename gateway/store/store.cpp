@@ -16,8 +16,8 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <Poco/Tuple.h>
-#include <Poco/String.h>
 
+#include "core/names.h"
 #include "store/password_hash.h"
 #include "store/store_schema.h"
 
@@ -28,12 +28,10 @@ using namespace Poco::Data::Keywords;
 
 constexpr std::size_t kMaxAccountLength = 64;
 constexpr std::size_t kMaxPasswordLength = 1024;
-constexpr std::size_t kMaxDomainLength = 253; // RFC 1035 2.3.4, without the trailing dot
 // How long a writer waits for another process's transaction before giving up.
 constexpr std::size_t kBusyTimeoutSeconds = 5;
 
-// ASCII lower case: DNS names and account names compare case-insensitively.
-std::string lower(const std::string& text) { return Poco::toLower(text); }
+using core::lower;
 
 std::string account_name(const std::string& raw) {
     std::string name = lower(raw);
@@ -50,24 +48,14 @@ void check_password(const std::string& password) {
         throw StoreError("a password is 1 to 1024 bytes");
 }
 
-// Host-name syntax (letters, digits, hyphens; labels of 1..63): what a dyndns domain can be.
+// Host-name syntax (core/names.h): what a dyndns domain can be.
 std::string domain_name(const std::string& raw) {
-    std::string name = lower(raw);
-    if (!name.empty() && name.back() == '.') name.pop_back();
-    bool valid = !name.empty() && name.size() <= kMaxDomainLength;
-    std::size_t label = 0;
-    for (std::size_t i = 0; valid && i <= name.size(); ++i) {
-        if (i == name.size() || name[i] == '.') {
-            valid = label >= 1 && label <= 63;
-            label = 0;
-        } else {
-            const unsigned char c = static_cast<unsigned char>(name[i]);
-            valid = std::isalnum(c) || c == '-';
-            ++label;
-        }
-    }
-    if (!valid) throw StoreError("'" + raw.substr(0, 80) + "' is not a domain name (letters, digits, hyphens; labels of 1 to 63)");
-    return name;
+    auto name = core::host_name(raw);
+    if (!name)
+        throw StoreError("'" + raw.substr(0, 80) +
+                         "' is not a domain name (letters, digits, hyphens; labels of 1 to 63 that neither start nor end "
+                         "with a hyphen)");
+    return std::move(*name);
 }
 
 // The file holds password hashes and token hashes: readable by the gateway's user only. Created
