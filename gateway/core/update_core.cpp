@@ -6,6 +6,7 @@
 
 #include "core/address_policy.h"
 #include "core/caller_address.h"
+#include "core/history_outcome.h"
 #include "core/names.h"
 #include "core/utf8_prefix.h"
 #include "dns/tsig.h"
@@ -207,7 +208,7 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     const std::string old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
     // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
     if (holds_exactly(current.rrset.rdata, *address) && current.rrset.ttl == settings_.ttl) {
-        record(who, request, type, old_address, text, "unchanged");
+        record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Unchanged)));
         return SetAddressResult{who.name, text, type, settings_.ttl, false};
     }
 
@@ -219,7 +220,7 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
         // call's deadline allows, before telling the caller that nobody knows.
         const dns::ReadResult after = dns_.read(who.name, rr_type, deadline);
         if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings_.ttl) {
-            record(who, request, type, old_address, text, "changed");
+            record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
             return SetAddressResult{who.name, text, type, settings_.ttl, true};
         }
     }
@@ -227,10 +228,10 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
         auto failure = dns_error(applied, "setting " + who.name + " " + type, true);
         // Unanswered: the history cannot say "nothing changed" either.
         const bool unknown = applied.may_have_applied();
-        record(who, request, type, old_address, text, unknown ? "unknown" : fault_name(failure.fault));
+        record(who, request, type, old_address, text, unknown ? std::string(outcome_name(HistoryOutcome::Unknown)) : fault_name(failure.fault));
         return failure;
     }
-    record(who, request, type, old_address, text, "changed");
+    record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
     return SetAddressResult{who.name, text, type, settings_.ttl, true};
 }
 

@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/history_outcome.h"
 #include "panel/html_text.h"
 
 namespace dyndns::panel {
@@ -135,7 +136,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
 
     const store::HistoryEntry* last = nullptr;
     for (const auto& e : view.history)
-        if (e.outcome == "changed" || e.outcome == "unchanged") {
+        if (core::published(e.outcome)) {
             last = &e;
             break;
         }

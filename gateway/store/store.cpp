@@ -17,6 +17,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Tuple.h>
 
+#include "core/history_outcome.h"
 #include "core/names.h"
 #include "store/password_hash.h"
 #include "store/store_schema.h"
@@ -512,9 +513,11 @@ std::vector<std::string> Store::updated_names(const std::string& domain, std::si
     return guarded("read the history", [&] {
         std::lock_guard lock(impl_->mutex);
         std::vector<std::string> names;
-        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN ('changed', 'unchanged') "
-                          "ORDER BY name LIMIT ?",
-            bind(lower(domain)), bind(static_cast<Poco::Int64>(limit)), into(names), now;
+        // The names whose address a call published (core::published).
+        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) ORDER BY name LIMIT ?",
+            bind(lower(domain)), bind(std::string(core::outcome_name(core::HistoryOutcome::Changed))),
+            bind(std::string(core::outcome_name(core::HistoryOutcome::Unchanged))), bind(static_cast<Poco::Int64>(limit)),
+            into(names), now;
         return names;
     });
 }
