@@ -5,8 +5,8 @@
 #include <Poco/SAX/Attributes.h>
 #include <Poco/SAX/DefaultHandler.h>
 #include <Poco/SAX/LexicalHandler.h>
-#include <Poco/SAX/SAXParser.h>
-#include <Poco/SAX/XMLReader.h>
+
+#include "xml/untrusted_sax.h"
 
 namespace dyndns::soap {
 namespace {
@@ -60,23 +60,12 @@ private:
     int operations_ = 0;
 };
 
-// Entities from outside the document are never fetched; namespaces decide what is a SOAP element.
-void configure(Poco::XML::SAXParser& parser) {
-    parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, true);
-    parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-    parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-}
-
 } // namespace
 
 std::optional<std::string> envelope_problem(const std::string& body) {
     ShapeCheck check;
     try {
-        Poco::XML::SAXParser parser;
-        configure(parser);
-        parser.setContentHandler(&check);
-        parser.setProperty(Poco::XML::XMLReader::PROPERTY_LEXICAL_HANDLER, static_cast<Poco::XML::LexicalHandler*>(&check));
-        parser.parseMemoryNP(body.data(), body.size());
+        xml::parse_untrusted(body, true, check, &check);
     } catch (const Unfit& unfit) {
         return unfit.reason;
     } catch (const Poco::Exception& e) {
@@ -90,10 +79,7 @@ std::optional<std::string> envelope_problem(const std::string& body) {
 bool is_soap_envelope(const std::string& body) {
     RootProbe probe;
     try {
-        Poco::XML::SAXParser parser;
-        configure(parser);
-        parser.setContentHandler(&probe);
-        parser.parseMemoryNP(body.data(), body.size());
+        xml::parse_untrusted(body, true, probe);
     } catch (const RootSeen& seen) {
         return seen.envelope;
     } catch (const Poco::Exception&) {
