@@ -21,6 +21,7 @@
 #include "core/names.h"
 #include "store/password_hash.h"
 #include "store/store_schema.h"
+#include "store/transaction.h"
 
 namespace dyndns::store {
 namespace {
@@ -132,14 +133,7 @@ struct Store::Impl {
     // Runs `body` in one IMMEDIATE transaction; call with `mutex` held.
     template <class F>
     void in_transaction(F&& body) {
-        session << "BEGIN IMMEDIATE", now;
-        try {
-            body();
-            session << "COMMIT", now;
-        } catch (...) {
-            session << "ROLLBACK", now;
-            throw;
-        }
+        store::in_transaction(session, std::forward<F>(body));
     }
 
     // Call with `mutex` held after any change made through this connection.
@@ -480,8 +474,7 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
     if (entries.empty()) return;
     guarded("record the history", [&] {
         std::lock_guard lock(impl_->mutex);
-        impl_->session << "BEGIN IMMEDIATE", now;
-        try {
+        impl_->in_transaction([&] {
             for (const HistoryEntry& entry : entries) {
                 const auto time_ms =
                     std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
@@ -491,11 +484,7 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
                     bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
                     bind(entry.user_agent), bind(entry.outcome), now;
             }
-            impl_->session << "COMMIT", now;
-        } catch (...) {
-            impl_->session << "ROLLBACK", now;
-            throw;
-        }
+        });
     });
 }
 
