@@ -15,7 +15,8 @@ std::string describe(const config::GatewayConfig& config) {
         << "DNS primary:     " << config.dns.primary << " port " << config.dns.port << ", TSIG key '"
         << config.dns.key.name << "' (" << dns::algorithm_name(config.dns.key.algorithm) << ") from "
         << config.dns.key_file << '\n'
-        << "DNS bounds:      " << config.dns.attempts << " attempts of " << config.dns.timeout.count() << " ms\n"
+        << "DNS bounds:      " << config.dns.attempts << " attempts of " << config.dns.timeout.count() << " ms, "
+        << config.dns.call_deadline.count() << " ms per call\n"
         << "record TTL:      " << config.dns.ttl << " s\n"
         << "store:           " << config.store.path << '\n'
         << "private allowed: " << (config.allow_private_addresses ? "yes" : "no") << '\n'
@@ -27,7 +28,7 @@ std::string describe(const config::GatewayConfig& config) {
 }
 
 dns::Rfc2136Client make_dns_client(const config::GatewayConfig& config) {
-    return dns::Rfc2136Client(dns::ClientSettings{config.dns.key, config.dns.timeout, config.dns.attempts},
+    return dns::Rfc2136Client(dns::ClientSettings{config.dns.key, config.dns.timeout, config.dns.attempts, config.dns.call_deadline},
                               std::make_shared<dns::TcpTransport>(config.dns.primary, config.dns.port));
 }
 

@@ -2,12 +2,11 @@
 #include "app/store_commands.h"
 
 #include <algorithm>
-#include <ctime>
-#include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "app/password_input.h"
+#include "core/utc_time.h"
 #include "store/store.h"
 
 namespace dyndns::app {
@@ -15,15 +14,6 @@ namespace {
 
 constexpr int kUsage = 2;
 constexpr int kRefused = 3;
-
-std::string utc(std::chrono::system_clock::time_point time) {
-    const std::time_t t = std::chrono::system_clock::to_time_t(time);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::ostringstream out;
-    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    return out.str();
-}
 
 int list(store::Store& db) {
     const auto accounts = db.list_accounts();
@@ -57,7 +47,7 @@ int history(store::Store& db, const std::vector<std::string>& args) {
     const auto entries = db.history(domain, limit);
     if (entries.empty()) std::cout << "no history\n";
     for (const auto& e : entries) {
-        std::cout << utc(e.time) << "  " << e.name << ' ' << (e.type.empty() ? "-" : e.type) << ' '
+        std::cout << core::utc(e.time, core::TimeStyle::Iso8601) << "  " << e.name << ' ' << (e.type.empty() ? "-" : e.type) << ' '
                   << (e.old_address.empty() ? "-" : e.old_address) << " -> " << (e.new_address.empty() ? "-" : e.new_address)
                   << "  " << e.outcome << "  from " << e.caller_address << " via " << e.protocol;
         if (!e.user_agent.empty()) std::cout << " (" << e.user_agent << ")";
@@ -114,7 +104,7 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
     if (c.size() >= 2 && c.size() <= 3 && c[0] == "token" && c[1] == "list") {
         const auto tokens = db.list_tokens(c.size() == 3 ? std::optional<std::string>(c[2]) : std::nullopt);
         if (tokens.empty()) std::cout << "no tokens\n";
-        for (const auto& t : tokens) std::cout << t.id << "  " << t.name << "  created " << utc(t.created) << '\n';
+        for (const auto& t : tokens) std::cout << t.id << "  " << t.name << "  created " << core::utc(t.created, core::TimeStyle::Iso8601) << '\n';
         return 0;
     }
     if (is({"token", "revoke"}, 3)) {

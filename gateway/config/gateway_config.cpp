@@ -310,6 +310,9 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
              out.timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
          }},
         {"attempts", [&](const YAML::Node& value, const Where& at) { out.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
+        {"call_deadline_ms", [&](const YAML::Node& value, const Where& at) {
+             out.call_deadline = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
+         }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
         {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, 1000); }},
     });

@@ -43,6 +43,8 @@ struct DnsConfig {
     std::string key_name = "dyndns-gateway";
     std::chrono::milliseconds timeout{2000}; // per attempt
     unsigned attempts = 2;
+    // Bounds all DNS exchanges of one call together (read, UPDATE, read back); attempts are cut short to fit.
+    std::chrono::milliseconds call_deadline{5000};
     std::uint32_t ttl = 60; // the TTL of every record the gateway writes
     unsigned max_batch = 64; // changes to one zone that may travel in one UPDATE message
     dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret

@@ -3,17 +3,9 @@
 
 #include <algorithm>
 
-#include <Poco/String.h>
+#include "core/names.h"
 
 namespace dyndns::core {
-namespace {
-
-UpdateError not_yours() { return UpdateError{Fault::NoSuchDomain, "domain unknown or not this account's", 0}; }
-
-// ASCII lower case: DNS names and account names compare case-insensitively.
-std::string lower(const std::string& text) { return Poco::toLower(text); }
-
-} // namespace
 
 std::optional<store::Domain> AccountService::owned(const std::string& account, const std::string& domain) const {
     auto found = store_.find_domain(domain);
@@ -28,7 +20,7 @@ std::vector<store::Domain> AccountService::domains(const std::string& account) c
 std::variant<DomainView, UpdateError> AccountService::domain_view(const std::string& account, const std::string& domain,
                                                                   std::size_t history_page) const {
     auto found = owned(account, domain);
-    if (!found) return not_yours();
+    if (!found) return no_such_domain();
     DomainView view;
     view.domain = *found;
 
@@ -68,7 +60,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
 
 std::optional<UpdateError> AccountService::set_dyndns(const std::string& account, const std::string& domain, bool enabled) {
     auto found = owned(account, domain);
-    if (!found) return not_yours();
+    if (!found) return no_such_domain();
     store_.set_dyndns(found->name, enabled);
     return std::nullopt;
 }
@@ -77,7 +69,7 @@ std::variant<std::pair<store::Token, std::string>, UpdateError> AccountService::
                                                                                            const std::string& domain,
                                                                                            const std::string& name) {
     auto found = owned(account, domain);
-    if (!found) return not_yours();
+    if (!found) return no_such_domain();
     const auto owner = store_.owning_domain(name);
     if (!owner || owner->name != found->name)
         return UpdateError{Fault::NoSuchDomain, "the name must be " + found->name + " or a name under it", 0};
@@ -91,7 +83,7 @@ std::variant<std::pair<store::Token, std::string>, UpdateError> AccountService::
 std::optional<UpdateError> AccountService::revoke_token(const std::string& account, const std::string& domain,
                                                         std::int64_t id) {
     auto found = owned(account, domain);
-    if (!found) return not_yours();
+    if (!found) return no_such_domain();
     const auto tokens = store_.list_tokens(found->name);
     if (std::none_of(tokens.begin(), tokens.end(), [&](const store::Token& t) { return t.id == id; }))
         return UpdateError{Fault::BadRequest, "no such token for this domain", 0};

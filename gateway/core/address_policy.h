@@ -17,8 +17,9 @@ std::optional<Poco::Net::IPAddress> parse_address(const std::string& text);
 Poco::Net::IPAddress unmapped(const Poco::Net::IPAddress& address);
 
 // Why `address` cannot be reached from the Internet ("a private (RFC 1918) address", "a
-// loopback address"…), or nothing when it is public. Covers loopback, RFC 1918, CGNAT
-// (100.64.0.0/10), link-local, ULA (fc00::/7), multicast, unspecified, broadcast and reserved.
+// loopback address"…), or nothing when it is public: every block of the IANA special-purpose
+// registries that is not globally reachable (documentation ranges included), multicast, and
+// IPv6 forms carrying such an IPv4 address (IPv4-mapped, NAT64, 6to4).
 std::optional<std::string> non_public_reason(const Poco::Net::IPAddress& address);
 
 } // namespace dyndns::core

@@ -1,4 +1,4 @@
-// Names of the faults every protocol shares (DESIGN.md "Faults"), and which side each blames.
+// Names of the faults every protocol shares (DESIGN.md "Faults"), which side each blames, and the one NO_SUCH_DOMAIN text.
 #include "core/update_service.h"
 
 namespace dyndns::core {
@@ -17,6 +17,8 @@ std::string fault_name(Fault fault) {
     }
     return "UNKNOWN";
 }
+
+UpdateError no_such_domain() { return {Fault::NoSuchDomain, "domain unknown or not this account's", 0}; }
 
 bool is_client_fault(Fault fault) { return fault != Fault::DnsUnavailable && fault != Fault::DnsRejected; }
 

@@ -1,48 +1,117 @@
-// Fixed-window failure counters with lazy expiry, so memory stays bounded by recent guessers.
+// Fixed-window failure counters checked and counted under one lock, with lazy expiry so memory stays bounded by recent guessers.
 #include "core/login_throttle.h"
+
+#include <algorithm>
 
 namespace dyndns::core {
 
-std::optional<int> LoginThrottle::over_limit(std::unordered_map<std::string, Window>& windows, const std::string& key,
-                                             unsigned limit, Clock::time_point now) {
-    const auto it = windows.find(key);
-    if (it == windows.end() || now - it->second.start >= settings_.window || it->second.failures < limit)
-        return std::nullopt;
-    const auto left = std::chrono::duration_cast<std::chrono::seconds>(it->second.start + settings_.window - now);
+namespace {
+constexpr unsigned kIpv6SourcePrefix = 64; // RFC 6177: a customer line gets at least a /64
+} // namespace
+
+std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer) {
+    if (!caller) return peer;
+    if (caller->family() != Poco::Net::IPAddress::IPv6) return caller->toString();
+    const Poco::Net::IPAddress network = *caller & Poco::Net::IPAddress(kIpv6SourcePrefix, Poco::Net::IPAddress::IPv6);
+    return network.toString() + "/" + std::to_string(kIpv6SourcePrefix);
+}
+
+LoginThrottle::Attempt::Attempt(Attempt&& other) noexcept
+    : throttle_(std::exchange(other.throttle_, nullptr)), account_(std::move(other.account_)),
+      source_(std::move(other.source_)), kind_(other.kind_) {}
+
+LoginThrottle::Attempt::~Attempt() {
+    if (throttle_) throttle_->end(*this, End::Uncounted, Clock::now());
+}
+
+void LoginThrottle::Attempt::failed(Clock::time_point now) {
+    if (auto* throttle = std::exchange(throttle_, nullptr)) throttle->end(*this, End::Failed, now);
+}
+
+void LoginThrottle::Attempt::succeeded(Clock::time_point now) {
+    if (auto* throttle = std::exchange(throttle_, nullptr)) throttle->end(*this, End::Succeeded, now);
+}
+
+unsigned LoginThrottle::failures(Count& count, Clock::time_point now) const {
+    if (count.failures > 0 && now - count.start >= settings_.window) count.failures = 0;
+    return count.failures;
+}
+
+int LoginThrottle::seconds_left(const Count& count, Clock::time_point now) const {
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(count.start + settings_.window - now);
     return static_cast<int>(left.count()) + 1;
 }
 
-void LoginThrottle::count(std::unordered_map<std::string, Window>& windows, const std::string& key, Clock::time_point now) {
-    Window& window = windows[key];
-    if (window.failures == 0 || now - window.start >= settings_.window) window = Window{now, 0};
-    ++window.failures;
+bool LoginThrottle::known(const std::string& account, const std::string& source, Clock::time_point now) const {
+    const auto it = known_sources_.find({account, source});
+    return it != known_sources_.end() && now - it->second < settings_.known_source_memory;
+}
+
+LoginThrottle::Counts LoginThrottle::counts_of(const std::string& account, const std::string& source, Kind kind) {
+    return {&by_pair_[Pair{account, source}], &by_source_[source], kind == Kind::Password ? &by_account_[account] : nullptr};
 }
 
 void LoginThrottle::forget_expired(Clock::time_point now) {
     if (now - last_sweep_ < settings_.window) return;
     last_sweep_ = now;
-    for (auto* windows : {&by_account_, &by_address_})
-        std::erase_if(*windows, [&](const auto& entry) { return now - entry.second.start >= settings_.window; });
+    const auto idle = [&](const auto& entry) {
+        return entry.second.in_flight == 0 && (entry.second.failures == 0 || now - entry.second.start >= settings_.window);
+    };
+    std::erase_if(by_pair_, idle);
+    std::erase_if(by_source_, idle);
+    std::erase_if(by_account_, idle);
+    std::erase_if(known_sources_, [&](const auto& entry) { return now - entry.second >= settings_.known_source_memory; });
 }
 
-std::optional<int> LoginThrottle::blocked(const std::string& account, const std::string& address, Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    const auto by_account = over_limit(by_account_, account, settings_.max_failures_per_account, now);
-    const auto by_address = over_limit(by_address_, address, settings_.max_failures_per_address, now);
-    if (by_account && by_address) return std::max(*by_account, *by_address);
-    return by_account ? by_account : by_address;
-}
-
-void LoginThrottle::record_failure(const std::string& account, const std::string& address, Clock::time_point now) {
-    std::lock_guard lock(mutex_);
+std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string& account, const std::string& source,
+                                                               Kind kind, Clock::time_point now) {
+    std::unique_lock lock(mutex_);
     forget_expired(now);
-    count(by_account_, account, now);
-    count(by_address_, address, now);
+    const Counts counts = counts_of(account, source, kind);
+    // A known source still has its failures counted against the account; it is only never held back by them.
+    const bool account_limit = counts.account && !known(account, source, now);
+    const std::pair<Count*, unsigned> limits[] = {
+        {counts.pair, settings_.max_failures_per_account_source},
+        {counts.source, settings_.max_failures_per_source},
+        {account_limit ? counts.account : nullptr, settings_.max_failures_per_account},
+    };
+    for (;;) {
+        std::optional<int> wait;
+        bool crowded = false; // room only if the tries in flight do not all fail
+        for (const auto& [count, limit] : limits) {
+            if (!count) continue;
+            const unsigned failed = failures(*count, now);
+            if (failed >= limit)
+                wait = std::max(wait.value_or(0), seconds_left(*count, now));
+            else if (failed + count->in_flight >= limit)
+                crowded = true;
+        }
+        if (wait) return *wait;
+        if (!crowded) break;
+        finished_.wait(lock);
+    }
+    for (Count* count : {counts.pair, counts.source, counts.account})
+        if (count) ++count->in_flight;
+    return Attempt(this, account, source, kind);
 }
 
-void LoginThrottle::record_success(const std::string& account) {
-    std::lock_guard lock(mutex_);
-    by_account_.erase(account);
+void LoginThrottle::end(const Attempt& attempt, End how, Clock::time_point now) {
+    {
+        std::lock_guard lock(mutex_);
+        const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_);
+        for (Count* count : {counts.pair, counts.source, counts.account}) {
+            if (!count) continue;
+            --count->in_flight;
+            if (how != End::Failed) continue;
+            if (failures(*count, now) == 0) count->start = now;
+            ++count->failures;
+        }
+        if (how == End::Succeeded) {
+            counts.pair->failures = 0;
+            known_sources_[Pair{attempt.account_, attempt.source_}] = now;
+        }
+    }
+    finished_.notify_all();
 }
 
 } // namespace dyndns::core

@@ -1,48 +1,105 @@
-// Throttles failed logins per account and per source address: a fault with a retry time, never a sleep.
+// Throttles failed logins per (account, source) and per source, plus an account-wide limit that never locks out a known source: a fault with a retry time, never a sleep.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
+#include <variant>
+
+#include <Poco/Net/IPAddress.h>
 
 namespace dyndns::core {
 
 struct ThrottleSettings {
-    unsigned max_failures_per_account = 10; // within `window`, then refused until the window passes
-    unsigned max_failures_per_address = 30;
-    std::chrono::seconds window{300};
+    unsigned max_failures_per_account_source = 10; // one source guessing one account
+    unsigned max_failures_per_source = 30;         // one source guessing any accounts
+    // All sources together against one account, except sources that logged in to it recently
+    // and per-host tokens: a botnet is slowed, the customer's own routers are not.
+    unsigned max_failures_per_account = 100;
+    std::chrono::seconds window{300}; // each count is a fixed window; a blocked caller waits for its end
+    std::chrono::seconds known_source_memory{24 * 3600}; // a successful login vouches for its source this long
 };
 
-// Fixed-window counters keyed by account name and by source address. Blocking a guesser
-// costs the server nothing: a blocked login is refused before the password hash is checked.
+// Who the throttle counts as one source: an IPv4 address, or the /64 of an IPv6 address (what
+// one customer line gets). `caller` nothing: `peer` as given.
+std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer);
+
+// Fixed-window failure counters. Whether a try may start is decided in the same locked step
+// that counts it as in flight, and a count's tries in flight never exceed what is left of its
+// limit: concurrent guessers cannot all pass the check before any of them has failed. A try
+// that would only exceed the limit if the ones in flight all failed waits for them (at most a
+// password verification), so a burst of good logins from one source is not refused. Blocking
+// a guesser costs the server nothing: a blocked login is refused before any hash is checked.
 class LoginThrottle {
 public:
     using Clock = std::chrono::steady_clock;
     explicit LoginThrottle(ThrottleSettings settings = {}) : settings_(settings) {}
+    LoginThrottle(const LoginThrottle&) = delete;
+    LoginThrottle& operator=(const LoginThrottle&) = delete;
 
-    // Seconds to wait when `account` or `address` has used up its failures; nothing otherwise.
-    std::optional<int> blocked(const std::string& account, const std::string& address, Clock::time_point now = Clock::now());
-    void record_failure(const std::string& account, const std::string& address, Clock::time_point now = Clock::now());
-    // A successful login clears the account's count (not the address's: a shared NAT address
-    // with one good customer must not launder another's guessing).
-    void record_success(const std::string& account);
+    // Whether the account-wide limit applies (a password), or not (a per-host token).
+    enum class Kind { Password, Token };
+
+    // One try in flight. Ends as failed(), succeeded(), or (destroyed without either, e.g. by a
+    // store error) uncounted.
+    class Attempt {
+    public:
+        Attempt(Attempt&& other) noexcept;
+        Attempt& operator=(Attempt&&) = delete;
+        ~Attempt();
+        // A wrong password or token: counted against every limit of the try.
+        void failed(Clock::time_point now = Clock::now());
+        // Logged in: the (account, source) count is cleared and the source remembered as the
+        // account's. The source's own count is not: a shared NAT address with one good customer
+        // must not launder another's guessing.
+        void succeeded(Clock::time_point now = Clock::now());
+
+    private:
+        friend class LoginThrottle;
+        Attempt(LoginThrottle* throttle, std::string account, std::string source, Kind kind)
+            : throttle_(throttle), account_(std::move(account)), source_(std::move(source)), kind_(kind) {}
+        LoginThrottle* throttle_; // null once ended or moved from
+        std::string account_;
+        std::string source_;
+        Kind kind_;
+    };
+
+    // Starts a try of `account` from `source`, or answers the seconds to wait.
+    std::variant<Attempt, int> begin(const std::string& account, const std::string& source, Kind kind,
+                                     Clock::time_point now = Clock::now());
 
 private:
-    struct Window {
-        Clock::time_point start;
+    enum class End { Failed, Succeeded, Uncounted };
+    struct Count {
+        Clock::time_point start; // of the window holding `failures`
         unsigned failures = 0;
+        unsigned in_flight = 0;
     };
-    std::optional<int> over_limit(std::unordered_map<std::string, Window>& windows, const std::string& key, unsigned limit,
-                                  Clock::time_point now);
-    void count(std::unordered_map<std::string, Window>& windows, const std::string& key, Clock::time_point now);
+    using Pair = std::pair<std::string, std::string>; // account, source
+    struct Counts {
+        Count* pair;
+        Count* source;
+        Count* account; // null for a token
+    };
+
+    Counts counts_of(const std::string& account, const std::string& source, Kind kind);
+    unsigned failures(Count& count, Clock::time_point now) const; // resets an expired window
+    int seconds_left(const Count& count, Clock::time_point now) const;
+    void end(const Attempt& attempt, End how, Clock::time_point now);
+    bool known(const std::string& account, const std::string& source, Clock::time_point now) const;
     void forget_expired(Clock::time_point now);
 
     ThrottleSettings settings_;
     std::mutex mutex_;
-    std::unordered_map<std::string, Window> by_account_;
-    std::unordered_map<std::string, Window> by_address_;
+    std::condition_variable finished_; // an in-flight try ended
+    std::map<Pair, Count> by_pair_;
+    std::map<std::string, Count> by_source_;
+    std::map<std::string, Count> by_account_;
+    std::map<Pair, Clock::time_point> known_sources_; // last successful login
     Clock::time_point last_sweep_{};
 };
 

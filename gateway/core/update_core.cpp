@@ -2,27 +2,21 @@
 #include "core/update_core.h"
 
 #include <algorithm>
-#include <cstring>
 #include <iostream>
-
-#include <Poco/String.h>
 
 #include "core/address_policy.h"
 #include "core/caller_address.h"
+#include "core/history_outcome.h"
+#include "core/names.h"
 #include "core/utf8_prefix.h"
 #include "dns/tsig.h"
 
 namespace dyndns::core {
 namespace {
 
-constexpr std::size_t kMaxNameLength = 253;     // RFC 1035 2.3.4, without the trailing dot
 constexpr std::size_t kMaxCredentialLength = 1024;
 
 UpdateError error(Fault fault, std::string message, int retry_after = 0) { return {fault, std::move(message), retry_after}; }
-
-// The same words whether the domain does not exist or belongs to someone else, so the answer
-// does not tell a caller which domains other customers have.
-UpdateError no_such_domain() { return error(Fault::NoSuchDomain, "domain unknown or not this account's"); }
 
 UpdateError not_an_address() { return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address"); }
 
@@ -34,50 +28,33 @@ bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAdd
     return held && *held == address;
 }
 
-// Who the throttle counts: the caller (through trusted proxies, so a proxy's address is not
-// everyone's), IPv6 callers by their /64, which is what one customer line gets.
-std::string throttle_key(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer) {
-    if (!caller) return peer;
-    if (caller->family() != Poco::Net::IPAddress::IPv6) return caller->toString();
-    unsigned char bytes[16];
-    std::memcpy(bytes, caller->addr(), sizeof bytes);
-    std::memset(bytes + 8, 0, 8);
-    return Poco::Net::IPAddress(bytes, sizeof bytes).toString() + "/64";
-}
-
 // History fields come from callers; a row never holds more than this of one.
 std::string capped(const std::string& text, std::size_t limit = 256) { return utf8_prefix(text, limit); }
 
-// ASCII lower case: DNS names and account names compare case-insensitively.
-std::string lower(const std::string& text) { return Poco::toLower(text); }
-
-std::optional<std::string> normalized_name(const std::string& raw) {
-    std::string name = lower(raw);
-    if (!name.empty() && name.back() == '.') name.pop_back();
-    if (name.empty() || name.size() > kMaxNameLength) return std::nullopt;
-    std::size_t label_start = 0;
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-        if (i == name.size() || name[i] == '.') {
-            const std::size_t length = i - label_start;
-            if (length == 0 || length > 63) return std::nullopt;
-            label_start = i + 1;
-            continue;
-        }
-        const char c = name[i];
-        // Host names (RFC 952/1123) plus '_' and '*' would be allowed by DNS, but a dyndns
-        // address belongs on a host name.
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return std::nullopt;
-    }
-    return name;
-}
-
-// The caller sees which rcode and TSIG error, the operator's log gets the whole story.
-UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) {
+// What a caller is told about a DNS failure: whether to retry (7) or fix something (8), and
+// whether anything may have changed (only an UPDATE, `update`, can have). The operator's log
+// gets the whole story.
+UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, bool update) {
     std::clog << "dyndns-gateway: DNS " << kind_name(outcome.kind) << " while " << doing << ": " << outcome.message << '\n';
-    if (outcome.kind == dns::DnsOutcome::Kind::Unavailable)
+    using Kind = dns::DnsOutcome::Kind;
+    switch (outcome.kind) {
+    case Kind::Ok: break;
+    case Kind::Unavailable:
         return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
-    if (outcome.kind == dns::DnsOutcome::Kind::BadReply)
+    case Kind::NoAnswer:
+        if (!update) return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
+        return error(Fault::DnsUnavailable,
+                     "the DNS primary did not answer in time; the change may or may not have been applied");
+    case Kind::LocalFailure:
+        return error(Fault::DnsUnavailable, "the gateway could not send the update to the DNS primary; nothing changed");
+    case Kind::BadReply:
         return error(Fault::DnsRejected, "the DNS primary's reply could not be verified; the address may not have changed");
+    case Kind::Rejected:
+        if (outcome.server_failure())
+            return error(Fault::DnsUnavailable, "the DNS primary cannot serve this zone now (SERVFAIL: loading?); "
+                                                "nothing changed, retry later");
+        break;
+    }
     std::string code = dns::rcode_name(outcome.rcode);
     if (outcome.tsig_error != 0) {
         code += '/';
@@ -91,7 +68,8 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing) 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
     : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle),
       calls_(settings_.calls_per_minute),
-      committer_([&dns](const dns::ZoneUpdate& update) { return dns.apply(update); }, settings_.max_batch),
+      committer_([&dns](const dns::ZoneUpdate& update, dns::Deadline deadline) { return dns.apply(update, deadline); },
+                 settings_.max_batch),
       history_(store, 10000, settings_.history_days) {}
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
@@ -100,20 +78,24 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
     if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
-    const std::string source = throttle_key(core::caller_address(client, settings_.trusted_proxies), client.peer_address);
-    if (const auto wait = throttle_.blocked(account, source))
-        return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
-
+    const std::string source = throttle_source(core::caller_address(client, settings_.trusted_proxies), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
+    const bool token_name = tokens_allowed && !password.empty() && store_.has_tokens(account);
+    const auto kind = token_name ? LoginThrottle::Kind::Token : LoginThrottle::Kind::Password;
+    auto started = throttle_.begin(account, source, kind);
+    if (const int* wait = std::get_if<int>(&started))
+        return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
+    LoginThrottle::Attempt& attempt = std::get<LoginThrottle::Attempt>(started);
+
     std::optional<store::Token> token;
-    if (tokens_allowed && !password.empty() && store_.has_tokens(account)) token = store_.verify_token(account, password);
+    if (token_name) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
-        throttle_.record_failure(account, source);
+        attempt.failed();
         return error(Fault::AuthFailed, "wrong account or password");
     }
-    throttle_.record_success(account);
+    attempt.succeeded();
     return Identity{account, std::move(token)};
 }
 
@@ -135,7 +117,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (const auto wait = calls_.take(account))
         return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
 
-    const auto normalized = normalized_name(name);
+    const auto normalized = host_name(name);
     if (!normalized) return no_such_domain();
     if (token) {
         // A token updates its own name and nothing else.
@@ -216,37 +198,40 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     }
 
     const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
-    const dns::ReadResult current = dns_.read(who.name, rr_type);
+    const dns::Deadline deadline = dns_.call_deadline(); // all DNS time of this call
+    const dns::ReadResult current = dns_.read(who.name, rr_type, deadline);
     if (!current.outcome.ok()) {
-        auto failure = dns_error(current.outcome, "reading " + who.name + " " + type);
+        auto failure = dns_error(current.outcome, "reading " + who.name + " " + type, false);
         record(who, request, type, "", text, fault_name(failure.fault));
         return failure;
     }
     const std::string old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
     // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
     if (holds_exactly(current.rrset.rdata, *address) && current.rrset.ttl == settings_.ttl) {
-        record(who, request, type, old_address, text, "unchanged");
+        record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Unchanged)));
         return SetAddressResult{who.name, text, type, settings_.ttl, false};
     }
 
     // Travels with the other changes to this zone that arrive while a message is in flight.
     const dns::DnsOutcome applied =
-        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text}));
-    if (!applied.ok() && applied.kind == dns::DnsOutcome::Kind::Unavailable) {
-        // The UPDATE may have reached the primary and only its answer been lost: ask before
-        // telling the caller that nothing changed.
-        const dns::ReadResult after = dns_.read(who.name, rr_type);
+        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text}), deadline);
+    if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
+        // The UPDATE may have reached the primary and only its answer been lost: ask, while the
+        // call's deadline allows, before telling the caller that nobody knows.
+        const dns::ReadResult after = dns_.read(who.name, rr_type, deadline);
         if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings_.ttl) {
-            record(who, request, type, old_address, text, "changed");
+            record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
             return SetAddressResult{who.name, text, type, settings_.ttl, true};
         }
     }
     if (!applied.ok()) {
-        auto failure = dns_error(applied, "setting " + who.name + " " + type);
-        record(who, request, type, old_address, text, fault_name(failure.fault));
+        auto failure = dns_error(applied, "setting " + who.name + " " + type, true);
+        // Unanswered: the history cannot say "nothing changed" either.
+        const bool unknown = applied.may_have_applied();
+        record(who, request, type, old_address, text, unknown ? std::string(outcome_name(HistoryOutcome::Unknown)) : fault_name(failure.fault));
         return failure;
     }
-    record(who, request, type, old_address, text, "changed");
+    record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
     return SetAddressResult{who.name, text, type, settings_.ttl, true};
 }
 
@@ -256,9 +241,10 @@ GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request
     const Authorized& who = std::get<Authorized>(authorized);
 
     GetAddressesResult result{who.name, {}, {}, settings_.ttl};
+    const dns::Deadline deadline = dns_.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
-        const dns::ReadResult read = dns_.read(who.name, type);
-        if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name);
+        const dns::ReadResult read = dns_.read(who.name, type, deadline);
+        if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name, false);
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;
     }

@@ -32,6 +32,10 @@ struct UpdateError {
     int retry_after_seconds = 0; // set with RateLimited
 };
 
+// The NO_SUCH_DOMAIN answer, in the same words whether the domain does not exist or belongs to
+// someone else, so that no answer tells a caller which domains other customers have.
+UpdateError no_such_domain();
+
 // Who is calling, as the front end saw it. The core decides which address to believe.
 struct ClientInfo {
     std::string peer_address;   // the TCP peer, e.g. "192.0.2.7" or "::1" (may be IPv4-mapped)

@@ -1,15 +1,29 @@
 // The leader of a zone sends one batch, answers its callers, hands the lead to the oldest waiter; no lock across the network.
 #include "core/zone_committer.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <utility>
 
 namespace dyndns::core {
+namespace {
 
-dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetChange& change) {
+dns::DnsOutcome not_sent_in_time() {
+    return dns::DnsOutcome{dns::DnsOutcome::Kind::Unavailable, 0, 0,
+                           "the call's DNS deadline passed while the update waited for its zone's previous message"};
+}
+
+dns::DnsOutcome local_failure(const std::string& why) {
+    return dns::DnsOutcome{dns::DnsOutcome::Kind::LocalFailure, 0, 0, "the gateway could not send the update: " + why};
+}
+
+} // namespace
+
+dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetChange& change, dns::Deadline deadline) {
     auto mine = std::make_shared<Pending>();
     mine->change = change;
+    mine->deadline = deadline;
     std::unique_lock lock(mutex_);
     ++counters_.changes;
     Zone& z = zones_[zone];
@@ -18,83 +32,103 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
         z.in_flight = true;
         mine->state = Pending::State::Lead;
     }
-    for (;;) {
-        mine->wake.wait(lock, [&] { return mine->state != Pending::State::Waiting; });
-        if (mine->state == Pending::State::Done) return mine->outcome;
-
-        // Leading: take what has queued up, send it without the lock, answer, pass the lead on.
-        Zone& current = zones_[zone];
-        std::vector<std::shared_ptr<Pending>> batch;
-        while (!current.queue.empty() && batch.size() < max_batch_) {
-            batch.push_back(std::move(current.queue.front()));
-            current.queue.pop_front();
-        }
-        mine->state = Pending::State::Waiting; // Done below if this caller's change was in the batch
-        lock.unlock();
-        try {
-            commit(zone, batch);
-        } catch (...) {
-            // Whatever went wrong, every caller of the batch is answered and the zone freed below.
-            for (auto& pending : batch)
-                pending->outcome = dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeServFail, 0,
-                                                   "the gateway could not send the update (internal error)"};
-        }
-        lock.lock();
-        for (auto& pending : batch) {
-            pending->state = Pending::State::Done;
-            pending->wake.notify_one();
-        }
-        Zone& after = zones_[zone];
-        if (after.queue.empty()) {
-            after.in_flight = false;
-            zones_.erase(zone); // an idle zone costs nothing
-        } else {
-            after.queue.front()->state = Pending::State::Lead;
-            after.queue.front()->wake.notify_one();
+    const auto woken = [&] { return mine->state == Pending::State::Lead || mine->state == Pending::State::Done; };
+    if (mine->state == Pending::State::Queued && deadline != dns::Deadline::max()) {
+        if (!mine->wake.wait_until(lock, deadline, woken) && mine->state == Pending::State::Queued) {
+            // Still queued at the deadline: nothing of it was sent, so it can leave.
+            auto& queue = zones_[zone].queue;
+            queue.erase(std::find(queue.begin(), queue.end(), mine));
+            return not_sent_in_time();
         }
     }
+    mine->wake.wait(lock, woken); // a batch being sent ends by its earliest deadline, at most ours
+    if (mine->state == Pending::State::Done) return mine->outcome;
+
+    // Leading: take what has queued up, send it without the lock, answer, pass the lead on.
+    Zone& current = zones_[zone];
+    std::vector<std::shared_ptr<Pending>> batch;
+    while (!current.queue.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(current.queue.front()));
+        current.queue.pop_front();
+        batch.back()->state = Pending::State::Sending;
+    }
+    lock.unlock();
+    try {
+        commit(zone, batch);
+    } catch (const std::exception& e) {
+        // Whatever went wrong, every caller of the batch is answered and the zone freed below.
+        for (auto& pending : batch) pending->outcome = local_failure(e.what());
+    } catch (...) {
+        for (auto& pending : batch) pending->outcome = local_failure("internal error");
+    }
+    lock.lock();
+    for (auto& pending : batch) {
+        pending->state = Pending::State::Done;
+        pending->wake.notify_one();
+    }
+    Zone& after = zones_[zone];
+    if (after.queue.empty()) {
+        after.in_flight = false;
+        zones_.erase(zone); // an idle zone costs nothing
+    } else {
+        after.queue.front()->state = Pending::State::Lead;
+        after.queue.front()->wake.notify_one();
+    }
+    return mine->outcome; // a leader's own change is at the queue's front, so in the batch it sent
 }
 
 namespace {
 
 // Whatever `send` throws (a change that cannot be encoded, memory) becomes that message's outcome:
 // an exception must never leave the batch's callers waiting or the zone marked in flight.
-dns::DnsOutcome send_safely(const ZoneCommitter::Send& send, const dns::ZoneUpdate& update) {
+dns::DnsOutcome send_safely(const ZoneCommitter::Send& send, const dns::ZoneUpdate& update, dns::Deadline deadline) {
     try {
-        return send(update);
+        return send(update, deadline);
     } catch (const std::exception& e) {
-        return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeFormErr, 0,
-                               std::string("the update could not be sent: ") + e.what()};
+        return local_failure(e.what());
     } catch (...) {
-        return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeServFail, 0, "the update could not be sent"};
+        return local_failure("internal error");
     }
 }
 
 } // namespace
 
 void ZoneCommitter::commit(const std::string& zone, std::vector<std::shared_ptr<Pending>>& batch) {
+    // A change whose caller's deadline has passed is not sent: its caller is told nothing changed.
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<bool> expired(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        expired[i] = batch[i]->deadline <= now;
+        if (expired[i]) batch[i]->outcome = not_sent_in_time();
+    }
     // One change per RRset: the last one queued for a name and type is what gets sent.
     std::map<std::pair<std::string, dns::RRType>, std::size_t> latest;
-    for (std::size_t i = 0; i < batch.size(); ++i) latest[{batch[i]->change.name, batch[i]->change.type}] = i;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        if (!expired[i]) latest[{batch[i]->change.name, batch[i]->change.type}] = i;
     std::vector<std::size_t> sent; // indexes into batch, in queue order
     for (std::size_t i = 0; i < batch.size(); ++i)
-        if (latest[{batch[i]->change.name, batch[i]->change.type}] == i) sent.push_back(i);
+        if (!expired[i] && latest[{batch[i]->change.name, batch[i]->change.type}] == i) sent.push_back(i);
+    if (sent.empty()) return;
 
     dns::ZoneUpdate update{zone, {}};
-    for (std::size_t i : sent) update.changes.push_back(batch[i]->change);
+    dns::Deadline earliest = dns::Deadline::max();
+    for (std::size_t i : sent) {
+        update.changes.push_back(batch[i]->change);
+        earliest = std::min(earliest, batch[i]->deadline);
+    }
     std::size_t messages = 1;
-    dns::DnsOutcome together = send_safely(send_, update);
+    dns::DnsOutcome together = send_safely(send_, update, earliest);
     std::vector<dns::DnsOutcome> outcomes(batch.size(), together);
     // A rejected message of several changes: each alone, so only the bad one fails. An
-    // unavailable primary is unavailable for all of them; retrying one by one would only wait longer.
-    if (together.kind == dns::DnsOutcome::Kind::Rejected && sent.size() > 1) {
+    // unavailable or failing (SERVFAIL) primary fails all of them; one by one would only wait longer.
+    if (together.kind == dns::DnsOutcome::Kind::Rejected && !together.server_failure() && sent.size() > 1) {
         for (std::size_t i : sent) {
-            outcomes[i] = send_safely(send_, dns::ZoneUpdate{zone, {batch[i]->change}});
+            outcomes[i] = send_safely(send_, dns::ZoneUpdate{zone, {batch[i]->change}}, batch[i]->deadline);
             ++messages;
         }
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
-        batch[i]->outcome = outcomes[latest[{batch[i]->change.name, batch[i]->change.type}]];
+        if (!expired[i]) batch[i]->outcome = outcomes[latest[{batch[i]->change.name, batch[i]->change.type}]];
     std::lock_guard lock(mutex_);
     counters_.messages += messages;
 }

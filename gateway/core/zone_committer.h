@@ -22,17 +22,24 @@ namespace dyndns::core {
 //
 // Within a message there is one change per RRset (name and type): the latest wins, the earlier
 // callers are answered with its outcome, so per-name order is kept. If the primary rejects a
-// message of several changes, each is retried alone, so one bad change never fails the others.
+// message of several changes, each is retried alone, so one bad change never fails the others
+// (not for SERVFAIL: the primary could not process the message at all, and would not the parts).
+//
+// Each change carries its caller's deadline. A message goes out with the earliest deadline of
+// the changes in it; a change whose deadline passes while it waits in the queue is taken out and
+// answered "not sent" (Unavailable), so no caller waits much beyond its own deadline.
 class ZoneCommitter {
 public:
-    using Send = std::function<dns::DnsOutcome(const dns::ZoneUpdate&)>;
+    using Send = std::function<dns::DnsOutcome(const dns::ZoneUpdate&, dns::Deadline)>;
 
     // `send` carries one message to the primary (Rfc2136Client::apply); it is called without any
     // lock held, at most once at a time per zone.
     ZoneCommitter(Send send, std::size_t max_batch) : send_(std::move(send)), max_batch_(max_batch ? max_batch : 1) {}
 
-    // Blocks until the message carrying `change` is answered; thread-safe.
-    dns::DnsOutcome apply(const std::string& zone, const dns::RRsetChange& change);
+    // Blocks until the message carrying `change` is answered or `deadline` passes before it is
+    // sent; thread-safe.
+    dns::DnsOutcome apply(const std::string& zone, const dns::RRsetChange& change,
+                          dns::Deadline deadline = dns::Deadline::max());
 
     struct Counters {
         std::size_t messages = 0; // UPDATE messages sent, retries included
@@ -43,7 +50,9 @@ public:
 private:
     struct Pending {
         dns::RRsetChange change;
-        enum class State { Waiting, Lead, Done } state = State::Waiting;
+        dns::Deadline deadline;
+        // Queued: in the zone's queue. Lead: to take the next batch. Sending: in a batch being sent.
+        enum class State { Queued, Lead, Sending, Done } state = State::Queued;
         dns::DnsOutcome outcome;
         std::condition_variable wake; // each caller its own: answering a batch wakes only its callers
     };

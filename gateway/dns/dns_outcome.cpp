@@ -25,7 +25,9 @@ std::string kind_name(DnsOutcome::Kind kind) {
     case DnsOutcome::Kind::Ok: return "ok";
     case DnsOutcome::Kind::Rejected: return "rejected";
     case DnsOutcome::Kind::Unavailable: return "unavailable";
+    case DnsOutcome::Kind::NoAnswer: return "no answer";
     case DnsOutcome::Kind::BadReply: return "bad reply";
+    case DnsOutcome::Kind::LocalFailure: return "local failure";
     }
     return "?";
 }

@@ -1,6 +1,7 @@
 // The typed result of talking to the DNS primary, with a message an operator can act on.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -14,13 +15,18 @@ enum Rcode : std::uint16_t {
 };
 std::string rcode_name(std::uint16_t rcode);
 
+// When the exchanges made for one caller's request must be over.
+using Deadline = std::chrono::steady_clock::time_point;
+
 struct DnsOutcome {
     enum class Kind {
-        Ok,          // the primary confirmed with a verified signature
-        Rejected,    // the primary answered with an error: `rcode` and `tsig_error` say which
-        Unavailable, // no answer: connection refused, timed out, network error; nothing changed
-        BadReply,    // an answer that cannot be trusted (unsigned success, bad MAC, wrong id):
-                     // the change may or may not have been applied
+        Ok,           // the primary confirmed with a verified signature
+        Rejected,     // the primary answered with an error: `rcode` and `tsig_error` say which
+        Unavailable,  // nothing was sent (connection refused or not made, the deadline spent): nothing changed
+        NoAnswer,     // the request was sent and no answer came in time: the change may or may not have been applied
+        BadReply,     // an answer that cannot be trusted (unsigned success, bad MAC, wrong id):
+                      // the change may or may not have been applied
+        LocalFailure, // the gateway failed before sending (could not build the message): the primary saw nothing
     };
     Kind kind = Kind::Ok;
     std::uint16_t rcode = kRcodeNoError;
@@ -28,6 +34,11 @@ struct DnsOutcome {
     std::string message; // for operators; never contains a secret
 
     bool ok() const { return kind == Kind::Ok; }
+    // The primary answered SERVFAIL (a zone still loading, a journal it cannot write): it did
+    // nothing, and a later try may work.
+    bool server_failure() const { return kind == Kind::Rejected && rcode == kRcodeServFail && tsig_error == 0; }
+    // What the primary may have done: nothing is certain after a request without a trusted answer.
+    bool may_have_applied() const { return kind == Kind::NoAnswer || kind == Kind::BadReply; }
     static DnsOutcome success() { return {}; }
 };
 

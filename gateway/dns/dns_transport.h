@@ -14,13 +14,17 @@ namespace dyndns::dns {
 struct ExchangeResult {
     enum class Status {
         Ok,                // `reply` holds the bytes of one DNS message
-        ConnectionRefused, // nobody listens: fail at once, retrying will not help
-        Timeout,           // nothing within the deadline
-        NetworkError,      // reset, unreachable, short read…
+        ConnectionRefused, // nobody listens: fail at once, retrying will not help; nothing was sent
+        NotSent,           // no connection within the deadline, unreachable, or the request not fully written
+        Timeout,           // the request was sent and no reply came within the deadline
+        NetworkError,      // the request was sent, then the connection failed (reset, short read…)
     };
     Status status = Status::Ok;
     std::vector<std::uint8_t> reply;
     std::string error; // what went wrong, for the operator
+
+    // Whether the primary may have read the whole request (and so acted on it).
+    bool delivered() const { return status == Status::Ok || status == Status::Timeout || status == Status::NetworkError; }
 };
 
 class DnsTransport {

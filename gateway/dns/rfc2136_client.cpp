@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <Poco/String.h>
+
 #include "dns/ldns_handles.h"
 #include "dns/tsig.h"
 
@@ -16,9 +18,9 @@ struct Rfc2136Client::Reply {
 
 namespace {
 
-std::string lower_name(std::string name) {
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+// For messages: names as operators write them, lower case without the trailing dot.
+std::string lower_name(const std::string& raw) {
+    std::string name = Poco::toLower(raw);
     if (name.size() > 1 && name.back() == '.') name.pop_back();
     return name;
 }
@@ -96,29 +98,41 @@ Rfc2136Client::Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTranspo
     if (!transport_) throw std::invalid_argument("Rfc2136Client needs a transport");
 }
 
-Rfc2136Client::Reply Rfc2136Client::exchange(ldns_pkt* request, const std::string& what) const {
+Deadline Rfc2136Client::call_deadline() const { return std::chrono::steady_clock::now() + settings_.call_deadline; }
+
+Rfc2136Client::Reply Rfc2136Client::exchange(ldns_pkt* request, const std::string& what, Deadline deadline) const {
     const std::string zone = zone_of(request);
     tsig_sign(request, settings_.key);
     const std::vector<std::uint8_t> wire = packet_wire(request);
 
     // Retrying after a timeout is safe: a replace is idempotent, and a resent request that
     // BIND already applied changes nothing the second time.
-    ExchangeResult sent;
-    unsigned attempt = 0;
-    for (; attempt < settings_.attempts; ++attempt) {
-        sent = transport_->exchange(wire, settings_.timeout);
-        if (sent.status == ExchangeResult::Status::Ok || sent.status == ExchangeResult::Status::ConnectionRefused) break;
-    }
     using Status = ExchangeResult::Status;
+    ExchangeResult sent{Status::NotSent, {}, "the request's deadline had passed"};
+    bool delivered = false; // some attempt may have reached the primary
+    unsigned made = 0;
+    while (made < settings_.attempts) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left <= std::chrono::milliseconds::zero()) break;
+        sent = transport_->exchange(wire, std::min(settings_.timeout, left));
+        ++made;
+        delivered = delivered || sent.delivered();
+        if (sent.status == Status::Ok || sent.status == Status::ConnectionRefused) break;
+    }
+    const std::string tried = " (" + std::to_string(made) + (made == 1 ? " attempt" : " attempts") + " of " +
+                              std::to_string(settings_.timeout.count()) + " ms, " +
+                              std::to_string(settings_.call_deadline.count()) + " ms for the call)";
+    if (sent.status != Status::Ok && delivered)
+        return {{DnsOutcome::Kind::NoAnswer, 0, 0,
+                 "the DNS primary " + transport_->describe() + " did not answer " + what + ": " + sent.error + tried},
+                nullptr};
     if (sent.status == Status::ConnectionRefused)
         return {{DnsOutcome::Kind::Unavailable, 0, 0,
                  "the DNS primary " + transport_->describe() + " refused the connection (is named running there?)"},
                 nullptr};
     if (sent.status != Status::Ok)
         return {{DnsOutcome::Kind::Unavailable, 0, 0,
-                 "the DNS primary " + transport_->describe() + " did not answer: " + sent.error + " (" +
-                     std::to_string(settings_.attempts) + (settings_.attempts == 1 ? " attempt" : " attempts") +
-                     " of " + std::to_string(settings_.timeout.count()) + " ms)"},
+                 "the DNS primary " + transport_->describe() + " was not reached: " + sent.error + tried},
                 nullptr};
 
     ldns_pkt* raw_reply = nullptr;
@@ -152,18 +166,18 @@ Rfc2136Client::Reply Rfc2136Client::exchange(ldns_pkt* request, const std::strin
     return {DnsOutcome::success(), std::move(reply)};
 }
 
-DnsOutcome Rfc2136Client::apply(const ZoneUpdate& update) const {
+DnsOutcome Rfc2136Client::apply(const ZoneUpdate& update, Deadline deadline) const {
     PktPtr request = build_update_packet(update);
-    Reply reply = exchange(request.get(), "the update");
+    Reply reply = exchange(request.get(), "the update", deadline);
     if (!reply.outcome.ok()) return reply.outcome;
     const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.packet.get()));
     if (rcode != kRcodeNoError) return classify_error(rcode, 0, settings_.key.name, lower_name(update.zone), "the update");
     return DnsOutcome::success();
 }
 
-ReadResult Rfc2136Client::read(const std::string& name, RRType type) const {
+ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline deadline) const {
     PktPtr request = build_query_packet(name, type);
-    Reply reply = exchange(request.get(), "the query for " + lower_name(name) + " " + rr_type_name(type));
+    Reply reply = exchange(request.get(), "the query for " + lower_name(name) + " " + rr_type_name(type), deadline);
     if (!reply.outcome.ok()) return {reply.outcome, {}};
     const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.packet.get()));
     // NXDOMAIN is an answer: the name has no records yet.

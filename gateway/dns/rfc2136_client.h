@@ -18,6 +18,9 @@ struct ClientSettings {
     TsigKey key;
     std::chrono::milliseconds timeout{2000}; // per attempt
     unsigned attempts = 2;                   // attempts after a timeout or network error
+    // All the exchanges made for one caller's request together (a read, an UPDATE, a read back)
+    // end by this long after the request began: attempts are cut short, none is started after.
+    std::chrono::milliseconds call_deadline{5000};
 };
 
 struct RRset {
@@ -36,18 +39,23 @@ class Rfc2136Client {
 public:
     Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTransport> transport);
 
+    // The deadline of a caller's request that begins now (settings' call_deadline).
+    Deadline call_deadline() const;
+
     // Sends `update` as one UPDATE message; Ok only when the primary's NOERROR reply verifies.
-    DnsOutcome apply(const ZoneUpdate& update) const;
+    DnsOutcome apply(const ZoneUpdate& update, Deadline deadline) const;
+    DnsOutcome apply(const ZoneUpdate& update) const { return apply(update, call_deadline()); }
 
     // Reads the RRset at `name` of `type` from the primary itself (RD=0, signed), so what the
     // gateway compares against is the primary's current data, not a cache's.
-    ReadResult read(const std::string& name, RRType type) const;
+    ReadResult read(const std::string& name, RRType type, Deadline deadline) const;
+    ReadResult read(const std::string& name, RRType type) const { return read(name, type, call_deadline()); }
 
     const ClientSettings& settings() const { return settings_; }
 
 private:
     struct Reply;
-    Reply exchange(ldns_pkt* request, const std::string& what) const;
+    Reply exchange(ldns_pkt* request, const std::string& what, Deadline deadline) const;
 
     ClientSettings settings_;
     std::shared_ptr<DnsTransport> transport_;

@@ -68,7 +68,7 @@ std::string TcpTransport::describe() const { return address_ + " port " + std::t
 
 ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) {
     using Status = ExchangeResult::Status;
-    if (query.size() > 0xFFFF) return {Status::NetworkError, {}, "the message is larger than 65535 bytes"};
+    if (query.size() > 0xFFFF) return {Status::NotSent, {}, "the message is larger than 65535 bytes"};
     const auto deadline = Clock::now() + timeout;
 
     // RFC 1035 4.2.2: each message is preceded by its length as two octets.
@@ -81,6 +81,7 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
     for (;;) {
         auto connection = take_idle();
         const bool reused = connection != nullptr;
+        bool written = false; // the whole request is with the primary: from here on it may act on it
         try {
             if (!connection) {
                 connection = std::make_unique<Idle>();
@@ -103,6 +104,7 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
                 if (reused) throw StaleConnection(e.what());
                 throw;
             }
+            written = true;
 
             // Usually the whole reply arrives in one segment: one read, the timeout set once.
             std::vector<std::uint8_t> buffer(4096);
@@ -140,11 +142,12 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
         } catch (const Poco::Net::ConnectionRefusedException&) {
             return {Status::ConnectionRefused, {}, "connection refused"};
         } catch (const Poco::TimeoutException&) {
+            if (!written) return {Status::NotSent, {}, "no connection within " + std::to_string(timeout.count()) + " ms"};
             return {Status::Timeout, {}, "no reply within " + std::to_string(timeout.count()) + " ms"};
         } catch (const Poco::Exception& e) {
-            return {Status::NetworkError, {}, e.displayText()};
+            return {written ? Status::NetworkError : Status::NotSent, {}, e.displayText()};
         } catch (const std::exception& e) {
-            return {Status::NetworkError, {}, e.what()};
+            return {written ? Status::NetworkError : Status::NotSent, {}, e.what()};
         }
     }
 }

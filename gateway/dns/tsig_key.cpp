@@ -10,14 +10,10 @@
 #include <sstream>
 
 #include <Poco/Base64Decoder.h>
+#include <Poco/String.h>
 
 namespace dyndns::dns {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string without_trailing_dot(std::string name) {
     if (name.size() > 1 && name.back() == '.') name.pop_back();
@@ -108,7 +104,7 @@ private:
 };
 
 std::optional<TsigAlgorithm> algorithm_from_name(const std::string& name) {
-    const std::string n = lower(without_trailing_dot(name));
+    const std::string n = Poco::toLower(without_trailing_dot(name));
     if (n == "hmac-sha256") return TsigAlgorithm::HmacSha256;
     if (n == "hmac-sha512") return TsigAlgorithm::HmacSha512;
     if (n == "hmac-sha1") return TsigAlgorithm::HmacSha1;
@@ -116,7 +112,7 @@ std::optional<TsigAlgorithm> algorithm_from_name(const std::string& name) {
 }
 
 std::string unsupported_algorithm_reason(const std::string& name) {
-    const std::string n = lower(without_trailing_dot(name));
+    const std::string n = Poco::toLower(without_trailing_dot(name));
     if (n == "hmac-md5" || n == "hmac-md5.sig-alg.reg.int")
         return "TSIG algorithm '" + name + "' is not supported: hmac-md5 is obsolete; generate a new key with "
                "tsig-keygen -a hmac-sha256";
@@ -160,12 +156,12 @@ std::vector<RawKey> parse_raw_keys(const std::string& text, const std::string& o
             lexer.fail(t.line, std::string("expected '") + p + "'" + (t.kind == Token::Kind::End ? " before end of file" : ""));
     };
     for (Token t = lexer.next(); t.kind != Token::Kind::End; t = lexer.next()) {
-        if (t.kind != Token::Kind::Word || lower(t.text) != "key")
+        if (t.kind != Token::Kind::Word || Poco::toLower(t.text) != "key")
             lexer.fail(t.line, "expected a key clause (key \"name\" { algorithm …; secret \"…\"; };)");
         Token name = lexer.next();
         if (name.kind != Token::Kind::Word && name.kind != Token::Kind::Quoted)
             lexer.fail(name.line, "expected the key's name after 'key'");
-        RawKey key{lower(without_trailing_dot(name.text)), "", "", t.line};
+        RawKey key{Poco::toLower(without_trailing_dot(name.text)), "", "", t.line};
         if (key.name.empty()) lexer.fail(name.line, "empty key name");
         expect_punct("{");
         for (Token field = lexer.next(); !(field.kind == Token::Kind::Punct && field.text == "}"); field = lexer.next()) {
@@ -174,7 +170,7 @@ std::vector<RawKey> parse_raw_keys(const std::string& text, const std::string& o
             Token value = lexer.next();
             if (value.kind != Token::Kind::Word && value.kind != Token::Kind::Quoted)
                 lexer.fail(value.line, "expected a value in key '" + key.name + "'");
-            const std::string field_name = lower(field.text);
+            const std::string field_name = Poco::toLower(field.text);
             if (field_name == "algorithm") key.algorithm = value.text;
             else if (field_name == "secret") key.secret = value.text;
             else lexer.fail(field.line, "unknown statement in key '" + key.name + "' (only algorithm and secret are allowed)");
@@ -221,7 +217,7 @@ TsigKey load_key(const std::string& path, const std::string& key_name) {
     std::ostringstream text;
     text << in.rdbuf();
 
-    const std::string wanted = lower(without_trailing_dot(key_name));
+    const std::string wanted = Poco::toLower(without_trailing_dot(key_name));
     for (RawKey& raw : parse_raw_keys(text.str(), path)) {
         if (raw.name != wanted) continue;
         const auto algorithm = algorithm_from_name(raw.algorithm);

@@ -2,6 +2,7 @@
 #include "dyndns2/dyndns2_request.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
@@ -20,6 +21,13 @@ std::vector<std::string> comma_list(const std::string& value) {
 std::string without_prefix(const std::string& address) { return address.substr(0, address.find('/')); }
 
 bool is_v6(const std::string& address) { return address.find(':') != std::string::npos; }
+
+// myipv6 names the AAAA: an IPv4-mapped form (::ffff:a.b.c.d) would be published as an A.
+bool is_plain_ipv6(const std::string& address) {
+    Poco::Net::IPAddress parsed;
+    return Poco::Net::IPAddress::tryParse(address, parsed) && parsed.family() == Poco::Net::IPAddress::IPv6 &&
+           !parsed.isIPv4Mapped();
+}
 
 } // namespace
 
@@ -50,7 +58,7 @@ std::variant<UpdateParameters, ParameterError> read_update_parameters(const std:
             for (const auto& address : addresses) take(address);
         } else if (name == "myipv6") {
             for (const auto& address : comma_list(value)) {
-                if (!is_v6(address)) return ParameterError{"dnserr"};
+                if (!is_plain_ipv6(without_prefix(address))) return ParameterError{"dnserr"};
                 take(address);
             }
         }

@@ -1,10 +1,10 @@
 // Server-rendered HTML: semantic elements, labels on every control, one stylesheet, no script and nothing external.
 #include "panel/panel_pages.h"
 
-#include <ctime>
-#include <iomanip>
 #include <sstream>
 
+#include "core/history_outcome.h"
+#include "core/utc_time.h"
 #include "panel/html_text.h"
 
 namespace dyndns::panel {
@@ -20,15 +20,6 @@ std::string page(const std::string& title, const std::string& account, const std
         out << "<form method=\"post\" action=\"/panel/logout\" class=\"logout\"><input type=\"hidden\" name=\"csrf\" value=\""
             << html(csrf) << "\"><span>" << html(account) << "</span> <button type=\"submit\">Log out</button></form>";
     out << "</header><main>" << main << "</main></body></html>\n";
-    return out.str();
-}
-
-std::string utc(std::chrono::system_clock::time_point time) {
-    const std::time_t t = std::chrono::system_clock::to_time_t(time);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::ostringstream out;
-    out << std::put_time(&tm, "%Y-%m-%d %H:%M:%S UTC");
     return out.str();
 }
 
@@ -135,12 +126,12 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
 
     const store::HistoryEntry* last = nullptr;
     for (const auto& e : view.history)
-        if (e.outcome == "changed" || e.outcome == "unchanged") {
+        if (core::published(e.outcome)) {
             last = &e;
             break;
         }
     if (last && history_page == 0)
-        main << "<p class=\"last\">Last update: " << html(utc(last->time)) << " from " << html(last->caller_address) << " via "
+        main << "<p class=\"last\">Last update: " << html(core::utc(last->time, core::TimeStyle::Readable)) << " from " << html(last->caller_address) << " via "
              << html(last->protocol) << (last->user_agent.empty() ? "" : " (" + html(last->user_agent) + ")") << "</p>";
     main << "</section>";
 
@@ -149,7 +140,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
          << "<th scope=\"col\">Outcome</th><th scope=\"col\">Caller</th><th scope=\"col\">Client</th></tr></thead><tbody>";
     if (view.history.empty()) main << "<tr><td colspan=\"6\">No calls yet.</td></tr>";
     for (const auto& e : view.history)
-        main << "<tr><td>" << html(utc(e.time)) << "</td><td>" << html(e.name) << "</td><td>" << or_dash(e.type) << " "
+        main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable)) << "</td><td>" << html(e.name) << "</td><td>" << or_dash(e.type) << " "
              << or_dash(e.old_address) << " → " << or_dash(e.new_address) << "</td><td>" << html(e.outcome) << "</td><td>"
              << html(e.caller_address) << "</td><td>" << html(e.protocol)
              << (e.user_agent.empty() ? "" : " (" + html(e.user_agent) + ")") << "</td></tr>";
@@ -167,7 +158,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
          << "<th scope=\"col\">Created</th><th scope=\"col\"><span class=\"visually-hidden\">Action</span></th></tr></thead><tbody>";
     if (view.tokens.empty()) main << "<tr><td colspan=\"4\">No tokens.</td></tr>";
     for (const auto& t : view.tokens)
-        main << "<tr><td>" << t.id << "</td><td>" << html(t.name) << "</td><td>" << html(utc(t.created)) << "</td><td>"
+        main << "<tr><td>" << t.id << "</td><td>" << html(t.name) << "</td><td>" << html(core::utc(t.created, core::TimeStyle::Readable)) << "</td><td>"
              << "<form method=\"post\" action=\"/panel/token/revoke\">" << csrf_field(csrf)
              << "<input type=\"hidden\" name=\"domain\" value=\"" << html(name) << "\"><input type=\"hidden\" name=\"id\" value=\""
              << t.id << "\"><button type=\"submit\" aria-label=\"Revoke token " << t.id << " for " << html(t.name)

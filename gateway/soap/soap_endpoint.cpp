@@ -2,8 +2,10 @@
 #include "soap/soap_endpoint.h"
 
 #include <memory>
+#include <optional>
 #include <sstream>
 
+#include "soap/soap_detect.h"
 #include "soapDyndnsSoap11BindingService.h"
 // The namespace table gSOAP's runtime links against: included in exactly this one file.
 #include "DyndnsSoap11Binding.nsmap"
@@ -15,8 +17,9 @@ namespace {
 // from gSOAP's deserialised structs; everything it decides comes from the core.
 class DyndnsService final : public DyndnsSoap11BindingService {
 public:
-    DyndnsService(struct soap* context, core::UpdateService& core, core::ClientInfo client)
-        : DyndnsSoap11BindingService(context), core_(core), client_(std::move(client)) {}
+    // `refused`: why the body must not reach the core though gSOAP may read it (envelope_problem).
+    DyndnsService(struct soap* context, core::UpdateService& core, core::ClientInfo client, std::optional<std::string> refused)
+        : DyndnsSoap11BindingService(context), core_(core), client_(std::move(client)), refused_(std::move(refused)) {}
 
     // The generated dispatch() calls this before each operation; the base version resets the
     // namespace table, which switches the context to SOAP 1.2 and gives a SOAP 1.1 caller a
@@ -28,6 +31,7 @@ public:
 
     int SetDyndnsIp(_ns1__SetDyndnsIp* request, _ns1__SetDyndnsIpResponse& response) override {
         if (!request) return fault(core::UpdateError{core::Fault::BadRequest, "SetDyndnsIp element missing", 0});
+        if (refused_) return fault(core::UpdateError{core::Fault::BadRequest, *refused_, 0});
         const auto outcome = core_.set_address({request->account, request->password, request->domain, request->ip, client_});
         if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(*error);
         const auto& result = std::get<core::SetAddressResult>(outcome);
@@ -41,6 +45,7 @@ public:
 
     int GetDyndnsIp(_ns1__GetDyndnsIp* request, _ns1__GetDyndnsIpResponse& response) override {
         if (!request) return fault(core::UpdateError{core::Fault::BadRequest, "GetDyndnsIp element missing", 0});
+        if (refused_) return fault(core::UpdateError{core::Fault::BadRequest, *refused_, 0});
         const auto outcome = core_.get_addresses({request->account, request->password, request->domain, client_});
         if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(*error);
         const auto& result = std::get<core::GetAddressesResult>(outcome);
@@ -76,6 +81,7 @@ public:
 private:
     core::UpdateService& core_;
     core::ClientInfo client_;
+    std::optional<std::string> refused_;
     bool answered_with_fault_ = false;
 };
 
@@ -111,15 +117,19 @@ http::HttpResponse SoapEndpoint::handle(const std::string& body, core::ClientInf
     context->is = &in;
     context->os = &out;
 
+    // Oversized bodies are left to gSOAP's recv_maxlength, which refuses them without reading on.
+    std::optional<std::string> refused;
+    if (body.size() <= limits_.max_body_bytes) refused = envelope_problem(body);
+
     int status = SOAP_OK;
     {
-        DyndnsService service(context.get(), core_, std::move(client));
+        DyndnsService service(context.get(), core_, std::move(client), refused);
         status = service.serve(); // parses, dispatches, and on any error writes the fault envelope
         if (status != SOAP_OK && !service.answered_with_fault()) {
             // gSOAP refused the request itself (not XML, unknown operation, missing element, a
             // limit): the same fault, written again with the BAD_REQUEST detail every fault carries.
             const char** said = soap_faultstring(context.get());
-            const std::string message = said && *said ? *said : "malformed SOAP request";
+            const std::string message = refused ? *refused : said && *said ? *said : "malformed SOAP request";
             out.str("");
             out.clear();
             service.fault(core::UpdateError{core::Fault::BadRequest, message, 0});

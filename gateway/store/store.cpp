@@ -8,14 +8,20 @@
 #include <optional>
 #include <unordered_map>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <Poco/Tuple.h>
-#include <Poco/String.h>
 
+#include "core/history_outcome.h"
+#include "core/names.h"
 #include "store/password_hash.h"
 #include "store/store_schema.h"
+#include "store/transaction.h"
 
 namespace dyndns::store {
 namespace {
@@ -24,12 +30,10 @@ using namespace Poco::Data::Keywords;
 
 constexpr std::size_t kMaxAccountLength = 64;
 constexpr std::size_t kMaxPasswordLength = 1024;
-constexpr std::size_t kMaxDomainLength = 253; // RFC 1035 2.3.4, without the trailing dot
 // How long a writer waits for another process's transaction before giving up.
 constexpr std::size_t kBusyTimeoutSeconds = 5;
 
-// ASCII lower case: DNS names and account names compare case-insensitively.
-std::string lower(const std::string& text) { return Poco::toLower(text); }
+using core::lower;
 
 std::string account_name(const std::string& raw) {
     std::string name = lower(raw);
@@ -46,24 +50,28 @@ void check_password(const std::string& password) {
         throw StoreError("a password is 1 to 1024 bytes");
 }
 
-// Host-name syntax (letters, digits, hyphens; labels of 1..63): what a dyndns domain can be.
+// Host-name syntax (core/names.h): what a dyndns domain can be.
 std::string domain_name(const std::string& raw) {
-    std::string name = lower(raw);
-    if (!name.empty() && name.back() == '.') name.pop_back();
-    bool valid = !name.empty() && name.size() <= kMaxDomainLength;
-    std::size_t label = 0;
-    for (std::size_t i = 0; valid && i <= name.size(); ++i) {
-        if (i == name.size() || name[i] == '.') {
-            valid = label >= 1 && label <= 63;
-            label = 0;
-        } else {
-            const unsigned char c = static_cast<unsigned char>(name[i]);
-            valid = std::isalnum(c) || c == '-';
-            ++label;
-        }
+    auto name = core::host_name(raw);
+    if (!name)
+        throw StoreError("'" + raw.substr(0, 80) +
+                         "' is not a domain name (letters, digits, hyphens; labels of 1 to 63 that neither start nor end "
+                         "with a hyphen)");
+    return std::move(*name);
+}
+
+// The file holds password hashes and token hashes: readable by the gateway's user only. Created
+// here with 0600 before SQLite opens it, since SQLite creates with 0644 less the umask; SQLite
+// gives the -wal and -shm files it creates later the database file's mode.
+void create_private(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::fchmod(fd, 0600); // whatever the umask left
+        ::close(fd);
     }
-    if (!valid) throw StoreError("'" + raw.substr(0, 80) + "' is not a domain name (letters, digits, hyphens; labels of 1 to 63)");
-    return name;
+    // EEXIST: an existing store keeps the mode its operator chose. Anything else: SQLite's open
+    // reports it with its own words.
 }
 
 std::int64_t now_ms() {
@@ -86,6 +94,7 @@ struct Store::Impl {
     }
 
     static Poco::Data::Session open(const std::string& path) {
+        create_private(path);
         static std::once_flag registered;
         std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
         return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, path);
@@ -124,14 +133,7 @@ struct Store::Impl {
     // Runs `body` in one IMMEDIATE transaction; call with `mutex` held.
     template <class F>
     void in_transaction(F&& body) {
-        session << "BEGIN IMMEDIATE", now;
-        try {
-            body();
-            session << "COMMIT", now;
-        } catch (...) {
-            session << "ROLLBACK", now;
-            throw;
-        }
+        store::in_transaction(session, std::forward<F>(body));
     }
 
     // Call with `mutex` held after any change made through this connection.
@@ -472,8 +474,7 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
     if (entries.empty()) return;
     guarded("record the history", [&] {
         std::lock_guard lock(impl_->mutex);
-        impl_->session << "BEGIN IMMEDIATE", now;
-        try {
+        impl_->in_transaction([&] {
             for (const HistoryEntry& entry : entries) {
                 const auto time_ms =
                     std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
@@ -483,11 +484,7 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
                     bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
                     bind(entry.user_agent), bind(entry.outcome), now;
             }
-            impl_->session << "COMMIT", now;
-        } catch (...) {
-            impl_->session << "ROLLBACK", now;
-            throw;
-        }
+        });
     });
 }
 
@@ -505,9 +502,11 @@ std::vector<std::string> Store::updated_names(const std::string& domain, std::si
     return guarded("read the history", [&] {
         std::lock_guard lock(impl_->mutex);
         std::vector<std::string> names;
-        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN ('changed', 'unchanged') "
-                          "ORDER BY name LIMIT ?",
-            bind(lower(domain)), bind(static_cast<Poco::Int64>(limit)), into(names), now;
+        // The names whose address a call published (core::published).
+        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) ORDER BY name LIMIT ?",
+            bind(lower(domain)), bind(std::string(core::outcome_name(core::HistoryOutcome::Changed))),
+            bind(std::string(core::outcome_name(core::HistoryOutcome::Unchanged))), bind(static_cast<Poco::Int64>(limit)),
+            into(names), now;
         return names;
     });
 }

@@ -34,7 +34,7 @@ struct HistoryEntry {
     std::string caller_address;
     std::string protocol;                        // "xmlrpc", "soap", "dyndns2", "panel"
     std::string user_agent;
-    std::string outcome;                         // "changed", "unchanged", or the fault name, e.g. "DNS_REJECTED"
+    std::string outcome; // core::outcome_name(HistoryOutcome), or the fault name, e.g. "DNS_REJECTED"
 };
 
 // A per-host token: lets a router update one name and nothing else. The secret is shown once,

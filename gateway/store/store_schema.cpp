@@ -7,6 +7,7 @@
 #include <Poco/Data/Session.h>
 
 #include "store/store.h"
+#include "store/transaction.h"
 
 namespace dyndns::store {
 namespace {
@@ -70,8 +71,7 @@ int schema_version() { return static_cast<int>(migrations().size()); }
 
 void migrate(Poco::Data::Session& session) {
     if (current_version(session) == schema_version()) return;
-    session << "BEGIN IMMEDIATE", now;
-    try {
+    in_transaction(session, [&] {
         const int found = current_version(session); // again: another process may have migrated meanwhile
         if (found > schema_version())
             throw StoreError("the store's schema version " + std::to_string(found) + " is newer than this program's (" +
@@ -80,11 +80,7 @@ void migrate(Poco::Data::Session& session) {
             for (const std::string& statement : migrations()[static_cast<std::size_t>(version)]) session << statement, now;
             session << "PRAGMA user_version = " + std::to_string(version + 1), now;
         }
-        session << "COMMIT", now;
-    } catch (...) {
-        session << "ROLLBACK", now;
-        throw;
-    }
+    });
 }
 
 } // namespace dyndns::store

@@ -9,10 +9,9 @@
 #include <Poco/SAX/ContentHandler.h>
 #include <Poco/SAX/LexicalHandler.h>
 #include <Poco/SAX/Locator.h>
-#include <Poco/SAX/SAXParser.h>
-#include <Poco/SAX/XMLReader.h>
 
 #include "core/utf8_prefix.h"
+#include "xml/untrusted_sax.h"
 
 namespace dyndns::xmlrpc {
 namespace {
@@ -204,13 +203,7 @@ std::variant<MethodCall, ParseError> parse_method_call(const std::string& body, 
     if (body.size() > limits.max_bytes) return ParseError{"the call is larger than " + std::to_string(limits.max_bytes) + " bytes"};
     TreeBuilder builder(limits);
     try {
-        Poco::XML::SAXParser parser;
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, false);
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-        parser.setContentHandler(&builder);
-        parser.setProperty(Poco::XML::XMLReader::PROPERTY_LEXICAL_HANDLER, static_cast<Poco::XML::LexicalHandler*>(&builder));
-        parser.parseMemoryNP(body.data(), body.size());
+        xml::parse_untrusted(body, false, builder, &builder);
         if (!builder.root) return ParseError{"the body is not an XML document"};
         return Reader().method_call(*builder.root);
     } catch (const Refused& refused) {

@@ -100,6 +100,7 @@ dns:
   key_name: DynDNS-Gateway.
   timeout_ms: 1500
   attempts: 3
+  call_deadline_ms: 4000
   ttl: 120
 store:
   path: /var/lib/dyndns/gateway.sqlite
@@ -132,6 +133,7 @@ limits:
     CHECK(config.dns.key_name == "DynDNS-Gateway.");
     CHECK(config.dns.timeout == std::chrono::milliseconds(1500));
     CHECK(config.dns.attempts == 3);
+    CHECK(config.dns.call_deadline == std::chrono::milliseconds(4000));
     CHECK(config.dns.ttl == 120);
     CHECK(config.dns.key.name == "dyndns-gateway");
     CHECK(config.dns.key.algorithm == dyndns::dns::TsigAlgorithm::HmacSha256);
@@ -324,6 +326,7 @@ TEST_CASE("out-of-range values elsewhere are refused") {
     CHECK(refusal(dir, "dns: {key_file: tsig.key, timeout_ms: 0}\n").key() == "dns.timeout_ms");
     CHECK(refusal(dir, "dns: {key_file: tsig.key, timeout_ms: 60001}\n").key() == "dns.timeout_ms");
     CHECK(refusal(dir, "dns: {key_file: tsig.key, attempts: 11}\n").key() == "dns.attempts");
+    CHECK(refusal(dir, "dns: {key_file: tsig.key, call_deadline_ms: 0}\n").key() == "dns.call_deadline_ms");
     CHECK(refusal(dir, "dns: {key_file: tsig.key, ttl: 86401}\n").key() == "dns.ttl");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlimits: {max_body_bytes: 16777217}\n").key() == "limits.max_body_bytes");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlimits: {max_threads: 0}\n").key() == "limits.max_threads");

@@ -1,10 +1,9 @@
-// Address parsing, the non-public ranges, the caller's address through trusted proxies, the login throttle, the call budget.
+// Address parsing, the non-public ranges, the caller's address through trusted proxies, the call budget.
 #include <doctest/doctest.h>
 
 #include "core/address_policy.h"
 #include "core/call_rate_limit.h"
 #include "core/caller_address.h"
-#include "core/login_throttle.h"
 
 using namespace dyndns::core;
 using namespace std::chrono_literals;
@@ -49,8 +48,57 @@ TEST_CASE("non-public ranges are named and public ones pass") {
         REQUIRE(reason);
         CHECK(reason->find(words) != std::string::npos);
     }
-    for (const char* ok : {"192.0.2.1", "198.51.100.7", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:db8::1", "2a00:1450::1"})
+    for (const char* ok : {"8.8.8.8", "172.32.0.1", "100.128.0.1", "198.20.0.1", "192.0.0.9", "2a00:1450::1", "2001:4:112::1",
+                           "2001:20::1", "64:ff9b::808:808", "2002:808:808::1"})
         CHECK_MESSAGE(!non_public_reason(*parse_address(ok)), ok);
+}
+
+TEST_CASE("the IANA special-purpose blocks that are not globally reachable are refused") {
+    const std::vector<std::pair<const char*, const char*>> refused{
+        {"198.18.0.1", "benchmarking"},  {"198.19.255.254", "benchmarking"}, {"192.0.0.8", "IETF protocol"},
+        {"192.0.0.170", "IETF protocol"}, {"192.0.2.1", "documentation"},   {"198.51.100.7", "documentation"},
+        {"203.0.113.9", "documentation"}, {"fec0::1", "site-local"},         {"2001:db8::1", "documentation"},
+        {"3fff::1", "documentation"},     {"100::1", "discard-only"},        {"2001:2::1", "benchmarking"},
+        {"2001:10::1", "IETF protocol"},  {"64:ff9b:1::1", "local-use NAT64"}, {"5f00::1", "segment routing"}};
+    for (const auto& [address, words] : refused) {
+        CAPTURE(address);
+        const auto reason = non_public_reason(*parse_address(address));
+        REQUIRE(reason);
+        CHECK(reason->find(words) != std::string::npos);
+    }
+}
+
+TEST_CASE("an IPv4-compatible address is refused") {
+    CHECK(non_public_reason(*parse_address("::127.0.0.1")));
+    CHECK(non_public_reason(*parse_address("::8.8.8.8")));
+}
+
+TEST_CASE("an IPv4-translated address is refused") {
+    CHECK(non_public_reason(*parse_address("::ffff:0:10.0.0.1")));
+    CHECK(non_public_reason(*parse_address("::ffff:0:8.8.8.8")));
+}
+
+TEST_CASE("an IPv4-mapped address is judged by its IPv4 address") {
+    CHECK(non_public_reason(Poco::Net::IPAddress("::ffff:192.168.1.1")));
+    CHECK_FALSE(non_public_reason(Poco::Net::IPAddress("::ffff:8.8.4.4")));
+}
+
+TEST_CASE("a NAT64 address carrying a non-public IPv4 address is refused") {
+    const auto reason = non_public_reason(*parse_address("64:ff9b::10.1.2.3"));
+    REQUIRE(reason);
+    CHECK(reason->find("NAT64") != std::string::npos);
+    CHECK(reason->find("private") != std::string::npos);
+    CHECK(non_public_reason(*parse_address("64:ff9b::127.0.0.1")));
+    CHECK_FALSE(non_public_reason(*parse_address("64:ff9b::8.8.8.8")));
+}
+
+TEST_CASE("a 6to4 address carrying a non-public IPv4 address is refused") {
+    const auto reason = non_public_reason(*parse_address("2002:c0a8:0101::1")); // 192.168.1.1
+    REQUIRE(reason);
+    CHECK(reason->find("6to4") != std::string::npos);
+    CHECK(reason->find("private") != std::string::npos);
+    CHECK(non_public_reason(*parse_address("2002:6440::1"))); // 100.64.0.0
+    CHECK_FALSE(non_public_reason(*parse_address("2002:808:808::1")));
 }
 
 TEST_CASE("headers from an untrusted peer are ignored") {
@@ -78,32 +126,6 @@ TEST_CASE("a trusted proxy's Forwarded header wins over X-Forwarded-For") {
     CHECK(caller({"10.0.0.1", "", "for=\"[2001:db8::7]:4711\"", "", ""}, trusted) == "2001:db8::7");
     CHECK(caller({"10.0.0.1", "", "for=203.0.113.5:8080, for=10.0.0.3", "", ""}, trusted) == "203.0.113.5");
     CHECK(caller({"10.0.0.1", "", "For=unknown", "", ""}, trusted) == "10.0.0.1");
-}
-
-TEST_CASE("the throttle blocks an account and an address after their failures and forgets after the window") {
-    LoginThrottle throttle({3, 5, 60s});
-    const auto t0 = LoginThrottle::Clock::now();
-    for (int i = 0; i < 3; ++i) throttle.record_failure("alice", "192.0.2.1", t0);
-    const auto blocked = throttle.blocked("alice", "192.0.2.99", t0 + 10s);
-    REQUIRE(blocked);
-    CHECK(*blocked > 40);
-    CHECK(*blocked <= 51);
-    CHECK_FALSE(throttle.blocked("bob", "192.0.2.99", t0 + 10s));
-    CHECK_FALSE(throttle.blocked("alice", "192.0.2.99", t0 + 61s));
-
-    for (int i = 0; i < 5; ++i) throttle.record_failure("user" + std::to_string(i), "198.51.100.1", t0);
-    CHECK(throttle.blocked("carol", "198.51.100.1", t0 + 1s));
-}
-
-TEST_CASE("a successful login clears the account count but not the address count") {
-    LoginThrottle throttle({2, 3, 60s});
-    const auto t0 = LoginThrottle::Clock::now();
-    throttle.record_failure("alice", "192.0.2.1", t0);
-    throttle.record_success("alice");
-    throttle.record_failure("alice", "192.0.2.1", t0);
-    CHECK_FALSE(throttle.blocked("alice", "192.0.2.2", t0));
-    throttle.record_failure("bob", "192.0.2.1", t0);
-    CHECK(throttle.blocked("dave", "192.0.2.1", t0));
 }
 
 TEST_CASE("the per-account call budget: a burst, then one call per refill, each account its own") {

@@ -5,7 +5,10 @@
 #include <memory>
 #include <random>
 
+#include <Poco/Net/ServerSocket.h>
+
 #include "core/update_core.h"
+#include "dns/ldns_handles.h"
 #include "support/free_port.h"
 #include "support/local_bind.h"
 
@@ -25,7 +28,9 @@ struct Fixture {
     std::unique_ptr<dns::Rfc2136Client> dns;
     std::unique_ptr<core::UpdateCore> core;
 
-    explicit Fixture(bool allow_private = false, std::uint16_t dns_port = 0) {
+    // Private addresses allowed by default: the tests publish documentation addresses (RFC 5737, RFC 3849).
+    explicit Fixture(bool allow_private = true, std::uint16_t dns_port = 0,
+                     std::shared_ptr<dns::DnsTransport> transport = nullptr) {
         dir = std::filesystem::temp_directory_path() / ("core-test-" + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(dir);
         db = std::make_unique<store::Store>((dir / "gateway.sqlite").string());
@@ -35,11 +40,11 @@ struct Fixture {
         db->add_account("bob", "bob-password");
         db->add_domain("not-served.test", "bob");
         db->set_dyndns("not-served.test", true);
-        dns = std::make_unique<dns::Rfc2136Client>(
-            dns::ClientSettings{bind().key(), 500ms, 2},
-            std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : bind().port()));
+        if (!transport) transport = std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : bind().port());
+        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{bind().key(), 500ms, 2, 1500ms}, transport);
         core = std::make_unique<core::UpdateCore>(
-            core::CoreSettings{60, allow_private, {}, core::ThrottleSettings{3, 100, 60s}}, *db, *dns);
+            core::CoreSettings{60, allow_private, {},
+                               core::ThrottleSettings{.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}}, *db, *dns);
     }
     ~Fixture() { std::filesystem::remove_all(dir); }
 
@@ -47,6 +52,42 @@ struct Fixture {
                                 const std::string& address, const std::string& peer = "198.51.100.1") {
         return core->set_address({account, password, name, address, {peer, "", "", "test", "core-test/1"}});
     }
+};
+
+// Queries go to the real named; UPDATEs go to a socket that accepts and never answers, or are
+// answered SERVFAIL (what BIND says while the zone is loading), or everything is.
+class SplitTransport final : public dns::DnsTransport {
+public:
+    enum class Mode { SilentUpdates, ServFailUpdates, ServFailAll };
+    explicit SplitTransport(Mode mode)
+        : mode_(mode), silent_(Poco::Net::SocketAddress("127.0.0.1", 0)), named_("127.0.0.1", bind().port()),
+          silent_transport_("127.0.0.1", silent_.address().port()) {}
+
+    dns::ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) override {
+        ldns_pkt* raw = nullptr;
+        REQUIRE(ldns_wire2pkt(&raw, query.data(), query.size()) == LDNS_STATUS_OK);
+        dns::PktPtr request(raw);
+        const bool update = ldns_pkt_get_opcode(request.get()) == LDNS_PACKET_UPDATE;
+        if (mode_ == Mode::ServFailAll || (update && mode_ == Mode::ServFailUpdates)) return servfail(request.get());
+        if (update) return silent_transport_.exchange(query, timeout);
+        return named_.exchange(query, timeout);
+    }
+    std::string describe() const override { return "split"; }
+
+private:
+    static dns::ExchangeResult servfail(const ldns_pkt* request) {
+        dns::PktPtr reply(ldns_pkt_clone(request));
+        ldns_rr_free(ldns_pkt_tsig(reply.get()));
+        ldns_pkt_set_tsig(reply.get(), nullptr);
+        ldns_pkt_set_qr(reply.get(), true);
+        ldns_pkt_set_rcode(reply.get(), LDNS_RCODE_SERVFAIL);
+        return {dns::ExchangeResult::Status::Ok, dns::packet_wire(reply.get()), ""};
+    }
+
+    Mode mode_;
+    Poco::Net::ServerSocket silent_;
+    dns::TcpTransport named_;
+    dns::TcpTransport silent_transport_;
 };
 
 core::SetAddressResult ok(const core::SetAddressOutcome& outcome) {
@@ -103,12 +144,26 @@ TEST_CASE("each precondition has its fault") {
     CHECK(fault(f.set("alice", "alice-password", "example.org", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
     CHECK(fault(f.set("alice", "alice-password", "bad..name", "203.0.113.1")).fault == core::Fault::NoSuchDomain);
     CHECK(fault(f.set("alice", "alice-password", "example.test", "nope")).fault == core::Fault::InvalidAddress);
-    const auto private_address = fault(f.set("alice", "alice-password", "example.test", "192.168.0.10"));
+    Fixture strict(false);
+    const auto private_address = fault(strict.set("alice", "alice-password", "example.test", "192.168.0.10"));
     CHECK(private_address.fault == core::Fault::PrivateAddress);
     CHECK(private_address.message.find("behind NAT") != std::string::npos);
-    CHECK(fault(f.set("alice", "alice-password", "example.test", "", "127.0.0.1")).fault == core::Fault::PrivateAddress);
+    CHECK(fault(strict.set("alice", "alice-password", "example.test", "", "127.0.0.1")).fault == core::Fault::PrivateAddress);
+    CHECK(fault(strict.set("alice", "alice-password", "example.test", "192.0.2.1")).fault == core::Fault::PrivateAddress);
     f.db->set_dyndns("example.test", false);
     CHECK(fault(f.set("alice", "alice-password", "example.test", "203.0.113.1")).fault == core::Fault::DyndnsDisabled);
+}
+
+TEST_CASE("a label that starts or ends with a hyphen is fault 2 without a word to the primary") {
+    Fixture f;
+    const auto serial = bind().serial();
+    for (const char* name : {"-lead.example.test", "trail-.example.test", "ok.-mid.example.test", "ok.mid-.example.test"}) {
+        CAPTURE(name);
+        CHECK(fault(f.set("alice", "alice-password", name, "203.0.113.5")).fault == core::Fault::NoSuchDomain);
+    }
+    CHECK(f.core->dns_counters().messages == 0);
+    CHECK(bind().serial() == serial);
+    CHECK(ok(f.set("alice", "alice-password", "in-the-middle.example.test", "203.0.113.5")).changed);
 }
 
 TEST_CASE("private addresses pass when allowed") {
@@ -125,6 +180,16 @@ TEST_CASE("repeated failed logins are rate limited with a retry time") {
     CHECK(limited.retry_after_seconds <= 61);
 }
 
+TEST_CASE("a hundred wrong passwords from one address do not lock the account for another address") {
+    Fixture f;
+    for (int i = 0; i < 100; ++i) {
+        const auto refused = fault(f.set("alice", "guess" + std::to_string(i), "example.test", "203.0.113.1", "192.0.2.66"));
+        CHECK((refused.fault == core::Fault::AuthFailed || refused.fault == core::Fault::RateLimited));
+    }
+    CHECK(fault(f.set("alice", "alice-password", "example.test", "203.0.113.1", "192.0.2.66")).fault == core::Fault::RateLimited);
+    CHECK(ok(f.set("alice", "alice-password", "lockout.example.test", "203.0.113.2", "198.51.100.77")).address == "203.0.113.2");
+}
+
 TEST_CASE("the primary refusing is fault 8 and the primary down is fault 7") {
     Fixture f;
     const auto rejected = fault(f.set("bob", "bob-password", "not-served.test", "203.0.113.1"));
@@ -134,10 +199,38 @@ TEST_CASE("the primary refusing is fault 8 and the primary down is fault 7") {
     f.core->flush_history();
     CHECK(f.db->history("not-served.test").at(0).outcome == "DNS_REJECTED");
 
-    Fixture down(false, test::free_loopback_port());
+    Fixture down(true, test::free_loopback_port());
     const auto unavailable = fault(down.set("alice", "alice-password", "example.test", "203.0.113.1"));
     CHECK(unavailable.fault == core::Fault::DnsUnavailable);
     CHECK(unavailable.message.find("nothing changed") != std::string::npos);
+}
+
+TEST_CASE("an UPDATE that gets no answer is fault 7 saying it may have been applied and its history is unknown") {
+    Fixture f(true, 0, std::make_shared<SplitTransport>(SplitTransport::Mode::SilentUpdates));
+    const auto start = std::chrono::steady_clock::now();
+    const auto unanswered = fault(f.set("alice", "alice-password", "silent.example.test", "203.0.113.31"));
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK(unanswered.fault == core::Fault::DnsUnavailable);
+    CHECK(unanswered.message.find("may or may not have been applied") != std::string::npos);
+    CHECK(unanswered.message.find("nothing changed") == std::string::npos);
+    CHECK(elapsed < 2500ms); // dns.call_deadline_ms 1500 bounds the read, the UPDATE and the read back
+    f.core->flush_history();
+    CHECK(f.db->history("example.test").at(0).outcome == "unknown");
+}
+
+TEST_CASE("SERVFAIL from the primary is fault 7: retry later and nothing changed") {
+    Fixture updates(true, 0, std::make_shared<SplitTransport>(SplitTransport::Mode::ServFailUpdates));
+    const auto on_update = fault(updates.set("alice", "alice-password", "loading.example.test", "203.0.113.32"));
+    CHECK(on_update.fault == core::Fault::DnsUnavailable);
+    CHECK(on_update.message.find("SERVFAIL") != std::string::npos);
+    CHECK(on_update.message.find("nothing changed") != std::string::npos);
+
+    Fixture all(true, 0, std::make_shared<SplitTransport>(SplitTransport::Mode::ServFailAll));
+    const auto on_read = fault(all.set("alice", "alice-password", "loading.example.test", "203.0.113.32"));
+    CHECK(on_read.fault == core::Fault::DnsUnavailable);
+    CHECK(on_read.message.find("retry later") != std::string::npos);
+    all.core->flush_history();
+    CHECK(all.db->history("example.test").at(0).outcome == "DNS_UNAVAILABLE");
 }
 
 TEST_CASE("GetDyndnsIp reads both families") {

@@ -22,10 +22,11 @@ struct SlowPrimary {
     std::mutex mutex;
     std::vector<dns::ZoneUpdate> messages;
     std::string refuse_name; // a message containing this name is refused (as BIND does, all or nothing)
+    bool servfail = false;   // every message answered SERVFAIL (a zone still loading)
     std::atomic<int> in_flight{0};
     std::atomic<int> max_in_flight{0};
 
-    dns::DnsOutcome operator()(const dns::ZoneUpdate& update) {
+    dns::DnsOutcome operator()(const dns::ZoneUpdate& update, dns::Deadline) {
         const int now_in_flight = ++in_flight;
         int seen = max_in_flight;
         while (now_in_flight > seen && !max_in_flight.compare_exchange_weak(seen, now_in_flight)) {}
@@ -33,6 +34,7 @@ struct SlowPrimary {
         --in_flight;
         std::lock_guard lock(mutex);
         messages.push_back(update);
+        if (servfail) return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeServFail, 0, "SERVFAIL"};
         for (const auto& change : update.changes)
             if (change.name == refuse_name) return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeYxRrset, 0, "YXRRSET"};
         return dns::DnsOutcome::success();
@@ -85,9 +87,9 @@ TEST_CASE("two zones are committed independently") {
 struct GatedPrimary {
     SlowPrimary inner;
     std::atomic<bool> open{false};
-    dns::DnsOutcome operator()(const dns::ZoneUpdate& update) {
+    dns::DnsOutcome operator()(const dns::ZoneUpdate& update, dns::Deadline) {
         while (!open) std::this_thread::sleep_for(100us);
-        return inner(update);
+        return inner(update, {});
     }
 };
 
@@ -146,14 +148,48 @@ TEST_CASE("a rejected message is retried change by change: only the bad change f
 TEST_CASE("a send that throws answers its callers and leaves the zone usable") {
     bool explode = true;
     core::ZoneCommitter committer(
-        [&](const dns::ZoneUpdate&) -> dns::DnsOutcome {
+        [&](const dns::ZoneUpdate&, dns::Deadline) -> dns::DnsOutcome {
             if (explode) throw std::invalid_argument("bad name");
             return dns::DnsOutcome::success();
         },
         8);
     const auto failed = committer.apply("example.test", a_record("x.example.test", "192.0.2.1"));
-    CHECK(failed.kind == dns::DnsOutcome::Kind::Rejected);
+    CHECK(failed.kind == dns::DnsOutcome::Kind::LocalFailure); // never an rcode the primary did not send
+    CHECK(failed.rcode == dns::kRcodeNoError);
     CHECK(failed.message.find("bad name") != std::string::npos);
     explode = false;
     CHECK(committer.apply("example.test", a_record("x.example.test", "192.0.2.1")).ok());
+}
+
+TEST_CASE("a SERVFAIL message is not retried change by change") {
+    GatedPrimary primary;
+    primary.inner.servfail = true;
+    core::ZoneCommitter committer(std::ref(primary), 64);
+    auto busy = queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
+    std::atomic<int> server_failures{0};
+    auto callers = queue_in_order(committer, 3, [&](int i) {
+        if (committer.apply("example.test", a_record("h" + std::to_string(i) + ".example.test", "192.0.2.7")).server_failure())
+            ++server_failures;
+    });
+    primary.open = true;
+    for (auto& caller : busy) caller.join();
+    for (auto& caller : callers) caller.join();
+    CHECK(server_failures == 3);
+    CHECK(primary.inner.messages.size() == 2); // busy, then the three together, and no more
+}
+
+TEST_CASE("a change whose deadline passes while it waits is answered unsent and never sent") {
+    GatedPrimary primary;
+    core::ZoneCommitter committer(std::ref(primary), 64);
+    auto busy = queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
+    const auto start = std::chrono::steady_clock::now();
+    const auto outcome =
+        committer.apply("example.test", a_record("late.example.test", "192.0.2.8"), start + 100ms);
+    CHECK(std::chrono::steady_clock::now() - start < 1s);
+    CHECK(outcome.kind == dns::DnsOutcome::Kind::Unavailable);
+    primary.open = true;
+    for (auto& caller : busy) caller.join();
+    REQUIRE(primary.inner.messages.size() == 1);
+    CHECK(primary.inner.messages[0].changes.at(0).name == "busy.example.test");
+    CHECK(committer.apply("example.test", a_record("later.example.test", "192.0.2.8")).ok()); // the zone is still usable
 }

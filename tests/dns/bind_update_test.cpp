@@ -24,8 +24,9 @@ LocalBind& bind() {
 }
 
 Rfc2136Client client_for(const TsigKey& key, std::uint16_t port, std::chrono::milliseconds timeout = 2000ms,
-                         unsigned attempts = 2) {
-    return Rfc2136Client(ClientSettings{key, timeout, attempts}, std::make_shared<TcpTransport>("127.0.0.1", port));
+                         unsigned attempts = 2, std::chrono::milliseconds call_deadline = 5000ms) {
+    return Rfc2136Client(ClientSettings{key, timeout, attempts, call_deadline},
+                         std::make_shared<TcpTransport>("127.0.0.1", port));
 }
 
 Rfc2136Client gateway_client() { return client_for(bind().key(), bind().port()); }
@@ -197,18 +198,34 @@ TEST_CASE("a primary that is down is unavailable at once") {
     CHECK(elapsed < 1000ms);
 }
 
-TEST_CASE("a silent primary is unavailable within the configured bound") {
+TEST_CASE("a silent primary is no answer within the configured bound: the update may have been applied") {
     // Accepts connections (the kernel completes the handshake) but never answers.
     Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
     const auto start = std::chrono::steady_clock::now();
     const DnsOutcome outcome =
         client_for(bind().key(), silent.address().port(), 300ms, 2).apply(replace("example.test", RRType::A, "192.0.2.1"));
     const auto elapsed = std::chrono::steady_clock::now() - start;
-    CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
+    CHECK(outcome.kind == DnsOutcome::Kind::NoAnswer);
+    CHECK(outcome.may_have_applied());
     CHECK(outcome.message.find("did not answer") != std::string::npos);
     CHECK(outcome.message.find("2 attempts of 300 ms") != std::string::npos);
     CHECK(elapsed >= 550ms);
     CHECK(elapsed < 2000ms);
+}
+
+TEST_CASE("the call deadline bounds all attempts together") {
+    Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const auto client = client_for(bind().key(), silent.address().port(), 300ms, 5, 500ms);
+    const auto start = std::chrono::steady_clock::now();
+    const DnsOutcome outcome = client.apply(replace("example.test", RRType::A, "192.0.2.1"), client.call_deadline());
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK(outcome.kind == DnsOutcome::Kind::NoAnswer);
+    CHECK(outcome.message.find("2 attempts of 300 ms") != std::string::npos); // the second cut to 200 ms
+    CHECK(elapsed >= 450ms);
+    CHECK(elapsed < 1000ms);
+    // A deadline already spent sends nothing.
+    const DnsOutcome late = client.apply(replace("example.test", RRType::A, "192.0.2.1"), std::chrono::steady_clock::now());
+    CHECK(late.kind == DnsOutcome::Kind::Unavailable);
 }
 
 TEST_CASE("connections kept open survive a restart of named: a closed one is replaced") {

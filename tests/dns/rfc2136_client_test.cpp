@@ -82,9 +82,34 @@ TEST_CASE("timeouts are retried up to the configured attempts and then reported"
     auto transport = std::make_shared<FakeTransport>(
         [](auto) { return ExchangeResult{ExchangeResult::Status::Timeout, {}, "no reply within 100 ms"}; });
     const DnsOutcome outcome = client_with(transport, 3).apply(kUpdate);
-    CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
+    CHECK(outcome.kind == DnsOutcome::Kind::NoAnswer); // sent, unanswered: it may have been applied
     CHECK(outcome.message.find("3 attempts") != std::string::npos);
     CHECK(transport->calls == 3);
+}
+
+TEST_CASE("a request that never left is unavailable: nothing changed") {
+    auto transport = std::make_shared<FakeTransport>(
+        [](auto) { return ExchangeResult{ExchangeResult::Status::NotSent, {}, "no connection within 100 ms"}; });
+    const DnsOutcome outcome = client_with(transport, 2).apply(kUpdate);
+    CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
+    CHECK_FALSE(outcome.may_have_applied());
+    CHECK(transport->calls == 2);
+}
+
+TEST_CASE("one attempt that may have arrived makes the outcome unknown") {
+    int call = 0;
+    auto transport = std::make_shared<FakeTransport>([&call](auto) {
+        if (call++ == 0) return ExchangeResult{ExchangeResult::Status::Timeout, {}, "no reply"};
+        return ExchangeResult{ExchangeResult::Status::ConnectionRefused, {}, "connection refused"};
+    });
+    CHECK(client_with(transport, 3).apply(kUpdate).kind == DnsOutcome::Kind::NoAnswer);
+}
+
+TEST_CASE("SERVFAIL is a server failure and other rcodes are not") {
+    auto servfail = std::make_shared<FakeTransport>([](auto q) { return answer(q, LDNS_RCODE_SERVFAIL, &kKey); });
+    CHECK(client_with(servfail).apply(kUpdate).server_failure());
+    auto refused = std::make_shared<FakeTransport>([](auto q) { return answer(q, LDNS_RCODE_REFUSED, &kKey); });
+    CHECK_FALSE(client_with(refused).apply(kUpdate).server_failure());
 }
 
 TEST_CASE("a timeout followed by an answer succeeds") {

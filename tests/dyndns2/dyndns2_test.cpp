@@ -66,6 +66,8 @@ TEST_CASE("too many hosts, three addresses, an IPv4 myipv6") {
     CHECK(refused(many) == "numhost");
     CHECK(refused("myip=192.0.2.1,192.0.2.2,192.0.2.3") == "dnserr");
     CHECK(refused("myipv6=192.0.2.1") == "dnserr");
+    CHECK(refused("myipv6=::ffff:8.8.4.4") == "dnserr"); // IPv4-mapped: it would set the A
+    CHECK(refused("myipv6=not-an-address") == "dnserr");
 }
 
 TEST_CASE("good, nochg and both families on one line") {

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "store/store.h"
 
 using namespace dyndns;
@@ -282,4 +284,22 @@ TEST_CASE("the credential stamp changes with the password and with the account")
     CHECK(db.credential_stamp("alice").empty());
     db.add_account("alice", "two");
     CHECK(db.credential_stamp("alice") != second); // a new salt: an old session does not open the new account
+}
+
+TEST_CASE("the database and its WAL and SHM files are created readable by their owner only") {
+    TempDir dir;
+    const mode_t previous = ::umask(022); // the usual umask: files would be 0644
+    {
+        store::Store db(dir.file());
+        db.add_account("alice", "alice-password"); // a write: the WAL and SHM exist while open
+        for (const std::string suffix : {"", "-wal", "-shm"}) {
+            CAPTURE(suffix);
+            const auto path = std::filesystem::path(dir.file() + suffix);
+            REQUIRE(std::filesystem::exists(path));
+            struct stat info {};
+            REQUIRE(::stat(path.c_str(), &info) == 0);
+            CHECK((info.st_mode & 0777) == 0600);
+        }
+    }
+    ::umask(previous);
 }
