@@ -139,7 +139,7 @@ TEST_CASE("a NUL or another control character in a string parameter is fault 9 a
                                   std::string("192.0.2.9&#1;"), std::string("192.0.2.9\x1b"), std::string("192.0.2.9&#x1F;")}) {
         for (const std::string& ns : {kSoap11, kSoap12}) {
             const auto reply = endpoint.handle(envelope(ns, set_call(ip)), {});
-            CHECK(reply.http_status >= 400);
+            CHECK(reply.status >= 400);
             CHECK(contains(reply.body, "BAD_REQUEST"));
             CHECK(contains(reply.body, ">9<"));
         }
@@ -155,13 +155,13 @@ TEST_CASE("a Body with more than one operation is fault 9 and reaches no core") 
     soap::SoapEndpoint endpoint(core);
     for (const std::string& ns : {kSoap11, kSoap12}) {
         const auto reply = endpoint.handle(envelope(ns, set_call("192.0.2.1") + set_call("192.0.2.2")), {});
-        CHECK(reply.http_status >= 400);
+        CHECK(reply.status >= 400);
         CHECK(contains(reply.body, "BAD_REQUEST"));
         CHECK(contains(reply.body, "more than one operation"));
     }
     CHECK(core.set_calls.empty());
     // One operation with whitespace and a comment around it is still one.
-    CHECK(endpoint.handle(envelope(kSoap11, " <!-- x --> " + set_call("192.0.2.1") + "\n"), {}).http_status == 200);
+    CHECK(endpoint.handle(envelope(kSoap11, " <!-- x --> " + set_call("192.0.2.1") + "\n"), {}).status == 200);
 }
 
 TEST_CASE("a SOAP envelope is told from an XML-RPC call by its root element") {
