@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 constexpr long long kMinTimeoutMs = 1;
 constexpr long long kMaxTimeoutMs = 60'000;
 constexpr long long kMaxAttempts = 10;
+constexpr long long kMaxBatch = 1000; // changes in one UPDATE message, at most
 constexpr long long kMaxTtl = 86'400;
 constexpr long long kMinBodyBytes = 1024;
 constexpr long long kMaxBodyBytes = 16 * 1024 * 1024;
@@ -312,7 +313,7 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
              out.call_deadline = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
          }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
-        {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, 1000); }},
+        {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
     });
 }
 
