@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "app/config_summary.h"
+#include "app/version.h"
 #include "app/store_commands.h"
 #include "config/gateway_config.h"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: dyndnsctl --config FILE COMMAND\n"
+    "usage: dyndnsctl --config FILE COMMAND   (or --help, --version)\n"
     "commands:\n"
     "  account add NAME           create an account; the password comes from stdin or a prompt\n"
     "  account passwd NAME        change its password (stdin or a prompt)\n"
@@ -71,6 +72,10 @@ int main(int argc, char** argv) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         (args.empty() ? std::cerr : std::cout) << kUsage;
         return args.empty() ? 2 : 0;
+    }
+    if (args.size() == 1 && args[0] == "--version") {
+        std::cout << "dyndnsctl " << dyndns::app::kVersion << '\n';
+        return 0;
     }
     if (args.size() < 3 || args[0] != "--config") {
         std::cerr << kUsage;

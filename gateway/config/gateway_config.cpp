@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 constexpr long long kMinTimeoutMs = 1;
 constexpr long long kMaxTimeoutMs = 60'000;
 constexpr long long kMaxAttempts = 10;
+constexpr long long kMaxBatch = 1000; // changes in one UPDATE message, at most
 constexpr long long kMaxTtl = 86'400;
 constexpr long long kMinBodyBytes = 1024;
 constexpr long long kMaxBodyBytes = 16 * 1024 * 1024;
@@ -192,26 +193,6 @@ unsigned full_length(const Poco::Net::IPAddress& address) {
     return address.family() == Poco::Net::IPAddress::IPv4 ? 32U : 128U;
 }
 
-// True when the first `bits` bits of the two equal-length raw addresses agree.
-bool same_prefix(const Poco::Net::IPAddress& a, const Poco::Net::IPAddress& b, unsigned bits) {
-    const auto* x = static_cast<const unsigned char*>(a.addr());
-    const auto* y = static_cast<const unsigned char*>(b.addr());
-    const unsigned whole = bits / 8;
-    if (!std::equal(x, x + whole, y)) return false;
-    const unsigned rest = bits % 8;
-    if (rest == 0) return true;
-    const auto mask = static_cast<unsigned char>(0xFFU << (8 - rest));
-    return (x[whole] & mask) == (y[whole] & mask);
-}
-
-bool host_bits_zero(const Poco::Net::IPAddress& address, unsigned prefix_length) {
-    const auto* bytes = static_cast<const unsigned char*>(address.addr());
-    const unsigned length = full_length(address) / 8;
-    for (unsigned bit = prefix_length; bit < length * 8; ++bit)
-        if (bytes[bit / 8] & (0x80U >> (bit % 8))) return false;
-    return true;
-}
-
 Cidr read_cidr(const YAML::Node& node, const Where& where) {
     const std::string text = read_string(node, where);
     const std::size_t slash = text.find('/');
@@ -234,7 +215,7 @@ Cidr read_cidr(const YAML::Node& node, const Where& where) {
     if (cidr.prefix_length == 0)
         fail(where, "a /0 block would trust every client to name its own address, got " + echo(text));
     // 192.0.2.1/24 is ambiguous (a host, or its network?): make the operator say which.
-    if (!host_bits_zero(cidr.network, cidr.prefix_length))
+    if (core::masked(cidr.network, cidr.prefix_length) != cidr.network)
         fail(where, "has bits set after the /" + std::to_string(cidr.prefix_length) +
                         " prefix; write the network address, got " + echo(text));
     return cidr;
@@ -314,7 +295,7 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
              out.call_deadline = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
          }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
-        {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, 1000); }},
+        {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
     });
 }
 
@@ -400,19 +381,6 @@ std::string format_message(const std::string& file, int line, const std::string&
 }
 
 } // namespace
-
-bool Cidr::contains(const Poco::Net::IPAddress& address) const {
-    if (network.family() == Poco::Net::IPAddress::IPv4 && address.family() == Poco::Net::IPAddress::IPv6 &&
-        address.isIPv4Mapped()) {
-        // ::ffff:a.b.c.d keeps the IPv4 address in its last four bytes (RFC 4291 2.5.5.2).
-        const Poco::Net::IPAddress mapped(static_cast<const unsigned char*>(address.addr()) + 12, 4);
-        return same_prefix(mapped, network, prefix_length);
-    }
-    if (address.family() != network.family()) return false;
-    return same_prefix(address, network, prefix_length);
-}
-
-std::string Cidr::to_string() const { return network.toString() + "/" + std::to_string(prefix_length); }
 
 ConfigError::ConfigError(std::string file, int line, std::string key, const std::string& problem)
     : std::runtime_error(format_message(file, line, key, problem)), file_(std::move(file)), line_(line), key_(std::move(key)) {}

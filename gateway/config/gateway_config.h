@@ -10,20 +10,13 @@
 
 #include <Poco/Net/IPAddress.h>
 
+#include "core/cidr.h"
 #include "dns/tsig_key.h"
 
 namespace dyndns::config {
 
-// An address block such as 192.0.2.0/24 or 2001:db8::/32; a bare address is a /32 or /128.
-struct Cidr {
-    Poco::Net::IPAddress network; // host bits are zero (the loader refuses a block with host bits set)
-    unsigned prefix_length = 0;
-
-    // True when `address` is inside the block. An IPv4-mapped IPv6 address (::ffff:192.0.2.1, what a
-    // dual-stack socket reports for an IPv4 peer) matches the IPv4 block it maps to.
-    bool contains(const Poco::Net::IPAddress& address) const;
-    std::string to_string() const; // "192.0.2.0/24"
-};
+// An address block (core/cidr.h): the core owns the type, the configuration fills it.
+using Cidr = core::Cidr;
 
 struct ListenConfig {
     std::vector<std::string> addresses{"127.0.0.1", "::1"}; // canonical text form, never empty

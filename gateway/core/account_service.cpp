@@ -6,6 +6,11 @@
 #include "core/names.h"
 
 namespace dyndns::core {
+namespace {
+
+constexpr std::size_t kMaxDynamicNamesShown = 50; // each costs two reads from the primary per page view
+
+} // namespace
 
 std::optional<store::Domain> AccountService::owned(const std::string& account, const std::string& domain) const {
     auto found = store_.find_domain(domain);
@@ -35,7 +40,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
             view.records.push_back({found->name, dns::rr_type_name(type), read.rrset.ttl, data});
     }
     if (view.dns_problem.empty()) {
-        for (const auto& name : store_.updated_names(found->name, 50)) {
+        for (const auto& name : store_.updated_names(found->name, kMaxDynamicNamesShown)) {
             DynamicName dynamic{name, {}, {}, 0};
             for (const auto& [type, out] : {std::pair{RRType::A, &dynamic.a}, std::pair{RRType::AAAA, &dynamic.aaaa}}) {
                 const auto read = dns_.read(name, type);

@@ -73,7 +73,7 @@ constexpr std::array kSpecialPurpose{
 bool in_block(const IPAddress& address, const Block& block) {
     const IPAddress network(block.network);
     if (network.family() != address.family()) return false;
-    return (address & IPAddress(block.prefix, address.family())) == network;
+    return masked(address, block.prefix) == network;
 }
 
 // The most specific block holding `address`, if any.
@@ -102,7 +102,7 @@ std::optional<std::string> reason_of(const IPAddress& address) {
     if (block && !block->reachable) return std::string(block->reason);
     if (address.family() != IPAddress::IPv6) return std::nullopt;
     for (const Embedding& embedding : kEmbeddings) {
-        if ((address & IPAddress(embedding.prefix, IPAddress::IPv6)) != IPAddress(embedding.network)) continue;
+        if (masked(address, embedding.prefix) != IPAddress(embedding.network)) continue;
         const IPAddress v4(static_cast<const unsigned char*>(address.addr()) + embedding.offset, 4);
         if (const auto inner = reason_of(v4)) return std::string(embedding.name) + " carrying " + *inner;
     }
@@ -117,13 +117,6 @@ std::optional<Poco::Net::IPAddress> parse_address(const std::string& text) {
     if (inet_pton(AF_INET, text.c_str(), buffer) == 1) return Poco::Net::IPAddress(buffer, 4);
     if (inet_pton(AF_INET6, text.c_str(), buffer) == 1) return unmapped(Poco::Net::IPAddress(buffer, 16));
     return std::nullopt;
-}
-
-Poco::Net::IPAddress unmapped(const Poco::Net::IPAddress& address) {
-    // RFC 4291 2.5.5.2: ::ffff:a.b.c.d carries the IPv4 address in its last four octets.
-    if (address.family() == Poco::Net::IPAddress::IPv6 && address.isIPv4Mapped())
-        return Poco::Net::IPAddress(static_cast<const unsigned char*>(address.addr()) + 12, 4);
-    return address;
 }
 
 std::optional<std::string> non_public_reason(const Poco::Net::IPAddress& address) { return reason_of(unmapped(address)); }

@@ -6,6 +6,8 @@
 
 #include <Poco/Net/IPAddress.h>
 
+#include "core/cidr.h"
+
 namespace dyndns::core {
 
 // Parses an IPv4 dotted quad or an IPv6 address, strictly (inet_pton: no "127.1", no octal,
@@ -13,8 +15,7 @@ namespace dyndns::core {
 // so it is published as an A record. Nothing for anything else.
 std::optional<Poco::Net::IPAddress> parse_address(const std::string& text);
 
-// The same unwrapping for an address already parsed (e.g. a dual-stack socket's peer).
-Poco::Net::IPAddress unmapped(const Poco::Net::IPAddress& address);
+// unmapped() (core/cidr.h) does the same unwrapping for an address already parsed.
 
 // Why `address` cannot be reached from the Internet ("a private (RFC 1918) address", "a
 // loopback address"…), or nothing when it is public: every block of the IANA special-purpose

@@ -12,8 +12,8 @@
 namespace dyndns::core {
 namespace {
 
-bool is_trusted(const Poco::Net::IPAddress& address, const std::vector<config::Cidr>& trusted) {
-    return std::any_of(trusted.begin(), trusted.end(), [&](const config::Cidr& c) { return c.contains(address); });
+bool is_trusted(const Poco::Net::IPAddress& address, const std::vector<Cidr>& trusted) {
+    return std::any_of(trusted.begin(), trusted.end(), [&](const Cidr& c) { return c.contains(address); });
 }
 
 // RFC 7239 6: a node is an IPv4 address, a bracketed IPv6 address, either with an optional
@@ -61,7 +61,7 @@ std::vector<std::optional<Poco::Net::IPAddress>> x_forwarded_for_hops(const std:
 } // namespace
 
 std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client,
-                                                   const std::vector<config::Cidr>& trusted_proxies) {
+                                                   const std::vector<Cidr>& trusted_proxies) {
     const auto peer = parse_address(client.peer_address);
     if (!peer || !is_trusted(*peer, trusted_proxies)) return peer;
 

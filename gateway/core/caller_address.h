@@ -6,7 +6,7 @@
 
 #include <Poco/Net/IPAddress.h>
 
-#include "config/gateway_config.h"
+#include "core/cidr.h"
 #include "core/update_service.h"
 
 namespace dyndns::core {
@@ -16,6 +16,6 @@ namespace dyndns::core {
 // further trusted proxies. Headers from any other peer are ignored: anyone can send them.
 // Nothing when the peer address itself is unusable.
 std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client,
-                                                   const std::vector<config::Cidr>& trusted_proxies);
+                                                   const std::vector<Cidr>& trusted_proxies);
 
 } // namespace dyndns::core

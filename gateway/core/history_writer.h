@@ -18,8 +18,11 @@ namespace dyndns::core {
 // rather than dropping rows or growing without bound.
 class HistoryWriter {
 public:
+    // Rows waiting for the disk before producers wait: a few seconds of a busy gateway's calls.
+    static constexpr std::size_t kDefaultMaxQueued = 10000;
+
     // `retention_days` > 0: rows older than that are deleted, once an hour (and at the first write).
-    explicit HistoryWriter(store::Store& store, std::size_t max_queued = 10000, unsigned retention_days = 0);
+    explicit HistoryWriter(store::Store& store, std::size_t max_queued = kDefaultMaxQueued, unsigned retention_days = 0);
     ~HistoryWriter(); // writes everything queued, then stops
     HistoryWriter(const HistoryWriter&) = delete;
     HistoryWriter& operator=(const HistoryWriter&) = delete;

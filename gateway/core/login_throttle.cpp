@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/cidr.h"
+
 namespace dyndns::core {
 
 namespace {
@@ -12,8 +14,7 @@ constexpr unsigned kIpv6SourcePrefix = 64; // RFC 6177: a customer line gets at 
 std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer) {
     if (!caller) return peer;
     if (caller->family() != Poco::Net::IPAddress::IPv6) return caller->toString();
-    const Poco::Net::IPAddress network = *caller & Poco::Net::IPAddress(kIpv6SourcePrefix, Poco::Net::IPAddress::IPv6);
-    return network.toString() + "/" + std::to_string(kIpv6SourcePrefix);
+    return masked(*caller, kIpv6SourcePrefix).toString() + "/" + std::to_string(kIpv6SourcePrefix);
 }
 
 LoginThrottle::Attempt::Attempt(Attempt&& other) noexcept

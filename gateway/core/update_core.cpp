@@ -28,8 +28,11 @@ bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAdd
     return held && *held == address;
 }
 
-// History fields come from callers; a row never holds more than this of one.
-std::string capped(const std::string& text, std::size_t limit = 256) { return utf8_prefix(text, limit); }
+// History fields come from callers; a row never holds more than these bytes of one.
+constexpr std::size_t kMaxHistoryText = 256;    // an old address list, a user agent
+constexpr std::size_t kMaxHistoryAddress = 64;  // the longest IPv6 text form is 45
+constexpr std::size_t kMaxHistoryProtocol = 16; // "xmlrpc", "dyndns2", …
+std::string capped(const std::string& text, std::size_t limit) { return utf8_prefix(text, limit); }
 
 // What a caller is told about a DNS failure: whether to retry (7) or fix something (8), and
 // whether anything may have changed (only an UPDATE, `update`, can have). The operator's log
@@ -70,7 +73,7 @@ UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rf
       calls_(settings_.calls_per_minute),
       committer_([&dns](const dns::ZoneUpdate& update, dns::Deadline deadline) { return dns.apply(update, deadline); },
                  settings_.max_batch),
-      history_(store, 10000, settings_.history_days) {}
+      history_(store, HistoryWriter::kDefaultMaxQueued, settings_.history_days) {}
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
@@ -159,11 +162,11 @@ void UpdateCore::record(const Authorized& who, const SetAddressRequest& request,
     entry.name = who.name;
     entry.domain = who.domain.name;
     entry.type = type;
-    entry.old_address = capped(old_address);
-    entry.new_address = capped(new_address, 64);
+    entry.old_address = capped(old_address, kMaxHistoryText);
+    entry.new_address = capped(new_address, kMaxHistoryAddress);
     entry.caller_address = caller_address(request.client).value_or(request.client.peer_address);
-    entry.protocol = capped(request.client.protocol, 16);
-    entry.user_agent = capped(request.client.user_agent);
+    entry.protocol = capped(request.client.protocol, kMaxHistoryProtocol);
+    entry.user_agent = capped(request.client.user_agent, kMaxHistoryText);
     entry.outcome = outcome;
     history_.append(std::move(entry)); // written in batches by another thread
 }

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "config/gateway_config.h"
+#include "core/cidr.h"
 #include "core/call_rate_limit.h"
 #include "core/history_writer.h"
 #include "core/login_throttle.h"
@@ -18,7 +18,7 @@ namespace dyndns::core {
 struct CoreSettings {
     std::uint32_t ttl = 60;
     bool allow_private_addresses = false;
-    std::vector<config::Cidr> trusted_proxies;
+    std::vector<Cidr> trusted_proxies;
     ThrottleSettings throttle;
     std::size_t max_batch = 64; // changes to one zone in one UPDATE message (group commit)
     unsigned calls_per_minute = 0; // per account; 0: no limit

@@ -51,8 +51,6 @@ public:
     ReadResult read(const std::string& name, RRType type, Deadline deadline) const;
     ReadResult read(const std::string& name, RRType type) const { return read(name, type, call_deadline()); }
 
-    const ClientSettings& settings() const { return settings_; }
-
 private:
     struct Reply;
     Reply exchange(ldns_pkt* request, const std::string& what, Deadline deadline) const;

@@ -468,8 +468,6 @@ void Store::revoke_token(std::int64_t id) {
     });
 }
 
-void Store::append_history(const HistoryEntry& entry) { append_history(std::vector<HistoryEntry>{entry}); }
-
 void Store::append_history(const std::vector<HistoryEntry>& entries) {
     if (entries.empty()) return;
     guarded("record the history", [&] {

@@ -92,7 +92,6 @@ public:
     void revoke_token(std::int64_t id); // StoreError if missing
 
     // History, newest first.
-    void append_history(const HistoryEntry& entry);
     void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all
     // Deletes the rows older than `before`; returns how many.
     std::size_t prune_history(std::chrono::system_clock::time_point before);

@@ -20,7 +20,8 @@ struct MethodInfo {
 const std::vector<MethodInfo>& methods() {
     static const std::vector<MethodInfo> table = {
         {"SetDyndnsIp", {"account", "password", "domain", "ip"}, "struct",
-         "Sets the A (IPv4) or AAAA (IPv6) record of domain, or of a name under it, with a 60 s TTL. An empty ip "
+         "Sets the A (IPv4) or AAAA (IPv6) record of domain, or of a name under it, with the short TTL the "
+         "gateway is configured with (dns.ttl; by default a 60 s TTL). An empty ip "
          "means the address this call came from. Returns {domain, ip, type, ttl, changed}. Faults: 1 wrong account "
          "or password, 2 unknown domain, 3 dyndns off, 4 not an address, 5 private address, 6 rate limited, 7 DNS "
          "primary unreachable, 8 DNS primary refused, 9 malformed call."},

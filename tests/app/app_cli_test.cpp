@@ -61,6 +61,12 @@ TEST_CASE("check-config refuses an md5 key when the config loads") {
     CHECK(result.output.find("not supported") != std::string::npos);
 }
 
+TEST_CASE("dyndnsctl --version prints the project version") {
+    const auto result = run_process(CTL_BIN, {"--version"});
+    CHECK(result.exit_code == 0);
+    CHECK(result.output == std::string("dyndnsctl ") + PROJECT_VERSION + "\n");
+}
+
 TEST_CASE("bad usage exits 2") {
     CHECK(run_process(GATEWAY_BIN, {"--frobnicate"}).exit_code == 2);
     CHECK(run_process(CTL_BIN, {}).exit_code == 2);

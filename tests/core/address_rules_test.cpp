@@ -15,11 +15,11 @@ std::string parsed(const std::string& text) {
     return address ? address->toString() : "-";
 }
 
-dyndns::config::Cidr cidr(const std::string& network, unsigned prefix) {
-    return dyndns::config::Cidr{Poco::Net::IPAddress(network), prefix};
+dyndns::core::Cidr cidr(const std::string& network, unsigned prefix) {
+    return dyndns::core::Cidr{Poco::Net::IPAddress(network), prefix};
 }
 
-std::string caller(ClientInfo client, const std::vector<dyndns::config::Cidr>& trusted) {
+std::string caller(ClientInfo client, const std::vector<dyndns::core::Cidr>& trusted) {
     const auto address = caller_address(client, trusted);
     return address ? address->toString() : "-";
 }
@@ -108,7 +108,7 @@ TEST_CASE("headers from an untrusted peer are ignored") {
 }
 
 TEST_CASE("a trusted proxy's X-Forwarded-For names the client") {
-    const std::vector<dyndns::config::Cidr> trusted{cidr("10.0.0.0", 8)};
+    const std::vector<dyndns::core::Cidr> trusted{cidr("10.0.0.0", 8)};
     CHECK(caller({"10.0.0.1", "203.0.113.5", "", "", ""}, trusted) == "203.0.113.5");
     // Spoofed entries further left are not believed: the nearest untrusted hop is the client.
     CHECK(caller({"10.0.0.1", "6.6.6.6, 203.0.113.5", "", "", ""}, trusted) == "203.0.113.5");
@@ -121,7 +121,7 @@ TEST_CASE("a trusted proxy's X-Forwarded-For names the client") {
 }
 
 TEST_CASE("a trusted proxy's Forwarded header wins over X-Forwarded-For") {
-    const std::vector<dyndns::config::Cidr> trusted{cidr("10.0.0.0", 8)};
+    const std::vector<dyndns::core::Cidr> trusted{cidr("10.0.0.0", 8)};
     CHECK(caller({"10.0.0.1", "203.0.113.9", "for=203.0.113.5;proto=https", "", ""}, trusted) == "203.0.113.5");
     CHECK(caller({"10.0.0.1", "", "for=\"[2001:db8::7]:4711\"", "", ""}, trusted) == "2001:db8::7");
     CHECK(caller({"10.0.0.1", "", "for=203.0.113.5:8080, for=10.0.0.3", "", ""}, trusted) == "203.0.113.5");

@@ -36,7 +36,7 @@ struct Stack {
         db->set_dyndns("example.test", true);
         dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{bind().key(), 2000ms, 2},
                                                    std::make_shared<dns::TcpTransport>("127.0.0.1", bind().port()));
-        core = std::make_unique<core::UpdateCore>(core::CoreSettings{60, true, {}, {}, 32}, *db, *dns);
+        core = std::make_unique<core::UpdateCore>(core::CoreSettings{.ttl = 60, .allow_private_addresses = true, .trusted_proxies = {}, .throttle = {}, .max_batch = 32}, *db, *dns);
     }
     ~Stack() {
         core.reset();

@@ -7,6 +7,7 @@
 
 #include <Poco/Net/ServerSocket.h>
 
+#include "app/core_settings.h"
 #include "core/update_core.h"
 #include "dns/ldns_handles.h"
 #include "support/free_port.h"
@@ -43,8 +44,11 @@ struct Fixture {
         if (!transport) transport = std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : bind().port());
         dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{bind().key(), 500ms, 2, 1500ms}, transport);
         core = std::make_unique<core::UpdateCore>(
-            core::CoreSettings{60, allow_private, {},
-                               core::ThrottleSettings{.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}}, *db, *dns);
+            core::CoreSettings{.ttl = 60,
+                               .allow_private_addresses = allow_private,
+                               .trusted_proxies = {},
+                               .throttle = {.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}},
+            *db, *dns);
     }
     ~Fixture() { std::filesystem::remove_all(dir); }
 
@@ -253,4 +257,22 @@ TEST_CASE("a token stops reaching a name once a more specific domain holds it") 
     const auto after = f.core->set_address({"host.sub.example.test", secret, "host.sub.example.test", "203.0.113.78", {}});
     REQUIRE(std::holds_alternative<core::UpdateError>(after));
     CHECK(std::get<core::UpdateError>(after).fault == core::Fault::NoSuchDomain);
+}
+
+TEST_CASE("the configuration's values reach the core's settings") {
+    config::GatewayConfig config;
+    config.dns.ttl = 120;
+    config.dns.max_batch = 7;
+    config.allow_private_addresses = true;
+    config.limits.calls_per_minute = 33;
+    config.store.history_days = 9;
+    config.trusted_proxies.push_back(config::Cidr{Poco::Net::IPAddress("10.0.0.0"), 8});
+    const core::CoreSettings settings = app::core_settings(config);
+    CHECK(settings.ttl == 120);
+    CHECK(settings.max_batch == 7);
+    CHECK(settings.allow_private_addresses);
+    CHECK(settings.calls_per_minute == 33);
+    CHECK(settings.history_days == 9);
+    REQUIRE(settings.trusted_proxies.size() == 1);
+    CHECK(settings.trusted_proxies[0].to_string() == "10.0.0.0/8");
 }

@@ -123,7 +123,7 @@ TEST_CASE("history: newest first, per domain, paged") {
         e.protocol = "xmlrpc";
         e.user_agent = "test/1";
         e.outcome = "changed";
-        db.append_history(e);
+        db.append_history({e});
     }
     const auto all = db.history();
     REQUIRE(all.size() == 5);
@@ -185,7 +185,7 @@ TEST_CASE("concurrent verifications and writes from many threads") {
                 e.domain = "example.test";
                 e.outcome = "changed";
                 e.new_address = std::to_string(t);
-                db.append_history(e);
+                db.append_history({e});
             }
         });
     for (auto& thread : threads) thread.join();
@@ -242,7 +242,7 @@ TEST_CASE("old history is pruned, recent history kept") {
         e.time = now - age;
         e.name = e.domain = "example.test";
         e.outcome = "changed";
-        db.append_history(e);
+        db.append_history({e});
     }
     CHECK(db.prune_history(now - std::chrono::hours(24 * 90)) == 2);
     CHECK(db.history().size() == 1);
@@ -259,12 +259,12 @@ TEST_CASE("a deleted domain takes its history along: a new owner never sees the 
     e.name = "home.example.test";
     e.domain = "example.test";
     e.outcome = "changed";
-    db.append_history(e);
+    db.append_history({e});
     db.delete_domain("example.test");
     db.add_domain("example.test", "bob");
     CHECK(db.history("example.test").empty());
     CHECK(db.updated_names("example.test").empty());
-    db.append_history(e);
+    db.append_history({e});
     db.delete_account("bob");
     CHECK(db.history().empty());
 }

@@ -1,0 +1,21 @@
+// The update core's settings as the configuration gives them: the one mapping from gateway.yaml to CoreSettings.
+#pragma once
+
+#include "config/gateway_config.h"
+#include "core/update_core.h"
+
+namespace dyndns::app {
+
+inline core::CoreSettings core_settings(const config::GatewayConfig& config) {
+    return core::CoreSettings{
+        .ttl = config.dns.ttl,
+        .allow_private_addresses = config.allow_private_addresses,
+        .trusted_proxies = config.trusted_proxies,
+        .throttle = {},
+        .max_batch = config.dns.max_batch,
+        .calls_per_minute = config.limits.calls_per_minute,
+        .history_days = config.store.history_days,
+    };
+}
+
+} // namespace dyndns::app
