@@ -348,6 +348,51 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
     });
 }
 
+// "127.0.0.1:9192", "[::1]:9192", or "" (off). An IP literal only: a name would need a lookup at start.
+void read_metrics(const YAML::Node& node, const Where& where, MetricsConfig& out) {
+    read_mapping(node, where, {
+        {"listen", [&](const YAML::Node& value, const Where& at) {
+             const std::string text = read_string(value, at);
+             if (text.empty()) {
+                 out.enabled = false;
+                 return;
+             }
+             Poco::Net::IPAddress address;
+             unsigned port = 0;
+             try {
+                 const Poco::URI uri("http://" + text);
+                 port = uri.getPort();
+                 if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
+                     text.find(':') == std::string::npos)
+                     throw Poco::SyntaxException(text);
+             } catch (const Poco::Exception&) {
+                 fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
+                              echo(text));
+             }
+             out.enabled = true;
+             out.address = address.toString();
+             out.port = static_cast<std::uint16_t>(port);
+         }},
+    });
+}
+
+void read_log(const YAML::Node& node, const Where& where, LogConfig& out) {
+    read_mapping(node, where, {
+        {"level", [&](const YAML::Node& value, const Where& at) {
+             const std::string text = read_string(value, at);
+             static const std::pair<const char*, LogLevel> kLevels[] = {{"error", LogLevel::Error}, {"warning", LogLevel::Warning},
+                                                                        {"notice", LogLevel::Notice}, {"info", LogLevel::Info},
+                                                                        {"debug", LogLevel::Debug}};
+             for (const auto& [name, level] : kLevels)
+                 if (text == name) {
+                     out.level = level;
+                     return;
+                 }
+             fail(at, "must be one of error, warning, notice, info, debug, got " + echo(text));
+         }},
+    });
+}
+
 YAML::Node parse_document(const std::string& text, const std::string& origin) {
     std::vector<YAML::Node> documents;
     try {
@@ -411,6 +456,8 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
          }},
         {"allow_private_addresses", [&](const YAML::Node& value, const Where& at) { config.allow_private_addresses = read_bool(value, at); }},
         {"limits", [&](const YAML::Node& value, const Where& at) { read_limits(value, at, config.limits); }},
+        {"metrics", [&](const YAML::Node& value, const Where& at) { read_metrics(value, at, config.metrics); }},
+        {"log", [&](const YAML::Node& value, const Where& at) { read_log(value, at, config.log); }},
     });
 
     if (config.dns.key_file.empty())

@@ -65,6 +65,19 @@ struct LimitsConfig {
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
 };
 
+// The metrics and health listener: clear HTTP, loopback by default (DESIGN.md "The edge").
+struct MetricsConfig {
+    bool enabled = true;              // metrics.listen: "" turns it off
+    std::string address = "127.0.0.1"; // an IP address, canonical text form
+    std::uint16_t port = 9192;
+};
+
+enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 }; // syslog priorities
+
+struct LogConfig {
+    LogLevel level = LogLevel::Info; // info: an access line per call; notice: events only
+};
+
 struct GatewayConfig {
     ListenConfig listen;
     TlsConfig tls;
@@ -74,6 +87,8 @@ struct GatewayConfig {
     std::vector<Cidr> trusted_proxies; // peers whose X-Forwarded-For / Forwarded headers are believed
     bool allow_private_addresses = false;
     LimitsConfig limits;
+    MetricsConfig metrics;
+    LogConfig log;
 };
 
 // A configuration problem. what() is "FILE:LINE: KEY: problem", e.g.

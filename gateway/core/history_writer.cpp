@@ -1,7 +1,7 @@
 // One writer thread: swap the queue out under the lock, write it in one transaction without the lock.
 #include "core/history_writer.h"
+#include "log/log.h"
 
-#include <iostream>
 
 namespace dyndns::core {
 namespace {
@@ -54,14 +54,14 @@ void HistoryWriter::run() {
         try {
             store_.append_history(batch);
             const auto now = std::chrono::steady_clock::now();
-            if (retention_days_ > 0 && (last_prune_ == std::chrono::steady_clock::time_point{} ||
+            if (const unsigned retention_days = retention_days_.load(); retention_days > 0 && (last_prune_ == std::chrono::steady_clock::time_point{} ||
                                         now - last_prune_ > std::chrono::hours(1))) {
                 last_prune_ = now;
-                store_.prune_history(std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days_);
+                store_.prune_history(std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days);
             }
         } catch (const std::exception& e) {
             // The DNS already holds what the callers were told; a lost row must not stop the gateway.
-            std::clog << "dyndns-gateway: cannot record " << batch.size() << " history rows: " << e.what() << '\n';
+            log::error("cannot record " + std::to_string(batch.size()) + " history rows: " + e.what());
         }
         lock.lock();
         written_total_ += batch.size();

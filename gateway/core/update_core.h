@@ -1,6 +1,8 @@
 // The update core: authenticate, find the domain, check dyndns, pick and vet the address, compare with the primary, replace.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <cstdint>
 #include <vector>
 
@@ -35,6 +37,10 @@ public:
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
     std::optional<UpdateError> check_address(const std::string& address) const override;
 
+    // A reload: TTL, private addresses, trusted proxies, the call budget and history retention
+    // take effect from the next call; the throttle's settings and max_batch stay as started.
+    void update_settings(const CoreSettings& settings);
+
     // Returns once every history row of the calls answered so far is in the store.
     void flush_history() { history_.flush(); }
 
@@ -58,12 +64,20 @@ private:
     };
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
+    SetAddressOutcome apply_set_address(const SetAddressRequest& request);
+    GetAddressesOutcome read_addresses(const GetAddressesRequest& request);
+    void observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
+                 const std::string& address, std::chrono::steady_clock::time_point started) const;
+    static std::string outcome_word(const UpdateError& error);
     // The private-address rule (DESIGN.md): the fault when `address` may not be published.
     std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
     void record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
                 const std::string& old_address, const std::string& new_address, const std::string& outcome);
 
-    CoreSettings settings_;
+    // Read whole by each use (a snapshot), replaced whole by update_settings.
+    std::shared_ptr<const CoreSettings> settings() const { return settings_.load(); }
+
+    std::atomic<std::shared_ptr<const CoreSettings>> settings_;
     store::Store& store_;
     const dns::Rfc2136Client& dns_;
     LoginThrottle throttle_;

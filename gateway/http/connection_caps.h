@@ -21,6 +21,7 @@ public:
     // Counts one more for `block` and returns true, or returns false (nothing counted) at the cap.
     bool try_add(const std::string& block);
     void remove(const std::string& block);
+    void set_cap(std::size_t per_block) { per_block_ = per_block; }
     std::size_t blocks() const { return counts_.size(); }
 
 private:

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <list>
 #include <mutex>
@@ -31,6 +32,8 @@
 #include "http/byte_stream.h"
 #include "http/connection_caps.h"
 #include "http/response_bytes.h"
+#include "log/log.h"
+#include "metrics/gateway_metrics.h"
 
 namespace dyndns::http {
 namespace {
@@ -89,6 +92,7 @@ enum class Taken { NeedMore, Moved, Dead };
 struct ConnectionLoop::Impl {
     EdgeSettings settings;
     std::vector<Listener> listeners;
+    Poco::Net::Context::Ptr tls; // replaced only on the loop's thread, so a handshake never meets a freed context
     const Router& router;
     WorkerPool& workers;
     int epoll_fd = -1;
@@ -106,11 +110,14 @@ struct ConnectionLoop::Impl {
     // Shared with the workers and stop().
     std::mutex completions_mutex;
     std::vector<Completion> completions;
+    std::vector<std::function<void()>> controls; // settings and contexts to apply on the loop's thread
     std::atomic<bool> stop_requested{false};
     std::chrono::milliseconds grace{0};
 
-    Impl(EdgeSettings s, std::vector<Listener> l, const Router& r, WorkerPool& w)
-        : settings(s), listeners(std::move(l)), router(r), workers(w), counts(s.max_connections_per_block) {
+    metrics::GatewayMetrics& metrics = metrics::gateway_metrics();
+
+    Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w)
+        : settings(s), listeners(std::move(l)), tls(std::move(t)), router(r), workers(w), counts(s.max_connections_per_block) {
         epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (epoll_fd < 0 || wake_fd < 0) throw std::runtime_error(std::string("cannot create the event loop: ") + std::strerror(errno));
@@ -144,6 +151,14 @@ struct ConnectionLoop::Impl {
         {
             std::lock_guard lock(completions_mutex);
             completions.push_back(std::move(completion));
+        }
+        wake();
+    }
+
+    void post(std::function<void()> control) {
+        {
+            std::lock_guard lock(completions_mutex);
+            controls.push_back(std::move(control));
         }
         wake();
     }
@@ -200,11 +215,13 @@ struct ConnectionLoop::Impl {
         std::string block = client_block(peer.host());
         if (!counts.try_add(block)) {
             ::close(fd); // over the per-address cap: closed at once, before any TLS work
+            metrics.connections_closed.with({"address_cap"}).add();
             return;
         }
         if (connections.size() >= settings.max_connections && !evict_oldest_idle()) {
             counts.remove(block);
             ::close(fd);
+            metrics.connections_closed.with({"global_cap"}).add();
             return;
         }
         const int on = 1;
@@ -212,19 +229,20 @@ struct ConnectionLoop::Impl {
         auto c = std::make_unique<Connection>();
         c->id = next_id++;
         c->fd = fd;
-        c->https = listener.tls != nullptr;
+        c->https = listener.tls;
         c->block = std::move(block);
         c->peer = peer.host().toString();
         try {
-            c->stream = listener.tls ? tls_stream(listener.tls, fd) : plain_stream(fd);
+            c->stream = listener.tls ? tls_stream(tls->sslContext(), fd) : plain_stream(fd);
         } catch (const std::exception& e) {
-            std::clog << "dyndns-gateway: " << e.what() << '\n';
+            log::error(e.what());
             counts.remove(c->block);
             ::close(fd);
             return;
         }
         Connection& connection = *c;
         connections.emplace(connection.id, std::move(c));
+        metrics.connections_open.add(1);
         enter(connection, Phase::Handshake);
         advance(connection);
     }
@@ -244,6 +262,7 @@ struct ConnectionLoop::Impl {
     bool evict_oldest_idle() {
         if (idle.empty()) return false;
         close(*idle.front());
+        metrics.connections_closed.with({"idle_evicted"}).add();
         return true;
     }
 
@@ -407,11 +426,13 @@ struct ConnectionLoop::Impl {
         enter(c, Phase::Working);
         const bool queued = workers.try_submit([this, id = c.id, request = std::move(request), framing] {
             const HttpResponse response = router.dispatch(request);
+            metrics.http_requests.with({std::to_string(response.status / 100) + "xx"}).add();
             ResponseFraming answer = framing;
             if (response.close_connection) answer.keep_alive = false;
             post(Completion{id, response_bytes(response, answer), !answer.keep_alive});
         });
         if (!queued) {
+            metrics.connections_closed.with({"busy"}).add();
             HttpResponse busy = HttpResponse::text(503, "busy; retry in a moment\n");
             busy.headers.emplace_back("Retry-After", "1");
             respond_now(c, busy);
@@ -423,10 +444,13 @@ struct ConnectionLoop::Impl {
         std::uint64_t count = 0;
         [[maybe_unused]] const auto read = ::read(wake_fd, &count, sizeof count);
         std::vector<Completion> done;
+        std::vector<std::function<void()>> to_apply;
         {
             std::lock_guard lock(completions_mutex);
             done.swap(completions);
+            to_apply.swap(controls);
         }
+        for (auto& control : to_apply) control();
         for (auto& completion : done) {
             const auto found = connections.find(completion.id);
             if (found == connections.end()) continue; // closed meanwhile (shutdown's grace ran out)
@@ -472,6 +496,7 @@ struct ConnectionLoop::Impl {
             // A peer that began a request hears why it ends; one attempt, never waited for.
             if ((c->phase == Phase::Head && !c->in.empty()) || c->phase == Phase::Body)
                 write_all_now(*c, response_bytes(HttpResponse::text(408, "request timed out\n"), framing_for(*c, false)));
+            metrics.connections_closed.with({deadline_name(c->phase)}).add();
             close(*c);
         }
         resume_listeners();
@@ -487,7 +512,21 @@ struct ConnectionLoop::Impl {
         for (Connection* c : quiet) close(*c);
     }
 
+    static const char* deadline_name(Phase phase) {
+        switch (phase) {
+        case Phase::Handshake: return "handshake_deadline";
+        case Phase::Idle: return "idle_deadline";
+        case Phase::Head: return "head_deadline";
+        case Phase::Body: return "body_deadline";
+        case Phase::Writing: return "write_deadline";
+        case Phase::Lingering: return "linger_deadline";
+        case Phase::Working: break;
+        }
+        return "deadline";
+    }
+
     void close(Connection& c) {
+        metrics.connections_open.add(-1);
         if (c.idle_listed) idle.erase(c.idle_position);
         if (c.interest != 0) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
         counts.remove(c.block);
@@ -497,8 +536,22 @@ struct ConnectionLoop::Impl {
     }
 };
 
-ConnectionLoop::ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, const Router& router, WorkerPool& workers)
-    : impl_(std::make_unique<Impl>(settings, std::move(listeners), router, workers)) {}
+ConnectionLoop::ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, Poco::Net::Context::Ptr tls,
+                               const Router& router, WorkerPool& workers)
+    : impl_(std::make_unique<Impl>(settings, std::move(listeners), std::move(tls), router, workers)) {}
+
+void ConnectionLoop::set_tls(Poco::Net::Context::Ptr tls) {
+    // The previous context is released on the loop's thread; connections made with it hold
+    // their own reference in OpenSSL (SSL_new takes one), so they finish undisturbed.
+    impl_->post(std::function<void()>([impl = impl_.get(), tls]() mutable { impl->tls = std::move(tls); }));
+}
+
+void ConnectionLoop::set_settings(const EdgeSettings& settings) {
+    impl_->post(std::function<void()>([impl = impl_.get(), settings] {
+        impl->settings = settings;
+        impl->counts.set_cap(settings.max_connections_per_block);
+    }));
+}
 
 ConnectionLoop::~ConnectionLoop() { stop(std::chrono::milliseconds(0)); }
 

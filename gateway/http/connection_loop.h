@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include <openssl/ssl.h>
+#include <Poco/Net/Context.h>
 
 #include "http/request_head.h"
 #include "http/router.h"
@@ -26,20 +26,26 @@ struct EdgeSettings {
     unsigned max_keep_alive_requests = 100;
 };
 
-// A listening socket (non-blocking, owned by the caller) and its TLS context (nullptr: clear text).
+// A listening socket (non-blocking, owned by the caller); `tls`: connections speak TLS with the loop's context.
 struct Listener {
     int fd = -1;
-    SSL_CTX* tls = nullptr;
+    bool tls = true;
 };
 
 class ConnectionLoop {
 public:
-    ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, const Router& router, WorkerPool& workers);
+    // `tls` may be null when no listener speaks TLS.
+    ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, Poco::Net::Context::Ptr tls, const Router& router,
+                   WorkerPool& workers);
     ~ConnectionLoop();
     ConnectionLoop(const ConnectionLoop&) = delete;
     ConnectionLoop& operator=(const ConnectionLoop&) = delete;
 
     void start();
+    // From any thread; applied by the loop's thread. New connections use the new context (open
+    // ones keep theirs); new phases get the new deadlines, new connections the new caps.
+    void set_tls(Poco::Net::Context::Ptr tls);
+    void set_settings(const EdgeSettings& settings);
     // Stops accepting and closes idle connections at once; connections with a request in progress
     // get up to `grace` to finish; then everything closes and the loop's thread ends.
     void stop(std::chrono::milliseconds grace);

@@ -2,7 +2,8 @@
 #include "http/router.h"
 
 #include <algorithm>
-#include <iostream>
+
+#include "log/log.h"
 
 namespace dyndns::http {
 
@@ -27,9 +28,9 @@ HttpResponse Router::dispatch(const HttpRequest& request) const noexcept {
         if (auto refused = refusal(request.method, request.path)) return *refused;
         return find(request.path)->handler(request);
     } catch (const std::exception& e) {
-        std::clog << "dyndns-gateway: internal error on " << request.method << " " << request.path << ": " << e.what() << '\n';
+        log::error("internal error on " + request.method + " " + request.path + ": " + e.what());
     } catch (...) {
-        std::clog << "dyndns-gateway: unknown internal error on " << request.method << " " << request.path << '\n';
+        log::error("unknown internal error on " + request.method + " " + request.path);
     }
     HttpResponse failed = HttpResponse::text(500, "internal error\n");
     failed.close_connection = true;

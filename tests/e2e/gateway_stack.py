@@ -43,6 +43,7 @@ class Gateway:
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=""):
         self.stack = stack
         self.port = free_port()
+        self.metrics_port = free_port()
         self.config = os.path.join(stack.dir, f"{name}.yaml")
         proxies = ", ".join(f'"{p}"' for p in trusted_proxies)
         with open(self.config, "w") as f:
@@ -63,6 +64,8 @@ store:
   path: gateway.sqlite
 trusted_proxies: [{proxies}]
 allow_private_addresses: {"true" if allow_private else "false"}
+metrics:
+  listen: "127.0.0.1:{self.metrics_port}"
 {("limits:" + chr(10) + limits) if limits else ""}
 """)
         self.process = None

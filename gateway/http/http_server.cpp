@@ -1,9 +1,7 @@
 // Wires the edge: Poco's TLS context and listening sockets, the route table, the worker pool, the connection loop.
-#include "http/https_server.h"
+#include "http/http_server.h"
 
 #include <sys/resource.h>
-
-#include <iostream>
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SSLManager.h>
@@ -12,6 +10,7 @@
 #include "http/connection_loop.h"
 #include "http/router.h"
 #include "http/worker_pool.h"
+#include "log/log.h"
 
 namespace dyndns::http {
 namespace {
@@ -28,7 +27,7 @@ constexpr const char* kCipherList =
 constexpr int kListenBacklog = 4096;
 // How long stop() lets requests in progress finish.
 constexpr std::chrono::seconds kShutdownGrace{30};
-// Descriptors besides connections: listeners, the store, DNS sockets, log files.
+// Descriptors besides connections: listeners, the store, DNS sockets, log files, the metrics listener's 64.
 constexpr rlim_t kSpareDescriptors = 256;
 
 Poco::Net::Context::Ptr make_tls_context(const config::TlsConfig& tls) {
@@ -62,8 +61,8 @@ void raise_open_files_limit(std::size_t connections) {
     limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
     setrlimit(RLIMIT_NOFILE, &limit);
     if (limit.rlim_cur < wanted)
-        std::clog << "dyndns-gateway: open-files limit " << limit.rlim_cur << " is below the " << wanted
-                  << " that limits.max_connections needs; raise LimitNOFILE\n";
+        log::warning("open-files limit " + std::to_string(limit.rlim_cur) + " is below the " + std::to_string(wanted) +
+                     " that limits.max_connections needs; raise LimitNOFILE");
 }
 
 EdgeSettings edge_settings(const config::LimitsConfig& limits) {
@@ -81,7 +80,8 @@ EdgeSettings edge_settings(const config::LimitsConfig& limits) {
 
 } // namespace
 
-struct HttpsServer::Impl {
+struct HttpServer::Impl {
+    bool tls_enabled;
     Poco::Net::Context::Ptr tls;
     std::vector<Poco::Net::ServerSocket> sockets;
     Router router;
@@ -89,39 +89,67 @@ struct HttpsServer::Impl {
     std::unique_ptr<ConnectionLoop> loop;
     bool stopped = false;
 
-    Impl(const config::GatewayConfig& config, std::vector<Route> routes)
-        : router(std::move(routes)), workers(config.limits.max_threads, config.limits.max_queue) {}
+    Impl(const ServerOptions& options, std::vector<Route> routes)
+        : tls_enabled(options.tls), router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue) {}
 };
 
-HttpsServer::HttpsServer(const config::GatewayConfig& config, std::vector<Route> routes)
-    : impl_(std::make_unique<Impl>(config, std::move(routes))) {
-    Poco::Net::initializeSSL();
-    impl_->tls = make_tls_context(config.tls);
+ServerOptions public_listener(const config::GatewayConfig& config) {
+    return ServerOptions{config.listen.addresses, config.listen.port, true, config.tls, config.limits};
+}
+
+ServerOptions metrics_listener(const config::GatewayConfig& config) {
+    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits};
+    // A scraper and a health checker or two: a few connections, two workers.
+    options.limits.max_threads = 2;
+    options.limits.max_queue = 16;
+    options.limits.max_connections = 64;
+    options.limits.max_connections_per_address = 16;
+    return options;
+}
+
+HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
+    : impl_(std::make_unique<Impl>(options, std::move(routes))) {
+    if (options.tls) {
+        Poco::Net::initializeSSL();
+        impl_->tls = make_tls_context(options.tls_files);
+    }
     std::vector<Listener> listeners;
-    for (const std::string& address : config.listen.addresses) {
+    for (const std::string& address : options.addresses) {
         try {
-            Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(address, config.listen.port), kListenBacklog);
+            // SO_REUSEADDR for a quick restart, never SO_REUSEPORT (Poco's default with it): a
+            // second gateway started on the same port must fail, not share the connections.
+            Poco::Net::ServerSocket socket;
+            socket.bind(Poco::Net::SocketAddress(address, options.port), true, false);
+            socket.listen(kListenBacklog);
             socket.setBlocking(false);
-            listeners.push_back(Listener{socket.impl()->sockfd(), impl_->tls->sslContext()});
+            listeners.push_back(Listener{socket.impl()->sockfd(), options.tls});
             impl_->sockets.push_back(std::move(socket));
         } catch (const Poco::Exception& e) {
-            throw std::runtime_error("cannot listen on " + address + " port " + std::to_string(config.listen.port) + ": " +
+            throw std::runtime_error("cannot listen on " + address + " port " + std::to_string(options.port) + ": " +
                                      e.displayText());
         }
     }
-    raise_open_files_limit(config.limits.max_connections);
-    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(config.limits), std::move(listeners), impl_->router, impl_->workers);
+    raise_open_files_limit(options.limits.max_connections);
+    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits), std::move(listeners), impl_->tls, impl_->router,
+                                                   impl_->workers);
 }
 
-HttpsServer::~HttpsServer() { stop(); }
+HttpServer::~HttpServer() { stop(); }
 
-void HttpsServer::start() { impl_->loop->start(); }
+void HttpServer::start() { impl_->loop->start(); }
 
-void HttpsServer::stop() {
+void HttpServer::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
     impl_->loop->stop(kShutdownGrace);
     impl_->workers.stop(); // after the loop: a request still running past the grace finishes first
 }
+
+void HttpServer::reload_tls(const config::TlsConfig& tls_files) {
+    if (!impl_->tls_enabled) return;
+    impl_->loop->set_tls(make_tls_context(tls_files));
+}
+
+void HttpServer::update_limits(const config::LimitsConfig& limits) { impl_->loop->set_settings(edge_settings(limits)); }
 
 } // namespace dyndns::http
