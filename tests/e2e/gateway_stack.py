@@ -40,7 +40,8 @@ def run(*args, input=None, check=True):
 class Gateway:
     """One dyndns-gateway process with its own config file."""
 
-    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=""):
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits="",
+                 cert_dir="certs", extra=""):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -51,8 +52,8 @@ class Gateway:
   addresses: ["127.0.0.1", "::1"]
   port: {self.port}
 tls:
-  certificate: certs/server.pem
-  private_key: certs/server.key
+  certificate: {cert_dir}/server.pem
+  private_key: {cert_dir}/server.key
 public_url: https://127.0.0.1:{self.port}/dom/api
 dns:
   primary: 127.0.0.1
@@ -67,14 +68,16 @@ allow_private_addresses: {"true" if allow_private else "false"}
 metrics:
   listen: "127.0.0.1:{self.metrics_port}"
 {("limits:" + chr(10) + limits) if limits else ""}
+{extra}
 """)
         self.process = None
         self.log_path = os.path.join(stack.dir, f"{name}.log")
 
-    def start(self):
+    def start(self, env=None):
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen([os.path.join(BIN_DIR, "dyndns-gateway"), "--config", self.config],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        env=dict(os.environ, **env) if env else None)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
