@@ -43,7 +43,9 @@ std::string capped(const std::string& text, std::size_t limit) { return utf8_pre
 // gets the whole story.
 UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, bool update) {
     log::warning("DNS " + kind_name(outcome.kind) + " while " + doing + ": " + outcome.message);
-    metrics::gateway_metrics().dns_failures.with({kind_name(outcome.kind)}).add();
+    std::string kind = kind_name(outcome.kind);
+    std::replace(kind.begin(), kind.end(), ' ', '_'); // a label value: "no answer" → no_answer
+    metrics::gateway_metrics().dns_failures.with({kind}).add();
     using Kind = dns::DnsOutcome::Kind;
     switch (outcome.kind) {
     case Kind::Ok: break;
