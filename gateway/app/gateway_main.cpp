@@ -68,6 +68,10 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
             .registry.gauge("dyndns_build_info", "The running build; the value is always 1.", {"version"})
             .with({dyndns::app::kVersion})
             .set(1);
+        // Scraped only through `operations`, which stops before `core` goes.
+        dyndns::metrics::gateway_metrics().registry.gauge_callback(
+            "dyndns_history_queue_depth", "History rows answered but not yet written to the store.",
+            [&core] { return static_cast<double>(core.history_queue_depth()); });
 
         server.start();
         if (operations) operations->start();

@@ -14,6 +14,11 @@ constexpr std::size_t kBatchRows = 512;
 HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued, unsigned retention_days)
     : store_(store), max_queued_(max_queued ? max_queued : 1), retention_days_(retention_days), thread_([this] { run(); }) {}
 
+std::size_t HistoryWriter::depth() {
+    std::lock_guard lock(mutex_);
+    return queued_total_ - written_total_;
+}
+
 HistoryWriter::~HistoryWriter() {
     {
         std::lock_guard lock(mutex_);

@@ -26,6 +26,9 @@ public:
     explicit HistoryWriter(store::Store& store, std::size_t max_queued = kDefaultMaxQueued, unsigned retention_days = 0);
     ~HistoryWriter(); // writes everything queued, then stops
 
+    // Rows queued and not yet written.
+    std::size_t depth();
+
     // A reload: the retention from the next prune on.
     void set_retention_days(unsigned days) { retention_days_.store(days); }
     HistoryWriter(const HistoryWriter&) = delete;

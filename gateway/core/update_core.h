@@ -37,6 +37,9 @@ public:
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
     std::optional<UpdateError> check_address(const std::string& address) const override;
 
+    // History rows answered but not yet in the store.
+    std::size_t history_queue_depth() { return history_.depth(); }
+
     // A reload: TTL, private addresses, trusted proxies, the call budget and history retention
     // take effect from the next call; the throttle's settings and max_batch stay as started.
     void update_settings(const CoreSettings& settings);

@@ -172,6 +172,7 @@ class Metrics(unittest.TestCase):
                          - total(before, "dyndns_call_duration_seconds_count", protocol="soap"), 2)
         self.assertGreaterEqual(total(after, "dyndns_dns_update_messages_total"), 4)
         self.assertGreater(total(after, "process_resident_memory_bytes"), 1e6)
+        self.assertIn(frozenset(), samples(after, "dyndns_history_queue_depth"))
         version = run(os.path.join(BIN_DIR, "dyndns-gateway"), "--version").stdout.split()[1]
         self.assertEqual(samples(after, "dyndns_build_info"), {frozenset({"version": version}.items()): 1.0})
 
