@@ -1,4 +1,5 @@
 """The internet-facing edge end to end: an attack of idle and slow connections, each deadline, the caps, strict framing."""
+import http.client
 import json
 import re
 import os
@@ -230,6 +231,28 @@ class Caps(unittest.TestCase):
         finally:
             for sock in idle:
                 sock.close()
+
+
+def call_from(gw, source, password):
+    """SetDyndnsIp over XML-RPC from a chosen loopback source address; the fault code, or 0."""
+    body = xmlrpc.client.dumps(("demo", password, "example.test", "192.0.2.99"), "SetDyndnsIp").encode()
+    conn = http.client.HTTPSConnection("127.0.0.1", gw.port, context=client_context(), timeout=20, source_address=(source, 0))
+    try:
+        conn.request("POST", "/dom/api", body=body, headers={"Content-Type": "text/xml"})
+        xmlrpc.client.loads(conn.getresponse().read())
+        return 0
+    except xmlrpc.client.Fault as fault:
+        return fault.faultCode
+    finally:
+        conn.close()
+
+
+class NoLockout(unittest.TestCase):
+    def test_a_hundred_wrong_passwords_from_one_address_do_not_lock_the_owner_out(self):
+        faults = [call_from(gateway, "127.0.0.250", "wrong-password") for _ in range(100)]
+        self.assertEqual(set(faults), {1, 6}, "wrong passwords are fault 1, then fault 6 once that source is throttled")
+        self.assertEqual(faults[-1], 6)
+        self.assertEqual(call_from(gateway, "127.0.0.251", "demo-password"), 0)  # the owner, from elsewhere
 
 
 class Framing(unittest.TestCase):
