@@ -54,13 +54,19 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
             view.dynamic.push_back(std::move(dynamic));
         }
     }
-    core_.flush_history(); // the calls answered so far, written before they are shown
-    // One more than a page tells whether there is a next one.
-    view.history = store_.history(found->name, kHistoryPage + 1, history_page * kHistoryPage);
-    view.more_history = view.history.size() > kHistoryPage;
-    if (view.more_history) view.history.pop_back();
+    view.history = written_history(found->name, history_page, view.more_history);
     view.tokens = store_.list_tokens(found->name);
     return view;
+}
+
+std::vector<store::HistoryEntry> AccountService::written_history(const std::string& domain, std::size_t page,
+                                                                 bool& more) const {
+    core_.flush_history(); // the calls answered so far are written before they are shown
+    // One more than a page tells whether there is a next one.
+    auto history = store_.history(domain, kHistoryPage + 1, page * kHistoryPage);
+    more = history.size() > kHistoryPage;
+    if (more) history.pop_back();
+    return history;
 }
 
 std::optional<UpdateError> AccountService::set_dyndns(const std::string& account, const std::string& domain, bool enabled) {

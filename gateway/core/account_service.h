@@ -54,6 +54,9 @@ public:
     // Changes when the account's password changes or the account is deleted; "" for no account.
     std::string credential_stamp(const std::string& account) const { return store_.credential_stamp(account); }
     std::vector<store::Domain> domains(const std::string& account) const;
+    // The domain's records and dynamic names (read live from the primary), its tokens and one
+    // page of its history. Waits for the history writer first (UpdateCore::flush_history), so the
+    // page holds every call answered before this one.
     std::variant<DomainView, UpdateError> domain_view(const std::string& account, const std::string& domain,
                                                       std::size_t history_page) const;
     std::optional<UpdateError> set_dyndns(const std::string& account, const std::string& domain, bool enabled);
@@ -65,6 +68,9 @@ public:
 
 private:
     std::optional<store::Domain> owned(const std::string& account, const std::string& domain) const;
+    // One page of `domain`'s history, newest first, after writing what the history writer holds;
+    // `more`: whether an older page exists.
+    std::vector<store::HistoryEntry> written_history(const std::string& domain, std::size_t page, bool& more) const;
 
     store::Store& store_;
     const dns::Rfc2136Client& dns_;

@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 
 #include "dns/ldns_handles.h"
+#include "dns/zone_packets.h"
 #include "dns/tsig.h"
 #include "metrics/gateway_metrics.h"
 
@@ -101,7 +102,7 @@ Rfc2136Client::Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTranspo
 
 Deadline Rfc2136Client::call_deadline() const { return std::chrono::steady_clock::now() + settings_.call_deadline; }
 
-Rfc2136Client::Reply Rfc2136Client::exchange(ldns_pkt* request, const std::string& what, Deadline deadline) const {
+Rfc2136Client::Reply Rfc2136Client::exchange(ldns_struct_pkt* request, const std::string& what, Deadline deadline) const {
     const std::string zone = zone_of(request);
     tsig_sign(request, settings_.key);
     const std::vector<std::uint8_t> wire = packet_wire(request);

@@ -12,6 +12,8 @@
 #include "dns/tsig_key.h"
 #include "dns/zone_update.h"
 
+struct ldns_struct_pkt; // ldns's packet (ldns_pkt), named here without including ldns
+
 namespace dyndns::dns {
 
 struct ClientSettings {
@@ -53,7 +55,7 @@ public:
 
 private:
     struct Reply;
-    Reply exchange(ldns_pkt* request, const std::string& what, Deadline deadline) const;
+    Reply exchange(ldns_struct_pkt* request, const std::string& what, Deadline deadline) const;
 
     ClientSettings settings_;
     std::shared_ptr<DnsTransport> transport_;

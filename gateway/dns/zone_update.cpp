@@ -1,5 +1,5 @@
 // Encodes ZoneUpdates and queries as ldns packets (RFC 2136 section 2).
-#include "dns/zone_update.h"
+#include "dns/zone_packets.h"
 
 #include <random>
 #include <stdexcept>

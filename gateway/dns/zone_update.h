@@ -1,11 +1,9 @@
-// What an RFC 2136 UPDATE carries: changes to RRsets of one zone, possibly many in one message.
+// What an RFC 2136 UPDATE carries: changes to RRsets of one zone, possibly many in one message (no ldns here: see zone_packets.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "dns/ldns_handles.h"
 
 namespace dyndns::dns {
 
@@ -36,14 +34,5 @@ struct ZoneUpdate {
     std::string zone;
     std::vector<RRsetChange> changes;
 };
-
-// Builds the unsigned UPDATE packet (opcode UPDATE, RD clear, a random id). Replacing an A or
-// AAAA RRset carries the prerequisite "no CNAME at the name", so an alias is refused (YXRRSET)
-// instead of silently left as it was. Throws
-// std::invalid_argument naming the bad name or record when a change cannot be encoded.
-PktPtr build_update_packet(const ZoneUpdate& update);
-
-// Builds a non-recursive (RD=0) query for `name`/`type` with a random id.
-PktPtr build_query_packet(const std::string& name, RRType type);
 
 } // namespace dyndns::dns

@@ -13,17 +13,8 @@ using dyndns::test::run_process;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        path = std::filesystem::temp_directory_path() / ("app-cli-test-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(path / name) << text;
-        return (path / name).string();
-    }
+struct TempDir : dyndns::test::TempDir {
+    TempDir() : dyndns::test::TempDir("app-cli-test") {}
 };
 
 const std::string kKeyFile = "key \"dyndns-gateway\" {\n\talgorithm hmac-sha256;\n\tsecret \"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\";\n};\n";

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config/gateway_config.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using dyndns::config::ConfigError;
@@ -28,35 +29,11 @@ std::string key_clause(const std::string& name, const std::string& algorithm, co
     return "key \"" + name + "\" {\n\talgorithm " + algorithm + ";\n\tsecret \"" + secret + "\";\n};\n";
 }
 
-// A fresh directory per test so tests can run in parallel (ctest -j) and leave nothing behind.
-class TempDir {
+// The shared temp dir, plus the key file most tests need.
+class TempDir : public dyndns::test::TempDir {
 public:
-    TempDir() {
-        std::random_device random;
-        path_ = fs::temp_directory_path() /
-                ("dyndns-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const fs::path& path() const { return path_; }
-
-    std::string write(const std::string& relative, const std::string& text) const {
-        const fs::path file = path_ / relative;
-        fs::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << text;
-        return file.string();
-    }
-
+    TempDir() : dyndns::test::TempDir("dyndns-config-test") {}
     std::string write_good_key() const { return write("tsig.key", key_clause("dyndns-gateway", "hmac-sha256", kSecret)); }
-
-private:
-    fs::path path_;
 };
 
 // Loads `yaml` as dir/gw.yaml, expecting it to be refused; returns the error. Every refusal is

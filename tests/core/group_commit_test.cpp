@@ -10,38 +10,30 @@
 
 #include "core/update_core.h"
 #include "support/local_bind.h"
+#include "support/temp_dir.h"
 
 using namespace dyndns;
 using namespace std::chrono_literals;
 
 namespace {
 
-test::LocalBind& bind() {
-    static test::LocalBind instance;
-    return instance;
-}
 
 struct Stack {
-    std::filesystem::path dir;
+    test::TempDir dir{"group-commit"};
     std::unique_ptr<store::Store> db;
     std::unique_ptr<dns::Rfc2136Client> dns;
     std::unique_ptr<core::UpdateCore> core;
 
     Stack() {
-        dir = std::filesystem::temp_directory_path() / ("group-commit-" + std::to_string(std::random_device{}()));
-        std::filesystem::create_directories(dir);
-        db = std::make_unique<store::Store>((dir / "gateway.sqlite").string());
+        db = std::make_unique<store::Store>(dir.file("gateway.sqlite"));
         db->add_account("alice", "alice-password");
         db->add_domain("example.test", "alice");
         db->set_dyndns("example.test", true);
-        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{bind().key(), 2000ms, 2},
-                                                   std::make_shared<dns::TcpTransport>("127.0.0.1", bind().port()));
+        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{test::shared_bind().key(), 2000ms, 2},
+                                                   std::make_shared<dns::TcpTransport>("127.0.0.1", test::shared_bind().port()));
         core = std::make_unique<core::UpdateCore>(core::CoreSettings{.ttl = 60, .allow_private_addresses = true, .trusted_proxies = {}, .throttle = {}, .max_batch = 32}, *db, *dns);
     }
-    ~Stack() {
-        core.reset();
-        std::filesystem::remove_all(dir);
-    }
+    ~Stack() { core.reset(); } // its history writer drains into the store before the store goes
 
     core::SetAddressOutcome set(const std::string& name, const std::string& address) {
         return core->set_address({"alice", "alice-password", name, address, {"198.51.100.1", "", "", "test", "group-commit"}});
@@ -75,7 +67,7 @@ TEST_CASE("a burst of concurrent calls for many names ends with BIND holding wha
     for (auto& caller : callers) caller.join();
     CHECK(faults == 0);
     REQUIRE(told.size() == kCallers);
-    for (const auto& [name, address] : told) CHECK(bind().dig_short(name, dns::RRType::A) == address);
+    for (const auto& [name, address] : told) CHECK(test::shared_bind().dig_short(name, dns::RRType::A) == address);
     const auto counters = s.core->dns_counters();
     MESSAGE("changes " << counters.changes << " in " << counters.messages << " UPDATE messages");
     CHECK(counters.messages <= counters.changes);
@@ -101,9 +93,9 @@ TEST_CASE("a batch holding a change the primary refuses still applies the others
     CHECK(applied == 11);
     for (int c = 0; c < 12; ++c)
         if (c != 5)
-            CHECK(bind().dig_short("mixed" + std::to_string(c) + ".example.test", dns::RRType::A) ==
+            CHECK(test::shared_bind().dig_short("mixed" + std::to_string(c) + ".example.test", dns::RRType::A) ==
                   "203.0.113." + std::to_string(c + 1));
-    CHECK(bind().dig_short("alias.example.test", dns::RRType::CNAME) == "www.example.test.");
+    CHECK(test::shared_bind().dig_short("alias.example.test", dns::RRType::CNAME) == "www.example.test.");
 }
 
 TEST_CASE("many changes to one name end with the last one") {
@@ -121,6 +113,6 @@ TEST_CASE("many changes to one name end with the last one") {
             }
         });
     for (auto& caller : callers) caller.join();
-    CHECK(bind().dig_short("one.example.test", dns::RRType::A) == last_told);
+    CHECK(test::shared_bind().dig_short("one.example.test", dns::RRType::A) == last_told);
     CHECK(last_told == "192.0.2.40");
 }

@@ -12,19 +12,16 @@
 #include "dns/ldns_handles.h"
 #include "support/free_port.h"
 #include "support/local_bind.h"
+#include "support/temp_dir.h"
 
 using namespace dyndns;
 using namespace std::chrono_literals;
 
 namespace {
 
-test::LocalBind& bind() {
-    static test::LocalBind instance;
-    return instance;
-}
 
 struct Fixture {
-    std::filesystem::path dir;
+    test::TempDir dir{"core-test"};
     std::unique_ptr<store::Store> db;
     std::unique_ptr<dns::Rfc2136Client> dns;
     std::unique_ptr<core::UpdateCore> core;
@@ -32,17 +29,15 @@ struct Fixture {
     // Private addresses allowed by default: the tests publish documentation addresses (RFC 5737, RFC 3849).
     explicit Fixture(bool allow_private = true, std::uint16_t dns_port = 0,
                      std::shared_ptr<dns::DnsTransport> transport = nullptr) {
-        dir = std::filesystem::temp_directory_path() / ("core-test-" + std::to_string(std::random_device{}()));
-        std::filesystem::create_directories(dir);
-        db = std::make_unique<store::Store>((dir / "gateway.sqlite").string());
+        db = std::make_unique<store::Store>(dir.file("gateway.sqlite"));
         db->add_account("alice", "alice-password");
         db->add_domain("example.test", "alice");
         db->set_dyndns("example.test", true);
         db->add_account("bob", "bob-password");
         db->add_domain("not-served.test", "bob");
         db->set_dyndns("not-served.test", true);
-        if (!transport) transport = std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : bind().port());
-        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{bind().key(), 500ms, 2, 1500ms}, transport);
+        if (!transport) transport = std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : test::shared_bind().port());
+        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{test::shared_bind().key(), 500ms, 2, 1500ms}, transport);
         core = std::make_unique<core::UpdateCore>(
             core::CoreSettings{.ttl = 60,
                                .allow_private_addresses = allow_private,
@@ -50,7 +45,6 @@ struct Fixture {
                                .throttle = {.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}},
             *db, *dns);
     }
-    ~Fixture() { std::filesystem::remove_all(dir); }
 
     core::SetAddressOutcome set(const std::string& account, const std::string& password, const std::string& name,
                                 const std::string& address, const std::string& peer = "198.51.100.1") {
@@ -64,7 +58,7 @@ class SplitTransport final : public dns::DnsTransport {
 public:
     enum class Mode { SilentUpdates, ServFailUpdates, ServFailAll };
     explicit SplitTransport(Mode mode)
-        : mode_(mode), silent_(Poco::Net::SocketAddress("127.0.0.1", 0)), named_("127.0.0.1", bind().port()),
+        : mode_(mode), silent_(Poco::Net::SocketAddress("127.0.0.1", 0)), named_("127.0.0.1", test::shared_bind().port()),
           silent_transport_("127.0.0.1", silent_.address().port()) {}
 
     dns::ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) override {
@@ -113,10 +107,10 @@ TEST_CASE("a new address is written and the same address again sends no UPDATE")
     CHECK(first.type == "A");
     CHECK(first.ttl == 60);
     CHECK(first.changed);
-    CHECK(bind().dig_short("core.example.test", dns::RRType::A) == "203.0.113.10");
-    const auto serial = bind().serial();
+    CHECK(test::shared_bind().dig_short("core.example.test", dns::RRType::A) == "203.0.113.10");
+    const auto serial = test::shared_bind().serial();
     CHECK_FALSE(ok(f.set("alice", "alice-password", "core.example.test", "203.0.113.10")).changed);
-    CHECK(bind().serial() == serial);
+    CHECK(test::shared_bind().serial() == serial);
 
     f.core->flush_history(); // rows are written off the request path
     const auto history = f.db->history("example.test");
@@ -136,7 +130,7 @@ TEST_CASE("an empty address is the caller's and an IPv4-mapped address is an A")
     CHECK(mapped.address == "198.51.100.45");
     const auto v6 = ok(f.set("alice", "alice-password", "caller.example.test", "", "2001:db8::44"));
     CHECK(v6.type == "AAAA");
-    CHECK(bind().dig_short("caller.example.test", dns::RRType::A) == "198.51.100.44");
+    CHECK(test::shared_bind().dig_short("caller.example.test", dns::RRType::A) == "198.51.100.44");
 }
 
 TEST_CASE("each precondition has its fault") {
@@ -160,13 +154,13 @@ TEST_CASE("each precondition has its fault") {
 
 TEST_CASE("a label that starts or ends with a hyphen is fault 2 without a word to the primary") {
     Fixture f;
-    const auto serial = bind().serial();
+    const auto serial = test::shared_bind().serial();
     for (const char* name : {"-lead.example.test", "trail-.example.test", "ok.-mid.example.test", "ok.mid-.example.test"}) {
         CAPTURE(name);
         CHECK(fault(f.set("alice", "alice-password", name, "203.0.113.5")).fault == core::Fault::NoSuchDomain);
     }
     CHECK(f.core->dns_counters().messages == 0);
-    CHECK(bind().serial() == serial);
+    CHECK(test::shared_bind().serial() == serial);
     CHECK(ok(f.set("alice", "alice-password", "in-the-middle.example.test", "203.0.113.5")).changed);
 }
 

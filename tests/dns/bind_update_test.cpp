@@ -13,15 +13,11 @@
 
 using namespace dyndns::dns;
 using dyndns::test::LocalBind;
+using dyndns::test::shared_bind;
 using namespace std::chrono_literals;
 
 namespace {
 
-// One named for the whole program: starting it costs about a second.
-LocalBind& bind() {
-    static LocalBind instance;
-    return instance;
-}
 
 Rfc2136Client client_for(const TsigKey& key, std::uint16_t port, std::chrono::milliseconds timeout = 2000ms,
                          unsigned attempts = 2, std::chrono::milliseconds call_deadline = 5000ms) {
@@ -29,7 +25,7 @@ Rfc2136Client client_for(const TsigKey& key, std::uint16_t port, std::chrono::mi
                          std::make_shared<TcpTransport>("127.0.0.1", port));
 }
 
-Rfc2136Client gateway_client() { return client_for(bind().key(), bind().port()); }
+Rfc2136Client gateway_client() { return client_for(shared_bind().key(), shared_bind().port()); }
 
 ZoneUpdate replace(const std::string& name, RRType type, const std::string& address) {
     return {"example.test", {RRsetChange::replace(name, type, 60, {address})}};
@@ -42,24 +38,24 @@ const std::string kStaticMx = "10 mail.example.test.";
 TEST_CASE("replacing the apex A publishes exactly that address with TTL 60") {
     const Rfc2136Client client = gateway_client();
     REQUIRE(client.apply(replace("example.test", RRType::A, "198.51.100.10")).ok());
-    CHECK(bind().dig_short("example.test", RRType::A) == "198.51.100.10");
-    CHECK(bind().dig_ttl("example.test", RRType::A) == 60);
+    CHECK(shared_bind().dig_short("example.test", RRType::A) == "198.51.100.10");
+    CHECK(shared_bind().dig_ttl("example.test", RRType::A) == 60);
     // Replace, not add: the previous address is gone.
     REQUIRE(client.apply(replace("example.test", RRType::A, "198.51.100.11")).ok());
-    CHECK(bind().dig_short("example.test", RRType::A) == "198.51.100.11");
+    CHECK(shared_bind().dig_short("example.test", RRType::A) == "198.51.100.11");
 }
 
 TEST_CASE("replacing the AAAA leaves the A and the reverse") {
     const Rfc2136Client client = gateway_client();
     REQUIRE(client.apply(replace("home.example.test", RRType::A, "203.0.113.5")).ok());
     REQUIRE(client.apply(replace("home.example.test", RRType::AAAA, "2001:db8::5")).ok());
-    CHECK(bind().dig_short("home.example.test", RRType::AAAA) == "2001:db8::5");
-    CHECK(bind().dig_short("home.example.test", RRType::A) == "203.0.113.5");
-    CHECK(bind().dig_ttl("home.example.test", RRType::AAAA) == 60);
+    CHECK(shared_bind().dig_short("home.example.test", RRType::AAAA) == "2001:db8::5");
+    CHECK(shared_bind().dig_short("home.example.test", RRType::A) == "203.0.113.5");
+    CHECK(shared_bind().dig_ttl("home.example.test", RRType::AAAA) == 60);
     REQUIRE(client.apply(replace("home.example.test", RRType::A, "203.0.113.6")).ok());
-    CHECK(bind().dig_short("home.example.test", RRType::AAAA) == "2001:db8::5");
+    CHECK(shared_bind().dig_short("home.example.test", RRType::AAAA) == "2001:db8::5");
     // Over ::1 too: named listens on both loopbacks.
-    CHECK(bind().dig_short("home.example.test", RRType::A, true) == "203.0.113.6");
+    CHECK(shared_bind().dig_short("home.example.test", RRType::A, true) == "203.0.113.6");
 }
 
 TEST_CASE("reading back gives what was written") {
@@ -79,58 +75,58 @@ TEST_CASE("reading back gives what was written") {
 
 TEST_CASE("MX NS and SOA names are unchanged by updates and the serial increases per change") {
     const Rfc2136Client client = gateway_client();
-    const std::string mx = bind().dig_short("example.test", RRType::MX);
-    const std::string ns = bind().dig_short("example.test", RRType::NS);
+    const std::string mx = shared_bind().dig_short("example.test", RRType::MX);
+    const std::string ns = shared_bind().dig_short("example.test", RRType::NS);
     const auto soa_without_serial = [] {
-        std::string soa = bind().dig_short("example.test", RRType::SOA);
-        const std::string serial = std::to_string(bind().serial());
+        std::string soa = shared_bind().dig_short("example.test", RRType::SOA);
+        const std::string serial = std::to_string(shared_bind().serial());
         return soa.replace(soa.find(serial), serial.size(), "SERIAL");
     };
     const std::string soa = soa_without_serial();
     CHECK(mx == kStaticMx);
     CHECK(ns == "ns1.example.test.");
-    std::uint32_t serial = bind().serial();
+    std::uint32_t serial = shared_bind().serial();
     for (const char* address : {"192.0.2.101", "192.0.2.102", "192.0.2.103"}) {
         REQUIRE(client.apply(replace("example.test", RRType::A, address)).ok());
-        const std::uint32_t next = bind().serial();
+        const std::uint32_t next = shared_bind().serial();
         CHECK(next > serial);
         serial = next;
     }
-    CHECK(bind().dig_short("example.test", RRType::MX) == mx);
-    CHECK(bind().dig_short("example.test", RRType::NS) == ns);
-    CHECK(bind().dig_short("mail.example.test", RRType::A) == "192.0.2.25");
+    CHECK(shared_bind().dig_short("example.test", RRType::MX) == mx);
+    CHECK(shared_bind().dig_short("example.test", RRType::NS) == ns);
+    CHECK(shared_bind().dig_short("mail.example.test", RRType::A) == "192.0.2.25");
     CHECK(soa_without_serial() == soa); // names, timers and negative TTL untouched
 }
 
 TEST_CASE("several names change in one message") {
     const Rfc2136Client client = gateway_client();
-    const std::uint32_t before = bind().serial();
+    const std::uint32_t before = shared_bind().serial();
     ZoneUpdate batch{"example.test",
                      {RRsetChange::replace("b1.example.test", RRType::A, 60, {"192.0.2.11"}),
                       RRsetChange::replace("b2.example.test", RRType::A, 60, {"192.0.2.12"}),
                       RRsetChange::replace("b3.example.test", RRType::AAAA, 60, {"2001:db8::13"})}};
     REQUIRE(client.apply(batch).ok());
-    CHECK(bind().dig_short("b1.example.test", RRType::A) == "192.0.2.11");
-    CHECK(bind().dig_short("b2.example.test", RRType::A) == "192.0.2.12");
-    CHECK(bind().dig_short("b3.example.test", RRType::AAAA) == "2001:db8::13");
-    CHECK(bind().serial() == before + 1); // one message, one journal transaction
+    CHECK(shared_bind().dig_short("b1.example.test", RRType::A) == "192.0.2.11");
+    CHECK(shared_bind().dig_short("b2.example.test", RRType::A) == "192.0.2.12");
+    CHECK(shared_bind().dig_short("b3.example.test", RRType::AAAA) == "2001:db8::13");
+    CHECK(shared_bind().serial() == before + 1); // one message, one journal transaction
 }
 
 TEST_CASE("a key name in another case is the same key to BIND") {
-    TsigKey key = bind().key();
+    TsigKey key = shared_bind().key();
     key.name = "DynDNS-Gateway";
-    REQUIRE(client_for(key, bind().port()).apply(replace("case.example.test", RRType::A, "192.0.2.44")).ok());
-    CHECK(bind().dig_short("case.example.test", RRType::A) == "192.0.2.44");
+    REQUIRE(client_for(key, shared_bind().port()).apply(replace("case.example.test", RRType::A, "192.0.2.44")).ok());
+    CHECK(shared_bind().dig_short("case.example.test", RRType::A) == "192.0.2.44");
 }
 
 TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing") {
-    const std::string before = bind().dig_short("example.test", RRType::A);
-    const std::uint32_t serial = bind().serial();
+    const std::string before = shared_bind().dig_short("example.test", RRType::A);
+    const std::uint32_t serial = shared_bind().serial();
 
     SUBCASE("wrong secret is BADSIG") {
-        TsigKey key = bind().key();
+        TsigKey key = shared_bind().key();
         key.secret_base64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-        const DnsOutcome outcome = client_for(key, bind().port()).apply(replace("example.test", RRType::A, "192.0.2.66"));
+        const DnsOutcome outcome = client_for(key, shared_bind().port()).apply(replace("example.test", RRType::A, "192.0.2.66"));
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeNotAuth);
         CHECK(outcome.tsig_error == 16);
@@ -138,9 +134,9 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         CHECK(outcome.message.find(key.secret_base64) == std::string::npos);
     }
     SUBCASE("unknown key is BADKEY") {
-        TsigKey key = bind().key();
+        TsigKey key = shared_bind().key();
         key.name = "gw-key";
-        const DnsOutcome outcome = client_for(key, bind().port()).apply(replace("example.test", RRType::A, "192.0.2.66"));
+        const DnsOutcome outcome = client_for(key, shared_bind().port()).apply(replace("example.test", RRType::A, "192.0.2.66"));
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeNotAuth);
         CHECK(outcome.tsig_error == 17);
@@ -152,7 +148,7 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeRefused);
         CHECK(outcome.tsig_error == 0);
-        CHECK(bind().dig_short("example.test", RRType::MX) == kStaticMx);
+        CHECK(shared_bind().dig_short("example.test", RRType::MX) == kStaticMx);
     }
     SUBCASE("a zone the server does not serve is NOTAUTH") {
         const DnsOutcome outcome = gateway_client().apply(
@@ -173,7 +169,7 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeYxRrset);
         CHECK(outcome.message.find("CNAME") != std::string::npos);
-        CHECK(bind().dig_short("alias.example.test", RRType::CNAME) == "www.example.test.");
+        CHECK(shared_bind().dig_short("alias.example.test", RRType::CNAME) == "www.example.test.");
     }
     SUBCASE("a batch with one refused change applies none") {
         const DnsOutcome outcome = gateway_client().apply(
@@ -183,15 +179,15 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeRefused);
     }
-    CHECK(bind().dig_short("example.test", RRType::A) == before);
-    CHECK(bind().serial() == serial);
+    CHECK(shared_bind().dig_short("example.test", RRType::A) == before);
+    CHECK(shared_bind().serial() == serial);
 }
 
 TEST_CASE("a primary that is down is unavailable at once") {
     // A port nobody listens on: connect() is refused immediately on loopback.
     const std::uint16_t port = dyndns::test::free_loopback_port();
     const auto start = std::chrono::steady_clock::now();
-    const DnsOutcome outcome = client_for(bind().key(), port, 5000ms, 3).apply(replace("example.test", RRType::A, "192.0.2.1"));
+    const DnsOutcome outcome = client_for(shared_bind().key(), port, 5000ms, 3).apply(replace("example.test", RRType::A, "192.0.2.1"));
     const auto elapsed = std::chrono::steady_clock::now() - start;
     CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
     CHECK(outcome.message.find("refused the connection") != std::string::npos);
@@ -203,7 +199,7 @@ TEST_CASE("a silent primary is no answer within the configured bound: the update
     Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
     const auto start = std::chrono::steady_clock::now();
     const DnsOutcome outcome =
-        client_for(bind().key(), silent.address().port(), 300ms, 2).apply(replace("example.test", RRType::A, "192.0.2.1"));
+        client_for(shared_bind().key(), silent.address().port(), 300ms, 2).apply(replace("example.test", RRType::A, "192.0.2.1"));
     const auto elapsed = std::chrono::steady_clock::now() - start;
     CHECK(outcome.kind == DnsOutcome::Kind::NoAnswer);
     CHECK(outcome.may_have_applied());
@@ -215,7 +211,7 @@ TEST_CASE("a silent primary is no answer within the configured bound: the update
 
 TEST_CASE("the call deadline bounds all attempts together") {
     Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
-    const auto client = client_for(bind().key(), silent.address().port(), 300ms, 5, 500ms);
+    const auto client = client_for(shared_bind().key(), silent.address().port(), 300ms, 5, 500ms);
     const auto start = std::chrono::steady_clock::now();
     const DnsOutcome outcome = client.apply(replace("example.test", RRType::A, "192.0.2.1"), client.call_deadline());
     const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -231,9 +227,9 @@ TEST_CASE("the call deadline bounds all attempts together") {
 TEST_CASE("connections kept open survive a restart of named: a closed one is replaced") {
     const auto client = gateway_client();
     REQUIRE(client.read("example.test", RRType::SOA).outcome.ok()); // leaves an open connection behind
-    bind().restart();
+    shared_bind().restart();
     const auto read = client.read("example.test", RRType::SOA);
     CHECK(read.outcome.ok());
     CHECK(client.apply({"example.test", {RRsetChange::replace("restarted.example.test", RRType::A, 60, {"192.0.2.99"})}}).ok());
-    CHECK(bind().dig_short("restarted.example.test", RRType::A) == "192.0.2.99");
+    CHECK(shared_bind().dig_short("restarted.example.test", RRType::A) == "192.0.2.99");
 }

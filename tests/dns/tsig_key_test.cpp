@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dns/tsig_key.h"
+#include "support/temp_dir.h"
 
 using namespace dyndns::dns;
 
@@ -27,11 +28,6 @@ std::string message_of(const std::string& text) {
     return "";
 }
 
-std::filesystem::path write_temp(const std::string& text) {
-    const auto path = std::filesystem::temp_directory_path() / ("tsig-key-test-" + std::to_string(::getpid()) + ".key");
-    std::ofstream(path) << text;
-    return path;
-}
 
 } // namespace
 
@@ -85,7 +81,9 @@ TEST_CASE("refuses malformed key files with the line and never the secret") {
 }
 
 TEST_CASE("load_key finds a key by name ignoring case and a trailing dot") {
-    const auto path = write_temp(keygen_output("other", "hmac-md5") + keygen_output("dyndns-gateway", "hmac-sha512"));
+    const dyndns::test::TempDir dir("tsig-key-test");
+    const std::filesystem::path path =
+        dir.write("keys.key", keygen_output("other", "hmac-md5") + keygen_output("dyndns-gateway", "hmac-sha512"));
     const TsigKey key = load_key(path.string(), "DynDNS-Gateway.");
     CHECK(key.name == "dyndns-gateway");
     CHECK(key.algorithm == TsigAlgorithm::HmacSha512);

@@ -5,7 +5,7 @@
 
 #include "dns/ldns_handles.h"
 #include "dns/tsig.h"
-#include "dns/zone_update.h"
+#include "dns/zone_packets.h"
 
 using namespace dyndns::dns;
 using namespace std::chrono_literals;

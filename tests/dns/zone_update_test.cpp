@@ -1,7 +1,7 @@
 // The UPDATE and query packets as RFC 2136 lays them out: zone section, delete-RRset + add, RD clear.
 #include <doctest/doctest.h>
 
-#include "dns/zone_update.h"
+#include "dns/zone_packets.h"
 
 using namespace dyndns::dns;
 

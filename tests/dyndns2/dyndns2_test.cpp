@@ -5,6 +5,7 @@
 
 #include "dyndns2/dyndns2_endpoint.h"
 #include "dyndns2/dyndns2_request.h"
+#include "support/fake_core.h"
 
 using namespace dyndns;
 
@@ -22,25 +23,10 @@ std::string refused(const std::string& query) {
     return std::get<dyndns2::ParameterError>(result).code;
 }
 
-// Answers by host name; records every call.
-class FakeCore final : public core::UpdateService {
+// Answers by host name (`answers`), else echoes the request as a success; records every call.
+class FakeCore : public test::FakeCore {
 public:
-    std::map<std::string, core::SetAddressOutcome> answers;
-    std::vector<core::SetAddressRequest> calls;
-
-    core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
-        calls.push_back(request);
-        const auto it = answers.find(request.name);
-        if (it != answers.end()) return it->second;
-        return core::SetAddressResult{request.name, request.address.empty() ? "198.51.100.1" : request.address,
-                                      request.address.find(':') != std::string::npos ? "AAAA" : "A", 60, true};
-    }
-    core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return core::GetAddressesResult{}; }
-    std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
-    std::optional<core::UpdateError> check_address(const std::string& address) const override {
-        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
-        return std::nullopt;
-    }
+    FakeCore() { set_answer.reset(); }
 };
 
 // "Basic " + base64("demo:pw")
@@ -77,10 +63,10 @@ TEST_CASE("good, nochg and both families on one line") {
     CHECK(endpoint.update("hostname=a.example.test&myip=192.0.2.1,2001:db8::1", kDemoAuth, {}).body ==
           "good 192.0.2.1,2001:db8::1\n");
     CHECK(endpoint.update("hostname=same.example.test&myip=192.0.2.9", kDemoAuth, {}).body == "nochg 192.0.2.9\n");
-    REQUIRE(core.calls.size() == 3);
-    CHECK(core.calls[0].account == "demo");
-    CHECK(core.calls[0].password == "pw");
-    CHECK(core.calls[0].client.protocol == "dyndns2");
+    REQUIRE(core.set_calls.size() == 3);
+    CHECK(core.set_calls[0].account == "demo");
+    CHECK(core.set_calls[0].password == "pw");
+    CHECK(core.set_calls[0].client.protocol == "dyndns2");
 }
 
 TEST_CASE("host faults take one line each; account faults end the answer") {
@@ -98,7 +84,7 @@ TEST_CASE("host faults take one line each; account faults end the answer") {
         dyndns2::Dyndns2Endpoint e(failing);
         const auto reply = e.update("hostname=a.example.test,b.example.test", kDemoAuth, {});
         CHECK(reply.body == code + "\n");
-        CHECK(failing.calls.size() == 1);
+        CHECK(failing.set_calls.size() == 1);
         if (f == core::Fault::AuthFailed) CHECK(reply.status == 401);
         if (f == core::Fault::RateLimited) CHECK(reply.headers.at(0) == std::pair<std::string, std::string>{"Retry-After", "30"});
     }
@@ -113,7 +99,7 @@ TEST_CASE("no credentials or not Basic is badauth with a challenge, before the c
         CHECK(reply.body == "badauth\n");
         CHECK(reply.headers.at(0).first == "WWW-Authenticate");
     }
-    CHECK(core.calls.empty());
+    CHECK(core.set_calls.empty());
 }
 
 TEST_CASE("without a hostname the user name is the host (a per-host token)") {
@@ -121,7 +107,7 @@ TEST_CASE("without a hostname the user name is the host (a per-host token)") {
     dyndns2::Dyndns2Endpoint endpoint(core);
     // "Basic " + base64("router.example.test:token")
     CHECK(endpoint.update("myip=192.0.2.5", "Basic cm91dGVyLmV4YW1wbGUudGVzdDp0b2tlbg==", {}).body == "good 192.0.2.5\n");
-    CHECK(core.calls.at(0).name == "router.example.test");
+    CHECK(core.set_calls.at(0).name == "router.example.test");
     CHECK(endpoint.update("myip=192.0.2.5", kDemoAuth, {}).body == "notfqdn\n");
 }
 
@@ -138,7 +124,7 @@ TEST_CASE("an address refused for one family refuses the request before anything
     dyndns2::Dyndns2Endpoint endpoint(core);
     CHECK(endpoint.update("hostname=a.example.test,b.example.test&myip=192.0.2.1,fd00::1", kDemoAuth, {}).body ==
           "dnserr\ndnserr\n");
-    CHECK(core.calls.empty());
+    CHECK(core.set_calls.empty());
 }
 
 TEST_CASE("an account-level fault after some hosts keeps their lines") {

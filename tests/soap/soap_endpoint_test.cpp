@@ -4,29 +4,13 @@
 #include "soap/soap_detect.h"
 #include "soap/soap_endpoint.h"
 #include "soap/wsdl_document.h"
+#include "support/fake_core.h"
 
 using namespace dyndns;
 
 namespace {
 
-class FakeCore final : public core::UpdateService {
-public:
-    core::SetAddressOutcome set_answer = core::SetAddressResult{"example.test", "192.0.2.1", "A", 60, true};
-    std::vector<core::SetAddressRequest> set_calls;
-
-    core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
-        set_calls.push_back(request);
-        return set_answer;
-    }
-    core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override {
-        return core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
-    }
-    std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
-    std::optional<core::UpdateError> check_address(const std::string& address) const override {
-        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
-        return std::nullopt;
-    }
-};
+using FakeCore = test::FakeCore;
 
 const std::string kSoap11 = "http://schemas.xmlsoap.org/soap/envelope/";
 const std::string kSoap12 = "http://www.w3.org/2003/05/soap-envelope";

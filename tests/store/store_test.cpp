@@ -11,19 +11,16 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 using namespace dyndns;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        path = std::filesystem::temp_directory_path() / ("store-test-" + std::to_string(std::random_device{}()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string file() const { return (path / "gateway.sqlite").string(); }
+// The shared temp dir; every test's database is its gateway.sqlite.
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("store-test") {}
+    std::string file() const { return test::TempDir::file("gateway.sqlite"); }
 };
 
 std::string file_bytes(const std::string& path) {
@@ -75,7 +72,7 @@ TEST_CASE("the password is never stored in clear") {
         store::Store db(dir.file());
         db.add_account("alice", "a-very-recognisable-password");
     }
-    for (const auto& entry : std::filesystem::directory_iterator(dir.path))
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
         CHECK(file_bytes(entry.path().string()).find("a-very-recognisable-password") == std::string::npos);
 }
 

@@ -16,15 +16,6 @@ namespace {
 
 const std::string kScript = std::string(DYNDNS_SOURCE_DIR) + "/scripts/local-bind";
 
-std::string make_temp_dir() {
-    std::random_device random;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-        const auto path = std::filesystem::temp_directory_path() / ("dyndns-bind-" + std::to_string(random()));
-        if (std::filesystem::create_directory(path)) return path.string();
-    }
-    throw std::runtime_error("cannot create a temp dir for named");
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
     std::istringstream in(text);
@@ -35,7 +26,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 } // namespace
 
-LocalBind::LocalBind() : dir_(make_temp_dir()) {
+LocalBind::LocalBind() : temp_("dyndns-bind"), dir_(temp_.path().string()) {
     // A port found free can be taken before named binds it; a few fresh tries cover that race.
     ProcessResult started;
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -44,14 +35,14 @@ LocalBind::LocalBind() : dir_(make_temp_dir()) {
         if (started.exit_code == 0) return;
         run_process(kScript, {"stop", dir_});
     }
-    std::filesystem::remove_all(dir_);
     throw std::runtime_error("scripts/local-bind start failed:\n" + started.output);
 }
 
-LocalBind::~LocalBind() {
-    run_process(kScript, {"stop", dir_});
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+LocalBind::~LocalBind() { run_process(kScript, {"stop", dir_}); }
+
+LocalBind& shared_bind() {
+    static LocalBind instance;
+    return instance;
 }
 
 void LocalBind::restart() {

@@ -6,6 +6,7 @@
 
 #include "dns/tsig_key.h"
 #include "dns/zone_update.h"
+#include "support/temp_dir.h"
 
 namespace dyndns::test {
 
@@ -36,8 +37,12 @@ public:
 private:
     std::string dig(const std::vector<std::string>& extra) const;
 
-    std::string dir_;
+    TempDir temp_;    // removed after named is stopped (members go after the destructor's body)
+    std::string dir_; // temp_'s path
     std::uint16_t port_ = 0;
 };
+
+// One named for the whole test program, started on first use: starting one costs about a second.
+LocalBind& shared_bind();
 
 } // namespace dyndns::test

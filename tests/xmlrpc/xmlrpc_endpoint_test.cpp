@@ -1,6 +1,7 @@
 // The XML-RPC endpoint against a fake core: arity, types, unknown methods, results and faults as DESIGN.md says.
 #include <doctest/doctest.h>
 
+#include "support/fake_core.h"
 #include "xmlrpc/xmlrpc_endpoint.h"
 
 using namespace dyndns;
@@ -8,23 +9,7 @@ using namespace dyndns;
 namespace {
 
 // Records what it was asked; answers what the test set.
-class FakeCore final : public core::UpdateService {
-public:
-    core::SetAddressOutcome set_answer = core::SetAddressResult{"example.test", "192.0.2.1", "A", 60, true};
-    core::GetAddressesOutcome get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {}, 60};
-    std::vector<core::SetAddressRequest> set_calls;
-
-    core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
-        set_calls.push_back(request);
-        return set_answer;
-    }
-    core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
-    std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
-    std::optional<core::UpdateError> check_address(const std::string& address) const override {
-        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
-        return std::nullopt;
-    }
-};
+using FakeCore = test::FakeCore;
 
 std::string call(const std::string& method, const std::vector<std::string>& params) {
     std::string body = "<?xml version=\"1.0\"?><methodCall><methodName>" + method + "</methodName><params>";

@@ -1,0 +1,39 @@
+// An update core that answers what a test tells it and records what the front end asked: for the protocol front ends' tests.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/update_service.h"
+
+namespace dyndns::test {
+
+class FakeCore : public core::UpdateService {
+public:
+    // set_address answers: `answers` by name, else `set_answer`, else (cleared) a success that
+    // echoes the request (the caller's address "198.51.100.1" when it gave none).
+    std::map<std::string, core::SetAddressOutcome> answers;
+    std::optional<core::SetAddressOutcome> set_answer = core::SetAddressResult{"example.test", "192.0.2.1", "A", 60, true};
+    core::GetAddressesOutcome get_answer =
+        core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
+    std::vector<core::SetAddressRequest> set_calls;
+
+    core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
+        set_calls.push_back(request);
+        if (const auto it = answers.find(request.name); it != answers.end()) return it->second;
+        if (set_answer) return *set_answer;
+        return core::SetAddressResult{request.name, request.address.empty() ? "198.51.100.1" : request.address,
+                                      request.address.find(':') != std::string::npos ? "AAAA" : "A", 60, true};
+    }
+    core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
+    std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
+    // "bad" and anything starting with "fd" (a ULA) are refused as private.
+    std::optional<core::UpdateError> check_address(const std::string& address) const override {
+        if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};
+        return std::nullopt;
+    }
+};
+
+} // namespace dyndns::test
