@@ -41,20 +41,20 @@ std::string account_name(const std::string& raw) {
                        std::all_of(name.begin(), name.end(), [](unsigned char c) {
                            return std::isalnum(c) || c == '.' || c == '_' || c == '-';
                        });
-    if (!valid) throw StoreError("an account name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
+    if (!valid) throw InvalidInput("an account name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
     return name;
 }
 
 void check_password(const std::string& password) {
     if (password.empty() || password.size() > kMaxPasswordLength)
-        throw StoreError("a password is 1 to 1024 bytes");
+        throw InvalidInput("a password is 1 to 1024 bytes");
 }
 
 // Host-name syntax (core/names.h): what a dyndns domain can be.
 std::string domain_name(const std::string& raw) {
     auto name = core::host_name(raw);
     if (!name)
-        throw StoreError("'" + raw.substr(0, 80) +
+        throw InvalidInput("'" + raw.substr(0, 80) +
                          "' is not a domain name (letters, digits, hyphens; labels of 1 to 63 that neither start nor end "
                          "with a hyphen)");
     return std::move(*name);
@@ -172,7 +172,7 @@ struct Store::Impl {
     }
 };
 
-// Every database failure leaves the store as a StoreError naming what was being done.
+// Every database failure leaves the store as a DatabaseError naming what was being done.
 template <class F>
 auto guarded(const char* doing, F&& body) -> decltype(body()) {
     try {
@@ -180,7 +180,7 @@ auto guarded(const char* doing, F&& body) -> decltype(body()) {
     } catch (const StoreError&) {
         throw;
     } catch (const Poco::Exception& e) {
-        throw StoreError(std::string("store: cannot ") + doing + ": " + e.displayText());
+        throw DatabaseError(std::string("store: cannot ") + doing + ": " + e.displayText());
     }
 }
 
@@ -249,7 +249,7 @@ bool Store::account_exists(const std::string& raw_account) const {
     std::string account;
     try {
         account = account_name(raw_account);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return false;
     }
     return guarded("look up the account", [&] {
@@ -267,9 +267,8 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
             std::lock_guard lock(impl_->mutex);
             return impl_->cached_hash(account);
         });
-    } catch (const StoreError& e) {
+    } catch (const InvalidInput&) {
         // A name that cannot exist still pays for a hash, like any unknown account.
-        if (std::string_view(e.what()).starts_with("store:")) throw;
     }
     if (password.empty() || password.size() > kMaxPasswordLength) return false;
     if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
@@ -287,7 +286,7 @@ std::string Store::credential_stamp(const std::string& raw_account) const {
     std::string account;
     try {
         account = account_name(raw_account);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return "";
     }
     const std::string hash = guarded("look up the account", [&] {
@@ -338,7 +337,7 @@ std::optional<Domain> Store::find_domain(const std::string& raw_domain) const {
     std::string domain;
     try {
         domain = domain_name(raw_domain);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return std::nullopt;
     }
     const auto found = list_where("WHERE name = ?", domain);
@@ -369,7 +368,7 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     std::string name;
     try {
         name = domain_name(raw_name);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return std::nullopt;
     }
     // The name and each of its ancestors, in one query; the longest registered one wins.

@@ -12,9 +12,23 @@
 
 namespace dyndns::store {
 
+// Everything the store refuses or fails at; what() is for the operator (no secret in it).
 class StoreError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+// A name or password the store never holds (bad syntax, too long): the caller's input.
+class InvalidInput : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+// The database itself failed (cannot open, locked beyond the busy timeout, disk full):
+// what() starts "store: cannot …". Nothing was changed by the call that threw it.
+class DatabaseError : public StoreError {
+public:
+    using StoreError::StoreError;
 };
 
 struct Domain {
