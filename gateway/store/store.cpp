@@ -1,4 +1,4 @@
-// The SQLite store: one connection behind a mutex, WAL so the gateway and dyndnsctl share the file, names validated on the way in.
+// The SQLite store: one connection behind a mutex, WAL so the gateway and dyndnsctl share the file, names validated on the way in; password checks are PasswordCheck's.
 #include "store/store.h"
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 
 #include "core/history_outcome.h"
 #include "core/names.h"
+#include "store/password_check.h"
 #include "store/password_hash.h"
 #include "store/store_schema.h"
 #include "store/transaction.h"
@@ -83,7 +84,7 @@ std::int64_t now_ms() {
 struct Store::Impl {
     std::mutex mutex; // one connection; SQLite serialises writers anyway
     Poco::Data::Session session;
-    VerifiedCache verified;
+    PasswordCheck passwords; // authentication: the verification cache and the per-account argon2 gates
 
     explicit Impl(const std::string& path) : session(open(path)) {
         session.setConnectionTimeout(kBusyTimeoutSeconds); // sqlite3_busy_timeout: wait for the other process
@@ -154,17 +155,6 @@ struct Store::Impl {
         return hashes.empty() ? "" : hashes.front();
     }
 
-    // A mutex per account name, made on first use; the map is bounded by forgetting idle gates.
-    std::shared_ptr<std::mutex> verification_gate(const std::string& account) {
-        std::lock_guard lock(gates_mutex);
-        if (gates.size() > 10000) std::erase_if(gates, [](const auto& item) { return item.second.use_count() == 1; });
-        auto& gate = gates[account];
-        if (!gate) gate = std::make_shared<std::mutex>();
-        return gate;
-    }
-    std::mutex gates_mutex;
-    std::unordered_map<std::string, std::shared_ptr<std::mutex>> gates;
-
     bool domain_exists(const std::string& domain) {
         int count = 0;
         session << "SELECT count(*) FROM domains WHERE name = ?", bind(domain), into(count), now;
@@ -216,7 +206,7 @@ void Store::set_password(const std::string& raw_account, const std::string& pass
         impl_->session << "UPDATE accounts SET password_hash = ? WHERE name = ?", bind(hash), bind(account), now;
         impl_->changed();
     });
-    impl_->verified.forget(account);
+    impl_->passwords.forget(account);
 }
 
 void Store::delete_account(const std::string& raw_account) {
@@ -233,7 +223,7 @@ void Store::delete_account(const std::string& raw_account) {
         });
         impl_->changed();
     });
-    impl_->verified.forget(account);
+    impl_->passwords.forget(account);
 }
 
 std::vector<std::string> Store::list_accounts() const {
@@ -271,15 +261,7 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
         // A name that cannot exist still pays for a hash, like any unknown account.
     }
     if (password.empty() || password.size() > kMaxPasswordLength) return false;
-    if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
-    // One argon2 verification per account at a time: callers that arrive together with the same
-    // credentials (a client's burst of connections) wait for the first and find it cached.
-    const auto gate = impl_->verification_gate(account);
-    std::lock_guard one_at_a_time(*gate);
-    if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
-    if (!password_matches(password, hash)) return false; // slow: outside the store's lock
-    impl_->verified.remember(account, password, hash);
-    return true;
+    return impl_->passwords.verify(account, password, hash); // outside the store's lock
 }
 
 std::string Store::credential_stamp(const std::string& raw_account) const {
