@@ -91,7 +91,7 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
         return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
     LoginThrottle::Attempt& attempt = std::get<LoginThrottle::Attempt>(started);
 
-    std::optional<store::Token> token;
+    std::optional<Token> token;
     if (token_name) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
@@ -116,7 +116,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     auto identity = authenticate(raw_account, password, client, true);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     const std::string& account = std::get<Identity>(identity).account;
-    const std::optional<store::Token>& token = std::get<Identity>(identity).token;
+    const std::optional<Token>& token = std::get<Identity>(identity).token;
     if (const auto wait = calls_.take(account))
         return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
 
@@ -157,7 +157,7 @@ std::optional<UpdateError> UpdateCore::check_address(const std::string& text) co
 
 void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
                         const std::string& old_address, const std::string& new_address, const std::string& outcome) {
-    store::HistoryEntry entry;
+    HistoryEntry entry;
     entry.time = std::chrono::system_clock::now();
     entry.name = who.name;
     entry.domain = who.domain.name;
