@@ -14,7 +14,6 @@
 namespace dyndns::core {
 namespace {
 
-constexpr std::size_t kMaxCredentialLength = 1024;
 
 UpdateError error(Fault fault, std::string message, int retry_after = 0) { return {fault, std::move(message), retry_after}; }
 
@@ -78,7 +77,8 @@ UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rf
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
                                                                           const ClientInfo& client, bool tokens_allowed) {
-    if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
+    // Longer than anything the store holds: refused before any hash is computed.
+    if (raw_account.size() > kMaxPasswordLength || password.size() > kMaxPasswordLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
     const std::string source = throttle_source(core::caller_address(client, settings_.trusted_proxies), client.peer_address);

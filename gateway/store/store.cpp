@@ -29,8 +29,8 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-constexpr std::size_t kMaxAccountLength = 64;
-constexpr std::size_t kMaxPasswordLength = 1024;
+using core::kMaxAccountLength;
+using core::kMaxPasswordLength;
 // How long a writer waits for another process's transaction before giving up.
 constexpr std::size_t kBusyTimeoutSeconds = 5;
 
