@@ -384,6 +384,9 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
         {"max_connections_per_address", [&](const YAML::Node& value, const Where& at) {
              out.max_connections_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
          }},
+        {"max_requests_per_address", [&](const YAML::Node& value, const Where& at) {
+             out.max_requests_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
+         }},
         {"max_keep_alive_requests", [&](const YAML::Node& value, const Where& at) {
              out.max_keep_alive_requests = read_integer<unsigned>(value, at, 1, kMaxKeepAliveRequests);
          }},

@@ -55,6 +55,10 @@ constexpr int kAcceptsPerWake = 256;              // then the other connections 
 constexpr auto kSweepInterval = std::chrono::milliseconds(100); // deadlines hold to within this
 constexpr std::size_t kLingerMaxBytes = 1 << 20;  // lingering close, as nginx does: the peer reads
 constexpr auto kLingerTime = std::chrono::seconds(2); // our 413 instead of a reset
+constexpr int kStepsPerTurn = 32;                 // then the connection waits for the next turn (fairness)
+// A request whose handler never returns still frees its connection after this; the worker's
+// late answer is dropped. Far beyond any DNS or argon2 bound, so it never cuts a real call.
+constexpr auto kWorkingBackstop = std::chrono::minutes(2);
 constexpr std::uint64_t kWakeTag = 0;             // epoll tags: 0 the wake-up, 1..n listeners,
 constexpr std::uint64_t kFirstConnectionId = 1 << 20; // connections from here
 
@@ -64,8 +68,10 @@ struct Connection {
     bool https = true;
     std::string block; // client_block() of the peer: what the per-address cap counts
     std::string peer;   // the peer's address as text
+    Poco::Net::Context::Ptr tls; // the context this connection's TLS session was made with
     std::unique_ptr<ByteStream> stream;
     Phase phase = Phase::Handshake;
+    bool counted_working = false; // holds one of its block's in-flight request slots
     Clock::time_point deadline;
     std::string in;           // received, not yet consumed
     std::string out;          // to send
@@ -103,6 +109,8 @@ struct ConnectionLoop::Impl {
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections;
     std::list<Connection*> idle; // oldest first: evicted first when the global cap is reached
     AddressCounts counts;
+    AddressCounts working; // requests in Working per block: one client cannot fill the worker queue
+    std::vector<std::uint64_t> ready; // connections to advance again next turn without an epoll event
     std::uint64_t next_id = kFirstConnectionId;
     bool stopping = false;
     bool listeners_paused = false;
@@ -117,7 +125,7 @@ struct ConnectionLoop::Impl {
     metrics::GatewayMetrics& metrics = metrics::gateway_metrics();
 
     Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w)
-        : settings(s), listeners(std::move(l)), tls(std::move(t)), router(r), workers(w), counts(s.max_connections_per_block) {
+        : settings(s), listeners(std::move(l)), tls(std::move(t)), router(r), workers(w), counts(s.max_connections_per_block), working(s.max_requests_per_block) {
         epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (epoll_fd < 0 || wake_fd < 0) throw std::runtime_error(std::string("cannot create the event loop: ") + std::strerror(errno));
@@ -129,6 +137,7 @@ struct ConnectionLoop::Impl {
         for (auto& [id, c] : connections) {
             c->stream.reset();
             ::close(c->fd);
+            metrics.connections_open.add(-1);
         }
         if (wake_fd >= 0) ::close(wake_fd);
         if (epoll_fd >= 0) ::close(epoll_fd);
@@ -168,7 +177,13 @@ struct ConnectionLoop::Impl {
         auto last_sweep = Clock::now();
         Clock::time_point give_up;
         for (;;) {
-            const int n = epoll_wait(epoll_fd, events, kMaxEvents, static_cast<int>(kSweepInterval.count()));
+            const int n = epoll_wait(epoll_fd, events, kMaxEvents, ready.empty() ? static_cast<int>(kSweepInterval.count()) : 0);
+            // Connections that used up their turn last time, with input possibly buffered inside
+            // OpenSSL where epoll cannot see it.
+            std::vector<std::uint64_t> again;
+            again.swap(ready);
+            for (const std::uint64_t id : again)
+                if (const auto found = connections.find(id); found != connections.end()) advance(*found->second);
             for (int i = 0; i < n; ++i) {
                 const std::uint64_t tag = events[i].data.u64;
                 if (tag == kWakeTag) {
@@ -200,6 +215,7 @@ struct ConnectionLoop::Impl {
             socklen_t length = sizeof address;
             const int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&address), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) {
+                if (errno == ENOBUFS || errno == ENOMEM) pause_listeners(); // retried at the next sweep
                 if (errno == EMFILE || errno == ENFILE) {
                     // Out of descriptors despite the raised limit: make room from the idle, or stop
                     // listening until the next sweep rather than spin on a listener that stays ready.
@@ -233,6 +249,7 @@ struct ConnectionLoop::Impl {
         c->block = std::move(block);
         c->peer = peer.host().toString();
         try {
+            if (listener.tls) c->tls = tls;
             c->stream = listener.tls ? tls_stream(tls->sslContext(), fd) : plain_stream(fd);
         } catch (const std::exception& e) {
             log::error(e.what());
@@ -276,7 +293,7 @@ struct ConnectionLoop::Impl {
         case Phase::Body:
         case Phase::Writing: return settings.body_timeout;
         case Phase::Lingering: return std::chrono::duration_cast<std::chrono::milliseconds>(kLingerTime);
-        case Phase::Working: break;
+        case Phase::Working: return std::chrono::duration_cast<std::chrono::milliseconds>(kWorkingBackstop);
         }
         return std::chrono::milliseconds::max();
     }
@@ -288,7 +305,7 @@ struct ConnectionLoop::Impl {
             c.idle_listed = false;
         }
         c.phase = phase;
-        c.deadline = phase == Phase::Working ? Clock::time_point::max() : Clock::now() + timeout_of(phase);
+        c.deadline = Clock::now() + timeout_of(phase);
         if (phase == Phase::Idle) {
             c.idle_position = idle.insert(idle.end(), &c);
             c.idle_listed = true;
@@ -311,7 +328,11 @@ struct ConnectionLoop::Impl {
 
     // Runs the connection as far as it goes without blocking. May close (destroy) `c`.
     void advance(Connection& c) {
-        for (;;) {
+        for (int steps = 0;; ++steps) {
+            if (steps == kStepsPerTurn) {
+                ready.push_back(c.id); // the others get their turn first
+                return;
+            }
             switch (c.phase) {
             case Phase::Handshake: {
                 const StreamStatus status = c.stream->handshake();
@@ -423,15 +444,31 @@ struct ConnectionLoop::Impl {
         request.peer_address = c.peer;
         const bool keep_alive = c.pending->keep_alive && !stopping && c.served + 1 < settings.max_keep_alive_requests;
         const ResponseFraming framing = framing_for(c, keep_alive);
+        if (!working.try_add(c.block)) {
+            metrics.connections_closed.with({"address_busy"}).add();
+            HttpResponse busy = HttpResponse::text(503, "too many requests in progress from your address; retry in a moment\n");
+            busy.headers.emplace_back("Retry-After", "1");
+            respond_now(c, busy);
+            return Taken::Moved;
+        }
+        c.counted_working = true;
         enter(c, Phase::Working);
         const bool queued = workers.try_submit([this, id = c.id, request = std::move(request), framing] {
-            const HttpResponse response = router.dispatch(request);
-            metrics.http_requests.with({std::to_string(response.status / 100) + "xx"}).add();
-            ResponseFraming answer = framing;
-            if (response.close_connection) answer.keep_alive = false;
-            post(Completion{id, response_bytes(response, answer), !answer.keep_alive});
+            // Nothing may escape a worker: the pool's thread would end the process.
+            try {
+                const HttpResponse response = router.dispatch(request);
+                metrics.http_requests.with({std::to_string(response.status / 100) + "xx"}).add();
+                ResponseFraming answer = framing;
+                if (response.close_connection) answer.keep_alive = false;
+                post(Completion{id, response_bytes(response, answer), !answer.keep_alive});
+            } catch (...) {
+                ResponseFraming answer = framing;
+                answer.keep_alive = false;
+                post(Completion{id, response_bytes(HttpResponse::text(500, "internal error\n"), answer), true});
+            }
         });
         if (!queued) {
+            release_working(c);
             metrics.connections_closed.with({"busy"}).add();
             HttpResponse busy = HttpResponse::text(503, "busy; retry in a moment\n");
             busy.headers.emplace_back("Retry-After", "1");
@@ -455,6 +492,7 @@ struct ConnectionLoop::Impl {
             const auto found = connections.find(completion.id);
             if (found == connections.end()) continue; // closed meanwhile (shutdown's grace ran out)
             Connection& c = *found->second;
+            release_working(c);
             c.out += completion.bytes;
             c.close_after_write = completion.close || stopping;
             enter(c, Phase::Writing);
@@ -469,7 +507,7 @@ struct ConnectionLoop::Impl {
             c.out_sent += written;
             if (status != StreamStatus::Done) return status;
         }
-        c.out.clear();
+        std::string().swap(c.out); // an idle connection keeps no buffer capacity
         c.out_sent = 0;
         return StreamStatus::Done;
     }
@@ -477,12 +515,14 @@ struct ConnectionLoop::Impl {
     void finish_response(Connection& c) {
         ++c.served;
         c.pending.reset();
-        if (c.close_after_write) {
+        if (c.close_after_write || stopping) {
             c.stream->finish_sending();
             enter(c, Phase::Lingering);
             return;
         }
-        // A pipelined request already received is next; else the connection waits, idle.
+        // A pipelined request already received is next; else the connection waits, idle, and
+        // keeps no buffer capacity (10,000 idle connections after a 64 KiB POST each add up).
+        if (c.in.empty()) std::string().swap(c.in);
         enter(c, c.in.empty() ? Phase::Idle : Phase::Head);
     }
 
@@ -525,8 +565,15 @@ struct ConnectionLoop::Impl {
         return "deadline";
     }
 
+    void release_working(Connection& c) {
+        if (!c.counted_working) return;
+        working.remove(c.block);
+        c.counted_working = false;
+    }
+
     void close(Connection& c) {
         metrics.connections_open.add(-1);
+        release_working(c);
         if (c.idle_listed) idle.erase(c.idle_position);
         if (c.interest != 0) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
         counts.remove(c.block);
@@ -550,6 +597,7 @@ void ConnectionLoop::set_settings(const EdgeSettings& settings) {
     impl_->post(std::function<void()>([impl = impl_.get(), settings] {
         impl->settings = settings;
         impl->counts.set_cap(settings.max_connections_per_block);
+        impl->working.set_cap(settings.max_requests_per_block);
     }));
 }
 

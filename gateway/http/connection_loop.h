@@ -23,6 +23,7 @@ struct EdgeSettings {
     std::chrono::milliseconds idle_timeout{15000}; // a keep-alive connection between requests
     std::size_t max_connections = 10000;
     std::size_t max_connections_per_block = 32; // per IPv4 address or IPv6 /64
+    std::size_t max_requests_per_block = 8;     // requests being run at once per block; beyond, 503
     unsigned max_keep_alive_requests = 100;
 };
 
@@ -46,8 +47,10 @@ public:
     // ones keep theirs); new phases get the new deadlines, new connections the new caps.
     void set_tls(Poco::Net::Context::Ptr tls);
     void set_settings(const EdgeSettings& settings);
-    // Stops accepting and closes idle connections at once; connections with a request in progress
-    // get up to `grace` to finish; then everything closes and the loop's thread ends.
+    // Stops accepting and closes at once the connections with no request being run or answered
+    // (idle ones, and requests still being read); those being run or answered get up to `grace`
+    // to finish; then everything closes and the loop's thread ends. The router and the worker
+    // pool must outlive the loop, and the pool must stop after it.
     void stop(std::chrono::milliseconds grace);
 
 private:

@@ -74,6 +74,7 @@ EdgeSettings edge_settings(const config::LimitsConfig& limits) {
     edge.idle_timeout = limits.keep_alive_timeout;
     edge.max_connections = limits.max_connections;
     edge.max_connections_per_block = limits.max_connections_per_address;
+    edge.max_requests_per_block = limits.max_requests_per_address;
     edge.max_keep_alive_requests = limits.max_keep_alive_requests;
     return edge;
 }

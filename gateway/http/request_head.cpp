@@ -6,6 +6,7 @@
 #include <charconv>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -33,13 +34,40 @@ bool is_token(const std::string& name) {
     });
 }
 
-// Each CRLF-ended line after the request line must be one field. Poco skips a line without a
-// colon, joins folded lines and also ends lines at a bare LF; a proxy in front may do none of
-// that, so any line Poco did not turn into exactly one field is refused.
-std::size_t header_lines(std::string_view head) {
-    std::size_t lines = 0;
-    for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) ++lines;
-    return lines >= 2 ? lines - 2 : 0; // less the request line and the blank line
+// A CR or LF anywhere but in a CRLF pair. Poco ends a line at a bare LF too, and a proxy in
+// front may not: such a head could be framed differently on each side.
+bool has_bare_line_break(std::string_view head) {
+    for (std::size_t i = 0; i < head.size(); ++i) {
+        if (head[i] == '\r' && (i + 1 == head.size() || head[i + 1] != '\n')) return true;
+        if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r')) return true;
+    }
+    return false;
+}
+
+// The header lines as sent, between the request line and the blank line.
+std::vector<std::string_view> header_lines(std::string_view head) {
+    std::vector<std::string_view> lines;
+    std::size_t start = head.find("\r\n") + 2;
+    for (std::size_t end = head.find("\r\n", start); end != std::string_view::npos && end > start; end = head.find("\r\n", start)) {
+        lines.push_back(head.substr(start, end - start));
+        start = end + 2;
+    }
+    return lines;
+}
+
+// Content-Length as sent. Poco decodes every header value as RFC 2047 words, so
+// "=?UTF-8?B?NQ==?=" would reach the digit check as "5"; the bytes on the wire must be digits.
+bool raw_lengths_are_digits(const std::vector<std::string_view>& lines) {
+    for (std::string_view line : lines) {
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || Poco::icompare(std::string(line.substr(0, colon)), "Content-Length") != 0) continue;
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        if (value.empty() || !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+            return false;
+    }
+    return true;
 }
 
 HeadRefusal refusal(int status, std::string reason) { return HeadRefusal{status, std::move(reason)}; }
@@ -60,6 +88,9 @@ std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, 
     const auto line_end = head.find("\r\n");
     if (head.size() - line_end - 2 > limits.max_header_bytes + 2)
         return refusal(431, "request header fields too large\n");
+    if (has_bare_line_break(head)) return refusal(400, "a line ends without CRLF\n");
+    const auto lines = header_lines(head);
+    if (!raw_lengths_are_digits(lines)) return refusal(400, "Content-Length must be plain decimal digits\n");
 
     Poco::Net::HTTPRequest parsed;
     try {
@@ -75,7 +106,8 @@ std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, 
     if (uri.size() > limits.max_uri_bytes) return refusal(414, "URI too long\n");
     if (uri.empty() || uri.front() != '/') return refusal(400, "request target must be a path\n");
 
-    if (static_cast<std::size_t>(std::distance(parsed.begin(), parsed.end())) != header_lines(head))
+    // Each line must be one field: Poco skips a line without a colon and joins folded lines.
+    if (static_cast<std::size_t>(std::distance(parsed.begin(), parsed.end())) != lines.size())
         return refusal(400, "malformed header line\n");
     std::size_t lengths = 0;
     std::string length_text;

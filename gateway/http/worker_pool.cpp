@@ -24,6 +24,9 @@ void WorkerPool::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
+        // Requests whose connections are gone by now (the loop stopped first): nobody would hear
+        // their answers, so the DNS changes they would make are not made.
+        queue_.clear();
     }
     wake_.notify_all();
     for (auto& thread : threads_)

@@ -21,7 +21,7 @@ public:
     // Queues `job`, or returns false when max_queued jobs already wait (the caller answers 503).
     bool try_submit(std::function<void()> job);
 
-    // Runs what is queued, then joins every thread. Idempotent.
+    // Drops what is queued and not started, lets running jobs finish, joins every thread. Idempotent.
     void stop();
 
 private:

@@ -105,12 +105,17 @@ class Attack(unittest.TestCase):
                 self.assertEqual(result["ip"], f"192.0.2.{10 + i % 100}")
                 time.sleep(0.15)
             held = reports[-1]["open"]
+            # What was held while the calls ran, one sample a second (the attacker reconnects
+            # what the deadlines close, so any one instant may catch some of it reconnecting).
+            window = [sum(r["open"].values()) for r in reports[len(reports) - len(latencies) // 6:]] or [0]
             latencies.sort()
             p99 = latencies[int(len(latencies) * 0.99) - 1]
             print(f"\nunder attack (held {held}): {len(latencies)} calls, p50 {statistics.median(latencies) * 1000:.0f} ms, "
                   f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; opened so far {reports[-1]['opened']}",
                   file=sys.stderr)
-            self.assertGreaterEqual(sum(held.values()), 1800, f"the attack was not held: {reports[-1]}")
+            print(f"connections held during the calls: min {min(window)}, mean {sum(window) // len(window)}, max {max(window)}",
+                  file=sys.stderr)
+            self.assertGreaterEqual(sum(window) / len(window), 1800, f"the attack was not held: {window} {reports[-1]}")
             self.assertLessEqual(p99, 1.0)
         finally:
             attacker.kill()

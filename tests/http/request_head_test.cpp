@@ -96,3 +96,14 @@ TEST_CASE("a header line that is not exactly one field is refused") {
     CHECK(refused_with("GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n") == 400);
     CHECK(accepted("GET / HTTP/1.1\r\nHost: x\r\nX-Empty:\r\n\r\n").request.headers.size() == 2);
 }
+
+TEST_CASE("a bare LF or CR anywhere in the head is refused even when it balances a line Poco skips") {
+    CHECK(refused_with("GET / HTTP/1.1\r\nHost: x\r\nX: a\nContent-Length: 40\r\njunk\r\n\r\n") == 400);
+    CHECK(refused_with("GET / HTTP/1.1\nHost: x\r\n\r\n") == 400);
+    CHECK(refused_with("GET / HTTP/1.1\r\nX: a\rb\r\n\r\n") == 400);
+}
+
+TEST_CASE("a Content-Length written as an RFC 2047 word is refused") {
+    CHECK(refused_with("POST / HTTP/1.1\r\nContent-Length: =?UTF-8?B?NQ==?=\r\n\r\n") == 400);
+    CHECK(accepted("POST / HTTP/1.1\r\nContent-Length:  5 \r\n\r\n").content_length == 5);
+}
