@@ -39,7 +39,8 @@ std::optional<dyndns::dns::RRType> parse_type(const std::string& text) {
 }
 
 int dns_show(const dyndns::config::GatewayConfig& config, const std::string& name, const std::vector<std::string>& types) {
-    const auto client = dyndns::app::make_dns_client(config);
+    const auto primaries = dyndns::app::make_primaries(config);
+    const auto& client = primaries.for_name(name);
     int status = 0;
     for (const std::string& type_text : types) {
         const auto type = parse_type(type_text);

@@ -1,20 +1,29 @@
-// dyndns-gateway: loads the config, opens the store, wires DNS client → core → front ends → HTTPS, serves until SIGINT/SIGTERM.
+// dyndns-gateway: loads the config, opens the store, wires DNS client → core → front ends → HTTPS, serves until SIGINT/SIGTERM; SIGHUP reloads.
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <string>
 
+#include <systemd/sd-daemon.h>
+
 #include "app/config_summary.h"
+#include "app/config_reload.h"
+#include "app/core_settings.h"
 #include "app/gateway_routes.h"
+#include "app/operations_routes.h"
+#include "app/version.h"
 #include "config/gateway_config.h"
 #include "core/account_service.h"
 #include "core/update_core.h"
-#include "http/https_server.h"
+#include "http/http_server.h"
+#include "log/log.h"
+#include "metrics/gateway_metrics.h"
 #include "store/store.h"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: dyndns-gateway --config FILE         run the gateway\n"
+    "usage: dyndns-gateway --config FILE         run the gateway (SIGHUP reloads FILE and the TLS certificate)\n"
     "       dyndns-gateway --check-config FILE   validate FILE (and its TSIG key file), then exit\n"
     "       dyndns-gateway --help | --version\n"
     "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 cannot start (store, TLS files, listen address)\n";
@@ -28,43 +37,66 @@ std::optional<dyndns::config::GatewayConfig> load(const std::string& path) {
     }
 }
 
-std::string url_of(const std::string& address, std::uint16_t port) {
+std::string url_of(const std::string& scheme, const std::string& address, std::uint16_t port, const std::string& path) {
     const bool v6 = address.find(':') != std::string::npos;
-    return "https://" + (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port) + "/dom/api";
+    return scheme + "://" + (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port) + path;
 }
 
-int serve(const dyndns::config::GatewayConfig& config) {
-    // Block the stop signals before any thread starts, so every thread inherits the mask and
-    // sigwait below is the only place they arrive.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+int serve(const std::string& path, dyndns::config::GatewayConfig config) {
+    // Block the signals before any thread starts, so every thread inherits the mask and sigwait
+    // below is the only place they arrive.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not kill the server
+    dyndns::log::set_level(static_cast<dyndns::log::Level>(config.log.level));
 
     try {
         dyndns::store::Store store(config.store.path);
-        const auto dns = dyndns::app::make_dns_client(config);
-        dyndns::core::UpdateCore core({config.dns.ttl, config.allow_private_addresses, config.trusted_proxies, {}, config.dns.max_batch,
-                                           config.limits.calls_per_minute, config.store.history_days}, store, dns);
+        const auto dns = dyndns::app::make_primaries(config);
+        dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns);
         dyndns::core::AccountService accounts(store, dns, core);
-        dyndns::http::HttpsServer server(config, dyndns::app::gateway_routes(core, accounts, config));
+        dyndns::http::HttpServer server(dyndns::http::public_listener(config), dyndns::app::gateway_routes(core, accounts, config));
+        std::unique_ptr<dyndns::http::HttpServer> operations;
+        if (config.metrics.enabled)
+            operations = std::make_unique<dyndns::http::HttpServer>(dyndns::http::metrics_listener(config),
+                                                                    dyndns::app::operations_routes(store, dns));
+        dyndns::metrics::gateway_metrics()
+            .registry.gauge("dyndns_build_info", "The running build; the value is always 1.", {"version"})
+            .with({dyndns::app::kVersion})
+            .set(1);
+        // Scraped only through `operations`, which stops before `core` goes.
+        dyndns::metrics::gateway_metrics().registry.gauge_callback(
+            "dyndns_history_queue_depth", "History rows answered but not yet written to the store.",
+            [&core] { return static_cast<double>(core.history_queue_depth()); });
+
         server.start();
+        if (operations) operations->start();
         for (const auto& address : config.listen.addresses)
-            std::cout << "dyndns-gateway: listening on " << url_of(address, config.listen.port) << '\n';
-        std::cout << std::flush;
+            dyndns::log::notice("listening on " + url_of("https", address, config.listen.port, "/dom/api"));
+        if (operations)
+            dyndns::log::notice("metrics and health on " + url_of("http", config.metrics.address, config.metrics.port, "/metrics"));
+        sd_notify(0, "READY=1\nSTATUS=serving");
 
         int received = 0;
-        sigwait(&stop_signals, &received);
-        std::cout << "dyndns-gateway: stopping (signal " << received << ")" << std::endl;
+        for (;;) {
+            sigwait(&signals, &received);
+            if (received != SIGHUP) break;
+            dyndns::app::reload(path, config, server, operations.get(), core);
+        }
+        sd_notify(0, "STOPPING=1");
+        dyndns::log::notice("stopping (signal " + std::to_string(received) + ")");
         server.stop();
+        if (operations) operations->stop();
         const auto sent = core.dns_counters();
-        std::cout << "dyndns-gateway: " << sent.changes << " DNS changes sent in " << sent.messages << " UPDATE messages"
-                  << std::endl;
+        dyndns::log::notice(std::to_string(sent.changes) + " DNS changes sent in " + std::to_string(sent.messages) +
+                            " UPDATE messages");
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "dyndns-gateway: cannot start: " << e.what() << '\n';
+        dyndns::log::error(std::string("cannot start: ") + e.what());
         return 3;
     }
 }
@@ -78,13 +110,13 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "--version") {
-        std::cout << "dyndns-gateway 0.1.0\n";
+        std::cout << "dyndns-gateway " << dyndns::app::kVersion << '\n';
         return 0;
     }
     if (argc == 3 && (command == "--check-config" || command == "--config")) {
         const auto config = load(argv[2]);
         if (!config) return 1;
-        if (command == "--config") return serve(*config);
+        if (command == "--config") return serve(argv[2], *config);
         std::cout << argv[2] << ": configuration is valid\n" << dyndns::app::describe(*config);
         return 0;
     }

@@ -9,6 +9,7 @@
 #include <Poco/URI.h>
 
 #include "dyndns2/dyndns2_endpoint.h"
+#include "http/client_info.h"
 #include "panel/panel_endpoint.h"
 #include "soap/soap_detect.h"
 #include "soap/soap_endpoint.h"
@@ -45,20 +46,7 @@ bool is_soap(const http::HttpRequest& request) {
 
 bool asks_for_wsdl(const std::string& query) { return Poco::icompare(query, "wsdl") == 0; }
 
-http::HttpResponse plain(const dyndns2::Dyndns2Reply& reply) {
-    return http::HttpResponse{reply.http_status, "text/plain; charset=utf-8", reply.body, reply.headers};
-}
-
 } // namespace
-
-core::ClientInfo client_info(const http::HttpRequest& request) {
-    core::ClientInfo client;
-    client.peer_address = request.peer_address;
-    client.x_forwarded_for = request.header("X-Forwarded-For");
-    client.forwarded = request.header("Forwarded");
-    client.user_agent = request.header("User-Agent");
-    return client;
-}
 
 std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
                                         const config::GatewayConfig& config) {
@@ -77,20 +65,15 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
                           if (request.method == "GET") {
                               if (!asks_for_wsdl(request.query))
                                   return http::HttpResponse::text(404, "POST XML-RPC or SOAP here; the WSDL is at ?wsdl\n");
-                              return http::HttpResponse{200, "text/xml; charset=utf-8", *wsdl, {}};
+                              return http::HttpResponse{200, "text/xml; charset=utf-8", *wsdl, {}, false};
                           }
-                          if (is_soap(request)) {
-                              const auto reply = soap->handle(request.body, client_info(request));
-                              return http::HttpResponse{reply.http_status, reply.content_type, reply.body, {}};
-                          }
+                          if (is_soap(request)) return soap->handle(request.body, http::client_info(request, "soap"));
                           if (!is_xml(request.content_type))
                               return http::HttpResponse::text(415, "Content-Type must be text/xml (XML-RPC)\n");
-                          const auto reply = xmlrpc->handle(request.body, client_info(request));
-                          if (reply.not_xmlrpc && soap::is_soap_envelope(request.body)) {
-                              const auto soap_reply = soap->handle(request.body, client_info(request));
-                              return http::HttpResponse{soap_reply.http_status, soap_reply.content_type, soap_reply.body, {}};
-                          }
-                          return http::HttpResponse{reply.http_status, reply.content_type, reply.body, {}};
+                          auto answer = xmlrpc->handle(request.body, http::client_info(request, "xmlrpc"));
+                          if (answer.other_root && soap::is_soap_envelope(request.body))
+                              return soap->handle(request.body, http::client_info(request, "soap"));
+                          return std::move(answer.response);
                       }});
 
     auto dyndns2 = std::make_shared<dyndns2::Dyndns2Endpoint>(core);
@@ -100,10 +83,10 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
                           if (request.method == "POST" && media_type_is(request.content_type, "application", "x-www-form-urlencoded") &&
                               !request.body.empty())
                               query += (query.empty() ? "" : "&") + request.body;
-                          return plain(dyndns2->update(query, request.header("Authorization"), client_info(request)));
+                          return dyndns2->update(query, request.header("Authorization"), http::client_info(request, "dyndns2"));
                       }});
     const http::Handler check_ip = [dyndns2](const http::HttpRequest& request) {
-        return plain(dyndns2->check_ip(client_info(request)));
+        return dyndns2->check_ip(http::client_info(request, "dyndns2"));
     };
     routes.push_back({"/nic/checkip", {"GET"}, check_ip});
     routes.push_back({"/myip", {"GET"}, check_ip});

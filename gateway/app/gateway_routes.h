@@ -15,7 +15,4 @@ namespace dyndns::app {
 std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
                                         const config::GatewayConfig& config);
 
-// Who called, as the update core wants it, from what the HTTP layer saw.
-core::ClientInfo client_info(const http::HttpRequest& request);
-
 } // namespace dyndns::app

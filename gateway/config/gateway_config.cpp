@@ -17,6 +17,7 @@
 #include <utility>
 
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 #include <yaml-cpp/yaml.h>
 
@@ -41,7 +42,9 @@ constexpr long long kMinUriBytes = 256;
 constexpr long long kMaxUriBytes = 64 * 1024;
 constexpr long long kMaxThreads = 1024;
 constexpr long long kMaxQueue = 65'536;
-constexpr long long kMaxTimeoutSeconds = 3600;
+constexpr long long kMinEdgeTimeoutMs = 100;
+constexpr long long kMaxEdgeTimeoutMs = 3'600'000;
+constexpr long long kMaxConnections = 1'000'000;
 constexpr long long kMaxKeepAliveRequests = 100'000;
 
 // Long enough to recognise a mistyped value, short enough that a pasted blob cannot swamp the message.
@@ -273,6 +276,40 @@ void read_tls(const YAML::Node& node, const Where& where, TlsConfig& out) {
     });
 }
 
+// "Example.COM." → "example.com"; the zone must have a dot inside (a customer zone, not a TLD).
+std::string read_zone(const YAML::Node& node, const Where& where) {
+    std::string zone = Poco::toLower(read_string(node, where));
+    if (!zone.empty() && zone.back() == '.') zone.pop_back();
+    const auto dot = zone.find('.');
+    if (zone.size() > 253 || dot == std::string::npos || dot == 0 || zone.find("..") != std::string::npos ||
+        zone.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-._") != std::string::npos)
+        fail(where, "must be a zone name such as example.com, got " + echo(zone));
+    return zone;
+}
+
+PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vector<std::string>& seen) {
+    PrimaryConfig primary;
+    primary.line = where.line;
+    read_mapping(node, where, {
+        {"address", [&](const YAML::Node& value, const Where& at) { primary.address = read_ip(value, at).toString(); }},
+        {"port", [&](const YAML::Node& value, const Where& at) { primary.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+        {"key_file", [&](const YAML::Node& value, const Where& at) { primary.key_file = read_string(value, at); }},
+        {"key_name", [&](const YAML::Node& value, const Where& at) { primary.key_name = read_string(value, at); }},
+        {"zones", [&](const YAML::Node& value, const Where& at) {
+             read_sequence(value, at, "zone names", [&](const YAML::Node& item, const Where& item_at) {
+                 const std::string zone = read_zone(item, item_at);
+                 if (std::find(seen.begin(), seen.end(), zone) != seen.end())
+                     fail(item_at, "zone " + echo(zone) + " is given to more than one primary");
+                 seen.push_back(zone);
+                 primary.zones.push_back(zone);
+             });
+         }},
+    });
+    if (primary.address.empty()) fail(where, "address: required: the primary's IP address");
+    if (primary.zones.empty()) fail(where, "zones: required: the zones this primary serves");
+    return primary;
+}
+
 void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines& lines) {
     read_mapping(node, where, {
         {"primary", [&](const YAML::Node& value, const Where& at) { out.primary = read_ip(value, at).toString(); }},
@@ -294,6 +331,12 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
          }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
         {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
+        {"primaries", [&](const YAML::Node& value, const Where& at) {
+             std::vector<std::string> seen;
+             read_sequence(value, at, "primaries (address, port, key_file, key_name, zones)", [&](const YAML::Node& item, const Where& item_at) {
+                 out.primaries.push_back(read_primary(item, item_at, seen));
+             });
+         }},
     });
 }
 
@@ -319,17 +362,74 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
          }},
         {"max_threads", [&](const YAML::Node& value, const Where& at) { out.max_threads = read_integer<unsigned>(value, at, 1, kMaxThreads); }},
         {"max_queue", [&](const YAML::Node& value, const Where& at) { out.max_queue = read_integer<unsigned>(value, at, 1, kMaxQueue); }},
-        {"keep_alive_timeout_s", [&](const YAML::Node& value, const Where& at) {
-             out.keep_alive_timeout = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, kMaxTimeoutSeconds));
+        {"handshake_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.handshake_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
          }},
-        {"request_timeout_s", [&](const YAML::Node& value, const Where& at) {
-             out.request_timeout = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, kMaxTimeoutSeconds));
+        {"head_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.head_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+         }},
+        {"body_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.body_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+         }},
+        {"keep_alive_timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             out.keep_alive_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+         }},
+        {"max_connections", [&](const YAML::Node& value, const Where& at) {
+             out.max_connections = read_integer<std::size_t>(value, at, 1, kMaxConnections);
+         }},
+        {"max_connections_per_address", [&](const YAML::Node& value, const Where& at) {
+             out.max_connections_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
          }},
         {"max_keep_alive_requests", [&](const YAML::Node& value, const Where& at) {
              out.max_keep_alive_requests = read_integer<unsigned>(value, at, 1, kMaxKeepAliveRequests);
          }},
         {"calls_per_minute", [&](const YAML::Node& value, const Where& at) {
              out.calls_per_minute = read_integer<unsigned>(value, at, 0, 1000000);
+         }},
+    });
+}
+
+// "127.0.0.1:9192", "[::1]:9192", or "" (off). An IP literal only: a name would need a lookup at start.
+void read_metrics(const YAML::Node& node, const Where& where, MetricsConfig& out) {
+    read_mapping(node, where, {
+        {"listen", [&](const YAML::Node& value, const Where& at) {
+             const std::string text = read_string(value, at);
+             if (text.empty()) {
+                 out.enabled = false;
+                 return;
+             }
+             Poco::Net::IPAddress address;
+             unsigned port = 0;
+             try {
+                 const Poco::URI uri("http://" + text);
+                 port = uri.getPort();
+                 if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
+                     text.find(':') == std::string::npos)
+                     throw Poco::SyntaxException(text);
+             } catch (const Poco::Exception&) {
+                 fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
+                              echo(text));
+             }
+             out.enabled = true;
+             out.address = address.toString();
+             out.port = static_cast<std::uint16_t>(port);
+         }},
+    });
+}
+
+void read_log(const YAML::Node& node, const Where& where, LogConfig& out) {
+    read_mapping(node, where, {
+        {"level", [&](const YAML::Node& value, const Where& at) {
+             const std::string text = read_string(value, at);
+             static const std::pair<const char*, LogLevel> kLevels[] = {{"error", LogLevel::Error}, {"warning", LogLevel::Warning},
+                                                                        {"notice", LogLevel::Notice}, {"info", LogLevel::Info},
+                                                                        {"debug", LogLevel::Debug}};
+             for (const auto& [name, level] : kLevels)
+                 if (text == name) {
+                     out.level = level;
+                     return;
+                 }
+             fail(at, "must be one of error, warning, notice, info, debug, got " + echo(text));
          }},
     });
 }
@@ -397,6 +497,8 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
          }},
         {"allow_private_addresses", [&](const YAML::Node& value, const Where& at) { config.allow_private_addresses = read_bool(value, at); }},
         {"limits", [&](const YAML::Node& value, const Where& at) { read_limits(value, at, config.limits); }},
+        {"metrics", [&](const YAML::Node& value, const Where& at) { read_metrics(value, at, config.metrics); }},
+        {"log", [&](const YAML::Node& value, const Where& at) { read_log(value, at, config.log); }},
     });
 
     if (config.dns.key_file.empty())
@@ -418,6 +520,19 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
     config.dns.key_file = resolve_path(base_dir, config.dns.key_file);
 
     load_tsig_key(config.dns, origin, lines);
+    for (std::size_t i = 0; i < config.dns.primaries.size(); ++i) {
+        PrimaryConfig& primary = config.dns.primaries[i];
+        const std::string key = "dns.primaries[" + std::to_string(i) + "]";
+        primary.key_file = primary.key_file.empty() ? config.dns.key_file : resolve_path(base_dir, primary.key_file);
+        if (primary.key_name.empty()) primary.key_name = config.dns.key_name;
+        try {
+            primary.key = dns::load_key(primary.key_file, primary.key_name);
+        } catch (const dns::KeyNotFoundError& e) {
+            throw ConfigError(origin, primary.line, key + ".key_name", e.what());
+        } catch (const dns::KeyFileError& e) {
+            throw ConfigError(origin, primary.line, key + ".key_file", e.what());
+        }
+    }
     return config;
 }
 

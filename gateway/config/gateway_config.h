@@ -29,6 +29,17 @@ struct TlsConfig {
     std::string private_key; // PEM path, resolved against the config file's directory
 };
 
+// A primary other than the default one, and the zones it serves.
+struct PrimaryConfig {
+    std::vector<std::string> zones; // lower case, no trailing dot; each zone named by one primary only
+    std::string address;            // an IP address, canonical text form
+    std::uint16_t port = 53;
+    std::string key_file;           // default: dns.key_file; resolved against the config file's directory
+    std::string key_name;           // default: dns.key_name
+    dns::TsigKey key;               // loaded by load_config/parse_config
+    int line = 0;                   // where it is in the file, for messages about its key
+};
+
 struct DnsConfig {
     std::string primary = "127.0.0.1"; // an IP address, canonical text form
     std::uint16_t port = 53;
@@ -41,6 +52,8 @@ struct DnsConfig {
     std::uint32_t ttl = 60; // the TTL of every record the gateway writes
     unsigned max_batch = 64; // changes to one zone that may travel in one UPDATE message
     dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
+    // Zones served elsewhere; every other zone is the default primary's (primary, port, key).
+    std::vector<PrimaryConfig> primaries;
 };
 
 struct StoreConfig {
@@ -52,12 +65,30 @@ struct LimitsConfig {
     std::size_t max_body_bytes = 64 * 1024;
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_uri_bytes = 2048;
-    unsigned max_threads = 16;
-    unsigned max_queue = 64;
-    std::chrono::seconds keep_alive_timeout{15};
-    std::chrono::seconds request_timeout{10};
+    unsigned max_threads = 16; // workers running complete requests (they block on DNS and argon2)
+    unsigned max_queue = 64;   // complete requests waiting for a worker; beyond, 503
+    // Each deadline covers a whole phase of a connection, not one read; a connection that misses one is closed.
+    std::chrono::milliseconds handshake_timeout{5000};  // the TLS handshake
+    std::chrono::milliseconds head_timeout{5000};       // a request head, from its first byte
+    std::chrono::milliseconds body_timeout{10000};      // a request body, whole; writing an answer gets as long
+    std::chrono::milliseconds keep_alive_timeout{15000}; // idle between requests
     unsigned max_keep_alive_requests = 100;
+    std::size_t max_connections = 10000;           // open at once; at the cap the oldest idle ones close first
+    std::size_t max_connections_per_address = 32;  // per IPv4 address or IPv6 /64, refused at accept beyond
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
+};
+
+// The metrics and health listener: clear HTTP, loopback by default (DESIGN.md "The edge").
+struct MetricsConfig {
+    bool enabled = true;              // metrics.listen: "" turns it off
+    std::string address = "127.0.0.1"; // an IP address, canonical text form
+    std::uint16_t port = 9192;
+};
+
+enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 }; // syslog priorities
+
+struct LogConfig {
+    LogLevel level = LogLevel::Info; // info: an access line per call; notice: events only
 };
 
 struct GatewayConfig {
@@ -69,6 +100,8 @@ struct GatewayConfig {
     std::vector<Cidr> trusted_proxies; // peers whose X-Forwarded-For / Forwarded headers are believed
     bool allow_private_addresses = false;
     LimitsConfig limits;
+    MetricsConfig metrics;
+    LogConfig log;
 };
 
 // A configuration problem. what() is "FILE:LINE: KEY: problem", e.g.

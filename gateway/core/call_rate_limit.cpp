@@ -7,8 +7,9 @@
 namespace dyndns::core {
 
 std::optional<int> CallRateLimit::take(const std::string& account, Clock::time_point now) {
-    if (per_minute_ == 0) return std::nullopt;
-    const double capacity = per_minute_;
+    const unsigned per_minute = per_minute_.load();
+    if (per_minute == 0) return std::nullopt;
+    const double capacity = per_minute;
     const double per_second = capacity / 60.0;
     std::lock_guard lock(mutex_);
     if (now - last_sweep_ > std::chrono::minutes(1)) {

@@ -1,6 +1,7 @@
 // Per-account call budget: a token bucket refilled every second, answering "wait N seconds" instead of blocking.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,9 @@ public:
     using Clock = std::chrono::steady_clock;
     explicit CallRateLimit(unsigned per_minute) : per_minute_(per_minute) {}
 
+    // A reload: the new budget applies from the next call; buckets keep what they hold.
+    void set_per_minute(unsigned per_minute) { per_minute_.store(per_minute); }
+
     // Nothing when `account` may call now (one call taken); else the seconds until it may.
     std::optional<int> take(const std::string& account, Clock::time_point now = Clock::now());
 
@@ -25,7 +29,7 @@ private:
         double tokens = 0;
         Clock::time_point refilled;
     };
-    unsigned per_minute_;
+    std::atomic<unsigned> per_minute_;
     std::mutex mutex_;
     std::unordered_map<std::string, Bucket> buckets_;
     Clock::time_point last_sweep_{};

@@ -1,7 +1,7 @@
 // One writer thread: swap the queue out under the lock, write it in one transaction without the lock.
 #include "core/history_writer.h"
+#include "log/log.h"
 
-#include <iostream>
 
 namespace dyndns::core {
 namespace {
@@ -13,6 +13,11 @@ constexpr std::size_t kBatchRows = 512;
 
 HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued, unsigned retention_days)
     : store_(store), max_queued_(max_queued ? max_queued : 1), retention_days_(retention_days), thread_([this] { run(); }) {}
+
+std::size_t HistoryWriter::depth() {
+    std::lock_guard lock(mutex_);
+    return queued_total_ - written_total_;
+}
 
 HistoryWriter::~HistoryWriter() {
     {
@@ -54,14 +59,14 @@ void HistoryWriter::run() {
         try {
             store_.append_history(batch);
             const auto now = std::chrono::steady_clock::now();
-            if (retention_days_ > 0 && (last_prune_ == std::chrono::steady_clock::time_point{} ||
+            if (const unsigned retention_days = retention_days_.load(); retention_days > 0 && (last_prune_ == std::chrono::steady_clock::time_point{} ||
                                         now - last_prune_ > std::chrono::hours(1))) {
                 last_prune_ = now;
-                store_.prune_history(std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days_);
+                store_.prune_history(std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days);
             }
         } catch (const std::exception& e) {
             // The DNS already holds what the callers were told; a lost row must not stop the gateway.
-            std::clog << "dyndns-gateway: cannot record " << batch.size() << " history rows: " << e.what() << '\n';
+            log::error("cannot record " + std::to_string(batch.size()) + " history rows: " + e.what());
         }
         lock.lock();
         written_total_ += batch.size();

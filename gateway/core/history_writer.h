@@ -1,6 +1,7 @@
 // Writes update-history rows off the request path: callers queue them, one thread writes them in batches.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -24,6 +25,12 @@ public:
     // `retention_days` > 0: rows older than that are deleted, once an hour (and at the first write).
     explicit HistoryWriter(store::Store& store, std::size_t max_queued = kDefaultMaxQueued, unsigned retention_days = 0);
     ~HistoryWriter(); // writes everything queued, then stops
+
+    // Rows queued and not yet written.
+    std::size_t depth();
+
+    // A reload: the retention from the next prune on.
+    void set_retention_days(unsigned days) { retention_days_.store(days); }
     HistoryWriter(const HistoryWriter&) = delete;
     HistoryWriter& operator=(const HistoryWriter&) = delete;
 
@@ -36,7 +43,7 @@ private:
 
     store::Store& store_;
     std::size_t max_queued_;
-    unsigned retention_days_;
+    std::atomic<unsigned> retention_days_;
     std::chrono::steady_clock::time_point last_prune_{};
     std::mutex mutex_;
     std::condition_variable work_;   // to the writer: rows queued, or stop

@@ -2,7 +2,9 @@
 #include "core/update_core.h"
 
 #include <algorithm>
-#include <iostream>
+#include <cstdio>
+
+#include <Poco/String.h>
 
 #include "core/address_policy.h"
 #include "core/caller_address.h"
@@ -10,6 +12,8 @@
 #include "core/names.h"
 #include "core/utf8_prefix.h"
 #include "dns/tsig.h"
+#include "log/log.h"
+#include "metrics/gateway_metrics.h"
 
 namespace dyndns::core {
 namespace {
@@ -37,7 +41,10 @@ std::string capped(const std::string& text, std::size_t limit) { return utf8_pre
 // whether anything may have changed (only an UPDATE, `update`, can have). The operator's log
 // gets the whole story.
 UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, bool update) {
-    std::clog << "dyndns-gateway: DNS " << kind_name(outcome.kind) << " while " << doing << ": " << outcome.message << '\n';
+    log::warning("DNS " + kind_name(outcome.kind) + " while " + doing + ": " + outcome.message);
+    std::string kind = kind_name(outcome.kind);
+    std::replace(kind.begin(), kind.end(), ' ', '_'); // a label value: "no answer" → no_answer
+    metrics::gateway_metrics().dns_failures.with({kind}).add();
     using Kind = dns::DnsOutcome::Kind;
     switch (outcome.kind) {
     case Kind::Ok: break;
@@ -67,12 +74,24 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
 
 } // namespace
 
-UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
-    : settings_(std::move(settings)), store_(store), dns_(dns), throttle_(settings_.throttle),
-      calls_(settings_.calls_per_minute),
-      committer_([&dns](const dns::ZoneUpdate& update, dns::Deadline deadline) { return dns.apply(update, deadline); },
-                 settings_.max_batch),
-      history_(store, HistoryWriter::kDefaultMaxQueued, settings_.history_days) {}
+UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries)
+    : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
+      throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute),
+      committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
+                     return primaries_.for_name(update.zone).apply(update, deadline);
+                 },
+                 this->settings()->max_batch),
+      history_(store, HistoryWriter::kDefaultMaxQueued, this->settings()->history_days) {}
+
+void UpdateCore::update_settings(const CoreSettings& settings) {
+    auto next = std::make_shared<CoreSettings>(settings);
+    const auto running = this->settings();
+    next->throttle = running->throttle;   // the throttle keeps its counts under the settings it started with
+    next->max_batch = running->max_batch; // the committer is built with it
+    calls_.set_per_minute(next->calls_per_minute);
+    history_.set_retention_days(next->history_days);
+    settings_.store(std::move(next));
+}
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
@@ -81,20 +100,23 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
     if (raw_account.size() > kMaxPasswordLength || password.size() > kMaxPasswordLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
-    const std::string source = throttle_source(core::caller_address(client, settings_.trusted_proxies), client.peer_address);
+    const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
     const bool token_name = tokens_allowed && !password.empty() && store_.has_tokens(account);
     const auto kind = token_name ? LoginThrottle::Kind::Token : LoginThrottle::Kind::Password;
     auto started = throttle_.begin(account, source, kind);
-    if (const int* wait = std::get_if<int>(&started))
+    if (const int* wait = std::get_if<int>(&started)) {
+        metrics::gateway_metrics().rate_limited.add();
         return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
+    }
     LoginThrottle::Attempt& attempt = std::get<LoginThrottle::Attempt>(started);
 
     std::optional<Token> token;
     if (token_name) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
+        metrics::gateway_metrics().failed_logins.add();
         attempt.failed();
         return error(Fault::AuthFailed, "wrong account or password");
     }
@@ -117,8 +139,10 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     const std::string& account = std::get<Identity>(identity).account;
     const std::optional<Token>& token = std::get<Identity>(identity).token;
-    if (const auto wait = calls_.take(account))
+    if (const auto wait = calls_.take(account)) {
+        metrics::gateway_metrics().rate_limited.add();
         return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
+    }
 
     const auto normalized = host_name(name);
     if (!normalized) return no_such_domain();
@@ -137,13 +161,13 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
 }
 
 std::optional<std::string> UpdateCore::caller_address(const ClientInfo& client) const {
-    const auto address = core::caller_address(client, settings_.trusted_proxies);
+    const auto address = core::caller_address(client, settings()->trusted_proxies);
     if (!address) return std::nullopt;
     return address->toString();
 }
 
 std::optional<UpdateError> UpdateCore::refuse_private(const Poco::Net::IPAddress& address) const {
-    if (settings_.allow_private_addresses) return std::nullopt;
+    if (settings()->allow_private_addresses) return std::nullopt;
     const auto reason = non_public_reason(address);
     if (!reason) return std::nullopt;
     return error(Fault::PrivateAddress, address.toString() + " is " + *reason + ", not reachable from the Internet: behind NAT?");
@@ -171,7 +195,50 @@ void UpdateCore::record(const Authorized& who, const SetAddressRequest& request,
     history_.append(std::move(entry)); // written in batches by another thread
 }
 
+// One access line and the call metrics per call. The name comes from the caller: cut short and
+// stripped of control characters, so a line stays one line. Never the password or token.
+void UpdateCore::observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
+                         const std::string& address, std::chrono::steady_clock::time_point started) const {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string protocol = client.protocol.empty() ? "unknown" : client.protocol;
+    auto& metrics = metrics::gateway_metrics();
+    metrics.calls.with({protocol, method, outcome}).add();
+    metrics.call_seconds.with({protocol}).observe(seconds);
+    if (!log::enabled(log::Level::Info)) return;
+    std::string printable = utf8_prefix(name, 100);
+    for (char& c : printable)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ' ') c = '?';
+    const auto caller = core::caller_address(client, settings()->trusted_proxies);
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", seconds * 1000);
+    log::info("call protocol=" + protocol + " method=" + method + " name=" + (printable.empty() ? "-" : printable) +
+              " outcome=" + outcome + " address=" + (address.empty() ? "-" : address) +
+              " caller=" + (caller ? caller->toString() : client.peer_address) + " ms=" + ms);
+}
+
+std::string UpdateCore::outcome_word(const UpdateError& error) { return Poco::toLower(fault_name(error.fault)); }
+
 SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    SetAddressOutcome outcome = apply_set_address(request);
+    if (const auto* failed = std::get_if<UpdateError>(&outcome))
+        observe(request.client, "SetDyndnsIp", request.name, outcome_word(*failed), request.address, started);
+    else {
+        const auto& result = std::get<SetAddressResult>(outcome);
+        observe(request.client, "SetDyndnsIp", request.name, result.changed ? "changed" : "unchanged", result.address, started);
+    }
+    return outcome;
+}
+
+GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    GetAddressesOutcome outcome = read_addresses(request);
+    const auto* failed = std::get_if<UpdateError>(&outcome);
+    observe(request.client, "GetDyndnsIp", request.name, failed ? outcome_word(*failed) : "ok", "", started);
+    return outcome;
+}
+
+SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request) {
     auto authorized = authorize(request.account, request.password, request.name, request.client);
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     const Authorized& who = std::get<Authorized>(authorized);
@@ -183,7 +250,7 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
 
     std::optional<Poco::Net::IPAddress> address;
     if (request.address.empty()) {
-        address = core::caller_address(request.client, settings_.trusted_proxies);
+        address = core::caller_address(request.client, settings()->trusted_proxies);
         if (!address) return error(Fault::InvalidAddress, "the caller's address cannot be determined; pass ip explicitly");
     } else {
         address = parse_address(request.address);
@@ -201,8 +268,9 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     }
 
     const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
-    const dns::Deadline deadline = dns_.call_deadline(); // all DNS time of this call
-    const dns::ReadResult current = dns_.read(who.name, rr_type, deadline);
+    const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
+    const dns::Deadline deadline = dns.call_deadline(); // all DNS time of this call
+    const dns::ReadResult current = dns.read(who.name, rr_type, deadline);
     if (!current.outcome.ok()) {
         auto failure = dns_error(current.outcome, "reading " + who.name + " " + type, false);
         record(who, request, type, "", text, fault_name(failure.fault));
@@ -210,21 +278,21 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     }
     const std::string old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
     // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
-    if (holds_exactly(current.rrset.rdata, *address) && current.rrset.ttl == settings_.ttl) {
+    if (holds_exactly(current.rrset.rdata, *address) && current.rrset.ttl == settings()->ttl) {
         record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Unchanged)));
-        return SetAddressResult{who.name, text, type, settings_.ttl, false};
+        return SetAddressResult{who.name, text, type, settings()->ttl, false};
     }
 
     // Travels with the other changes to this zone that arrive while a message is in flight.
     const dns::DnsOutcome applied =
-        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings_.ttl, {text}), deadline);
+        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings()->ttl, {text}), deadline);
     if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
         // The UPDATE may have reached the primary and only its answer been lost: ask, while the
         // call's deadline allows, before telling the caller that nobody knows.
-        const dns::ReadResult after = dns_.read(who.name, rr_type, deadline);
-        if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings_.ttl) {
+        const dns::ReadResult after = dns.read(who.name, rr_type, deadline);
+        if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings()->ttl) {
             record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
-            return SetAddressResult{who.name, text, type, settings_.ttl, true};
+            return SetAddressResult{who.name, text, type, settings()->ttl, true};
         }
     }
     if (!applied.ok()) {
@@ -235,18 +303,19 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
         return failure;
     }
     record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
-    return SetAddressResult{who.name, text, type, settings_.ttl, true};
+    return SetAddressResult{who.name, text, type, settings()->ttl, true};
 }
 
-GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request) {
+GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& request) {
     auto authorized = authorize(request.account, request.password, request.name, request.client);
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     const Authorized& who = std::get<Authorized>(authorized);
 
-    GetAddressesResult result{who.name, {}, {}, settings_.ttl};
-    const dns::Deadline deadline = dns_.call_deadline();
+    GetAddressesResult result{who.name, {}, {}, settings()->ttl};
+    const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
+    const dns::Deadline deadline = dns.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
-        const dns::ReadResult read = dns_.read(who.name, type, deadline);
+        const dns::ReadResult read = dns.read(who.name, type, deadline);
         if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name, false);
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;

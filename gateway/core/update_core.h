@@ -1,6 +1,8 @@
 // The update core: authenticate, find the domain, check dyndns, pick and vet the address, compare with the primary, replace.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <cstdint>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "core/login_throttle.h"
 #include "core/update_service.h"
 #include "core/zone_committer.h"
+#include "dns/primaries.h"
 #include "dns/rfc2136_client.h"
 #include "store/store.h"
 
@@ -28,12 +31,19 @@ struct CoreSettings {
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
 class UpdateCore final : public UpdateService {
 public:
-    UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns);
+    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries);
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
     std::optional<UpdateError> check_address(const std::string& address) const override;
+
+    // History rows answered but not yet in the store.
+    std::size_t history_queue_depth() { return history_.depth(); }
+
+    // A reload: TTL, private addresses, trusted proxies, the call budget and history retention
+    // take effect from the next call; the throttle's settings and max_batch stay as started.
+    void update_settings(const CoreSettings& settings);
 
     // Returns once every history row of the calls answered so far is in the store.
     void flush_history() { history_.flush(); }
@@ -58,14 +68,22 @@ private:
     };
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
+    SetAddressOutcome apply_set_address(const SetAddressRequest& request);
+    GetAddressesOutcome read_addresses(const GetAddressesRequest& request);
+    void observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
+                 const std::string& address, std::chrono::steady_clock::time_point started) const;
+    static std::string outcome_word(const UpdateError& error);
     // The private-address rule (DESIGN.md): the fault when `address` may not be published.
     std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
     void record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
                 const std::string& old_address, const std::string& new_address, const std::string& outcome);
 
-    CoreSettings settings_;
+    // Read whole by each use (a snapshot), replaced whole by update_settings.
+    std::shared_ptr<const CoreSettings> settings() const { return settings_.load(); }
+
+    std::atomic<std::shared_ptr<const CoreSettings>> settings_;
     store::Store& store_;
-    const dns::Rfc2136Client& dns_;
+    const dns::Primaries primaries_;
     LoginThrottle throttle_;
     CallRateLimit calls_;
     ZoneCommitter committer_;

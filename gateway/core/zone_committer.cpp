@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "metrics/gateway_metrics.h"
+
 namespace dyndns::core {
 namespace {
 
@@ -117,6 +119,9 @@ void ZoneCommitter::commit(const std::string& zone, std::vector<std::shared_ptr<
         earliest = std::min(earliest, batch[i]->deadline);
     }
     std::size_t messages = 1;
+    auto& metrics = metrics::gateway_metrics();
+    metrics.batch_size.observe(static_cast<double>(sent.size()));
+    metrics.update_changes.add(sent.size());
     dns::DnsOutcome together = send_safely(send_, update, earliest);
     std::vector<dns::DnsOutcome> outcomes(batch.size(), together);
     // A rejected message of several changes: each alone, so only the bad one fails. An
@@ -129,6 +134,7 @@ void ZoneCommitter::commit(const std::string& zone, std::vector<std::shared_ptr<
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
         if (!expired[i]) batch[i]->outcome = outcomes[latest[{batch[i]->change.name, batch[i]->change.type}]];
+    metrics.update_messages.add(messages);
     std::lock_guard lock(mutex_);
     counters_.messages += messages;
 }

@@ -9,6 +9,7 @@
 #include "dns/ldns_handles.h"
 #include "dns/zone_packets.h"
 #include "dns/tsig.h"
+#include "metrics/gateway_metrics.h"
 
 namespace dyndns::dns {
 
@@ -177,6 +178,7 @@ DnsOutcome Rfc2136Client::apply(const ZoneUpdate& update, Deadline deadline) con
 }
 
 ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline deadline) const {
+    metrics::gateway_metrics().dns_reads.add();
     PktPtr request = build_query_packet(name, type);
     Reply reply = exchange(request.get(), "the query for " + lower_name(name) + " " + rr_type_name(type), deadline);
     if (!reply.outcome.ok()) return {reply.outcome, {}};

@@ -4,8 +4,6 @@
 #include <optional>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPBasicCredentials.h>
-#include <Poco/Net/HTTPRequest.h>
 
 #include "dyndns2/dyndns2_request.h"
 
@@ -35,34 +33,16 @@ bool ends_the_request(core::Fault fault) {
     return fault == core::Fault::AuthFailed || fault == core::Fault::RateLimited || fault == core::Fault::DnsUnavailable;
 }
 
-Dyndns2Reply single(const std::string& code, const std::optional<core::UpdateError>& error = std::nullopt) {
-    Dyndns2Reply reply{200, code + "\n", {}};
+http::HttpResponse lines(std::string body) { return http::HttpResponse::text(200, std::move(body)); }
+
+http::HttpResponse single(const std::string& code, const std::optional<core::UpdateError>& error = std::nullopt) {
+    http::HttpResponse reply = lines(code + "\n");
     if (code == "badauth") {
-        reply.http_status = 401;
+        reply.status = 401;
         reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"dyndns\", charset=\"UTF-8\"");
     }
     if (error && error->retry_after_seconds > 0) reply.headers.emplace_back("Retry-After", std::to_string(error->retry_after_seconds));
     return reply;
-}
-
-struct Credentials {
-    std::string username;
-    std::string password;
-};
-
-// Poco reads the Authorization header and decodes its base64; nothing when it is absent or not Basic.
-std::optional<Credentials> basic_credentials(const std::string& authorization) {
-    if (authorization.empty()) return std::nullopt;
-    try {
-        Poco::Net::HTTPRequest request;
-        request.set(Poco::Net::HTTPRequest::AUTHORIZATION, authorization);
-        const Poco::Net::HTTPBasicCredentials credentials(request);
-        // Poco's base64 decoder skips what it cannot read; without both halves it is no login.
-        if (credentials.getUsername().empty() || credentials.getPassword().empty()) return std::nullopt;
-        return Credentials{credentials.getUsername(), credentials.getPassword()};
-    } catch (const Poco::Exception&) {
-        return std::nullopt;
-    }
 }
 
 // A host name with at least one dot: what dyndns2 calls fully qualified.
@@ -73,17 +53,17 @@ bool fully_qualified(const std::string& host) {
 
 } // namespace
 
-Dyndns2Reply Dyndns2Endpoint::update(const std::string& raw_query, const std::string& authorization,
+http::HttpResponse Dyndns2Endpoint::update(const std::string& raw_query, const std::string& authorization,
                                      core::ClientInfo client) const {
     client.protocol = "dyndns2";
-    const auto credentials = basic_credentials(authorization);
+    const auto credentials = http::basic_credentials(authorization);
     if (!credentials) return single("badauth");
 
     auto parsed = read_update_parameters(raw_query);
     if (const auto* refused = std::get_if<ParameterError>(&parsed)) return single(refused->code);
     UpdateParameters& parameters = std::get<UpdateParameters>(parsed);
     // No hostname: a per-host token's user name is the host itself.
-    if (parameters.hosts.empty()) parameters.hosts.push_back(credentials->username);
+    if (parameters.hosts.empty()) parameters.hosts.push_back(credentials->user);
     std::vector<std::string> addresses = parameters.addresses;
     if (addresses.empty()) addresses.emplace_back(); // the caller's address
     // Both addresses are vetted before either is set: a request that fails changes nothing.
@@ -92,7 +72,7 @@ Dyndns2Reply Dyndns2Endpoint::update(const std::string& raw_query, const std::st
         if (const auto refused = core_.check_address(address)) {
             std::string body;
             for (std::size_t i = 0; i < parameters.hosts.size(); ++i) body += answer_code(refused->fault) + "\n";
-            return Dyndns2Reply{200, body, {}};
+            return lines(body);
         }
     }
 
@@ -106,7 +86,7 @@ Dyndns2Reply Dyndns2Endpoint::update(const std::string& raw_query, const std::st
         bool changed = false;
         std::optional<core::UpdateError> failure;
         for (const std::string& address : addresses) {
-            const auto outcome = core_.set_address({credentials->username, credentials->password, host, address, client});
+            const auto outcome = core_.set_address({credentials->user, credentials->password, host, address, client});
             if (const auto* error = std::get_if<core::UpdateError>(&outcome)) {
                 failure = *error;
                 break;
@@ -129,13 +109,13 @@ Dyndns2Reply Dyndns2Endpoint::update(const std::string& raw_query, const std::st
         for (const auto& address : published) list += (list.empty() ? "" : ",") + address;
         body += (changed ? "good " : "nochg ") + list + "\n";
     }
-    return Dyndns2Reply{200, body, {}};
+    return lines(body);
 }
 
-Dyndns2Reply Dyndns2Endpoint::check_ip(const core::ClientInfo& client) const {
+http::HttpResponse Dyndns2Endpoint::check_ip(const core::ClientInfo& client) const {
     const auto address = core_.caller_address(client);
-    if (!address) return Dyndns2Reply{500, "cannot tell the caller's address\n", {}};
-    return Dyndns2Reply{200, *address + "\n", {}};
+    if (!address) return http::HttpResponse::text(500, "cannot tell the caller's address\n");
+    return lines(*address + "\n");
 }
 
 } // namespace dyndns::dyndns2

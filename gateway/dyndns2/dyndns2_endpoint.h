@@ -6,14 +6,9 @@
 #include <vector>
 
 #include "core/update_service.h"
+#include "http/http_types.h"
 
 namespace dyndns::dyndns2 {
-
-struct Dyndns2Reply {
-    int http_status = 200;
-    std::string body; // text/plain
-    std::vector<std::pair<std::string, std::string>> headers;
-};
 
 class Dyndns2Endpoint {
 public:
@@ -21,10 +16,10 @@ public:
 
     // `raw_query` as received (for a POST, the query and the form body joined with '&');
     // `authorization` the raw Authorization header. `client.protocol` is set to "dyndns2".
-    Dyndns2Reply update(const std::string& raw_query, const std::string& authorization, core::ClientInfo client) const;
+    http::HttpResponse update(const std::string& raw_query, const std::string& authorization, core::ClientInfo client) const;
 
     // The caller's address as plain text, by the core's trusted-proxy rules.
-    Dyndns2Reply check_ip(const core::ClientInfo& client) const;
+    http::HttpResponse check_ip(const core::ClientInfo& client) const;
 
 private:
     core::UpdateService& core_;

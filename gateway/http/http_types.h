@@ -2,11 +2,26 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace dyndns::http {
+
+struct BasicCredentials {
+    std::string user;
+    std::string password;
+};
+
+// Decoded name=value fields, in the order they came (a name may repeat).
+struct FormFields {
+    std::vector<std::pair<std::string, std::string>> fields;
+    bool malformed = false; // some part could not be decoded (its fields are left out)
+
+    // The first value of `name` (exact match), or `otherwise`.
+    std::string get(const std::string& name, const std::string& otherwise = "") const;
+};
 
 struct HttpRequest {
     std::string method;
@@ -19,13 +34,26 @@ struct HttpRequest {
 
     // The first header with this name (case-insensitive), or "".
     std::string header(const std::string& name) const;
+    // HTTP Basic credentials (Poco decodes them); nothing when absent, not Basic, or either half empty.
+    std::optional<BasicCredentials> basic_credentials() const;
+    // The value of one cookie, or "".
+    std::string cookie(const std::string& name) const;
+    // For a POST of application/x-www-form-urlencoded the body's fields, then the query's;
+    // at most kMaxFormFields, percent-decoding by Poco. A form that cannot be decoded has no fields.
+    FormFields form() const;
 };
+
+constexpr std::size_t kMaxFormFields = 32;
+
+// The same from a raw Authorization header value.
+std::optional<BasicCredentials> basic_credentials(const std::string& authorization);
 
 struct HttpResponse {
     int status = 200;
     std::string content_type = "text/plain; charset=utf-8";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    bool close_connection = false; // the server closes the connection after this answer
 
     static HttpResponse text(int status, std::string body);
 };

@@ -4,12 +4,11 @@
 #include <algorithm>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/NameValueCollection.h>
 #include <Poco/String.h>
 
+#include "http/client_info.h"
 #include "panel/panel_style.h"
 
 namespace dyndns::panel {
@@ -49,26 +48,6 @@ std::string cookie_header(const std::string& name, const std::string& value, int
     return cookie.toString();
 }
 
-std::string cookie(const http::HttpRequest& request, const std::string& name) {
-    Poco::Net::HTTPRequest parsed;
-    parsed.set("Cookie", request.header("Cookie"));
-    Poco::Net::NameValueCollection cookies;
-    parsed.getCookies(cookies);
-    return cookies.get(name, "");
-}
-
-// The decoded fields (HTMLForm does the percent-decoding), as a plain name-value collection.
-Poco::Net::NameValueCollection form_of(const std::string& encoded) {
-    Poco::Net::HTMLForm form;
-    form.setFieldLimit(20);
-    try {
-        form.read(encoded);
-    } catch (const Poco::Exception&) {
-        // A form that cannot be decoded has no fields; the handler then finds nothing it needs.
-    }
-    return form;
-}
-
 // Constant-time comparison: a CSRF token is a secret.
 bool same_secret(const std::string& a, const std::string& b) {
     if (a.size() != b.size() || a.empty()) return false;
@@ -95,13 +74,13 @@ std::string domain_url(const std::string& domain) { return "/panel/domain?name="
 std::variant<PanelEndpoint::PostedForm, http::HttpResponse> PanelEndpoint::posted_form(const http::HttpRequest& request) {
     auto session = session_of(request);
     if (!session) return redirect("/panel/login");
-    auto form = form_of(request.body);
+    auto form = request.form();
     if (!same_secret(form.get("csrf", ""), session->csrf)) return forbidden_form();
     return PostedForm{std::move(*session), std::move(form)};
 }
 
 std::optional<Session> PanelEndpoint::session_of(const http::HttpRequest& request) {
-    const std::string id = cookie(request, kSessionCookie);
+    const std::string id = request.cookie(kSessionCookie);
     if (id.empty()) return std::nullopt;
     auto session = sessions_.find(id);
     // A password changed (here, or with dyndnsctl) or an account deleted ends its sessions.
@@ -146,16 +125,11 @@ http::HttpResponse PanelEndpoint::login_form(const http::HttpRequest& request) {
 }
 
 http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
-    const auto form = form_of(request.body);
-    const std::string expected = cookie(request, kLoginCookie);
+    const auto form = request.form();
+    const std::string expected = request.cookie(kLoginCookie);
     if (!same_secret(form.get("csrf", ""), expected)) return forbidden_form();
 
-    core::ClientInfo client;
-    client.peer_address = request.peer_address;
-    client.x_forwarded_for = request.header("X-Forwarded-For");
-    client.forwarded = request.header("Forwarded");
-    client.protocol = "panel";
-    client.user_agent = request.header("User-Agent");
+    const core::ClientInfo client = http::client_info(request, "panel");
     const std::string account = form.get("account", "");
     if (const auto refused = accounts_.login(account, form.get("password", ""), client)) {
         const int status = refused->fault == core::Fault::RateLimited ? 429 : 401;
@@ -176,7 +150,7 @@ http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
 http::HttpResponse PanelEndpoint::logout(const http::HttpRequest& request) {
     const auto session = session_of(request);
     if (session) {
-        if (!same_secret(form_of(request.body).get("csrf", ""), session->csrf)) return forbidden_form();
+        if (!same_secret(request.form().get("csrf", ""), session->csrf)) return forbidden_form();
         sessions_.destroy(session->id);
     }
     auto response = redirect("/panel/login");
@@ -187,7 +161,7 @@ http::HttpResponse PanelEndpoint::logout(const http::HttpRequest& request) {
 http::HttpResponse PanelEndpoint::domain(const http::HttpRequest& request) {
     const auto session = session_of(request);
     if (!session) return redirect("/panel/login");
-    const auto query = form_of(request.query);
+    const auto query = request.form();
     std::size_t page = 0;
     try {
         page = std::min<std::size_t>(std::stoul(query.get("page", "0")), 100000);

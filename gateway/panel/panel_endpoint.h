@@ -6,7 +6,6 @@
 #include <variant>
 #include <vector>
 
-#include <Poco/Net/NameValueCollection.h>
 
 #include "core/account_service.h"
 #include "http/http_types.h"
@@ -41,7 +40,7 @@ private:
     // (no session: to the login page; no or a wrong CSRF token: 403).
     struct PostedForm {
         Session session;
-        Poco::Net::NameValueCollection form;
+        http::FormFields form;
     };
     std::variant<PostedForm, http::HttpResponse> posted_form(const http::HttpRequest& request);
 

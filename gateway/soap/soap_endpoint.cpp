@@ -102,7 +102,7 @@ bool is_sender_fault(struct soap* context) {
 
 } // namespace
 
-SoapReply SoapEndpoint::handle(const std::string& body, core::ClientInfo client) const {
+http::HttpResponse SoapEndpoint::handle(const std::string& body, core::ClientInfo client) const {
     client.protocol = "soap";
     // SOAP_ENC_PLAIN: the body alone, no HTTP framing (Poco owns HTTP). SOAP_XML_STRICT: a
     // missing required element is a fault, not an empty string. SOAP_C_UTFSTRING: strings stay UTF-8.
@@ -138,11 +138,11 @@ SoapReply SoapEndpoint::handle(const std::string& body, core::ClientInfo client)
         }
     }
     const bool soap12 = context->version == 2;
-    SoapReply reply;
+    http::HttpResponse reply;
     reply.content_type = soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8";
     reply.body = out.str();
     // SOAP 1.1: every fault is a 500. SOAP 1.2 HTTP binding: Sender faults are 400, the rest 500.
-    if (status != SOAP_OK) reply.http_status = soap12 && is_sender_fault(context.get()) ? 400 : 500;
+    if (status != SOAP_OK) reply.status = soap12 && is_sender_fault(context.get()) ? 400 : 500;
     return reply;
 }
 

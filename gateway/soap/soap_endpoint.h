@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/update_service.h"
+#include "http/http_types.h"
 
 namespace dyndns::soap {
 
@@ -14,12 +15,6 @@ struct SoapLimits {
     std::size_t max_occurs = 64;   // repeated elements
 };
 
-struct SoapReply {
-    int http_status = 200;
-    std::string content_type; // text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2), UTF-8
-    std::string body;
-};
-
 // One gSOAP context per call: nothing is shared between requests. Document/literal operations
 // SetDyndnsIp and GetDyndnsIp from wsdl/dyndns.wsdl; a fault carries a DyndnsFault detail with
 // the numeric code and its name (DESIGN.md "Faults").
@@ -27,8 +22,8 @@ class SoapEndpoint {
 public:
     explicit SoapEndpoint(core::UpdateService& core, SoapLimits limits = {}) : core_(core), limits_(limits) {}
 
-    // `client.protocol` is set to "soap" here.
-    SoapReply handle(const std::string& body, core::ClientInfo client) const;
+    // text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2), UTF-8. `client.protocol` is set to "soap" here.
+    http::HttpResponse handle(const std::string& body, core::ClientInfo client) const;
 
 private:
     core::UpdateService& core_;

@@ -40,16 +40,16 @@ const MethodInfo* find_method(const std::string& name) {
     return it == table.end() ? nullptr : &*it;
 }
 
-XmlRpcReply document(std::string body) { return XmlRpcReply{200, "text/xml; charset=utf-8", std::move(body)}; }
+http::HttpResponse document(std::string body) { return http::HttpResponse{200, "text/xml; charset=utf-8", std::move(body), {}, false}; }
 
-XmlRpcReply fault(core::Fault code, const std::string& message) {
+http::HttpResponse fault(core::Fault code, const std::string& message) {
     return document(fault_document(static_cast<int>(code), message));
 }
 
-XmlRpcReply bad_request(const std::string& message) { return fault(core::Fault::BadRequest, message); }
+http::HttpResponse bad_request(const std::string& message) { return fault(core::Fault::BadRequest, message); }
 
 // The parameters as strings, or the fault that says which one is wrong.
-std::variant<std::vector<std::string>, XmlRpcReply> string_parameters(const MethodInfo& method, const MethodCall& call) {
+std::variant<std::vector<std::string>, http::HttpResponse> string_parameters(const MethodInfo& method, const MethodCall& call) {
     if (call.params.size() != method.parameters.size()) {
         std::string names;
         for (const auto& p : method.parameters) names += (names.empty() ? "" : ", ") + p;
@@ -75,20 +75,18 @@ Value strings(const std::vector<std::string>& items) {
 
 } // namespace
 
-XmlRpcReply XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo client) const {
+XmlRpcAnswer XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo client) const {
     client.protocol = "xmlrpc";
     auto parsed = parse_method_call(body, limits_);
     if (const auto* error = std::get_if<ParseError>(&parsed)) {
-        auto reply = bad_request("malformed XML-RPC call: " + error->message);
-        reply.not_xmlrpc = error->other_root;
-        return reply;
+        return XmlRpcAnswer{bad_request("malformed XML-RPC call: " + error->message), error->other_root};
     }
     const MethodCall& call = std::get<MethodCall>(parsed);
 
     const MethodInfo* method = find_method(call.method);
     if (!method) return bad_request("unknown method '" + core::utf8_prefix(call.method, 64) + "'");
     auto checked = string_parameters(*method, call);
-    if (auto* refused = std::get_if<XmlRpcReply>(&checked)) return *refused;
+    if (auto* refused = std::get_if<http::HttpResponse>(&checked)) return *refused;
     const auto& p = std::get<std::vector<std::string>>(checked);
 
     if (method->name == "SetDyndnsIp") {

@@ -4,15 +4,15 @@
 #include <string>
 
 #include "core/update_service.h"
+#include "http/http_types.h"
 #include "xmlrpc/xmlrpc_parser.h"
 
 namespace dyndns::xmlrpc {
 
-struct XmlRpcReply {
-    int http_status = 200; // faults travel in a 200, as the specification says
-    std::string content_type = "text/xml; charset=utf-8";
-    std::string body;
-    bool not_xmlrpc = false; // well-formed XML that is not a methodCall: another protocol may take it
+struct XmlRpcAnswer {
+    XmlRpcAnswer(http::HttpResponse r, bool other = false) : response(std::move(r)), other_root(other) {} // NOLINT: implicit on purpose
+    http::HttpResponse response;
+    bool other_root = false; // well-formed XML that is not a methodCall (response is fault 9): another protocol may take it
 };
 
 // Methods: SetDyndnsIp, GetDyndnsIp and the introspection trio system.listMethods,
@@ -21,8 +21,8 @@ class XmlRpcEndpoint {
 public:
     explicit XmlRpcEndpoint(core::UpdateService& core, ParseLimits limits = {}) : core_(core), limits_(limits) {}
 
-    // `client.protocol` is set to "xmlrpc" here.
-    XmlRpcReply handle(const std::string& body, core::ClientInfo client) const;
+    // Faults travel in a 200, as the specification says. `client.protocol` is set to "xmlrpc" here.
+    XmlRpcAnswer handle(const std::string& body, core::ClientInfo client) const;
 
 private:
     core::UpdateService& core_;

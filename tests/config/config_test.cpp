@@ -89,8 +89,12 @@ limits:
   max_uri_bytes: 4096
   max_threads: 32
   max_queue: 128
-  keep_alive_timeout_s: 30
-  request_timeout_s: 20
+  keep_alive_timeout_ms: 30000
+  body_timeout_ms: 20000
+  handshake_timeout_ms: 3000
+  head_timeout_ms: 4000
+  max_connections: 500
+  max_connections_per_address: 8
   max_keep_alive_requests: 200
 )");
     const GatewayConfig config = load_config(path);
@@ -123,7 +127,11 @@ limits:
     CHECK(config.limits.max_threads == 32);
     CHECK(config.limits.max_queue == 128);
     CHECK(config.limits.keep_alive_timeout == std::chrono::seconds(30));
-    CHECK(config.limits.request_timeout == std::chrono::seconds(20));
+    CHECK(config.limits.body_timeout == std::chrono::seconds(20));
+    CHECK(config.limits.handshake_timeout == std::chrono::seconds(3));
+    CHECK(config.limits.head_timeout == std::chrono::seconds(4));
+    CHECK(config.limits.max_connections == 500);
+    CHECK(config.limits.max_connections_per_address == 8);
     CHECK(config.limits.max_keep_alive_requests == 200);
 }
 
@@ -154,7 +162,11 @@ TEST_CASE("a minimal file gets every default") {
     CHECK(config.limits.max_threads == 16);
     CHECK(config.limits.max_queue == 64);
     CHECK(config.limits.keep_alive_timeout == std::chrono::seconds(15));
-    CHECK(config.limits.request_timeout == std::chrono::seconds(10));
+    CHECK(config.limits.body_timeout == std::chrono::seconds(10));
+    CHECK(config.limits.handshake_timeout == std::chrono::seconds(5));
+    CHECK(config.limits.head_timeout == std::chrono::seconds(5));
+    CHECK(config.limits.max_connections == 10000);
+    CHECK(config.limits.max_connections_per_address == 32);
     CHECK(config.limits.max_keep_alive_requests == 100);
     CHECK(config.limits.max_body_bytes == defaults.limits.max_body_bytes);
 }
@@ -186,7 +198,11 @@ TEST_CASE("the documented example loads and states the defaults") {
     CHECK(config.limits.max_threads == defaults.limits.max_threads);
     CHECK(config.limits.max_queue == defaults.limits.max_queue);
     CHECK(config.limits.keep_alive_timeout == defaults.limits.keep_alive_timeout);
-    CHECK(config.limits.request_timeout == defaults.limits.request_timeout);
+    CHECK(config.limits.body_timeout == defaults.limits.body_timeout);
+    CHECK(config.limits.head_timeout == defaults.limits.head_timeout);
+    CHECK(config.limits.handshake_timeout == defaults.limits.handshake_timeout);
+    CHECK(config.limits.max_connections == defaults.limits.max_connections);
+    CHECK(config.limits.max_connections_per_address == defaults.limits.max_connections_per_address);
     CHECK(config.limits.max_keep_alive_requests == defaults.limits.max_keep_alive_requests);
 }
 
@@ -291,8 +307,8 @@ TEST_CASE("out-of-range values elsewhere are refused") {
     CHECK(refusal(dir, "dns: {key_file: tsig.key, ttl: 86401}\n").key() == "dns.ttl");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlimits: {max_body_bytes: 16777217}\n").key() == "limits.max_body_bytes");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlimits: {max_threads: 0}\n").key() == "limits.max_threads");
-    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlimits: {request_timeout_s: 99999999999999999999}\n").key() ==
-          "limits.request_timeout_s");
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlimits: {body_timeout_ms: 99999999999999999999}\n").key() ==
+          "limits.body_timeout_ms");
 }
 
 TEST_CASE("a bad IP address in listen.addresses is refused") {

@@ -85,7 +85,7 @@ TEST_CASE("host faults take one line each; account faults end the answer") {
         const auto reply = e.update("hostname=a.example.test,b.example.test", kDemoAuth, {});
         CHECK(reply.body == code + "\n");
         CHECK(failing.set_calls.size() == 1);
-        if (f == core::Fault::AuthFailed) CHECK(reply.http_status == 401);
+        if (f == core::Fault::AuthFailed) CHECK(reply.status == 401);
         if (f == core::Fault::RateLimited) CHECK(reply.headers.at(0) == std::pair<std::string, std::string>{"Retry-After", "30"});
     }
 }
@@ -95,7 +95,7 @@ TEST_CASE("no credentials or not Basic is badauth with a challenge, before the c
     dyndns2::Dyndns2Endpoint endpoint(core);
     for (const std::string auth : {"", "Bearer abc", "Basic !!!notbase64"}) {
         const auto reply = endpoint.update("hostname=a.example.test", auth, {});
-        CHECK(reply.http_status == 401);
+        CHECK(reply.status == 401);
         CHECK(reply.body == "badauth\n");
         CHECK(reply.headers.at(0).first == "WWW-Authenticate");
     }

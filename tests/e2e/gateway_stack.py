@@ -40,9 +40,11 @@ def run(*args, input=None, check=True):
 class Gateway:
     """One dyndns-gateway process with its own config file."""
 
-    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None):
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits="",
+                 cert_dir="certs", extra=""):
         self.stack = stack
         self.port = free_port()
+        self.metrics_port = free_port()
         self.config = os.path.join(stack.dir, f"{name}.yaml")
         # scripts/lib/gateway-yaml writes every gateway.yaml of the tests, the demo and the benchmark.
         command = [os.path.join(SOURCE_DIR, "scripts/lib/gateway-yaml"), "--port", str(self.port),
@@ -51,17 +53,21 @@ class Gateway:
             command += ["--trusted-proxy", proxy]
         if allow_private:
             command.append("--allow-private")
-        for key, value in (limits or {}).items():
-            command += ["--limit", f"{key}={value}"]
+        command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
+        # `limits`: the lines of a limits section ("  calls_per_minute: 3\n"); `extra`: more YAML as it is.
+        appended = "\n".join(part for part in (("limits:\n" + limits) if limits else "", extra) if part)
+        if appended:
+            command += ["--append", appended]
         with open(self.config, "w") as f:
             f.write(run(*command).stdout)
         self.process = None
         self.log_path = os.path.join(stack.dir, f"{name}.log")
 
-    def start(self):
+    def start(self, env=None):
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen([os.path.join(BIN_DIR, "dyndns-gateway"), "--config", self.config],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        env=dict(os.environ, **env) if env else None)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -139,4 +145,7 @@ class Stack:
         for gw in self.gateways:
             gw.stop()
         run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "stop", os.path.join(self.dir, "bind"), check=False)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if os.environ.get("DYNDNS_KEEP_TEST_DIR"):
+            print(f"kept {self.dir}")
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)

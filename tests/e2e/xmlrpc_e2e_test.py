@@ -173,7 +173,7 @@ class Faults(unittest.TestCase):
             strict.stop()
 
     def test_6_an_account_over_its_call_budget(self):
-        limited = stack.gateway("limited", limits={"calls_per_minute": 3}).start()
+        limited = stack.gateway("limited", limits="  calls_per_minute: 3\n").start()
         try:
             proxy = limited.proxy()
             for _ in range(3):
@@ -268,12 +268,14 @@ class HostileInput(unittest.TestCase):
         self.assertEqual(status, 413)
         self.assertLess(seconds, 5)
 
-    def test_a_body_over_the_limit_without_a_length_is_refused(self):
+    def test_a_chunked_body_is_refused_and_the_connection_closed(self):
         conn = http.client.HTTPSConnection("127.0.0.1", gateway.port, context=stack.tls_context(), timeout=20)
         try:
             chunks = (b"<" * 16384 for _ in range(8))  # 128 KiB, chunked
             conn.request("POST", "/dom/api", body=chunks, headers={"Content-Type": "text/xml"}, encode_chunked=True)
-            self.assertEqual(conn.getresponse().status, 413)
+            response = conn.getresponse()
+            self.assertEqual(response.status, 400)
+            self.assertEqual(response.getheader("Connection", "").lower(), "close")
         finally:
             conn.close()
 

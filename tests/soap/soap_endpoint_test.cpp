@@ -33,7 +33,7 @@ TEST_CASE("SOAP 1.1: SetDyndnsIp reaches the core and answers in text/xml") {
     FakeCore core;
     soap::SoapEndpoint endpoint(core);
     const auto reply = endpoint.handle(envelope(kSoap11, set_call("192.0.2.1")), {"198.51.100.9", "", "", "", "zeep"});
-    CHECK(reply.http_status == 200);
+    CHECK(reply.status == 200);
     CHECK(contains(reply.content_type, "text/xml"));
     CHECK(contains(reply.body, kSoap11));
     CHECK(contains(reply.body, "SetDyndnsIpResponse"));
@@ -51,7 +51,7 @@ TEST_CASE("SOAP 1.2: the same call answers in application/soap+xml") {
     FakeCore core;
     soap::SoapEndpoint endpoint(core);
     const auto reply = endpoint.handle(envelope(kSoap12, set_call()), {});
-    CHECK(reply.http_status == 200);
+    CHECK(reply.status == 200);
     CHECK(contains(reply.content_type, "application/soap+xml"));
     CHECK(contains(reply.body, kSoap12));
     CHECK(core.set_calls.at(0).address.empty());
@@ -64,7 +64,7 @@ TEST_CASE("GetDyndnsIp lists both families") {
         envelope(kSoap11, "<d:GetDyndnsIp><d:account>a</d:account><d:password>p</d:password><d:domain>example.test</d:domain>"
                           "</d:GetDyndnsIp>"),
         {});
-    CHECK(reply.http_status == 200);
+    CHECK(reply.status == 200);
     CHECK(contains(reply.body, "2001:db8::2"));
 }
 
@@ -73,19 +73,19 @@ TEST_CASE("a core fault is a Client or Server fault with a DyndnsFault detail") 
     core.set_answer = core::UpdateError{core::Fault::AuthFailed, "wrong account or password", 0};
     soap::SoapEndpoint endpoint(core);
     const auto v11 = endpoint.handle(envelope(kSoap11, set_call("", "bad")), {});
-    CHECK(v11.http_status == 500);
+    CHECK(v11.status == 500);
     CHECK(contains(v11.body, "Client"));
     CHECK(contains(v11.body, "wrong account or password"));
     CHECK(contains(v11.body, "DyndnsFault"));
     CHECK(contains(v11.body, ">1<"));
     CHECK(contains(v11.body, "AUTH_FAILED"));
     const auto v12 = endpoint.handle(envelope(kSoap12, set_call("", "bad")), {});
-    CHECK(v12.http_status == 400); // SOAP 1.2 HTTP binding: a Sender fault
+    CHECK(v12.status == 400); // SOAP 1.2 HTTP binding: a Sender fault
     CHECK(contains(v12.body, "Sender"));
 
     core.set_answer = core::UpdateError{core::Fault::DnsUnavailable, "DNS primary unreachable", 0};
     const auto server = endpoint.handle(envelope(kSoap12, set_call()), {});
-    CHECK(server.http_status == 500);
+    CHECK(server.status == 500);
     CHECK(contains(server.body, "Receiver"));
     CHECK(contains(server.body, "DNS_UNAVAILABLE"));
 }
@@ -104,7 +104,7 @@ TEST_CASE("malformed envelopes, unknown operations, missing elements and oversiz
           envelope(kSoap11, "<d:SetDyndnsIp><d:account>" + nested + "</d:account></d:SetDyndnsIp>"),
           envelope(kSoap11, set_call(std::string(10000, '1'))), std::string("<not-xml"), std::string()}) {
         const auto reply = endpoint.handle(body, {});
-        CHECK(reply.http_status >= 400);
+        CHECK(reply.status >= 400);
         CHECK(contains(reply.body, "Fault"));
         CHECK(contains(reply.body, "DyndnsFault")); // every fault carries its number, here 9
         CHECK(contains(reply.body, "BAD_REQUEST"));
@@ -112,7 +112,7 @@ TEST_CASE("malformed envelopes, unknown operations, missing elements and oversiz
     soap::SoapLimits small;
     small.max_body_bytes = 200;
     soap::SoapEndpoint limited(core, small);
-    CHECK(limited.handle(envelope(kSoap11, set_call(std::string(300, ' '))), {}).http_status >= 400);
+    CHECK(limited.handle(envelope(kSoap11, set_call(std::string(300, ' '))), {}).status >= 400);
     CHECK(core.set_calls.empty());
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("a NUL or another control character in a string parameter is fault 9 a
                                   std::string("192.0.2.9&#1;"), std::string("192.0.2.9\x1b"), std::string("192.0.2.9&#x1F;")}) {
         for (const std::string& ns : {kSoap11, kSoap12}) {
             const auto reply = endpoint.handle(envelope(ns, set_call(ip)), {});
-            CHECK(reply.http_status >= 400);
+            CHECK(reply.status >= 400);
             CHECK(contains(reply.body, "BAD_REQUEST"));
             CHECK(contains(reply.body, ">9<"));
         }
@@ -139,13 +139,13 @@ TEST_CASE("a Body with more than one operation is fault 9 and reaches no core") 
     soap::SoapEndpoint endpoint(core);
     for (const std::string& ns : {kSoap11, kSoap12}) {
         const auto reply = endpoint.handle(envelope(ns, set_call("192.0.2.1") + set_call("192.0.2.2")), {});
-        CHECK(reply.http_status >= 400);
+        CHECK(reply.status >= 400);
         CHECK(contains(reply.body, "BAD_REQUEST"));
         CHECK(contains(reply.body, "more than one operation"));
     }
     CHECK(core.set_calls.empty());
     // One operation with whitespace and a comment around it is still one.
-    CHECK(endpoint.handle(envelope(kSoap11, " <!-- x --> " + set_call("192.0.2.1") + "\n"), {}).http_status == 200);
+    CHECK(endpoint.handle(envelope(kSoap11, " <!-- x --> " + set_call("192.0.2.1") + "\n"), {}).status == 200);
 }
 
 TEST_CASE("a SOAP envelope is told from an XML-RPC call by its root element") {

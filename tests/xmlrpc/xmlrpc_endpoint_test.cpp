@@ -30,8 +30,8 @@ TEST_CASE("SetDyndnsIp passes the four strings and the client to the core and re
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto reply = endpoint.handle(call("SetDyndnsIp", {s("demo"), s("pw"), s("example.test"), s("")}),
                                        {"198.51.100.7", "", "", "", "Python-xmlrpc/3.11"});
-    CHECK(reply.http_status == 200);
-    CHECK(contains(reply.content_type, "text/xml"));
+    CHECK(reply.response.status == 200);
+    CHECK(contains(reply.response.content_type, "text/xml"));
     REQUIRE(core.set_calls.size() == 1);
     CHECK(core.set_calls[0].account == "demo");
     CHECK(core.set_calls[0].address.empty());
@@ -40,7 +40,7 @@ TEST_CASE("SetDyndnsIp passes the four strings and the client to the core and re
     for (const char* field : {"<name>domain</name><value><string>example.test</string>",
                               "<name>ip</name><value><string>192.0.2.1</string>", "<name>type</name><value><string>A</string>",
                               "<name>ttl</name><value><int>60</int>", "<name>changed</name><value><boolean>1</boolean>"})
-        CHECK(contains(reply.body, field));
+        CHECK(contains(reply.response.body, field));
 }
 
 TEST_CASE("a core fault becomes an XML-RPC fault with its number and message") {
@@ -48,23 +48,23 @@ TEST_CASE("a core fault becomes an XML-RPC fault with its number and message") {
     core.set_answer = core::UpdateError{core::Fault::DyndnsDisabled, "dyndns is not enabled for this domain", 0};
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto reply = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("c"), s("")}), {});
-    CHECK(reply.http_status == 200);
-    CHECK(contains(reply.body, "<fault>"));
-    CHECK(contains(reply.body, fault_code(3)));
-    CHECK(contains(reply.body, "dyndns is not enabled"));
+    CHECK(reply.response.status == 200);
+    CHECK(contains(reply.response.body, "<fault>"));
+    CHECK(contains(reply.response.body, fault_code(3)));
+    CHECK(contains(reply.response.body, "dyndns is not enabled"));
 }
 
 TEST_CASE("wrong arity, wrong types, unknown methods and bad XML are fault 9 and never reach the core") {
     FakeCore core;
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto three = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("c")}), {});
-    CHECK(contains(three.body, fault_code(9)));
-    CHECK(contains(three.body, "takes 4 parameters"));
+    CHECK(contains(three.response.body, fault_code(9)));
+    CHECK(contains(three.response.body, "takes 4 parameters"));
     const auto typed = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("c"), "<int>42</int>"}), {});
-    CHECK(contains(typed.body, fault_code(9)));
-    CHECK(contains(typed.body, "parameter 4 (ip) must be a string, got int"));
-    CHECK(contains(endpoint.handle(call("NoSuchMethod", {}), {}).body, fault_code(9)));
-    CHECK(contains(endpoint.handle("<methodCall>", {}).body, fault_code(9)));
+    CHECK(contains(typed.response.body, fault_code(9)));
+    CHECK(contains(typed.response.body, "parameter 4 (ip) must be a string, got int"));
+    CHECK(contains(endpoint.handle(call("NoSuchMethod", {}), {}).response.body, fault_code(9)));
+    CHECK(contains(endpoint.handle("<methodCall>", {}).response.body, fault_code(9)));
     CHECK(core.set_calls.empty());
 }
 
@@ -93,18 +93,18 @@ TEST_CASE("GetDyndnsIp returns arrays of both families") {
     core.get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto reply = endpoint.handle(call("GetDyndnsIp", {s("a"), s("b"), s("example.test")}), {});
-    CHECK(contains(reply.body, "<name>a</name><value><array><data><value><string>192.0.2.1</string></value></data></array>"));
-    CHECK(contains(reply.body, "<string>2001:db8::2</string>"));
+    CHECK(contains(reply.response.body, "<name>a</name><value><array><data><value><string>192.0.2.1</string></value></data></array>"));
+    CHECK(contains(reply.response.body, "<string>2001:db8::2</string>"));
 }
 
 TEST_CASE("introspection lists, describes and signs the methods") {
     FakeCore core;
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto list = endpoint.handle(call("system.listMethods", {}), {});
-    CHECK(contains(list.body, "<string>SetDyndnsIp</string>"));
-    CHECK(contains(list.body, "<string>GetDyndnsIp</string>"));
-    CHECK(contains(endpoint.handle(call("system.methodHelp", {s("SetDyndnsIp")}), {}).body, "60 s TTL"));
+    CHECK(contains(list.response.body, "<string>SetDyndnsIp</string>"));
+    CHECK(contains(list.response.body, "<string>GetDyndnsIp</string>"));
+    CHECK(contains(endpoint.handle(call("system.methodHelp", {s("SetDyndnsIp")}), {}).response.body, "60 s TTL"));
     const auto signature = endpoint.handle(call("system.methodSignature", {s("SetDyndnsIp")}), {});
-    CHECK(contains(signature.body, "<data><value><string>struct</string></value><value><string>string</string>"));
-    CHECK(contains(endpoint.handle(call("system.methodHelp", {s("nope")}), {}).body, fault_code(9)));
+    CHECK(contains(signature.response.body, "<data><value><string>struct</string></value><value><string>string</string>"));
+    CHECK(contains(endpoint.handle(call("system.methodHelp", {s("nope")}), {}).response.body, fault_code(9)));
 }

@@ -1,0 +1,33 @@
+// Per-block connection counting; Poco masks the IPv6 prefix.
+#include "http/connection_caps.h"
+
+namespace dyndns::http {
+
+std::string client_block(const Poco::Net::IPAddress& address) {
+    if (address.family() == Poco::Net::IPAddress::IPv4) return address.toString();
+    if (address.isIPv4Mapped()) {
+        const auto* bytes = static_cast<const unsigned char*>(address.addr());
+        return Poco::Net::IPAddress(bytes + 12, 4).toString();
+    }
+    // operator&, not IPAddress::mask(): Poco 1.11 throws NotImplementedException for IPv6 mask().
+    const Poco::Net::IPAddress block = address & Poco::Net::IPAddress(64, Poco::Net::IPAddress::IPv6);
+    return block.toString() + "/64";
+}
+
+bool AddressCounts::try_add(const std::string& block) {
+    auto& count = counts_[block];
+    if (count >= per_block_) {
+        if (count == 0) counts_.erase(block);
+        return false;
+    }
+    ++count;
+    return true;
+}
+
+void AddressCounts::remove(const std::string& block) {
+    const auto found = counts_.find(block);
+    if (found == counts_.end()) return;
+    if (--found->second == 0) counts_.erase(found);
+}
+
+} // namespace dyndns::http

@@ -1,0 +1,32 @@
+// How many connections one client address (an IPv6 client by its /64) may hold open at once.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+
+#include <Poco/Net/IPAddress.h>
+
+namespace dyndns::http {
+
+// The key connections are counted under: an IPv4 address as it is (an IPv4-mapped IPv6 address
+// as the IPv4 it maps), an IPv6 address by its /64, the block one subscriber line is given.
+std::string client_block(const Poco::Net::IPAddress& address);
+
+// Counts open connections per client block. Used from the event loop's thread only.
+class AddressCounts {
+public:
+    explicit AddressCounts(std::size_t per_block) : per_block_(per_block) {}
+
+    // Counts one more for `block` and returns true, or returns false (nothing counted) at the cap.
+    bool try_add(const std::string& block);
+    void remove(const std::string& block);
+    void set_cap(std::size_t per_block) { per_block_ = per_block; }
+    std::size_t blocks() const { return counts_.size(); }
+
+private:
+    std::size_t per_block_;
+    std::unordered_map<std::string, std::size_t> counts_;
+};
+
+} // namespace dyndns::http

@@ -1,0 +1,58 @@
+// The event loop: accepts, shakes hands, reads each request whole under per-phase deadlines, hands it to the workers, writes the answer.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include <Poco/Net/Context.h>
+
+#include "http/request_head.h"
+#include "http/router.h"
+#include "http/worker_pool.h"
+
+namespace dyndns::http {
+
+struct EdgeSettings {
+    HeadLimits head_limits;
+    // Each covers a whole phase, not one read: a peer that trickles bytes gains nothing.
+    std::chrono::milliseconds handshake_timeout{5000};
+    std::chrono::milliseconds head_timeout{5000};  // from the first byte of a head (or the handshake's end) to its blank line
+    std::chrono::milliseconds body_timeout{10000}; // the whole body; writing an answer gets as long
+    std::chrono::milliseconds idle_timeout{15000}; // a keep-alive connection between requests
+    std::size_t max_connections = 10000;
+    std::size_t max_connections_per_block = 32; // per IPv4 address or IPv6 /64
+    unsigned max_keep_alive_requests = 100;
+};
+
+// A listening socket (non-blocking, owned by the caller); `tls`: connections speak TLS with the loop's context.
+struct Listener {
+    int fd = -1;
+    bool tls = true;
+};
+
+class ConnectionLoop {
+public:
+    // `tls` may be null when no listener speaks TLS.
+    ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, Poco::Net::Context::Ptr tls, const Router& router,
+                   WorkerPool& workers);
+    ~ConnectionLoop();
+    ConnectionLoop(const ConnectionLoop&) = delete;
+    ConnectionLoop& operator=(const ConnectionLoop&) = delete;
+
+    void start();
+    // From any thread; applied by the loop's thread. New connections use the new context (open
+    // ones keep theirs); new phases get the new deadlines, new connections the new caps.
+    void set_tls(Poco::Net::Context::Ptr tls);
+    void set_settings(const EdgeSettings& settings);
+    // Stops accepting and closes idle connections at once; connections with a request in progress
+    // get up to `grace` to finish; then everything closes and the loop's thread ends.
+    void stop(std::chrono::milliseconds grace);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace dyndns::http

@@ -1,0 +1,155 @@
+// Wires the edge: Poco's TLS context and listening sockets, the route table, the worker pool, the connection loop.
+#include "http/http_server.h"
+
+#include <sys/resource.h>
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include "http/connection_loop.h"
+#include "http/router.h"
+#include "http/worker_pool.h"
+#include "log/log.h"
+
+namespace dyndns::http {
+namespace {
+
+// Mozilla's "intermediate" TLS 1.2 suites: forward secrecy and AEAD only. TLS 1.3 suites are
+// OpenSSL's defaults and not affected by this list.
+constexpr const char* kCipherList =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+// Deep enough that a burst of connections waits in the kernel rather than being dropped (a
+// dropped SYN costs the caller a one-second retransmission); the kernel caps it at somaxconn.
+constexpr int kListenBacklog = 4096;
+// How long stop() lets requests in progress finish.
+constexpr std::chrono::seconds kShutdownGrace{30};
+// Descriptors besides connections: listeners, the store, DNS sockets, log files, the metrics listener's 64.
+constexpr rlim_t kSpareDescriptors = 256;
+
+Poco::Net::Context::Ptr make_tls_context(const config::TlsConfig& tls) {
+    if (tls.certificate.empty() || tls.private_key.empty())
+        throw std::runtime_error("tls.certificate and tls.private_key must be set to serve HTTPS");
+    Poco::Net::Context::Params params;
+    params.privateKeyFile = tls.private_key;
+    params.certificateFile = tls.certificate;
+    params.verificationMode = Poco::Net::Context::VERIFY_NONE; // no client certificates
+    params.loadDefaultCAs = false;
+    params.cipherList = kCipherList;
+    params.dhUse2048Bits = true; // Poco's built-in DH group is 1024 bits otherwise
+    try {
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        context->preferServerCiphers();
+        context->enableSessionCache(true, "dyndns-gateway");
+        return context;
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot load the TLS certificate or key (" + tls.certificate + ", " + tls.private_key +
+                                 "): " + e.displayText());
+    }
+}
+
+// The connection caps mean nothing if the process runs out of descriptors first.
+void raise_open_files_limit(std::size_t connections) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    const rlim_t wanted = static_cast<rlim_t>(connections) + kSpareDescriptors;
+    if (limit.rlim_cur >= wanted) return;
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < wanted)
+        log::warning("open-files limit " + std::to_string(limit.rlim_cur) + " is below the " + std::to_string(wanted) +
+                     " that limits.max_connections needs; raise LimitNOFILE");
+}
+
+EdgeSettings edge_settings(const config::LimitsConfig& limits) {
+    EdgeSettings edge;
+    edge.head_limits = HeadLimits{limits.max_uri_bytes, limits.max_header_bytes, limits.max_body_bytes};
+    edge.handshake_timeout = limits.handshake_timeout;
+    edge.head_timeout = limits.head_timeout;
+    edge.body_timeout = limits.body_timeout;
+    edge.idle_timeout = limits.keep_alive_timeout;
+    edge.max_connections = limits.max_connections;
+    edge.max_connections_per_block = limits.max_connections_per_address;
+    edge.max_keep_alive_requests = limits.max_keep_alive_requests;
+    return edge;
+}
+
+} // namespace
+
+struct HttpServer::Impl {
+    bool tls_enabled;
+    Poco::Net::Context::Ptr tls;
+    std::vector<Poco::Net::ServerSocket> sockets;
+    Router router;
+    WorkerPool workers;
+    std::unique_ptr<ConnectionLoop> loop;
+    bool stopped = false;
+
+    Impl(const ServerOptions& options, std::vector<Route> routes)
+        : tls_enabled(options.tls), router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue) {}
+};
+
+ServerOptions public_listener(const config::GatewayConfig& config) {
+    return ServerOptions{config.listen.addresses, config.listen.port, true, config.tls, config.limits};
+}
+
+ServerOptions metrics_listener(const config::GatewayConfig& config) {
+    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits};
+    // A scraper and a health checker or two: a few connections, two workers.
+    options.limits.max_threads = 2;
+    options.limits.max_queue = 16;
+    options.limits.max_connections = 64;
+    options.limits.max_connections_per_address = 16;
+    return options;
+}
+
+HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
+    : impl_(std::make_unique<Impl>(options, std::move(routes))) {
+    if (options.tls) {
+        Poco::Net::initializeSSL();
+        impl_->tls = make_tls_context(options.tls_files);
+    }
+    std::vector<Listener> listeners;
+    for (const std::string& address : options.addresses) {
+        try {
+            // SO_REUSEADDR for a quick restart, never SO_REUSEPORT (Poco's default with it): a
+            // second gateway started on the same port must fail, not share the connections.
+            Poco::Net::ServerSocket socket;
+            socket.bind(Poco::Net::SocketAddress(address, options.port), true, false);
+            socket.listen(kListenBacklog);
+            socket.setBlocking(false);
+            listeners.push_back(Listener{socket.impl()->sockfd(), options.tls});
+            impl_->sockets.push_back(std::move(socket));
+        } catch (const Poco::Exception& e) {
+            throw std::runtime_error("cannot listen on " + address + " port " + std::to_string(options.port) + ": " +
+                                     e.displayText());
+        }
+    }
+    raise_open_files_limit(options.limits.max_connections);
+    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits), std::move(listeners), impl_->tls, impl_->router,
+                                                   impl_->workers);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() { impl_->loop->start(); }
+
+void HttpServer::stop() {
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    impl_->loop->stop(kShutdownGrace);
+    impl_->workers.stop(); // after the loop: a request still running past the grace finishes first
+}
+
+void HttpServer::reload_tls(const config::TlsConfig& tls_files) {
+    if (!impl_->tls_enabled) return;
+    impl_->loop->set_tls(make_tls_context(tls_files));
+}
+
+void HttpServer::update_limits(const config::LimitsConfig& limits) { impl_->loop->set_settings(edge_settings(limits)); }
+
+} // namespace dyndns::http

@@ -1,0 +1,40 @@
+// Exact-path routing; the catch-all here is the HTTP layer's only exception boundary.
+#include "http/router.h"
+
+#include <algorithm>
+
+#include "log/log.h"
+
+namespace dyndns::http {
+
+const Route* Router::find(const std::string& path) const {
+    const auto match = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) { return r.path == path; });
+    return match == routes_.end() ? nullptr : &*match;
+}
+
+std::optional<HttpResponse> Router::refusal(const std::string& method, const std::string& path) const {
+    const Route* route = find(path);
+    if (!route) return HttpResponse::text(404, "not found\n");
+    if (std::find(route->methods.begin(), route->methods.end(), method) != route->methods.end()) return std::nullopt;
+    HttpResponse refused = HttpResponse::text(405, "method not allowed\n");
+    std::string allow;
+    for (const auto& m : route->methods) allow += (allow.empty() ? "" : ", ") + m;
+    refused.headers.emplace_back("Allow", allow);
+    return refused;
+}
+
+HttpResponse Router::dispatch(const HttpRequest& request) const noexcept {
+    try {
+        if (auto refused = refusal(request.method, request.path)) return *refused;
+        return find(request.path)->handler(request);
+    } catch (const std::exception& e) {
+        log::error("internal error on " + request.method + " " + request.path + ": " + e.what());
+    } catch (...) {
+        log::error("unknown internal error on " + request.method + " " + request.path);
+    }
+    HttpResponse failed = HttpResponse::text(500, "internal error\n");
+    failed.close_connection = true;
+    return failed;
+}
+
+} // namespace dyndns::http

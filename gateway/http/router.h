@@ -1,0 +1,27 @@
+// The route table: which handler answers a path and method, and the one place a handler's exception becomes a 500.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "http/http_types.h"
+
+namespace dyndns::http {
+
+class Router {
+public:
+    explicit Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
+
+    // 404 or 405 (with Allow) decided from the head alone, before any body is read; nullopt: routed.
+    std::optional<HttpResponse> refusal(const std::string& method, const std::string& path) const;
+
+    // The handler's answer; anything it throws is logged and answered 500 (with Connection: close).
+    HttpResponse dispatch(const HttpRequest& request) const noexcept;
+
+private:
+    const Route* find(const std::string& path) const;
+
+    const std::vector<Route> routes_; // immutable once serving: workers read it without locks
+};
+
+} // namespace dyndns::http

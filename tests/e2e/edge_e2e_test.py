@@ -1,0 +1,307 @@
+"""The internet-facing edge end to end: an attack of idle and slow connections, each deadline, the caps, strict framing."""
+import http.client
+import json
+import re
+import os
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import unittest
+import xmlrpc.client
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gateway_stack import Stack  # noqa: E402
+
+stack = None
+gateway = None   # default deadlines and caps, as a provider runs it
+quick = None     # short deadlines, so each can be timed
+small = None     # a global cap of 20 connections
+
+QUICK = {"handshake": 1.0, "head": 1.5, "body": 2.0, "idle": 2.5}
+
+
+def setUpModule():
+    global stack, gateway, quick, small
+    stack = Stack().start()
+    gateway = stack.gateway(limits="  calls_per_minute: 0\n").start()
+    quick = stack.gateway("quick", limits=(
+        f"  handshake_timeout_ms: {int(QUICK['handshake'] * 1000)}\n"
+        f"  head_timeout_ms: {int(QUICK['head'] * 1000)}\n"
+        f"  body_timeout_ms: {int(QUICK['body'] * 1000)}\n"
+        f"  keep_alive_timeout_ms: {int(QUICK['idle'] * 1000)}\n")).start()
+    small = stack.gateway("small", limits="  max_connections: 20\n").start()
+    stack.ctl("account", "add", "demo", input="demo-password\n")
+    stack.ctl("domain", "add", "example.test", "--account", "demo")
+    stack.ctl("dyndns", "on", "example.test")
+
+
+def tearDownModule():
+    if stack:
+        stack.stop()
+
+
+def client_context():
+    return stack.tls_context()
+
+
+def tls_connect(gw, source="127.0.0.1", timeout=10):
+    raw = socket.create_connection(("127.0.0.1", gw.port), timeout=timeout, source_address=(source, 0))
+    return client_context().wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def read_until_closed(sock, limit=10.0):
+    """Everything the server sends until it closes; raises if it has not closed within `limit` seconds."""
+    sock.settimeout(limit)
+    data = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ssl.SSLZeroReturnError:
+            return data
+        except ConnectionResetError:
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+
+def seconds_until_closed(sock, limit):
+    started = time.monotonic()
+    read_until_closed(sock, limit)
+    return time.monotonic() - started
+
+
+def statuses(data):
+    """The status of each answer in `data` (a body need not end with a line break, so no line splitting)."""
+    return [int(code) for code in re.findall(rb"HTTP/1\.[01] (\d{3}) ", data)]
+
+
+class Attack(unittest.TestCase):
+    def test_legitimate_calls_succeed_while_idle_and_slow_connections_are_held(self):
+        attacker = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "edge_attack.py"),
+                                     "--port", str(gateway.port), "--seconds", "60"],
+                                    stdout=subprocess.PIPE, text=True)
+        reports = []
+        reader = threading.Thread(target=lambda: [reports.append(json.loads(line)) for line in attacker.stdout], daemon=True)
+        reader.start()
+        try:
+            # Wait until the attack holds most of its 2,300 connections.
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if reports and sum(reports[-1]["open"].values()) >= 2000:
+                    break
+                time.sleep(0.5)
+            self.assertTrue(reports, "the attacker reported nothing")
+            held_at_start = reports[-1]["open"]
+            self.assertGreaterEqual(sum(held_at_start.values()), 2000, f"the attack did not build up: {held_at_start}")
+
+            latencies = []
+            for i in range(60):
+                started = time.monotonic()
+                with xmlrpc.client.ServerProxy(gateway.url(), context=client_context()) as proxy:
+                    result = proxy.SetDyndnsIp("demo", "demo-password", "example.test", f"192.0.2.{10 + i % 100}")
+                latencies.append(time.monotonic() - started)
+                self.assertEqual(result["ip"], f"192.0.2.{10 + i % 100}")
+                time.sleep(0.15)
+            held = reports[-1]["open"]
+            latencies.sort()
+            p99 = latencies[int(len(latencies) * 0.99) - 1]
+            print(f"\nunder attack (held {held}): {len(latencies)} calls, p50 {statistics.median(latencies) * 1000:.0f} ms, "
+                  f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; opened so far {reports[-1]['opened']}",
+                  file=sys.stderr)
+            self.assertGreaterEqual(sum(held.values()), 1800, f"the attack was not held: {reports[-1]}")
+            self.assertLessEqual(p99, 1.0)
+        finally:
+            attacker.kill()
+            attacker.wait()
+            attacker.stdout.close()
+
+        # Within 5 s of the attack ending, calls are answered as before.
+        started = time.monotonic()
+        with xmlrpc.client.ServerProxy(gateway.url(), context=client_context()) as proxy:
+            self.assertEqual(proxy.SetDyndnsIp("demo", "demo-password", "example.test", "192.0.2.200")["ip"], "192.0.2.200")
+        self.assertLess(time.monotonic() - started, 5)
+
+
+class Deadlines(unittest.TestCase):
+    def assertClosesNear(self, seconds, expected):
+        self.assertGreaterEqual(seconds, expected - 0.1)
+        self.assertLessEqual(seconds, expected + 1.0)
+
+    def test_a_connection_that_never_starts_tls_is_closed_at_the_handshake_deadline(self):
+        raw = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
+        with raw:
+            self.assertClosesNear(seconds_until_closed(raw, 10), QUICK["handshake"])
+
+    def test_a_connection_that_sends_no_request_is_closed_at_the_head_deadline(self):
+        with tls_connect(quick) as sock:
+            self.assertClosesNear(seconds_until_closed(sock, 10), QUICK["head"])
+
+    def test_a_head_sent_a_line_at_a_time_is_closed_at_the_head_deadline_with_408(self):
+        with tls_connect(quick) as sock:
+            started = time.monotonic()
+            sock.sendall(b"GET /nic/checkip HTTP/1.1\r\n")
+            sock.settimeout(0.3)
+            data = b""
+            while True:
+                try:
+                    sock.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    break
+                try:
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                except socket.timeout:
+                    continue
+                except (ssl.SSLZeroReturnError, ConnectionResetError):
+                    break
+            self.assertClosesNear(time.monotonic() - started, QUICK["head"])
+            self.assertIn(408, statuses(data))
+
+    def test_a_body_sent_a_byte_at_a_time_is_closed_at_the_body_deadline(self):
+        with tls_connect(quick) as sock:
+            sock.sendall(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n")
+            started = time.monotonic()
+            sock.settimeout(0.2)
+            data = b""
+            while time.monotonic() - started < 10:
+                try:
+                    sock.sendall(b"<")
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                except socket.timeout:
+                    continue
+                except (OSError, ssl.SSLZeroReturnError):
+                    break
+            self.assertClosesNear(time.monotonic() - started, QUICK["body"])
+            self.assertIn(408, statuses(data))
+
+    def test_an_idle_keep_alive_connection_is_closed_at_the_idle_deadline(self):
+        with tls_connect(quick) as sock:
+            sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.settimeout(5)
+            answer = sock.recv(4096)
+            self.assertEqual(statuses(answer), [200])
+            self.assertClosesNear(seconds_until_closed(sock, 10), QUICK["idle"])
+
+
+class Caps(unittest.TestCase):
+    def test_the_33rd_connection_from_one_address_is_closed_at_once(self):
+        held = [socket.create_connection(("127.0.0.1", gateway.port), timeout=5, source_address=("127.0.0.200", 0))
+                for _ in range(32)]
+        try:
+            time.sleep(0.3)
+            extra = socket.create_connection(("127.0.0.1", gateway.port), timeout=5, source_address=("127.0.0.200", 0))
+            with extra:
+                self.assertLess(seconds_until_closed(extra, 2), 1.0)
+            for sock in held:  # the first 32 are still open
+                sock.settimeout(0.05)
+                with self.assertRaises(socket.timeout):
+                    sock.recv(1)
+            # Another address is not affected.
+            with tls_connect(gateway, source="127.0.0.201") as sock:
+                sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(statuses(sock.recv(4096)), [200])
+        finally:
+            for sock in held:
+                sock.close()
+
+    def test_at_the_global_cap_the_oldest_idle_connection_makes_room(self):
+        idle = []
+        for i in range(20):
+            sock = tls_connect(small, source=f"127.0.1.{i + 1}")
+            sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(statuses(sock.recv(4096)), [200])
+            idle.append(sock)
+        try:
+            with tls_connect(small, source="127.0.1.100") as sock:  # the 21st
+                sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(statuses(sock.recv(4096)), [200])
+            self.assertLess(seconds_until_closed(idle[0], 2), 1.0)  # the oldest idle one went
+            idle[-1].sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")  # the newest stayed
+            self.assertEqual(statuses(idle[-1].recv(4096)), [200])
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def call_from(gw, source, password):
+    """SetDyndnsIp over XML-RPC from a chosen loopback source address; the fault code, or 0."""
+    body = xmlrpc.client.dumps(("demo", password, "example.test", "192.0.2.99"), "SetDyndnsIp").encode()
+    conn = http.client.HTTPSConnection("127.0.0.1", gw.port, context=client_context(), timeout=20, source_address=(source, 0))
+    try:
+        conn.request("POST", "/dom/api", body=body, headers={"Content-Type": "text/xml"})
+        xmlrpc.client.loads(conn.getresponse().read())
+        return 0
+    except xmlrpc.client.Fault as fault:
+        return fault.faultCode
+    finally:
+        conn.close()
+
+
+class NoLockout(unittest.TestCase):
+    def test_a_hundred_wrong_passwords_from_one_address_do_not_lock_the_owner_out(self):
+        faults = [call_from(gateway, "127.0.0.250", "wrong-password") for _ in range(100)]
+        self.assertEqual(set(faults), {1, 6}, "wrong passwords are fault 1, then fault 6 once that source is throttled")
+        self.assertEqual(faults[-1], 6)
+        self.assertEqual(call_from(gateway, "127.0.0.251", "demo-password"), 0)  # the owner, from elsewhere
+
+
+class Framing(unittest.TestCase):
+    NEXT = b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    def refused(self, head, body=b""):
+        """Sends a request and a valid one right behind it: only a 400 comes back, then the close."""
+        with tls_connect(gateway) as sock:
+            sock.sendall(head + body + self.NEXT)
+            data = read_until_closed(sock, 5)
+        self.assertEqual(statuses(data), [400], data)
+        self.assertIn(b"connection: close", data.lower())
+        self.assertIn(b"strict-transport-security: max-age=31536000", data.lower())
+
+    def test_content_length_with_transfer_encoding(self):
+        self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+                     b"0\r\n\r\n")
+
+    def test_two_content_lengths(self):
+        self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", b"hello")
+
+    def test_a_signed_content_length(self):
+        self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\n", b"hello")
+
+    def test_a_negative_content_length(self):
+        self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
+
+    def test_a_hexadecimal_content_length(self):
+        self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Length: 0x5\r\n\r\n", b"hello")
+
+    def test_chunked(self):
+        self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", b"5\r\nhello\r\n0\r\n\r\n")
+
+    def test_a_post_without_a_length_is_411(self):
+        with tls_connect(gateway) as sock:
+            sock.sendall(b"POST /dom/api HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(statuses(read_until_closed(sock, 5)), [411])
+
+    def test_three_pipelined_requests_are_answered_in_order(self):
+        with tls_connect(gateway) as sock:
+            sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET /dom/api?wsdl HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = read_until_closed(sock, 5)  # the 404 closes the connection
+        self.assertEqual(statuses(data), [200, 200, 404])
+        first_ip, wsdl = data.index(b"127.0.0.1"), data.index(b"<?xml")
+        self.assertLess(first_ip, wsdl)
+        self.assertEqual(data.lower().count(b"strict-transport-security: max-age=31536000"), 3)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
