@@ -75,7 +75,7 @@ TEST_CASE("a NUL or another control character in a string is fault 9 and never r
     for (const std::string& ip : {std::string("192.0.2.9&#0;garbage"), std::string("192.0.2.9") + '\0' + "garbage",
                                   std::string("192.0.2.9&#1;")}) {
         const auto reply = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("example.test"), s(ip)}), {});
-        CHECK(contains(reply.body, fault_code(9)));
+        CHECK(contains(reply.response.body, fault_code(9)));
     }
     CHECK(core.set_calls.empty());
 }
