@@ -40,8 +40,8 @@ def run(*args, input=None, check=True):
 class Gateway:
     """One dyndns-gateway process with its own config file."""
 
-    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits="",
-                 cert_dir="certs", extra="", dns_extra=""):
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
+                 cert_dir="certs", dns_extra=""):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -53,13 +53,11 @@ class Gateway:
             command += ["--trusted-proxy", proxy]
         if allow_private:
             command.append("--allow-private")
+        for key, value in (limits or {}).items():
+            command += ["--limit", f"{key}={value}"]
         command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
-        # `limits`: the lines of a limits section ("  calls_per_minute: 3\n"); `extra`: more YAML as it is.
-        appended = "\n".join(part for part in (("limits:\n" + limits) if limits else "", extra) if part)
-        if appended:
-            command += ["--append", appended]
         if dns_extra:
-            command += ["--dns-append", dns_extra]
+            command += ["--dns-extra", dns_extra]
         with open(self.config, "w") as f:
             f.write(run(*command).stdout)
         self.process = None
