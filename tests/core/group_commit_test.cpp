@@ -2,37 +2,24 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "core/update_core.h"
-#include "support/local_bind.h"
-#include "support/temp_dir.h"
+#include "support/core_stack.h"
 
 using namespace dyndns;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Stack {
-    test::TempDir dir{"group-commit"};
-    std::unique_ptr<store::Store> db;
-    std::unique_ptr<dns::Rfc2136Client> dns;
-    std::unique_ptr<core::UpdateCore> core;
-
-    Stack() {
-        db = std::make_unique<store::Store>(dir.file("gateway.sqlite"));
-        db->add_account("alice", "alice-password");
-        db->add_domain("example.test", "alice");
-        db->set_dyndns("example.test", true);
-        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{test::shared_bind().key(), 2000ms, 2},
-                                                   std::make_shared<dns::TcpTransport>("127.0.0.1", test::shared_bind().port()));
-        core = std::make_unique<core::UpdateCore>(core::CoreSettings{.ttl = 60, .allow_private_addresses = true, .trusted_proxies = {}, .throttle = {}, .max_batch = 32}, *db, *dns);
-    }
-    ~Stack() { core.reset(); } // its history writer drains into the store before the store goes
+struct Stack : test::CoreStack {
+    Stack()
+        : test::CoreStack("group-commit",
+                          core::CoreSettings{.ttl = 60, .allow_private_addresses = true, .trusted_proxies = {}, .throttle = {},
+                                             .max_batch = 32},
+                          dns::ClientSettings{{}, 2000ms, 2}) {}
 
     core::SetAddressOutcome set(const std::string& name, const std::string& address) {
         return core->set_address({"alice", "alice-password", name, address, {"198.51.100.1", "", "", "test", "group-commit"}});

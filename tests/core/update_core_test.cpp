@@ -1,48 +1,38 @@
 // The update core's whole flow against a real store (SQLite in a temp dir) and a real named.
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <memory>
-#include <random>
 
 #include <Poco/Net/ServerSocket.h>
 
 #include "app/core_settings.h"
 #include "core/update_core.h"
 #include "dns/ldns_handles.h"
+#include "support/core_stack.h"
 #include "support/free_port.h"
 #include "support/local_bind.h"
-#include "support/temp_dir.h"
 
 using namespace dyndns;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Fixture {
-    test::TempDir dir{"core-test"};
-    std::unique_ptr<store::Store> db;
-    std::unique_ptr<dns::Rfc2136Client> dns;
-    std::unique_ptr<core::UpdateCore> core;
-
+struct Fixture : test::CoreStack {
     // Private addresses allowed by default: the tests publish documentation addresses (RFC 5737, RFC 3849).
     explicit Fixture(bool allow_private = true, std::uint16_t dns_port = 0,
-                     std::shared_ptr<dns::DnsTransport> transport = nullptr) {
-        db = std::make_unique<store::Store>(dir.file("gateway.sqlite"));
-        db->add_account("alice", "alice-password");
-        db->add_domain("example.test", "alice");
-        db->set_dyndns("example.test", true);
+                     std::shared_ptr<dns::DnsTransport> transport = nullptr)
+        : test::CoreStack("core-test",
+                          core::CoreSettings{.ttl = 60,
+                                             .allow_private_addresses = allow_private,
+                                             .trusted_proxies = {},
+                                             .throttle = {.max_failures_per_account_source = 3,
+                                                          .max_failures_per_source = 100,
+                                                          .window = 60s}},
+                          dns::ClientSettings{{}, 500ms, 2, 1500ms},
+                          dns_port && !transport ? std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port) : transport) {
         db->add_account("bob", "bob-password");
         db->add_domain("not-served.test", "bob");
         db->set_dyndns("not-served.test", true);
-        if (!transport) transport = std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port ? dns_port : test::shared_bind().port());
-        dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{test::shared_bind().key(), 500ms, 2, 1500ms}, transport);
-        core = std::make_unique<core::UpdateCore>(
-            core::CoreSettings{.ttl = 60,
-                               .allow_private_addresses = allow_private,
-                               .trusted_proxies = {},
-                               .throttle = {.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}},
-            *db, *dns);
     }
 
     core::SetAddressOutcome set(const std::string& account, const std::string& password, const std::string& name,
