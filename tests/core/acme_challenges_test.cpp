@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <future>
+#include <thread>
 #include <memory>
 
 #include "core/acme_challenges.h"
@@ -41,6 +43,7 @@ struct Fixture {
         dns = std::make_unique<dns::Rfc2136Client>(dns::ClientSettings{test::shared_bind().key(), 1000ms, 2, 3000ms}, transport);
         core::CoreSettings settings;
         settings.acme_ttl = acme_ttl;
+        settings.allow_private_addresses = true; // documentation addresses (RFC 5737) for the mixed test
         core = std::make_unique<core::UpdateCore>(settings, *db, *dns);
     }
 
@@ -214,4 +217,35 @@ TEST_CASE("history records challenge rows as TXT and they are not dynamic addres
     CHECK(rows[1].new_address == kFirst);
     const auto names = f.db->updated_names("example.test");
     CHECK(std::find(names.begin(), names.end(), "_acme-challenge.hist.example.test") == names.end());
+}
+
+TEST_CASE("challenges and addresses of one zone travel together through group commit") {
+    Fixture f;
+    const std::string values[] = {kFirst, kSecond, kThird};
+    std::vector<std::thread> callers;
+    std::atomic<int> faults{0};
+    for (int c = 0; c < 12; ++c)
+        callers.emplace_back([&, c] {
+            const std::string name = "gc" + std::to_string(c) + ".example.test";
+            const bool ok = c % 2 ? std::holds_alternative<core::AcmeChallengeResult>(f.set(name, values[c % 3]))
+                                  : std::holds_alternative<core::SetAddressResult>(f.core->set_address(
+                                        {"alice", "alice-password", name, "192.0.2." + std::to_string(c + 1),
+                                         {"198.51.100.1", "", "", "test", "acme-test/1"}}));
+            if (!ok) ++faults;
+        });
+    for (auto& caller : callers) caller.join();
+    CHECK(faults == 0);
+    for (int c = 0; c < 12; ++c) {
+        const std::string name = "gc" + std::to_string(c) + ".example.test";
+        if (c % 2)
+            CHECK(txt("_acme-challenge." + name) == quoted(values[c % 3]));
+        else
+            CHECK(test::shared_bind().dig_short(name, dns::RRType::A) == "192.0.2." + std::to_string(c + 1));
+    }
+    const auto counters = f.core->dns_counters();
+    MESSAGE("changes " << counters.changes << " in " << counters.messages << " UPDATE messages");
+    CHECK(counters.changes == 12);
+    CHECK(counters.messages <= counters.changes);
+    CHECK(txt("example.test") == kApexTxt);
+    for (int c = 1; c < 12; c += 2) result_of(f.clear("gc" + std::to_string(c) + ".example.test", values[c % 3]));
 }
