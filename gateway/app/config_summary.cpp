@@ -5,6 +5,17 @@
 #include <sstream>
 
 namespace dyndns::app {
+namespace {
+
+dns::Rfc2136Client client_for(const config::GatewayConfig& config, const dns::TsigKey& key, const std::string& address,
+                              std::uint16_t port) {
+    return dns::Rfc2136Client(dns::ClientSettings{key, config.dns.timeout, config.dns.attempts, config.dns.call_deadline},
+                              std::make_shared<dns::TcpTransport>(address, port));
+}
+
+std::string describe_primary(const std::string& address, std::uint16_t port) { return address + " port " + std::to_string(port); }
+
+} // namespace
 
 std::string describe(const config::GatewayConfig& config) {
     std::ostringstream out;
@@ -20,6 +31,14 @@ std::string describe(const config::GatewayConfig& config) {
         << "record TTL:      " << config.dns.ttl << " s\n"
         << "store:           " << config.store.path << '\n'
         << "private allowed: " << (config.allow_private_addresses ? "yes" : "no") << '\n'
+        << "other primaries: ";
+    if (config.dns.primaries.empty()) out << "none";
+    for (const auto& primary : config.dns.primaries) {
+        out << describe_primary(primary.address, primary.port) << " (key " << primary.key_name << ") for";
+        for (const auto& zone : primary.zones) out << ' ' << zone;
+        out << "; ";
+    }
+    out << '\n'
         << "trusted proxies: ";
     if (config.trusted_proxies.empty()) out << "none";
     for (const auto& proxy : config.trusted_proxies) out << proxy.to_string() << ' ';
@@ -27,9 +46,17 @@ std::string describe(const config::GatewayConfig& config) {
     return out.str();
 }
 
+
 dns::Rfc2136Client make_dns_client(const config::GatewayConfig& config) {
-    return dns::Rfc2136Client(dns::ClientSettings{config.dns.key, config.dns.timeout, config.dns.attempts, config.dns.call_deadline},
-                              std::make_shared<dns::TcpTransport>(config.dns.primary, config.dns.port));
+    return client_for(config, config.dns.key, config.dns.primary, config.dns.port);
+}
+
+dns::Primaries make_primaries(const config::GatewayConfig& config) {
+    dns::Primaries primaries(make_dns_client(config), describe_primary(config.dns.primary, config.dns.port));
+    for (const auto& primary : config.dns.primaries)
+        primaries.add(client_for(config, primary.key, primary.address, primary.port), describe_primary(primary.address, primary.port),
+                      primary.zones);
+    return primaries;
 }
 
 } // namespace dyndns::app

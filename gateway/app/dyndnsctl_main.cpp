@@ -1,4 +1,5 @@
-// dyndnsctl: the admin command: accounts, domains and the dyndns switch in the store; `dns show` reads from the primary.
+// dyndnsctl: the admin command: accounts, domains and the dyndns switch in the store; `dns show` and `dns check` ask the primary.
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 #include "app/config_summary.h"
 #include "app/version.h"
 #include "app/store_commands.h"
+#include "app/zone_check.h"
 #include "config/gateway_config.h"
 
 namespace {
@@ -17,7 +19,9 @@ constexpr const char* kUsage =
     "  account add NAME           create an account; the password comes from stdin or a prompt\n"
     "  account passwd NAME        change its password (stdin or a prompt)\n"
     "  account del NAME           delete the account and its domains\n"
-    "  domain add DOMAIN --account NAME   give DOMAIN (a zone the primary serves) to an account, dyndns off\n"
+    "  domain add DOMAIN --account NAME [--force]\n"
+    "                             give DOMAIN to an account, dyndns off, once `dns check DOMAIN` passes\n"
+    "                             (--force: without the check)\n"
     "  domain del DOMAIN          remove the domain (its DNS records stay as they are)\n"
     "  dyndns on|off DOMAIN       the control panel's dyndns checkbox; effective on the next call\n"
     "  token new NAME             a per-host token for dyndns2 clients: updates NAME only; printed once, last line\n"
@@ -26,6 +30,8 @@ constexpr const char* kUsage =
     "  list                       accounts and their domains\n"
     "  history [DOMAIN] [--limit N]   recent updates, newest first (default 50)\n"
     "  check                      validate the configuration and show it (no secrets)\n"
+    "  dns check DOMAIN           prove DOMAIN's primary serves the zone with authority and lets the key\n"
+    "                             update A and AAAA there, without changing the zone\n"
     "  dns show NAME [TYPE]       read NAME's TYPE records (default A and AAAA) from the DNS primary,\n"
     "                             signed with the gateway's TSIG key: proves key and reachability\n"
     "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 refused by the store (exists, missing, invalid),\n"
@@ -39,7 +45,8 @@ std::optional<dyndns::dns::RRType> parse_type(const std::string& text) {
 }
 
 int dns_show(const dyndns::config::GatewayConfig& config, const std::string& name, const std::vector<std::string>& types) {
-    const auto client = dyndns::app::make_dns_client(config);
+    const auto primaries = dyndns::app::make_primaries(config);
+    const auto& client = primaries.for_name(name);
     int status = 0;
     for (const std::string& type_text : types) {
         const auto type = parse_type(type_text);
@@ -63,6 +70,15 @@ int dns_show(const dyndns::config::GatewayConfig& config, const std::string& nam
         }
     }
     return status;
+}
+
+// Prints each problem; 0 when there is none, 4 otherwise.
+int dns_check(const dyndns::config::GatewayConfig& config, const std::string& zone) {
+    const auto problems = dyndns::app::zone_problems(dyndns::app::make_primaries(config), zone);
+    for (const auto& problem : problems) std::cerr << "dyndnsctl: " << problem << '\n';
+    if (!problems.empty()) return 4;
+    std::cout << "zone " << zone << " is ready: served with authority, and the key may update A and AAAA\n";
+    return 0;
 }
 
 } // namespace
@@ -93,7 +109,23 @@ int main(int argc, char** argv) {
         std::cout << dyndns::app::describe(config);
         return 0;
     }
-    if (const int status = dyndns::app::run_store_command(config, command); status != -1) return status;
+    if (command.size() == 3 && command[0] == "dns" && command[1] == "check") return dns_check(config, command[2]);
+    std::vector<std::string> store_command = command;
+    if (command.size() >= 5 && command[0] == "domain" && command[1] == "add") {
+        // The first customer call must not be what finds out the zone is not ready.
+        const auto force = std::find(store_command.begin(), store_command.end(), "--force");
+        if (force != store_command.end()) {
+            store_command.erase(force);
+        } else if (command.size() == 5) {
+            const auto problems = dyndns::app::zone_problems(dyndns::app::make_primaries(config), command[2]);
+            for (const auto& problem : problems) std::cerr << "dyndnsctl: " << problem << '\n';
+            if (!problems.empty()) {
+                std::cerr << "dyndnsctl: domain not added; fix the zone, or add it anyway with --force\n";
+                return 4;
+            }
+        }
+    }
+    if (const int status = dyndns::app::run_store_command(config, store_command); status != -1) return status;
     if (command.size() >= 3 && command[0] == "dns" && command[1] == "show") {
         std::vector<std::string> types(command.begin() + 3, command.end());
         if (types.empty()) types = {"A", "AAAA"};

@@ -56,7 +56,7 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
 
     try {
         dyndns::store::Store store(config.store.path);
-        const auto dns = dyndns::app::make_dns_client(config);
+        const auto dns = dyndns::app::make_primaries(config);
         dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns);
         dyndns::core::AccountService accounts(store, dns, core);
         dyndns::http::HttpServer server(dyndns::http::public_listener(config), dyndns::app::gateway_routes(core, accounts, config));

@@ -3,13 +3,13 @@
 
 #include <vector>
 
-#include "dns/rfc2136_client.h"
+#include "dns/primaries.h"
 #include "http/http_types.h"
 #include "store/store.h"
 
 namespace dyndns::app {
 
 // `store` and `dns` must outlive the routes.
-std::vector<http::Route> operations_routes(const store::Store& store, const dns::Rfc2136Client& dns);
+std::vector<http::Route> operations_routes(const store::Store& store, const dns::Primaries& primaries);
 
 } // namespace dyndns::app

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 #include <yaml-cpp/yaml.h>
 
@@ -275,6 +276,40 @@ void read_tls(const YAML::Node& node, const Where& where, TlsConfig& out) {
     });
 }
 
+// "Example.COM." → "example.com"; the zone must have a dot inside (a customer zone, not a TLD).
+std::string read_zone(const YAML::Node& node, const Where& where) {
+    std::string zone = Poco::toLower(read_string(node, where));
+    if (!zone.empty() && zone.back() == '.') zone.pop_back();
+    const auto dot = zone.find('.');
+    if (zone.size() > 253 || dot == std::string::npos || dot == 0 || zone.find("..") != std::string::npos ||
+        zone.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-._") != std::string::npos)
+        fail(where, "must be a zone name such as example.com, got " + echo(zone));
+    return zone;
+}
+
+PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vector<std::string>& seen) {
+    PrimaryConfig primary;
+    primary.line = where.line;
+    read_mapping(node, where, {
+        {"address", [&](const YAML::Node& value, const Where& at) { primary.address = read_ip(value, at).toString(); }},
+        {"port", [&](const YAML::Node& value, const Where& at) { primary.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+        {"key_file", [&](const YAML::Node& value, const Where& at) { primary.key_file = read_string(value, at); }},
+        {"key_name", [&](const YAML::Node& value, const Where& at) { primary.key_name = read_string(value, at); }},
+        {"zones", [&](const YAML::Node& value, const Where& at) {
+             read_sequence(value, at, "zone names", [&](const YAML::Node& item, const Where& item_at) {
+                 const std::string zone = read_zone(item, item_at);
+                 if (std::find(seen.begin(), seen.end(), zone) != seen.end())
+                     fail(item_at, "zone " + echo(zone) + " is given to more than one primary");
+                 seen.push_back(zone);
+                 primary.zones.push_back(zone);
+             });
+         }},
+    });
+    if (primary.address.empty()) fail(where, "address: required: the primary's IP address");
+    if (primary.zones.empty()) fail(where, "zones: required: the zones this primary serves");
+    return primary;
+}
+
 void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines& lines) {
     read_mapping(node, where, {
         {"primary", [&](const YAML::Node& value, const Where& at) { out.primary = read_ip(value, at).toString(); }},
@@ -296,6 +331,12 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
          }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
         {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
+        {"primaries", [&](const YAML::Node& value, const Where& at) {
+             std::vector<std::string> seen;
+             read_sequence(value, at, "primaries (address, port, key_file, key_name, zones)", [&](const YAML::Node& item, const Where& item_at) {
+                 out.primaries.push_back(read_primary(item, item_at, seen));
+             });
+         }},
     });
 }
 
@@ -486,6 +527,19 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
     config.dns.key_file = resolve_path(base_dir, config.dns.key_file);
 
     load_tsig_key(config.dns, origin, lines);
+    for (std::size_t i = 0; i < config.dns.primaries.size(); ++i) {
+        PrimaryConfig& primary = config.dns.primaries[i];
+        const std::string key = "dns.primaries[" + std::to_string(i) + "]";
+        primary.key_file = primary.key_file.empty() ? config.dns.key_file : resolve_path(base_dir, primary.key_file);
+        if (primary.key_name.empty()) primary.key_name = config.dns.key_name;
+        try {
+            primary.key = dns::load_key(primary.key_file, primary.key_name);
+        } catch (const dns::KeyNotFoundError& e) {
+            throw ConfigError(origin, primary.line, key + ".key_name", e.what());
+        } catch (const dns::KeyFileError& e) {
+            throw ConfigError(origin, primary.line, key + ".key_file", e.what());
+        }
+    }
     return config;
 }
 

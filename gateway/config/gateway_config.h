@@ -29,6 +29,17 @@ struct TlsConfig {
     std::string private_key; // PEM path, resolved against the config file's directory
 };
 
+// A primary other than the default one, and the zones it serves.
+struct PrimaryConfig {
+    std::vector<std::string> zones; // lower case, no trailing dot; each zone named by one primary only
+    std::string address;            // an IP address, canonical text form
+    std::uint16_t port = 53;
+    std::string key_file;           // default: dns.key_file; resolved against the config file's directory
+    std::string key_name;           // default: dns.key_name
+    dns::TsigKey key;               // loaded by load_config/parse_config
+    int line = 0;                   // where it is in the file, for messages about its key
+};
+
 struct DnsConfig {
     std::string primary = "127.0.0.1"; // an IP address, canonical text form
     std::uint16_t port = 53;
@@ -41,6 +52,8 @@ struct DnsConfig {
     std::uint32_t ttl = 60; // the TTL of every record the gateway writes
     unsigned max_batch = 64; // changes to one zone that may travel in one UPDATE message
     dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
+    // Zones served elsewhere; every other zone is the default primary's (primary, port, key).
+    std::vector<PrimaryConfig> primaries;
 };
 
 struct StoreConfig {

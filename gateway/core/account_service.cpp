@@ -31,7 +31,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
 
     using dns::RRType;
     for (RRType type : {RRType::SOA, RRType::NS, RRType::MX, RRType::A, RRType::AAAA, RRType::TXT}) {
-        const auto read = dns_.read(found->name, type);
+        const auto read = primaries_.for_name(found->name).read(found->name, type);
         if (!read.outcome.ok()) {
             view.dns_problem = read.outcome.message;
             break;
@@ -43,7 +43,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
         for (const auto& name : store_.updated_names(found->name, kMaxDynamicNamesShown)) {
             DynamicName dynamic{name, {}, {}, 0};
             for (const auto& [type, out] : {std::pair{RRType::A, &dynamic.a}, std::pair{RRType::AAAA, &dynamic.aaaa}}) {
-                const auto read = dns_.read(name, type);
+                const auto read = primaries_.for_name(name).read(name, type);
                 if (!read.outcome.ok()) {
                     view.dns_problem = read.outcome.message;
                     break;

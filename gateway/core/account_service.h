@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/update_core.h"
-#include "dns/rfc2136_client.h"
+#include "dns/primaries.h"
 #include "store/store.h"
 
 namespace dyndns::core {
@@ -43,8 +43,8 @@ struct DomainView {
 // NoSuchDomain, in the same words as for an unknown one.
 class AccountService {
 public:
-    AccountService(store::Store& store, const dns::Rfc2136Client& dns, UpdateCore& core)
-        : store_(store), dns_(dns), core_(core) {}
+    AccountService(store::Store& store, dns::Primaries primaries, UpdateCore& core)
+        : store_(store), primaries_(std::move(primaries)), core_(core) {}
 
     static constexpr std::size_t kHistoryPage = 20;
 
@@ -73,7 +73,7 @@ private:
     std::vector<store::HistoryEntry> written_history(const std::string& domain, std::size_t page, bool& more) const;
 
     store::Store& store_;
-    const dns::Rfc2136Client& dns_;
+    const dns::Primaries primaries_;
     UpdateCore& core_;
 };
 

@@ -76,10 +76,12 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
     return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
 }
 
-UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns)
-    : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), dns_(dns),
+UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries)
+    : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
       throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute),
-      committer_([&dns](const dns::ZoneUpdate& update, dns::Deadline deadline) { return dns.apply(update, deadline); },
+      committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
+                     return primaries_.for_name(update.zone).apply(update, deadline);
+                 },
                  this->settings()->max_batch),
       history_(store, HistoryWriter::kDefaultMaxQueued, this->settings()->history_days) {}
 
@@ -267,8 +269,9 @@ SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request
     }
 
     const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
-    const dns::Deadline deadline = dns_.call_deadline(); // all DNS time of this call
-    const dns::ReadResult current = dns_.read(who.name, rr_type, deadline);
+    const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
+    const dns::Deadline deadline = dns.call_deadline(); // all DNS time of this call
+    const dns::ReadResult current = dns.read(who.name, rr_type, deadline);
     if (!current.outcome.ok()) {
         auto failure = dns_error(current.outcome, "reading " + who.name + " " + type, false);
         record(who, request, type, "", text, fault_name(failure.fault));
@@ -287,7 +290,7 @@ SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request
     if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
         // The UPDATE may have reached the primary and only its answer been lost: ask, while the
         // call's deadline allows, before telling the caller that nobody knows.
-        const dns::ReadResult after = dns_.read(who.name, rr_type, deadline);
+        const dns::ReadResult after = dns.read(who.name, rr_type, deadline);
         if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings()->ttl) {
             record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
             return SetAddressResult{who.name, text, type, settings()->ttl, true};
@@ -310,9 +313,10 @@ GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& reques
     const Authorized& who = std::get<Authorized>(authorized);
 
     GetAddressesResult result{who.name, {}, {}, settings()->ttl};
-    const dns::Deadline deadline = dns_.call_deadline();
+    const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
+    const dns::Deadline deadline = dns.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
-        const dns::ReadResult read = dns_.read(who.name, type, deadline);
+        const dns::ReadResult read = dns.read(who.name, type, deadline);
         if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name, false);
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;

@@ -13,6 +13,7 @@
 #include "core/login_throttle.h"
 #include "core/update_service.h"
 #include "core/zone_committer.h"
+#include "dns/primaries.h"
 #include "dns/rfc2136_client.h"
 #include "store/store.h"
 
@@ -32,7 +33,7 @@ struct CoreSettings {
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
 class UpdateCore final : public UpdateService {
 public:
-    UpdateCore(CoreSettings settings, store::Store& store, const dns::Rfc2136Client& dns);
+    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries);
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
@@ -88,7 +89,7 @@ private:
 
     std::atomic<std::shared_ptr<const CoreSettings>> settings_;
     store::Store& store_;
-    const dns::Rfc2136Client& dns_;
+    const dns::Primaries primaries_;
     LoginThrottle throttle_;
     CallRateLimit calls_;
     ZoneCommitter committer_;

@@ -79,8 +79,9 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
 
     const std::uint32_t ttl = settings()->acme_ttl;
     std::lock_guard name_lock(challenge_order_.lock_for(who.name));
-    const dns::Deadline deadline = dns_.call_deadline();
-    const dns::ReadResult current = dns_.read(who.name, dns::RRType::TXT, deadline);
+    const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name); // the zone's own primary
+    const dns::Deadline deadline = dns.call_deadline();
+    const dns::ReadResult current = dns.read(who.name, dns::RRType::TXT, deadline);
     if (!current.outcome.ok()) {
         auto failure = dns_error(current.outcome, "reading " + who.name + " TXT", false);
         record(who, history_request, type, "", request.value, fault_name(failure.fault));
@@ -110,7 +111,7 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
     const dns::DnsOutcome applied = committer_.apply(who.domain.name, change, deadline);
     if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
         // As for an address: the UPDATE may have been applied and only its answer lost.
-        const dns::ReadResult after = dns_.read(who.name, dns::RRType::TXT, deadline);
+        const dns::ReadResult after = dns.read(who.name, dns::RRType::TXT, deadline);
         std::vector<std::string> held;
         for (const auto& r : after.rrset.rdata)
             if (auto text = dns::txt_text(r)) held.push_back(std::move(*text));

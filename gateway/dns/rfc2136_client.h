@@ -41,6 +41,9 @@ class Rfc2136Client {
 public:
     Rfc2136Client(ClientSettings settings, std::shared_ptr<DnsTransport> transport);
 
+    // The TSIG key's name, for messages (never its secret).
+    const std::string& key_name() const { return settings_.key.name; }
+
     // The deadline of a caller's request that begins now (settings' call_deadline).
     Deadline call_deadline() const;
 

@@ -47,7 +47,7 @@ def setUpModule():
     stack.ctl("domain", "add", "example.test", "--account", "demo")
     stack.ctl("dyndns", "on", "example.test")
     stack.ctl("account", "add", "other", input="other-password\n")
-    stack.ctl("domain", "add", "other.test", "--account", "other")
+    stack.ctl("domain", "add", "other.test", "--account", "other", "--force")  # not served: only authorization is tested there
     stack.ctl("dyndns", "on", "other.test")
 
     # pebble serves its ACME directory over TLS with the stack's server certificate (127.0.0.1),
@@ -273,7 +273,7 @@ class HttpreqRules(ApexUntouched):
         self.assertEqual(httpreq("present", "_acme-challenge.other.test.", value).status_code, 404)
         self.assertEqual(httpreq("present", "_acme-challenge.nowhere.test.", value).status_code, 404)
         self.assertEqual(txt("_acme-challenge.other.test"), [])
-        stack.ctl("domain", "add", "off.test", "--account", "demo")  # dyndns off
+        stack.ctl("domain", "add", "off.test", "--account", "demo", "--force")  # dyndns off
         self.assertEqual(httpreq("present", "_acme-challenge.off.test.", value).status_code, 403)
 
     def test_a_token_cannot_set_another_hosts_challenge(self):

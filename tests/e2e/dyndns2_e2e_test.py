@@ -26,7 +26,7 @@ def setUpModule():
     stack.ctl("domain", "add", "example.test", "--account", "demo")
     stack.ctl("dyndns", "on", "example.test")
     stack.ctl("account", "add", "other", input="other-password\n")
-    stack.ctl("domain", "add", "other.test", "--account", "other")
+    stack.ctl("domain", "add", "other.test", "--account", "other", "--force")
 
 
 def tearDownModule():
@@ -102,7 +102,7 @@ class Answers(unittest.TestCase):
                 self.assertIn("www-authenticate: basic", head)
 
     def test_refusal_codes_and_their_bodies(self):
-        stack.ctl("domain", "add", "off.test", "--account", "demo")  # dyndns off
+        stack.ctl("domain", "add", "off.test", "--account", "demo", "--force")  # dyndns off
         cases = {
             "hostname=x.unknown.test&myip=203.0.113.1": "nohost\n",
             "hostname=off.test&myip=203.0.113.1": "nohost\n",

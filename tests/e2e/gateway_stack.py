@@ -41,7 +41,7 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits="",
-                 cert_dir="certs", extra=""):
+                 cert_dir="certs", extra="", dns_extra=""):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -61,6 +61,7 @@ dns:
   key_file: bind/tsig.key
   timeout_ms: 2000
   attempts: 2
+{dns_extra}
 store:
   path: gateway.sqlite
 trusted_proxies: [{proxies}]
@@ -113,17 +114,21 @@ class Stack:
         self.dns_port = None
         self.gateways = []
 
-    def start(self):
-        bind_dir = os.path.join(self.dir, "bind")
-        for _ in range(3):
-            self.dns_port = free_port()
-            if run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "start", bind_dir, str(self.dns_port),
-                   check=False).returncode == 0:
-                break
-        else:
-            raise RuntimeError("named did not start")
+    def start(self, *bind_options):
+        self.dns_port = self.start_bind("bind", *bind_options)
         run(os.path.join(SOURCE_DIR, "scripts/make-certs"), os.path.join(self.dir, "certs"))
         return self
+
+    def start_bind(self, name, *options, port=None):
+        """A named from scripts/local-bind in DIR/name (options: --zone, --signed, --ungranted, --rndc-port); its port."""
+        bind_dir = os.path.join(self.dir, name)
+        for _ in range(3):
+            dns_port = port or free_port()
+            if run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "start", bind_dir, str(dns_port), *options,
+                   check=False).returncode == 0:
+                self.binds = getattr(self, "binds", []) + [bind_dir]
+                return dns_port
+        raise RuntimeError("named did not start")
 
     def gateway(self, name="gateway", **options):
         gw = Gateway(self, name, **options)
@@ -154,7 +159,8 @@ class Stack:
     def stop(self):
         for gw in self.gateways:
             gw.stop()
-        run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "stop", os.path.join(self.dir, "bind"), check=False)
+        for bind_dir in getattr(self, "binds", []):
+            run(os.path.join(SOURCE_DIR, "scripts/local-bind"), "stop", bind_dir, check=False)
         if os.environ.get("DYNDNS_KEEP_TEST_DIR"):
             print(f"kept {self.dir}")
         else:

@@ -24,7 +24,7 @@ def setUpModule():
     stack.ctl("domain", "add", "example.test", "--account", "demo")
     stack.ctl("dyndns", "on", "example.test")
     stack.ctl("account", "add", "other", input="other-password\n")
-    stack.ctl("domain", "add", "other.test", "--account", "other")
+    stack.ctl("domain", "add", "other.test", "--account", "other", "--force")
     stack.ctl("dyndns", "on", "other.test")
     # The apex has an address from the start, so no test depends on which one ran first.
     gateway.proxy().SetDyndnsIp("demo", "demo-password", "example.test", "192.0.2.1")
