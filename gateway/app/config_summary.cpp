@@ -8,8 +8,8 @@ namespace dyndns::app {
 namespace {
 
 dns::Rfc2136Client client_for(const config::GatewayConfig& config, const dns::TsigKey& key, const std::string& address,
-                              std::uint16_t port) {
-    return dns::Rfc2136Client(dns::ClientSettings{key, config.dns.timeout, config.dns.attempts, config.dns.call_deadline},
+                              std::uint16_t port, std::chrono::milliseconds timeout, unsigned attempts) {
+    return dns::Rfc2136Client(dns::ClientSettings{key, timeout, attempts, config.dns.call_deadline},
                               std::make_shared<dns::TcpTransport>(address, port));
 }
 
@@ -48,14 +48,15 @@ std::string describe(const config::GatewayConfig& config) {
 
 
 dns::Rfc2136Client make_dns_client(const config::GatewayConfig& config) {
-    return client_for(config, config.dns.key, config.dns.primary, config.dns.port);
+    return client_for(config, config.dns.key, config.dns.primary, config.dns.port, config.dns.timeout, config.dns.attempts);
 }
 
 dns::Primaries make_primaries(const config::GatewayConfig& config) {
     dns::Primaries primaries(make_dns_client(config), describe_primary(config.dns.primary, config.dns.port));
     for (const auto& primary : config.dns.primaries)
-        primaries.add(client_for(config, primary.key, primary.address, primary.port), describe_primary(primary.address, primary.port),
-                      primary.zones);
+        primaries.add(client_for(config, primary.key, primary.address, primary.port, primary.timeout.value_or(config.dns.timeout),
+                                 primary.attempts.value_or(config.dns.attempts)),
+                      describe_primary(primary.address, primary.port), primary.zones);
     return primaries;
 }
 

@@ -295,6 +295,10 @@ PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vect
         {"port", [&](const YAML::Node& value, const Where& at) { primary.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
         {"key_file", [&](const YAML::Node& value, const Where& at) { primary.key_file = read_string(value, at); }},
         {"key_name", [&](const YAML::Node& value, const Where& at) { primary.key_name = read_string(value, at); }},
+        {"timeout_ms", [&](const YAML::Node& value, const Where& at) {
+             primary.timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
+         }},
+        {"attempts", [&](const YAML::Node& value, const Where& at) { primary.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
         {"zones", [&](const YAML::Node& value, const Where& at) {
              read_sequence(value, at, "zone names", [&](const YAML::Node& item, const Where& item_at) {
                  const std::string zone = read_zone(item, item_at);
@@ -393,7 +397,9 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
 void read_metrics(const YAML::Node& node, const Where& where, MetricsConfig& out) {
     read_mapping(node, where, {
         {"listen", [&](const YAML::Node& value, const Where& at) {
-             const std::string text = read_string(value, at);
+             // "" is a value here, not a missing one: it turns the listener off.
+             if (!value.IsScalar()) fail(at, "must be a string, got " + describe(value));
+             const std::string text = value.Scalar();
              if (text.empty()) {
                  out.enabled = false;
                  return;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ struct PrimaryConfig {
     std::uint16_t port = 53;
     std::string key_file;           // default: dns.key_file; resolved against the config file's directory
     std::string key_name;           // default: dns.key_name
+    std::optional<std::chrono::milliseconds> timeout; // default: dns.timeout_ms
+    std::optional<unsigned> attempts;                 // default: dns.attempts
     dns::TsigKey key;               // loaded by load_config/parse_config
     int line = 0;                   // where it is in the file, for messages about its key
 };

@@ -12,13 +12,13 @@ constexpr std::size_t kMaxDynamicNamesShown = 50; // each costs two reads from t
 
 } // namespace
 
-std::optional<store::Domain> AccountService::owned(const std::string& account, const std::string& domain) const {
+std::optional<Domain> AccountService::owned(const std::string& account, const std::string& domain) const {
     auto found = store_.find_domain(domain);
     if (!found || found->account != lower(account)) return std::nullopt;
     return found;
 }
 
-std::vector<store::Domain> AccountService::domains(const std::string& account) const {
+std::vector<Domain> AccountService::domains(const std::string& account) const {
     return store_.list_domains(lower(account));
 }
 
@@ -59,7 +59,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
     return view;
 }
 
-std::vector<store::HistoryEntry> AccountService::written_history(const std::string& domain, std::size_t page,
+std::vector<HistoryEntry> AccountService::written_history(const std::string& domain, std::size_t page,
                                                                  bool& more) const {
     core_.flush_history(); // the calls answered so far are written before they are shown
     // One more than a page tells whether there is a next one.
@@ -76,7 +76,7 @@ std::optional<UpdateError> AccountService::set_dyndns(const std::string& account
     return std::nullopt;
 }
 
-std::variant<std::pair<store::Token, std::string>, UpdateError> AccountService::new_token(const std::string& account,
+std::variant<std::pair<Token, std::string>, UpdateError> AccountService::new_token(const std::string& account,
                                                                                            const std::string& domain,
                                                                                            const std::string& name) {
     auto found = owned(account, domain);
@@ -96,7 +96,7 @@ std::optional<UpdateError> AccountService::revoke_token(const std::string& accou
     auto found = owned(account, domain);
     if (!found) return no_such_domain();
     const auto tokens = store_.list_tokens(found->name);
-    if (std::none_of(tokens.begin(), tokens.end(), [&](const store::Token& t) { return t.id == id; }))
+    if (std::none_of(tokens.begin(), tokens.end(), [&](const Token& t) { return t.id == id; }))
         return UpdateError{Fault::BadRequest, "no such token for this domain", 0};
     store_.revoke_token(id);
     return std::nullopt;

@@ -30,13 +30,13 @@ struct DynamicName {
 };
 
 struct DomainView {
-    store::Domain domain;
+    Domain domain;
     std::vector<DnsRecord> records;       // at the apex, read live: SOA NS MX A AAAA TXT
     std::vector<DynamicName> dynamic;     // read live
     std::string dns_problem;              // non-empty when the primary could not be read
-    std::vector<store::HistoryEntry> history; // one page, newest first
+    std::vector<HistoryEntry> history; // one page, newest first
     bool more_history = false;
-    std::vector<store::Token> tokens;
+    std::vector<Token> tokens;
 };
 
 // Every method checks that the domain is the account's: another account's domain is
@@ -53,7 +53,7 @@ public:
     }
     // Changes when the account's password changes or the account is deleted; "" for no account.
     std::string credential_stamp(const std::string& account) const { return store_.credential_stamp(account); }
-    std::vector<store::Domain> domains(const std::string& account) const;
+    std::vector<Domain> domains(const std::string& account) const;
     // The domain's records and dynamic names (read live from the primary), its tokens and one
     // page of its history. Waits for the history writer first (UpdateCore::flush_history), so the
     // page holds every call answered before this one.
@@ -61,16 +61,16 @@ public:
                                                       std::size_t history_page) const;
     std::optional<UpdateError> set_dyndns(const std::string& account, const std::string& domain, bool enabled);
     // The token's secret, shown once.
-    std::variant<std::pair<store::Token, std::string>, UpdateError> new_token(const std::string& account,
+    std::variant<std::pair<Token, std::string>, UpdateError> new_token(const std::string& account,
                                                                                const std::string& domain,
                                                                                const std::string& name);
     std::optional<UpdateError> revoke_token(const std::string& account, const std::string& domain, std::int64_t id);
 
 private:
-    std::optional<store::Domain> owned(const std::string& account, const std::string& domain) const;
+    std::optional<Domain> owned(const std::string& account, const std::string& domain) const;
     // One page of `domain`'s history, newest first, after writing what the history writer holds;
     // `more`: whether an older page exists.
-    std::vector<store::HistoryEntry> written_history(const std::string& domain, std::size_t page, bool& more) const;
+    std::vector<HistoryEntry> written_history(const std::string& domain, std::size_t page, bool& more) const;
 
     store::Store& store_;
     const dns::Primaries primaries_;

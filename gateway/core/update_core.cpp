@@ -19,7 +19,6 @@
 namespace dyndns::core {
 namespace {
 
-constexpr std::size_t kMaxCredentialLength = 1024;
 
 UpdateError error(Fault fault, std::string message, int retry_after = 0) { return {fault, std::move(message), retry_after}; }
 
@@ -98,7 +97,8 @@ void UpdateCore::update_settings(const CoreSettings& settings) {
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
                                                                           const ClientInfo& client, bool tokens_allowed) {
-    if (raw_account.size() > kMaxCredentialLength || password.size() > kMaxCredentialLength)
+    // Longer than anything the store holds: refused before any hash is computed.
+    if (raw_account.size() > kMaxPasswordLength || password.size() > kMaxPasswordLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
     const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies), client.peer_address);
@@ -113,7 +113,7 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
     }
     LoginThrottle::Attempt& attempt = std::get<LoginThrottle::Attempt>(started);
 
-    std::optional<store::Token> token;
+    std::optional<Token> token;
     if (token_name) token = store_.verify_token(account, password);
     const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
     if (!token && !password_ok) {
@@ -139,7 +139,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     auto identity = authenticate(raw_account, password, client, true);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     const std::string& account = std::get<Identity>(identity).account;
-    const std::optional<store::Token>& token = std::get<Identity>(identity).token;
+    const std::optional<Token>& token = std::get<Identity>(identity).token;
     if (const auto wait = calls_.take(account)) {
         metrics::gateway_metrics().rate_limited.add();
         return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
@@ -182,7 +182,7 @@ std::optional<UpdateError> UpdateCore::check_address(const std::string& text) co
 
 void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
                         const std::string& old_address, const std::string& new_address, const std::string& outcome) {
-    store::HistoryEntry entry;
+    HistoryEntry entry;
     entry.time = std::chrono::system_clock::now();
     entry.name = who.name;
     entry.domain = who.domain.name;

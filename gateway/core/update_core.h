@@ -63,13 +63,13 @@ public:
 private:
     struct Identity {
         std::string account;              // lower-case
-        std::optional<store::Token> token; // set when a per-host token logged in
+        std::optional<Token> token; // set when a per-host token logged in
     };
     std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
     struct Authorized {
         std::string name;   // normalized name asked for
-        store::Domain domain;
+        Domain domain;
     };
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);

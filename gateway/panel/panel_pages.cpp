@@ -80,7 +80,7 @@ std::string login_page(const std::string& csrf, const std::string& problem) {
     return page("Log in", "", "", main.str());
 }
 
-std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<store::Domain>& domains) {
+std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains) {
     std::ostringstream main;
     main << "<h1>Your domains</h1>";
     if (domains.empty()) main << "<p>This account has no domains yet.</p>";
@@ -97,7 +97,7 @@ std::string domains_page(const std::string& account, const std::string& csrf, co
 
 std::string domain_page(const std::string& account, const std::string& csrf, const core::DomainView& view,
                         std::size_t history_page, const ClientEndpoints& endpoints,
-                        const std::optional<std::pair<store::Token, std::string>>& new_token, const std::string& problem) {
+                        const std::optional<std::pair<core::Token, std::string>>& new_token, const std::string& problem) {
     const std::string& name = view.domain.name;
     std::ostringstream main;
     main << "<p><a href=\"/panel/\">← Domains</a></p><h1>" << html(name) << "</h1>" << problem_box(problem);
@@ -125,7 +125,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
              << "</td><td>" << (d.ttl ? std::to_string(d.ttl) : "–") << "</td></tr>";
     main << "</tbody></table>";
 
-    const store::HistoryEntry* last = nullptr;
+    const core::HistoryEntry* last = nullptr;
     for (const auto& e : view.history)
         if (core::published(e.outcome)) {
             last = &e;

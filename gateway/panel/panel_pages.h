@@ -18,11 +18,11 @@ struct ClientEndpoints {
 };
 
 std::string login_page(const std::string& csrf, const std::string& problem);
-std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<store::Domain>& domains);
+std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains);
 // `new_token`: a token made by this request, shown this once.
 std::string domain_page(const std::string& account, const std::string& csrf, const core::DomainView& view,
                         std::size_t history_page, const ClientEndpoints& endpoints,
-                        const std::optional<std::pair<store::Token, std::string>>& new_token, const std::string& problem);
+                        const std::optional<std::pair<core::Token, std::string>>& new_token, const std::string& problem);
 std::string message_page(const std::string& title, const std::string& text, const std::string& back_href);
 
 } // namespace dyndns::panel

@@ -1,4 +1,4 @@
-// The SQLite store: one connection behind a mutex, WAL so the gateway and dyndnsctl share the file, names validated on the way in.
+// The SQLite store: one connection behind a mutex, WAL so the gateway and dyndnsctl share the file, names validated on the way in; password checks are PasswordCheck's.
 #include "store/store.h"
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 
 #include "core/history_outcome.h"
 #include "core/names.h"
+#include "store/password_check.h"
 #include "store/password_hash.h"
 #include "store/store_schema.h"
 #include "store/transaction.h"
@@ -28,8 +29,8 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-constexpr std::size_t kMaxAccountLength = 64;
-constexpr std::size_t kMaxPasswordLength = 1024;
+using core::kMaxAccountLength;
+using core::kMaxPasswordLength;
 // How long a writer waits for another process's transaction before giving up.
 constexpr std::size_t kBusyTimeoutSeconds = 5;
 
@@ -41,20 +42,20 @@ std::string account_name(const std::string& raw) {
                        std::all_of(name.begin(), name.end(), [](unsigned char c) {
                            return std::isalnum(c) || c == '.' || c == '_' || c == '-';
                        });
-    if (!valid) throw StoreError("an account name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
+    if (!valid) throw InvalidInput("an account name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
     return name;
 }
 
 void check_password(const std::string& password) {
     if (password.empty() || password.size() > kMaxPasswordLength)
-        throw StoreError("a password is 1 to 1024 bytes");
+        throw InvalidInput("a password is 1 to 1024 bytes");
 }
 
 // Host-name syntax (core/names.h): what a dyndns domain can be.
 std::string domain_name(const std::string& raw) {
     auto name = core::host_name(raw);
     if (!name)
-        throw StoreError("'" + raw.substr(0, 80) +
+        throw InvalidInput("'" + raw.substr(0, 80) +
                          "' is not a domain name (letters, digits, hyphens; labels of 1 to 63 that neither start nor end "
                          "with a hyphen)");
     return std::move(*name);
@@ -83,7 +84,7 @@ std::int64_t now_ms() {
 struct Store::Impl {
     std::mutex mutex; // one connection; SQLite serialises writers anyway
     Poco::Data::Session session;
-    VerifiedCache verified;
+    PasswordCheck passwords; // authentication: the verification cache and the per-account argon2 gates
 
     explicit Impl(const std::string& path) : session(open(path)) {
         session.setConnectionTimeout(kBusyTimeoutSeconds); // sqlite3_busy_timeout: wait for the other process
@@ -154,17 +155,6 @@ struct Store::Impl {
         return hashes.empty() ? "" : hashes.front();
     }
 
-    // A mutex per account name, made on first use; the map is bounded by forgetting idle gates.
-    std::shared_ptr<std::mutex> verification_gate(const std::string& account) {
-        std::lock_guard lock(gates_mutex);
-        if (gates.size() > 10000) std::erase_if(gates, [](const auto& item) { return item.second.use_count() == 1; });
-        auto& gate = gates[account];
-        if (!gate) gate = std::make_shared<std::mutex>();
-        return gate;
-    }
-    std::mutex gates_mutex;
-    std::unordered_map<std::string, std::shared_ptr<std::mutex>> gates;
-
     bool domain_exists(const std::string& domain) {
         int count = 0;
         session << "SELECT count(*) FROM domains WHERE name = ?", bind(domain), into(count), now;
@@ -172,7 +162,7 @@ struct Store::Impl {
     }
 };
 
-// Every database failure leaves the store as a StoreError naming what was being done.
+// Every database failure leaves the store as a DatabaseError naming what was being done.
 template <class F>
 auto guarded(const char* doing, F&& body) -> decltype(body()) {
     try {
@@ -180,7 +170,7 @@ auto guarded(const char* doing, F&& body) -> decltype(body()) {
     } catch (const StoreError&) {
         throw;
     } catch (const Poco::Exception& e) {
-        throw StoreError(std::string("store: cannot ") + doing + ": " + e.displayText());
+        throw DatabaseError(std::string("store: cannot ") + doing + ": " + e.displayText());
     }
 }
 
@@ -216,7 +206,7 @@ void Store::set_password(const std::string& raw_account, const std::string& pass
         impl_->session << "UPDATE accounts SET password_hash = ? WHERE name = ?", bind(hash), bind(account), now;
         impl_->changed();
     });
-    impl_->verified.forget(account);
+    impl_->passwords.forget(account);
 }
 
 void Store::delete_account(const std::string& raw_account) {
@@ -233,7 +223,7 @@ void Store::delete_account(const std::string& raw_account) {
         });
         impl_->changed();
     });
-    impl_->verified.forget(account);
+    impl_->passwords.forget(account);
 }
 
 std::vector<std::string> Store::list_accounts() const {
@@ -249,7 +239,7 @@ bool Store::account_exists(const std::string& raw_account) const {
     std::string account;
     try {
         account = account_name(raw_account);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return false;
     }
     return guarded("look up the account", [&] {
@@ -267,27 +257,18 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
             std::lock_guard lock(impl_->mutex);
             return impl_->cached_hash(account);
         });
-    } catch (const StoreError& e) {
+    } catch (const InvalidInput&) {
         // A name that cannot exist still pays for a hash, like any unknown account.
-        if (std::string_view(e.what()).starts_with("store:")) throw;
     }
     if (password.empty() || password.size() > kMaxPasswordLength) return false;
-    if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
-    // One argon2 verification per account at a time: callers that arrive together with the same
-    // credentials (a client's burst of connections) wait for the first and find it cached.
-    const auto gate = impl_->verification_gate(account);
-    std::lock_guard one_at_a_time(*gate);
-    if (!hash.empty() && impl_->verified.contains(account, password, hash)) return true;
-    if (!password_matches(password, hash)) return false; // slow: outside the store's lock
-    impl_->verified.remember(account, password, hash);
-    return true;
+    return impl_->passwords.verify(account, password, hash); // outside the store's lock
 }
 
 std::string Store::credential_stamp(const std::string& raw_account) const {
     std::string account;
     try {
         account = account_name(raw_account);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return "";
     }
     const std::string hash = guarded("look up the account", [&] {
@@ -338,7 +319,7 @@ std::optional<Domain> Store::find_domain(const std::string& raw_domain) const {
     std::string domain;
     try {
         domain = domain_name(raw_domain);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return std::nullopt;
     }
     const auto found = list_where("WHERE name = ?", domain);
@@ -369,7 +350,7 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     std::string name;
     try {
         name = domain_name(raw_name);
-    } catch (const StoreError&) {
+    } catch (const InvalidInput&) {
         return std::nullopt;
     }
     // The name and each of its ancestors, in one query; the longest registered one wins.

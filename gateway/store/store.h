@@ -1,4 +1,4 @@
-// The gateway's persistent state in SQLite: accounts (argon2id hashes), domains with their dyndns switch, update history.
+// The gateway's persistent state in SQLite: accounts (argon2id hashes), domains with their dyndns switch, tokens, update history.
 #pragma once
 
 #include <chrono>
@@ -10,41 +10,33 @@
 #include <utility>
 #include <vector>
 
+#include "core/records.h"
+
 namespace dyndns::store {
 
+// Everything the store refuses or fails at; what() is for the operator (no secret in it).
 class StoreError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
 
-struct Domain {
-    std::string name;    // lower-case, no trailing dot
-    std::string account; // owner
-    bool dyndns = false; // the control panel's checkbox
+// A name or password the store never holds (bad syntax, too long): the caller's input.
+class InvalidInput : public StoreError {
+public:
+    using StoreError::StoreError;
 };
 
-struct HistoryEntry {
-    std::int64_t id = 0;                         // assigned by the store
-    std::chrono::system_clock::time_point time{};
-    std::string name;                            // the name that was set
-    std::string domain;                          // the customer's domain it belongs to
-    std::string type;                            // "A" or "AAAA"
-    std::string old_address;                     // empty if none
-    std::string new_address;
-    std::string caller_address;
-    std::string protocol;                        // "xmlrpc", "soap", "dyndns2", "panel"
-    std::string user_agent;
-    std::string outcome; // core::outcome_name(HistoryOutcome), or the fault name, e.g. "DNS_REJECTED"
+// The database itself failed (cannot open, locked beyond the busy timeout, disk full):
+// what() starts "store: cannot …". Nothing was changed by the call that threw it.
+class DatabaseError : public StoreError {
+public:
+    using StoreError::StoreError;
 };
 
-// A per-host token: lets a router update one name and nothing else. The secret is shown once,
-// when it is made; the store keeps only its hash.
-struct Token {
-    std::int64_t id = 0;
-    std::string name;   // the one name it may update
-    std::string domain; // the customer's domain the name belongs to
-    std::chrono::system_clock::time_point created{};
-};
+// The records the store keeps are the core's (core/records.h); these names stay for its callers.
+using Domain = core::Domain;
+using HistoryEntry = core::HistoryEntry;
+using Token = core::Token;
 
 // Thread-safe. Several processes (the gateway and dyndnsctl) may open the same file at once.
 class Store {

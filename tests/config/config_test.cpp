@@ -463,3 +463,66 @@ TEST_CASE("ConfigError leaves out what it does not know") {
     CHECK(std::string(ConfigError("gw.yaml", 0, "dns.port", "bad").what()) == "gw.yaml: dns.port: bad");
     CHECK(std::string(ConfigError("gw.yaml", 4, "", "bad").what()) == "gw.yaml:4: bad");
 }
+
+TEST_CASE("other primaries take their zones and default to the main key and bounds") {
+    TempDir dir;
+    dir.write_good_key();
+    dir.write("b.key", key_clause("gw-b", "hmac-sha512", kSecret));
+    const std::string path = dir.write("gw.yaml", R"(dns:
+  key_file: tsig.key
+  timeout_ms: 1500
+  primaries:
+    - address: 192.0.2.54
+      zones: [Example.ORG., example.net]
+    - address: "2001:db8::54"
+      port: 5353
+      key_file: b.key
+      key_name: gw-b
+      timeout_ms: 700
+      attempts: 3
+      zones: [example.info]
+)");
+    const auto config = load_config(path);
+    REQUIRE(config.dns.primaries.size() == 2);
+    const auto& a = config.dns.primaries[0];
+    CHECK(a.address == "192.0.2.54");
+    CHECK(a.port == 53);
+    CHECK(a.zones == std::vector<std::string>{"example.org", "example.net"});
+    CHECK(a.key.name == "dyndns-gateway");
+    CHECK(a.key_file == config.dns.key_file);
+    CHECK_FALSE(a.timeout.has_value());
+    const auto& b = config.dns.primaries[1];
+    CHECK(b.address == "2001:db8::54");
+    CHECK(b.port == 5353);
+    CHECK(b.key.name == "gw-b");
+    CHECK(b.timeout == std::chrono::milliseconds(700));
+    CHECK(b.attempts == 3u);
+}
+
+TEST_CASE("a zone given to two primaries or a primary without an address or zones is refused") {
+    TempDir dir;
+    dir.write_good_key();
+    CHECK(mentions(refusal(dir, "dns:\n  key_file: tsig.key\n  primaries:\n    - {address: 192.0.2.1, zones: [a.test]}\n"
+                                "    - {address: 192.0.2.2, zones: [A.test.]}\n"),
+                   "more than one primary"));
+    CHECK(refusal(dir, "dns:\n  key_file: tsig.key\n  primaries:\n    - {zones: [a.test]}\n").key() == "dns.primaries[0]");
+    CHECK(refusal(dir, "dns:\n  key_file: tsig.key\n  primaries:\n    - {address: 192.0.2.1}\n").key() == "dns.primaries[0]");
+    CHECK(refusal(dir, "dns:\n  key_file: tsig.key\n  primaries:\n    - {address: 192.0.2.1, zones: [com]}\n").key() ==
+          "dns.primaries[0].zones[0]");
+    CHECK(refusal(dir, "dns:\n  key_file: tsig.key\n  primaries:\n    - {address: 192.0.2.1, zones: [a.test], key_name: nope}\n")
+              .key() == "dns.primaries[0].key_name");
+}
+
+TEST_CASE("metrics.listen takes an address and port or nothing and log.level a syslog word") {
+    TempDir dir;
+    dir.write_good_key();
+    const auto config = load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"[::1]:9300\"}\nlog: {level: notice}\n"));
+    CHECK(config.metrics.enabled);
+    CHECK(config.metrics.address == "::1");
+    CHECK(config.metrics.port == 9300);
+    CHECK(config.log.level == dyndns::config::LogLevel::Notice);
+    CHECK_FALSE(load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"\"}\n")).metrics.enabled);
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"localhost:9192\"}\n").key() == "metrics.listen");
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"127.0.0.1\"}\n").key() == "metrics.listen");
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlog: {level: loud}\n").key() == "log.level");
+}

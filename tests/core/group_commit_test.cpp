@@ -17,7 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 struct Stack {
     test::TempDir dir{"group-commit"};
     std::unique_ptr<store::Store> db;

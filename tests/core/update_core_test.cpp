@@ -19,7 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 struct Fixture {
     test::TempDir dir{"core-test"};
     std::unique_ptr<store::Store> db;

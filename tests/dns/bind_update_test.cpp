@@ -18,7 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 Rfc2136Client client_for(const TsigKey& key, std::uint16_t port, std::chrono::milliseconds timeout = 2000ms,
                          unsigned attempts = 2, std::chrono::milliseconds call_deadline = 5000ms) {
     return Rfc2136Client(ClientSettings{key, timeout, attempts, call_deadline},

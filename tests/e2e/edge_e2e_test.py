@@ -27,13 +27,10 @@ QUICK = {"handshake": 1.0, "head": 1.5, "body": 2.0, "idle": 2.5}
 def setUpModule():
     global stack, gateway, quick, small
     stack = Stack().start()
-    gateway = stack.gateway(limits="  calls_per_minute: 0\n").start()
-    quick = stack.gateway("quick", limits=(
-        f"  handshake_timeout_ms: {int(QUICK['handshake'] * 1000)}\n"
-        f"  head_timeout_ms: {int(QUICK['head'] * 1000)}\n"
-        f"  body_timeout_ms: {int(QUICK['body'] * 1000)}\n"
-        f"  keep_alive_timeout_ms: {int(QUICK['idle'] * 1000)}\n")).start()
-    small = stack.gateway("small", limits="  max_connections: 20\n").start()
+    gateway = stack.gateway(limits={"calls_per_minute": 0}).start()
+    quick = stack.gateway("quick", limits={f"{phase}_timeout_ms": int(QUICK[key] * 1000) for phase, key in (
+        ("handshake", "handshake"), ("head", "head"), ("body", "body"), ("keep_alive", "idle"))}).start()
+    small = stack.gateway("small", limits={"max_connections": 20}).start()
     stack.ctl("account", "add", "demo", input="demo-password\n")
     stack.ctl("domain", "add", "example.test", "--account", "demo")
     stack.ctl("dyndns", "on", "example.test")

@@ -40,37 +40,26 @@ def run(*args, input=None, check=True):
 class Gateway:
     """One dyndns-gateway process with its own config file."""
 
-    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits="",
-                 cert_dir="certs", extra="", dns_extra=""):
+    def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
+                 cert_dir="certs", dns_extra=""):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
         self.config = os.path.join(stack.dir, f"{name}.yaml")
-        proxies = ", ".join(f'"{p}"' for p in trusted_proxies)
+        # scripts/lib/gateway-yaml writes every gateway.yaml of the tests, the demo and the benchmark.
+        command = [os.path.join(SOURCE_DIR, "scripts/lib/gateway-yaml"), "--port", str(self.port),
+                   "--dns-port", str(dns_port or stack.dns_port)]
+        for proxy in trusted_proxies:
+            command += ["--trusted-proxy", proxy]
+        if allow_private:
+            command.append("--allow-private")
+        for key, value in (limits or {}).items():
+            command += ["--limit", f"{key}={value}"]
+        command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
+        if dns_extra:
+            command += ["--dns-extra", dns_extra]
         with open(self.config, "w") as f:
-            f.write(f"""listen:
-  addresses: ["127.0.0.1", "::1"]
-  port: {self.port}
-tls:
-  certificate: {cert_dir}/server.pem
-  private_key: {cert_dir}/server.key
-public_url: https://127.0.0.1:{self.port}/dom/api
-dns:
-  primary: 127.0.0.1
-  port: {dns_port or stack.dns_port}
-  key_file: bind/tsig.key
-  timeout_ms: 2000
-  attempts: 2
-{dns_extra}
-store:
-  path: gateway.sqlite
-trusted_proxies: [{proxies}]
-allow_private_addresses: {"true" if allow_private else "false"}
-metrics:
-  listen: "127.0.0.1:{self.metrics_port}"
-{("limits:" + chr(10) + limits) if limits else ""}
-{extra}
-""")
+            f.write(run(*command).stdout)
         self.process = None
         self.log_path = os.path.join(stack.dir, f"{name}.log")
 

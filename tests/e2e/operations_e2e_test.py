@@ -34,7 +34,7 @@ def setUpModule():
         if shutil.which(tool) is None:  # a missing tool is a failure, never a skip
             raise RuntimeError(f"{tool} is not installed; scripts/install-deps installs it")
     stack = Stack().start()
-    gateway = stack.gateway(limits="  calls_per_minute: 0\n").start()
+    gateway = stack.gateway(limits={"calls_per_minute": 0}).start()
     stack.ctl("account", "add", "demo", input="demo-password\n")
     stack.ctl("domain", "add", "example.test", "--account", "demo")
     stack.ctl("dyndns", "on", "example.test")

@@ -173,7 +173,7 @@ class Faults(unittest.TestCase):
             strict.stop()
 
     def test_6_an_account_over_its_call_budget(self):
-        limited = stack.gateway("limited", limits="  calls_per_minute: 3\n").start()
+        limited = stack.gateway("limited", limits={"calls_per_minute": 3}).start()
         try:
             proxy = limited.proxy()
             for _ in range(3):

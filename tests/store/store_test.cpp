@@ -300,3 +300,12 @@ TEST_CASE("the database and its WAL and SHM files are created readable by their 
     }
     ::umask(previous);
 }
+
+TEST_CASE("a bad name is InvalidInput and a database that cannot be opened is DatabaseError") {
+    TempDir dir;
+    store::Store db(dir.file());
+    CHECK_THROWS_AS(db.add_account("no spaces allowed", "pw"), store::InvalidInput);
+    CHECK_THROWS_AS(db.add_domain("-bad.example.test", "alice"), store::InvalidInput);
+    CHECK_FALSE(db.verify_password("no spaces allowed", "pw")); // an impossible name is an unknown account
+    CHECK_THROWS_AS(store::Store((dir.path() / "missing-dir" / "gateway.sqlite").string()), store::DatabaseError);
+}

@@ -68,6 +68,18 @@ TEST_CASE("wrong arity, wrong types, unknown methods and bad XML are fault 9 and
     CHECK(core.set_calls.empty());
 }
 
+TEST_CASE("a NUL or another control character in a string is fault 9 and never reaches the core") {
+    // The rule SOAP follows too (tests/soap): expat refuses what XML 1.0 forbids.
+    FakeCore core;
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    for (const std::string& ip : {std::string("192.0.2.9&#0;garbage"), std::string("192.0.2.9") + '\0' + "garbage",
+                                  std::string("192.0.2.9&#1;")}) {
+        const auto reply = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("example.test"), s(ip)}), {});
+        CHECK(contains(reply.response.body, fault_code(9)));
+    }
+    CHECK(core.set_calls.empty());
+}
+
 TEST_CASE("untyped values are strings, as the specification says") {
     FakeCore core;
     xmlrpc::XmlRpcEndpoint endpoint(core);
