@@ -41,7 +41,10 @@ def tool(name):
 def setUpModule():
     global stack, gateway, pebble, pebble_port, pebble_management_port
     lego, pebble_bin = tool("lego"), tool("pebble")  # noqa: F841 (checked before anything starts)
-    stack = Stack().start()
+    stack = Stack()
+    # A cleanup, not tearDownModule: it runs even when this set-up fails half way (pebble started, say).
+    unittest.addModuleCleanup(stop_everything)
+    stack.start()
     gateway = stack.gateway().start()
     stack.ctl("account", "add", "demo", input="demo-password\n")
     stack.ctl("domain", "add", "example.test", "--account", "demo")
@@ -79,7 +82,7 @@ def setUpModule():
             time.sleep(0.1)
 
 
-def tearDownModule():
+def stop_everything():
     if pebble and pebble.poll() is None:
         pebble.terminate()
         pebble.wait(timeout=20)
