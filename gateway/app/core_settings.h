@@ -15,6 +15,7 @@ inline core::CoreSettings core_settings(const config::GatewayConfig& config) {
         .max_batch = config.dns.max_batch,
         .calls_per_minute = config.limits.calls_per_minute,
         .history_days = config.store.history_days,
+        .acme_ttl = config.acme.ttl,
     };
 }
 

@@ -8,6 +8,8 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include "acme/acme_dns_endpoint.h"
+#include "acme/httpreq_endpoint.h"
 #include "dyndns2/dyndns2_endpoint.h"
 #include "http/client_info.h"
 #include "panel/panel_endpoint.h"
@@ -90,6 +92,17 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
     };
     routes.push_back({"/nic/checkip", {"GET"}, check_ip});
     routes.push_back({"/myip", {"GET"}, check_ip});
+
+    // ACME DNS-01: lego's httpreq (base https://HOST:8192/acme) and the acme-dns API (base https://HOST:8192/acme-dns).
+    auto httpreq = std::make_shared<acme::HttpreqEndpoint>(core);
+    for (const bool present : {true, false})
+        routes.push_back({present ? "/acme/present" : "/acme/cleanup", {"POST"}, [httpreq, present](const http::HttpRequest& request) {
+                              return httpreq->handle(present, request, http::client_info(request, "httpreq"));
+                          }});
+    auto acme_dns = std::make_shared<acme::AcmeDnsEndpoint>(core);
+    routes.push_back({"/acme-dns/update", {"POST"}, [acme_dns](const http::HttpRequest& request) {
+                          return acme_dns->update(request, http::client_info(request, "acme-dns"));
+                      }});
 
     const Poco::URI public_url(config.public_url);
     auto panel = std::make_shared<panel::PanelEndpoint>(

@@ -443,6 +443,12 @@ void read_log(const YAML::Node& node, const Where& where, LogConfig& out) {
     });
 }
 
+void read_acme(const YAML::Node& node, const Where& where, AcmeConfig& out) {
+    read_mapping(node, where, {
+        {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
+    });
+}
+
 YAML::Node parse_document(const std::string& text, const std::string& origin) {
     std::vector<YAML::Node> documents;
     try {
@@ -508,6 +514,7 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
         {"limits", [&](const YAML::Node& value, const Where& at) { read_limits(value, at, config.limits); }},
         {"metrics", [&](const YAML::Node& value, const Where& at) { read_metrics(value, at, config.metrics); }},
         {"log", [&](const YAML::Node& value, const Where& at) { read_log(value, at, config.log); }},
+        {"acme", [&](const YAML::Node& value, const Where& at) { read_acme(value, at, config.acme); }},
     });
 
     if (config.dns.key_file.empty())

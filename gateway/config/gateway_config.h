@@ -89,6 +89,11 @@ struct MetricsConfig {
     std::uint16_t port = 9192;
 };
 
+// ACME DNS-01 challenges (DESIGN.md "ACME DNS-01 challenges").
+struct AcmeConfig {
+    std::uint32_t ttl = 60; // the TTL of the _acme-challenge TXT records the gateway writes
+};
+
 enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 }; // syslog priorities
 
 struct LogConfig {
@@ -106,6 +111,7 @@ struct GatewayConfig {
     LimitsConfig limits;
     MetricsConfig metrics;
     LogConfig log;
+    AcmeConfig acme;
 };
 
 // A configuration problem. what() is "FILE:LINE: KEY: problem", e.g.

@@ -8,6 +8,7 @@
 
 #include "core/address_policy.h"
 #include "core/caller_address.h"
+#include "core/dns_error.h"
 #include "core/history_outcome.h"
 #include "core/names.h"
 #include "core/utf8_prefix.h"
@@ -36,6 +37,8 @@ constexpr std::size_t kMaxHistoryText = 256;    // an old address list, a user a
 constexpr std::size_t kMaxHistoryAddress = 64;  // the longest IPv6 text form is 45
 constexpr std::size_t kMaxHistoryProtocol = 16; // "xmlrpc", "dyndns2", …
 std::string capped(const std::string& text, std::size_t limit) { return utf8_prefix(text, limit); }
+
+} // namespace
 
 // What a caller is told about a DNS failure: whether to retry (7) or fix something (8), and
 // whether anything may have changed (only an UPDATE, `update`, can have). The operator's log
@@ -71,8 +74,6 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
     }
     return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
 }
-
-} // namespace
 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries)
     : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),

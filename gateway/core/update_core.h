@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/acme_challenges.h"
 #include "core/cidr.h"
 #include "core/call_rate_limit.h"
 #include "core/history_writer.h"
@@ -26,6 +27,7 @@ struct CoreSettings {
     std::size_t max_batch = 64; // changes to one zone in one UPDATE message (group commit)
     unsigned calls_per_minute = 0; // per account; 0: no limit
     unsigned history_days = 0;     // history kept this long; 0: forever
+    std::uint32_t acme_ttl = 60;   // of the _acme-challenge TXT records
 };
 
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
@@ -37,6 +39,9 @@ public:
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
     std::optional<UpdateError> check_address(const std::string& address) const override;
+    // In update_core_acme.cpp.
+    AcmeChallengeOutcome set_acme_challenge(const AcmeChallengeRequest& request) override;
+    AcmeChallengeOutcome clear_acme_challenge(const AcmeChallengeRequest& request) override;
 
     // History rows answered but not yet in the store.
     std::size_t history_queue_depth() { return history_.depth(); }
@@ -70,6 +75,7 @@ private:
                                                     const std::string& name, const ClientInfo& client);
     SetAddressOutcome apply_set_address(const SetAddressRequest& request);
     GetAddressesOutcome read_addresses(const GetAddressesRequest& request);
+    AcmeChallengeOutcome apply_acme_challenge(const AcmeChallengeRequest& request, bool set);
     void observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
                  const std::string& address, std::chrono::steady_clock::time_point started) const;
     static std::string outcome_word(const UpdateError& error);
@@ -87,6 +93,7 @@ private:
     LoginThrottle throttle_;
     CallRateLimit calls_;
     ZoneCommitter committer_;
+    ChallengeOrder challenge_order_;
     HistoryWriter history_; // last: stopped (and drained) first
 };
 

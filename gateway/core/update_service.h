@@ -77,7 +77,27 @@ struct GetAddressesResult {
     std::uint32_t ttl = 60;
 };
 
+// An ACME DNS-01 challenge value (DESIGN.md "ACME DNS-01 challenges"). `name` is the name the
+// certificate is for ("home.example.com"), its wildcard ("*.home.example.com") or the challenge
+// name itself ("_acme-challenge.home.example.com", trailing dot allowed); the same callers may
+// set it as may set the name's address.
+struct AcmeChallengeRequest {
+    std::string account;
+    std::string password;
+    std::string name;
+    std::string value; // the key-authorization digest: 43 base64url characters
+    ClientInfo client;
+};
+
+struct AcmeChallengeResult {
+    std::string name;                // the challenge name, "_acme-challenge.home.example.com"
+    std::vector<std::string> values; // the values published there after the call, at most two
+    std::uint32_t ttl = 60;
+    bool changed = false; // false: the primary already held (set) or lacked (clear) the value; nothing was sent
+};
+
 using SetAddressOutcome = std::variant<SetAddressResult, UpdateError>;
+using AcmeChallengeOutcome = std::variant<AcmeChallengeResult, UpdateError>;
 using GetAddressesOutcome = std::variant<GetAddressesResult, UpdateError>;
 
 // What every front end calls. Implementations are thread-safe; they never throw for anything a
@@ -93,6 +113,11 @@ public:
     // Would `address` be accepted (syntax, and the private-address rule)? For a front end that
     // sets several addresses in one request and must refuse all before changing any.
     virtual std::optional<UpdateError> check_address(const std::string& address) const = 0;
+    // Adds `value` to the TXT RRset at the challenge name (a third value drops the oldest) /
+    // removes it (the last one gone, the RRset goes). A value that is not a key-authorization
+    // digest is INVALID_ADDRESS (4).
+    virtual AcmeChallengeOutcome set_acme_challenge(const AcmeChallengeRequest& request) = 0;
+    virtual AcmeChallengeOutcome clear_acme_challenge(const AcmeChallengeRequest& request) = 0;
 };
 
 } // namespace dyndns::core

@@ -8,8 +8,8 @@
 
 namespace dyndns::dns {
 
-// Builds the unsigned UPDATE packet (opcode UPDATE, RD clear, a random id). Replacing an A or
-// AAAA RRset carries the prerequisite "no CNAME at the name", so an alias is refused (YXRRSET)
+// Builds the unsigned UPDATE packet (opcode UPDATE, RD clear, a random id). Replacing an A,
+// AAAA or TXT RRset carries the prerequisite "no CNAME at the name", so an alias is refused (YXRRSET)
 // instead of silently left as it was. Throws
 // std::invalid_argument naming the bad name or record when a change cannot be encoded.
 PktPtr build_update_packet(const ZoneUpdate& update);

@@ -63,7 +63,8 @@ RrPtr no_cname_prerequisite(const std::string& name) {
     return rr;
 }
 
-bool is_address(RRType type) { return type == RRType::A || type == RRType::AAAA; }
+// The types the gateway writes: each would be silently ignored beside a CNAME.
+bool refuses_cname(RRType type) { return type == RRType::A || type == RRType::AAAA || type == RRType::TXT; }
 
 void push(ldns_rr_list* list, RrPtr rr) {
     if (!ldns_rr_list_push_rr(list, rr.get())) throw std::bad_alloc();
@@ -91,7 +92,7 @@ PktPtr build_update_packet(const ZoneUpdate& update) {
     RrListPtr changes(ldns_rr_list_new());
     if (!prerequisites || !changes) throw std::bad_alloc();
     for (const RRsetChange& change : update.changes) {
-        if (change.op == RRsetChange::Op::Replace && is_address(change.type))
+        if (change.op == RRsetChange::Op::Replace && refuses_cname(change.type))
             push(prerequisites.get(), no_cname_prerequisite(change.name));
         push(changes.get(), delete_rrset_rr(change.name, change.type));
         if (change.op == RRsetChange::Op::Replace)

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/history_outcome.h"
+#include "panel/acme_settings.h"
 #include "core/utc_time.h"
 #include "panel/html_text.h"
 
@@ -168,7 +169,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
          << "<label for=\"token-host\">Host name</label><input id=\"token-host\" name=\"name\" value=\"" << html(name)
          << "\" required> <button type=\"submit\">Create token</button></form></section>";
 
-    main << client_settings(name, endpoints, account);
+    main << client_settings(name, endpoints, account) << acme_settings(name, endpoints, account);
     return page(name, account, csrf, main.str());
 }
 

@@ -13,7 +13,7 @@
 namespace dyndns::soap {
 namespace {
 
-// The generated service with our two operations. Everything it knows of the request comes
+// The generated service with our operations. Everything it knows of the request comes
 // from gSOAP's deserialised structs; everything it decides comes from the core.
 class DyndnsService final : public DyndnsSoap11BindingService {
 public:
@@ -56,6 +56,16 @@ public:
         return SOAP_OK;
     }
 
+    int SetAcmeChallenge(_ns1__SetAcmeChallenge* request, _ns1__SetAcmeChallengeResponse& response) override {
+        if (!request) return fault(core::UpdateError{core::Fault::BadRequest, "SetAcmeChallenge element missing", 0});
+        return acme(true, {request->account, request->password, request->name, request->value, client_}, response);
+    }
+
+    int ClearAcmeChallenge(_ns1__ClearAcmeChallenge* request, _ns1__ClearAcmeChallengeResponse& response) override {
+        if (!request) return fault(core::UpdateError{core::Fault::BadRequest, "ClearAcmeChallenge element missing", 0});
+        return acme(false, {request->account, request->password, request->name, request->value, client_}, response);
+    }
+
     bool answered_with_fault() const { return answered_with_fault_; }
 
     // Client faults for what the caller can fix, Server faults for the DNS side (DESIGN.md),
@@ -79,6 +89,20 @@ public:
     }
 
 private:
+    // The two ACME responses are distinct generated types of the same shape.
+    template <class Response>
+    int acme(bool set, const core::AcmeChallengeRequest& request, Response& response) {
+        if (refused_) return fault(core::UpdateError{core::Fault::BadRequest, *refused_, 0});
+        const auto outcome = set ? core_.set_acme_challenge(request) : core_.clear_acme_challenge(request);
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(*error);
+        const auto& result = std::get<core::AcmeChallengeResult>(outcome);
+        response.name = result.name;
+        response.values = result.values;
+        response.ttl = static_cast<int>(result.ttl);
+        response.changed = result.changed;
+        return SOAP_OK;
+    }
+
     core::UpdateService& core_;
     core::ClientInfo client_;
     std::optional<std::string> refused_;

@@ -16,8 +16,8 @@ struct SoapLimits {
 };
 
 // One gSOAP context per call: nothing is shared between requests. Document/literal operations
-// SetDyndnsIp and GetDyndnsIp from wsdl/dyndns.wsdl; a fault carries a DyndnsFault detail with
-// the numeric code and its name (DESIGN.md "Faults").
+// SetDyndnsIp, GetDyndnsIp, SetAcmeChallenge and ClearAcmeChallenge from wsdl/dyndns.wsdl; a
+// fault carries a DyndnsFault detail with the numeric code and its name (DESIGN.md "Faults").
 class SoapEndpoint {
 public:
     explicit SoapEndpoint(core::UpdateService& core, SoapLimits limits = {}) : core_(core), limits_(limits) {}

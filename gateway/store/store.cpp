@@ -481,8 +481,8 @@ std::vector<std::string> Store::updated_names(const std::string& domain, std::si
     return guarded("read the history", [&] {
         std::lock_guard lock(impl_->mutex);
         std::vector<std::string> names;
-        // The names whose address a call published (core::published).
-        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) ORDER BY name LIMIT ?",
+        // The names whose address a call published (core::published); ACME challenge rows (TXT) are not addresses.
+        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) AND type <> 'TXT' ORDER BY name LIMIT ?",
             bind(lower(domain)), bind(std::string(core::outcome_name(core::HistoryOutcome::Changed))),
             bind(std::string(core::outcome_name(core::HistoryOutcome::Unchanged))), bind(static_cast<Poco::Int64>(limit)),
             into(names), now;

@@ -87,7 +87,7 @@ public:
     void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all
     // Deletes the rows older than `before`; returns how many.
     std::size_t prune_history(std::chrono::system_clock::time_point before);
-    // The names under `domain` that calls have set (outcome changed or unchanged), sorted.
+    // The names under `domain` whose address calls have set (outcome changed or unchanged), sorted.
     std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const;
     std::vector<HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,
                                       std::size_t offset = 0) const;

@@ -27,6 +27,14 @@ const std::vector<MethodInfo>& methods() {
          "primary unreachable, 8 DNS primary refused, 9 malformed call."},
         {"GetDyndnsIp", {"account", "password", "domain"}, "struct",
          "Reads the A and AAAA records of domain live from the DNS primary. Returns {domain, a, aaaa, ttl}."},
+        {"SetAcmeChallenge", {"account", "password", "name", "value"}, "struct",
+         "Publishes an ACME DNS-01 challenge value (the 43-character base64url key-authorization digest) as a TXT "
+         "record at _acme-challenge.name, for a name the caller may set the address of (name may also be given as "
+         "*.name or _acme-challenge.name). At most two values per name: a third drops the oldest. Returns {name, "
+         "values, ttl, changed}. Faults as SetDyndnsIp; 4: not a key-authorization digest."},
+        {"ClearAcmeChallenge", {"account", "password", "name", "value"}, "struct",
+         "Removes an ACME DNS-01 challenge value from _acme-challenge.name; the last one removed, the TXT record goes. "
+         "Returns {name, values, ttl, changed}."},
         {"system.listMethods", {}, "array", "Lists the methods this server offers."},
         {"system.methodHelp", {"method"}, "string", "Describes a method."},
         {"system.methodSignature", {"method"}, "array", "Returns the method's signatures: [[result type, parameter types…]]."},
@@ -107,6 +115,17 @@ XmlRpcAnswer XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo cl
                                                         {"a", strings(r.a)},
                                                         {"aaaa", strings(r.aaaa)},
                                                         {"ttl", Value(static_cast<std::int64_t>(r.ttl))}})));
+    }
+    if (method->name == "SetAcmeChallenge" || method->name == "ClearAcmeChallenge") {
+        const core::AcmeChallengeRequest request{p[0], p[1], p[2], p[3], client};
+        const auto outcome =
+            method->name == "SetAcmeChallenge" ? core_.set_acme_challenge(request) : core_.clear_acme_challenge(request);
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
+        const auto& r = std::get<core::AcmeChallengeResult>(outcome);
+        return document(response_document(Value(Struct{{"name", Value(r.name)},
+                                                        {"values", strings(r.values)},
+                                                        {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
+                                                        {"changed", Value(r.changed)}})));
     }
     if (method->name == "system.listMethods") {
         std::vector<std::string> names;

@@ -15,7 +15,7 @@ struct XmlRpcAnswer {
     bool other_root = false; // well-formed XML that is not a methodCall (response is fault 9): another protocol may take it
 };
 
-// Methods: SetDyndnsIp, GetDyndnsIp and the introspection trio system.listMethods,
+// Methods: SetDyndnsIp, GetDyndnsIp, SetAcmeChallenge, ClearAcmeChallenge and the introspection trio system.listMethods,
 // system.methodHelp, system.methodSignature. Anything malformed is fault 9.
 class XmlRpcEndpoint {
 public:

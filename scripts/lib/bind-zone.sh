@@ -9,11 +9,12 @@ sed_escape() {
   printf '%s' "$v"
 }
 
-# Prints the update-policy block that lets key $1 change A and AAAA records only, indented by $2.
-# An MX, NS, SOA or TXT update with that key is REFUSED by named.
+# Prints the update-policy block that lets key $1 change A, AAAA and TXT records only, indented by $2.
+# An MX, NS, SOA or any other update with that key is REFUSED by named. TXT is for ACME DNS-01
+# challenges: update-policy cannot limit it to _acme-challenge names, so the gateway does.
 update_policy_grant() {
   local key=$1 indent=${2:-}
-  printf '%supdate-policy {\n%s    grant %s zonesub A AAAA;\n%s};\n' "$indent" "$indent" "$key" "$indent"
+  printf '%supdate-policy {\n%s    grant %s zonesub A AAAA TXT;\n%s};\n' "$indent" "$indent" "$key" "$indent"
 }
 
 # Prints zone template $1 for zone $2 with nameserver $3 and hostmaster $4 (both absolute,

@@ -22,7 +22,7 @@ zone_path=/var/lib/bind/db.example.com
 # The snippet must name exactly these paths, or the rewrite below would test nothing.
 grep -qF "include \"$key_path\";" "$snippet" || fail "snippet does not include $key_path"
 grep -qF "file \"$zone_path\";" "$snippet" || fail "snippet does not use $zone_path"
-grep -qE '^[[:space:]]*grant dyndns-gateway zonesub A AAAA;' "$snippet" || fail "snippet lacks the A/AAAA-only update-policy"
+grep -qE '^[[:space:]]*grant dyndns-gateway zonesub A AAAA TXT;' "$snippet" || fail "snippet lacks the A/AAAA/TXT-only update-policy"
 
 "$root/scripts/gen-key" "$work/dyndns-gateway.key" 2>/dev/null || fail "gen-key"
 "$root/scripts/new-zone" example.com --zone-dir "$work" --ns ns1.example.net >/dev/null 2>&1 || fail "new-zone"

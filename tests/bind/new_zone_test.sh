@@ -39,7 +39,7 @@ if grep -q '@[A-Z]*@' "$zone_file"; then
 fi
 pass "SOA: serial $serial, minimum 60, rname escaped"
 
-grep -qE '^[[:space:]]*grant dyndns-gateway zonesub A AAAA;' "$work/stanza.conf" || fail "stanza lacks the update-policy"
+grep -qE '^[[:space:]]*grant dyndns-gateway zonesub A AAAA TXT;' "$work/stanza.conf" || fail "stanza lacks the update-policy"
 "$root/scripts/gen-key" "$work/gw.key" 2>/dev/null || fail "gen-key"
 { echo "include \"$work/gw.key\";"; cat "$work/stanza.conf"; } >"$work/named.conf"
 out=$(named-checkconf -z "$work/named.conf" 2>&1) || fail "named-checkconf -z on the printed stanza: $out"
@@ -56,7 +56,7 @@ pass "an existing zone file is left unchanged"
 # --key names the key in the grant.
 "$new_zone" other.example --zone-dir "$work" --key other-key --ns ns.example.net >"$work/other.conf" 2>/dev/null ||
   fail "new-zone --key"
-grep -qE 'grant other-key zonesub A AAAA;' "$work/other.conf" || fail "--key not used in the grant"
+grep -qE 'grant other-key zonesub A AAAA TXT;' "$work/other.conf" || fail "--key not used in the grant"
 pass "--key is used in update-policy"
 
 for bad in com 'a..example' '-a.example' 'a b.example' 'under_score.example' 192.0.2.1 \

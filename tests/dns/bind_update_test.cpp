@@ -174,7 +174,7 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         const DnsOutcome outcome = gateway_client().apply(
             {"example.test",
              {RRsetChange::replace("example.test", RRType::A, 60, {"192.0.2.66"}),
-              RRsetChange::replace("example.test", RRType::TXT, 60, {"\"nope\""})}});
+              RRsetChange::replace("example.test", RRType::MX, 60, {"10 mail2.example.test."})}});
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeRefused);
     }

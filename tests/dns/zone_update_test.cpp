@@ -48,6 +48,19 @@ TEST_CASE("several changes to one zone travel in one message in order") {
     CHECK(rr_text(ldns_rr_list_rr(updates, 4)) == "c.example.test.\t0\tANY\tA\t\\# 0");
 }
 
+TEST_CASE("a TXT replace of two values is one RRset change with the no-CNAME prerequisite") {
+    PktPtr pkt = build_update_packet({"example.test",
+                                      {RRsetChange::replace("_acme-challenge.h.example.test", RRType::TXT, 60,
+                                                            {"\"one\"", "\"two\""})}});
+    REQUIRE(ldns_update_prcount(pkt.get()) == 1);
+    CHECK(rr_text(ldns_rr_list_rr(ldns_pkt_answer(pkt.get()), 0)) == "_acme-challenge.h.example.test.\t0\tNONE\tCNAME\t\\# 0");
+    REQUIRE(ldns_update_upcount(pkt.get()) == 3);
+    const ldns_rr_list* updates = ldns_pkt_authority(pkt.get());
+    CHECK(rr_text(ldns_rr_list_rr(updates, 0)) == "_acme-challenge.h.example.test.\t0\tANY\tTXT\t\\# 0");
+    CHECK(rr_text(ldns_rr_list_rr(updates, 1)) == "_acme-challenge.h.example.test.\t60\tIN\tTXT\t\"one\"");
+    CHECK(rr_text(ldns_rr_list_rr(updates, 2)) == "_acme-challenge.h.example.test.\t60\tIN\tTXT\t\"two\"");
+}
+
 TEST_CASE("ids are random") {
     const auto a = ldns_pkt_id(build_query_packet("example.test", RRType::A).get());
     bool differs = false;

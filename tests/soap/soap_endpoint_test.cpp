@@ -166,3 +166,29 @@ TEST_CASE("the served WSDL names the public URL and keeps its namespace declarat
     CHECK(contains(wsdl, "element=\"tns:SetDyndnsIp\""));
     CHECK(contains(soap::wsdl_for("https://a.example/x?y=1&z=2"), "x?y=1&amp;z=2"));
 }
+
+TEST_CASE("SetAcmeChallenge and ClearAcmeChallenge reach the core and answer name values ttl and changed") {
+    FakeCore core;
+    soap::SoapEndpoint endpoint(core);
+    const std::string value = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
+    const std::string fields = "<d:account>demo</d:account><d:password>pw</d:password><d:name>home.example.test</d:name><d:value>" +
+                               value + "</d:value>";
+    const auto set = endpoint.handle(envelope(kSoap11, "<d:SetAcmeChallenge>" + fields + "</d:SetAcmeChallenge>"), {});
+    CHECK(set.status == 200);
+    CHECK(contains(set.body, "SetAcmeChallengeResponse"));
+    CHECK(contains(set.body, "_acme-challenge.home.example.test"));
+    CHECK(contains(set.body, value));
+    const auto clear = endpoint.handle(envelope(kSoap12, "<d:ClearAcmeChallenge>" + fields + "</d:ClearAcmeChallenge>"), {});
+    CHECK(clear.status == 200);
+    CHECK(contains(clear.body, "ClearAcmeChallengeResponse"));
+    REQUIRE(core.acme_calls.size() == 2);
+    CHECK(core.acme_ops == std::vector<std::string>{"set", "clear"});
+    CHECK(core.acme_calls[1].name == "home.example.test");
+    CHECK(core.acme_calls[1].value == value);
+    CHECK(core.acme_calls[1].client.protocol == "soap");
+
+    core.acme_answer = core::UpdateError{core::Fault::InvalidAddress, "value is not an ACME key-authorization digest", 0};
+    const auto bad = endpoint.handle(envelope(kSoap11, "<d:SetAcmeChallenge>" + fields + "</d:SetAcmeChallenge>"), {});
+    CHECK(bad.status == 500);
+    CHECK(contains(bad.body, "INVALID_ADDRESS"));
+}

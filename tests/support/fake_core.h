@@ -19,6 +19,11 @@ public:
     core::GetAddressesOutcome get_answer =
         core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
     std::vector<core::SetAddressRequest> set_calls;
+    // set_acme_challenge / clear_acme_challenge answers: `acme_answer` when set, else a success
+    // echoing the value. Calls are recorded with `acme_ops` saying "set" or "clear".
+    std::optional<core::AcmeChallengeOutcome> acme_answer;
+    std::vector<core::AcmeChallengeRequest> acme_calls;
+    std::vector<std::string> acme_ops;
 
     core::SetAddressOutcome set_address(const core::SetAddressRequest& request) override {
         set_calls.push_back(request);
@@ -29,6 +34,18 @@ public:
     }
     core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
     std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
+    core::AcmeChallengeOutcome set_acme_challenge(const core::AcmeChallengeRequest& request) override {
+        return acme("set", request);
+    }
+    core::AcmeChallengeOutcome clear_acme_challenge(const core::AcmeChallengeRequest& request) override {
+        return acme("clear", request);
+    }
+    core::AcmeChallengeOutcome acme(const std::string& op, const core::AcmeChallengeRequest& request) {
+        acme_calls.push_back(request);
+        acme_ops.push_back(op);
+        if (acme_answer) return *acme_answer;
+        return core::AcmeChallengeResult{"_acme-challenge." + request.name, {request.value}, 60, true};
+    }
     // "bad" and anything starting with "fd" (a ULA) are refused as private.
     std::optional<core::UpdateError> check_address(const std::string& address) const override {
         if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};

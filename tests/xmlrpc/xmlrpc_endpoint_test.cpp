@@ -108,3 +108,21 @@ TEST_CASE("introspection lists, describes and signs the methods") {
     CHECK(contains(signature.response.body, "<data><value><string>struct</string></value><value><string>string</string>"));
     CHECK(contains(endpoint.handle(call("system.methodHelp", {s("nope")}), {}).response.body, fault_code(9)));
 }
+
+TEST_CASE("SetAcmeChallenge and ClearAcmeChallenge pass four strings and return name values ttl and changed") {
+    FakeCore core;
+    xmlrpc::XmlRpcEndpoint endpoint(core);
+    const std::string value = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
+    const auto set = endpoint.handle(call("SetAcmeChallenge", {s("demo"), s("pw"), s("home.example.test"), s(value)}), {});
+    for (const std::string& field : std::vector<std::string>{"<name>name</name><value><string>_acme-challenge.home.example.test</string>",
+                                    "<name>values</name><value><array><data><value><string>" + value,
+                                    "<name>ttl</name><value><int>60</int>", "<name>changed</name><value><boolean>1</boolean>"})
+        CHECK(contains(set.response.body, field));
+    endpoint.handle(call("ClearAcmeChallenge", {s("demo"), s("pw"), s("home.example.test"), s(value)}), {});
+    CHECK(core.acme_ops == std::vector<std::string>{"set", "clear"});
+    CHECK(core.acme_calls[0].client.protocol == "xmlrpc");
+    CHECK(contains(endpoint.handle(call("ClearAcmeChallenge", {s("a"), s("b"), s("c")}), {}).response.body, fault_code(9)));
+    core.acme_answer = core::UpdateError{core::Fault::InvalidAddress, "value is not an ACME key-authorization digest", 0};
+    CHECK(contains(endpoint.handle(call("SetAcmeChallenge", {s("a"), s("b"), s("c"), s("d")}), {}).response.body, fault_code(4)));
+    CHECK(contains(endpoint.handle(call("system.listMethods", {}), {}).response.body, "<string>SetAcmeChallenge</string>"));
+}

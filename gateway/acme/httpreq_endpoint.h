@@ -1,0 +1,27 @@
+// lego's httpreq provider: POST /acme/present and /acme/cleanup, JSON {fqdn, value}, HTTP Basic credentials.
+#pragma once
+
+#include "core/update_service.h"
+#include "http/http_types.h"
+
+namespace dyndns::acme {
+
+// The credentials are an account and its password, or a host name and one of its tokens.
+// Answers 200 with the challenge name's values, or the fault's HTTP status (httpreq_status)
+// with its message as text.
+class HttpreqEndpoint {
+public:
+    explicit HttpreqEndpoint(core::UpdateService& core) : core_(core) {}
+
+    // `present`: set the value, else clear it. `client.protocol` is set to "httpreq".
+    http::HttpResponse handle(bool present, const http::HttpRequest& request, core::ClientInfo client) const;
+
+private:
+    core::UpdateService& core_;
+};
+
+// DESIGN.md "Faults" as HTTP statuses: 401 credentials, 404 unknown name, 403 dyndns off, 400 a
+// bad value or call, 429 rate limited, 503 primary unreachable, 502 primary refused.
+int httpreq_status(core::Fault fault);
+
+} // namespace dyndns::acme
