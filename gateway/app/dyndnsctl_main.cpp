@@ -31,7 +31,7 @@ constexpr const char* kUsage =
     "  history [DOMAIN] [--limit N]   recent updates, newest first (default 50)\n"
     "  check                      validate the configuration and show it (no secrets)\n"
     "  dns check DOMAIN           prove DOMAIN's primary serves the zone with authority and lets the key\n"
-    "                             update A and AAAA there, without changing the zone\n"
+    "                             update A, AAAA and TXT there, without changing the zone\n"
     "  dns show NAME [TYPE]       read NAME's TYPE records (default A and AAAA) from the DNS primary,\n"
     "                             signed with the gateway's TSIG key: proves key and reachability\n"
     "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 refused by the store (exists, missing, invalid),\n"
@@ -77,7 +77,7 @@ int dns_check(const dyndns::config::GatewayConfig& config, const std::string& zo
     const auto problems = dyndns::app::zone_problems(dyndns::app::make_primaries(config), zone);
     for (const auto& problem : problems) std::cerr << "dyndnsctl: " << problem << '\n';
     if (!problems.empty()) return 4;
-    std::cout << "zone " << zone << " is ready: served with authority, and the key may update A and AAAA\n";
+    std::cout << "zone " << zone << " is ready: served with authority, and the key may update A, AAAA and TXT\n";
     return 0;
 }
 

@@ -8,8 +8,9 @@
 
 namespace dyndns::app {
 
-// The record types the gateway writes, so the ones its key must be granted.
-inline const std::vector<dns::RRType> kGatewayTypes = {dns::RRType::A, dns::RRType::AAAA};
+// The record types the gateway writes (addresses, and TXT at _acme-challenge names), so the ones
+// its key must be granted.
+inline const std::vector<dns::RRType> kGatewayTypes = {dns::RRType::A, dns::RRType::AAAA, dns::RRType::TXT};
 
 // What keeps `zone`'s primary from serving it to the gateway, in words an operator acts on;
 // empty when ready. Changes nothing in the zone: the grant is proven by an UPDATE that deletes
