@@ -38,6 +38,7 @@ http::HttpResponse refused(const core::UpdateError& failure) {
     case core::Fault::RateLimited: return error(429, "rate_limited", failure.retry_after_seconds);
     case core::Fault::DnsUnavailable: return error(503, "dns_unavailable");
     case core::Fault::DnsRejected: return error(502, "dns_rejected");
+    case core::Fault::ServiceUnavailable: return error(503, "service_unavailable");
     }
     return error(500, "internal_error");
 }

@@ -43,7 +43,8 @@ int httpreq_status(core::Fault fault) {
     case core::Fault::PrivateAddress:
     case core::Fault::BadRequest: return 400;
     case core::Fault::RateLimited: return 429;
-    case core::Fault::DnsUnavailable: return 503;
+    case core::Fault::DnsUnavailable:
+    case core::Fault::ServiceUnavailable: return 503;
     case core::Fault::DnsRejected: return 502;
     }
     return 500;

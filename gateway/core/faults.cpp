@@ -14,12 +14,15 @@ std::string fault_name(Fault fault) {
     case Fault::DnsUnavailable: return "DNS_UNAVAILABLE";
     case Fault::DnsRejected: return "DNS_REJECTED";
     case Fault::BadRequest: return "BAD_REQUEST";
+    case Fault::ServiceUnavailable: return "SERVICE_UNAVAILABLE";
     }
     return "UNKNOWN";
 }
 
 UpdateError no_such_domain() { return {Fault::NoSuchDomain, "domain unknown or not this account's", 0}; }
 
-bool is_client_fault(Fault fault) { return fault != Fault::DnsUnavailable && fault != Fault::DnsRejected; }
+bool is_client_fault(Fault fault) {
+    return fault != Fault::DnsUnavailable && fault != Fault::DnsRejected && fault != Fault::ServiceUnavailable;
+}
 
 } // namespace dyndns::core

@@ -219,9 +219,14 @@ void UpdateCore::observe(const ClientInfo& client, const char* method, const std
 
 std::string UpdateCore::outcome_word(const UpdateError& error) { return Poco::toLower(fault_name(error.fault)); }
 
+UpdateError UpdateCore::store_unavailable(const std::exception& failure) {
+    log::error(std::string("store: ") + failure.what());
+    return error(Fault::ServiceUnavailable, "the gateway's store is unavailable; nothing changed, retry later");
+}
+
 SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
     const auto started = std::chrono::steady_clock::now();
-    SetAddressOutcome outcome = apply_set_address(request);
+    SetAddressOutcome outcome = with_store<SetAddressOutcome>([&] { return apply_set_address(request); });
     if (const auto* failed = std::get_if<UpdateError>(&outcome))
         observe(request.client, "SetDyndnsIp", request.name, outcome_word(*failed), request.address, started);
     else {
@@ -233,7 +238,7 @@ SetAddressOutcome UpdateCore::set_address(const SetAddressRequest& request) {
 
 GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request) {
     const auto started = std::chrono::steady_clock::now();
-    GetAddressesOutcome outcome = read_addresses(request);
+    GetAddressesOutcome outcome = with_store<GetAddressesOutcome>([&] { return read_addresses(request); });
     const auto* failed = std::get_if<UpdateError>(&outcome);
     observe(request.client, "GetDyndnsIp", request.name, failed ? outcome_word(*failed) : "ok", "", started);
     return outcome;

@@ -79,6 +79,18 @@ private:
     void observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
                  const std::string& address, std::chrono::steady_clock::time_point started) const;
     static std::string outcome_word(const UpdateError& error);
+    // A store that fails mid-call (a database gone or locked away) answers fault 10: what the
+    // caller can do is retry later, as with an unreachable primary. Nothing was changed: the
+    // store is read before any UPDATE, and history after it is only queued.
+    static UpdateError store_unavailable(const std::exception& failure);
+    template <class Outcome, class Call>
+    static Outcome with_store(Call call) {
+        try {
+            return call();
+        } catch (const store::DatabaseError& failure) {
+            return store_unavailable(failure);
+        }
+    }
     // The private-address rule (DESIGN.md): the fault when `address` may not be published.
     std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
     void record(const Authorized& who, const SetAddressRequest& request, const std::string& type,

@@ -35,7 +35,7 @@ std::string joined(const std::vector<std::string>& values) {
 
 AcmeChallengeOutcome UpdateCore::set_acme_challenge(const AcmeChallengeRequest& request) {
     const auto started = std::chrono::steady_clock::now();
-    AcmeChallengeOutcome outcome = apply_acme_challenge(request, true);
+    AcmeChallengeOutcome outcome = with_store<AcmeChallengeOutcome>([&] { return apply_acme_challenge(request, true); });
     const auto* failed = std::get_if<UpdateError>(&outcome);
     observe(request.client, "SetAcmeChallenge", request.name,
             failed ? outcome_word(*failed) : std::get<AcmeChallengeResult>(outcome).changed ? "changed" : "unchanged",
@@ -45,7 +45,7 @@ AcmeChallengeOutcome UpdateCore::set_acme_challenge(const AcmeChallengeRequest& 
 
 AcmeChallengeOutcome UpdateCore::clear_acme_challenge(const AcmeChallengeRequest& request) {
     const auto started = std::chrono::steady_clock::now();
-    AcmeChallengeOutcome outcome = apply_acme_challenge(request, false);
+    AcmeChallengeOutcome outcome = with_store<AcmeChallengeOutcome>([&] { return apply_acme_challenge(request, false); });
     const auto* failed = std::get_if<UpdateError>(&outcome);
     observe(request.client, "ClearAcmeChallenge", request.name,
             failed ? outcome_word(*failed) : std::get<AcmeChallengeResult>(outcome).changed ? "changed" : "unchanged",

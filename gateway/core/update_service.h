@@ -20,10 +20,11 @@ enum class Fault : int {
     DnsUnavailable = 7,
     DnsRejected = 8,
     BadRequest = 9,
+    ServiceUnavailable = 10, // the gateway's own store failed; nothing changed
 };
 // "AUTH_FAILED", "NO_SUCH_DOMAIN", …
 std::string fault_name(Fault fault);
-// True for faults caused by the caller (SOAP "Client"), false for the server's side (7, 8).
+// True for faults caused by the caller (SOAP "Client"), false for the server's side (7, 8, 10).
 bool is_client_fault(Fault fault);
 
 struct UpdateError {

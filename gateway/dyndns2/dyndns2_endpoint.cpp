@@ -21,7 +21,8 @@ std::string answer_code(core::Fault fault) {
     case core::Fault::PrivateAddress:
     case core::Fault::DnsRejected: return "dnserr";
     case core::Fault::RateLimited: return "abuse";
-    case core::Fault::DnsUnavailable: return "911";
+    case core::Fault::DnsUnavailable:
+    case core::Fault::ServiceUnavailable: return "911";
     case core::Fault::BadRequest: return "notfqdn";
     }
     return "911";
@@ -30,7 +31,8 @@ std::string answer_code(core::Fault fault) {
 // Faults about the account or the service, not the host: answered once, and the rest of the
 // hosts are not tried (the next would fail the same way).
 bool ends_the_request(core::Fault fault) {
-    return fault == core::Fault::AuthFailed || fault == core::Fault::RateLimited || fault == core::Fault::DnsUnavailable;
+    return fault == core::Fault::AuthFailed || fault == core::Fault::RateLimited || fault == core::Fault::DnsUnavailable ||
+           fault == core::Fault::ServiceUnavailable;
 }
 
 http::HttpResponse lines(std::string body) { return http::HttpResponse::text(200, std::move(body)); }

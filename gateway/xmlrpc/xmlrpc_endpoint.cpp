@@ -24,7 +24,7 @@ const std::vector<MethodInfo>& methods() {
          "gateway is configured with (dns.ttl; by default a 60 s TTL). An empty ip "
          "means the address this call came from. Returns {domain, ip, type, ttl, changed}. Faults: 1 wrong account "
          "or password, 2 unknown domain, 3 dyndns off, 4 not an address, 5 private address, 6 rate limited, 7 DNS "
-         "primary unreachable, 8 DNS primary refused, 9 malformed call."},
+         "primary unreachable, 8 DNS primary refused, 9 malformed call, 10 the gateway's store is unavailable."},
         {"GetDyndnsIp", {"account", "password", "domain"}, "struct",
          "Reads the A and AAAA records of domain live from the DNS primary. Returns {domain, a, aaaa, ttl}."},
         {"SetAcmeChallenge", {"account", "password", "name", "value"}, "struct",

@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include "app/core_settings.h"
@@ -258,4 +260,23 @@ TEST_CASE("the configuration's values reach the core's settings") {
     CHECK(settings.history_days == 9);
     REQUIRE(settings.trusted_proxies.size() == 1);
     CHECK(settings.trusted_proxies[0].to_string() == "10.0.0.0/8");
+}
+
+TEST_CASE("a store that fails mid-call is fault 10 and nothing is sent to the primary") {
+    Fixture f;
+    ok(f.set("alice", "alice-password", "store.example.test", "203.0.113.30"));
+    const auto serial = test::shared_bind().serial();
+    {
+        // Another process breaks the database under the running gateway.
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::Session other("SQLite", f.dir.file("gateway.sqlite"));
+        other << "DROP TABLE domains", Poco::Data::Keywords::now;
+    }
+    const auto failure = fault(f.set("alice", "alice-password", "store.example.test", "203.0.113.31"));
+    CHECK(failure.fault == core::Fault::ServiceUnavailable);
+    CHECK(failure.message.find("nothing changed, retry later") != std::string::npos);
+    CHECK(core::fault_name(failure.fault) == "SERVICE_UNAVAILABLE");
+    CHECK_FALSE(core::is_client_fault(failure.fault));
+    CHECK(test::shared_bind().serial() == serial);
+    CHECK(test::shared_bind().dig_short("store.example.test", dns::RRType::A) == "203.0.113.30");
 }
