@@ -88,10 +88,14 @@ std::vector<std::string> ChallengeOrder::without(const std::string& name, const 
 
 void ChallengeOrder::remember(const std::string& name, const std::vector<std::string>& values) {
     std::lock_guard lock(mutex_);
-    if (values.empty())
+    if (values.empty()) {
         known_.erase(name); // a cleared name costs nothing
-    else
-        known_[name] = values;
+        return;
+    }
+    // Challenges live minutes; a caller that never cleans up must not grow this without end.
+    // Forgetting only loses the order: the primary's values then count as the oldest.
+    if (known_.size() >= kMaxRemembered && !known_.count(name)) known_.clear();
+    known_[name] = values;
 }
 
 std::mutex& ChallengeOrder::lock_for(const std::string& name) { return names_[std::hash<std::string>{}(name) % names_.size()]; }

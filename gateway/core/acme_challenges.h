@@ -48,6 +48,8 @@ public:
 private:
     std::vector<std::string> ordered(const std::string& name, const std::vector<std::string>& published) const;
 
+    static constexpr std::size_t kMaxRemembered = 100'000; // names whose order is kept
+
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::vector<std::string>> known_; // by name, oldest first
     std::array<std::mutex, 64> names_;                                // striped by the name's hash

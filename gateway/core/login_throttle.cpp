@@ -48,6 +48,17 @@ bool LoginThrottle::known(const std::string& account, const std::string& source,
     return it != known_sources_.end() && now - it->second < settings_.known_source_memory;
 }
 
+unsigned LoginThrottle::current_failures(const Count* count, Clock::time_point now) const {
+    if (!count || (count->failures > 0 && now - count->start >= settings_.window)) return 0;
+    return count->failures;
+}
+
+template <class Map, class Key>
+const LoginThrottle::Count* LoginThrottle::find(const Map& map, const Key& key) {
+    const auto found = map.find(key);
+    return found == map.end() ? nullptr : &found->second;
+}
+
 LoginThrottle::Counts LoginThrottle::counts_of(const std::string& account, const std::string& source, Kind kind) {
     return {&by_pair_[Pair{account, source}], &by_source_[source], kind == Kind::Password ? &by_account_[account] : nullptr};
 }
@@ -68,20 +79,27 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
                                                                Kind kind, Clock::time_point now) {
     std::unique_lock lock(mutex_);
     forget_expired(now);
-    const Counts counts = counts_of(account, source, kind);
-    // A known source still has its failures counted against the account; it is only never held back by them.
-    const bool account_limit = counts.account && !known(account, source, now);
-    const std::pair<Count*, unsigned> limits[] = {
-        {counts.pair, settings_.max_failures_per_account_source},
-        {counts.source, settings_.max_failures_per_source},
-        {account_limit ? counts.account : nullptr, settings_.max_failures_per_account},
-    };
     for (;;) {
+        // Looked up afresh after every wait: while this thread slept, another one's sweep may
+        // have erased the entries. Looked up, not inserted: a refused try costs no memory.
+        const Count* pair = find(by_pair_, Pair{account, source});
+        const Count* from_source = find(by_source_, source);
+        const Count* for_account = kind == Kind::Password ? find(by_account_, account) : nullptr;
+        // The account-wide limit never holds back a source that logged in to the account
+        // recently, nor a source's first try of the window that has not failed against it:
+        // a customer's router whose address just changed gets its try.
+        const bool first_try = current_failures(pair, now) == 0 && (!pair || pair->in_flight == 0);
+        const bool account_limit = kind == Kind::Password && !known(account, source, now) && !first_try;
+        const std::pair<const Count*, unsigned> limits[] = {
+            {pair, settings_.max_failures_per_account_source},
+            {from_source, settings_.max_failures_per_source},
+            {account_limit ? for_account : nullptr, settings_.max_failures_per_account},
+        };
         std::optional<int> wait;
         bool crowded = false; // room only if the tries in flight do not all fail
         for (const auto& [count, limit] : limits) {
             if (!count) continue;
-            const unsigned failed = failures(*count, now);
+            const unsigned failed = current_failures(count, now);
             if (failed >= limit)
                 wait = std::max(wait.value_or(0), seconds_left(*count, now));
             else if (failed + count->in_flight >= limit)
@@ -91,8 +109,12 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         if (!crowded) break;
         finished_.wait(lock);
     }
-    for (Count* count : {counts.pair, counts.source, counts.account})
-        if (count) ++count->in_flight;
+    const Counts counts = counts_of(account, source, kind);
+    for (Count* count : {counts.pair, counts.source, counts.account}) {
+        if (!count) continue;
+        failures(*count, now); // an expired window starts over before this try counts in it
+        ++count->in_flight;
+    }
     return Attempt(this, account, source, kind);
 }
 

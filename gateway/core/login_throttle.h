@@ -86,7 +86,10 @@ private:
         Count* account; // null for a token
     };
 
-    Counts counts_of(const std::string& account, const std::string& source, Kind kind);
+    Counts counts_of(const std::string& account, const std::string& source, Kind kind); // inserts
+    template <class Map, class Key>
+    static const Count* find(const Map& map, const Key& key);                            // does not
+    unsigned current_failures(const Count* count, Clock::time_point now) const;          // 0 when absent or expired
     unsigned failures(Count& count, Clock::time_point now) const; // resets an expired window
     int seconds_left(const Count& count, Clock::time_point now) const;
     void end(const Attempt& attempt, End how, Clock::time_point now);

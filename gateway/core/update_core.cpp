@@ -97,8 +97,8 @@ void UpdateCore::update_settings(const CoreSettings& settings) {
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
                                                                           const std::string& password,
                                                                           const ClientInfo& client, bool tokens_allowed) {
-    // Longer than anything the store holds: refused before any hash is computed.
-    if (raw_account.size() > kMaxPasswordLength || password.size() > kMaxPasswordLength)
+    // Longer than any account or host name: refused before it costs a hash or a throttle entry.
+    if (raw_account.size() > kMaxNameLength || password.size() > kMaxPasswordLength)
         return error(Fault::BadRequest, "account or password too long");
     const std::string account = lower(raw_account);
     const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies), client.peer_address);

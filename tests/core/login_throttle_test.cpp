@@ -79,15 +79,18 @@ TEST_CASE("IPv6 sources are counted by their /64") {
     CHECK(throttle_source(std::nullopt, "peer") == "peer");
 }
 
-TEST_CASE("the account-wide limit spares sources that logged in and per-host tokens") {
+TEST_CASE("the account-wide limit spares sources that logged in and per-host tokens and gives a new source one try") {
     LoginThrottle throttle(settings(5, 100, 20));
     const auto t0 = Clock::now();
     // The customer's router logs in from its line.
     REQUIRE_FALSE(blocked(throttle, "alice", "203.0.113.1", t0));
     // A botnet: many sources, a few guesses each.
     for (int i = 0; i < 10; ++i) fail(throttle, 2, "alice", "198.51.100." + std::to_string(i), t0);
-    // A new source is held back; the known one and a token for a host are not.
+    // A new source gets its first try of the window (a router whose address just changed), and
+    // once that has failed it is held back; the known source and a token for a host never are.
+    CHECK(fail(throttle, 2, "alice", "192.0.2.200", t0 + 1s) == 1);
     CHECK(blocked(throttle, "alice", "192.0.2.200", t0 + 1s));
+    CHECK(attempt(throttle, "alice", "192.0.2.202", t0 + 1s, false) == 0); // the customer, from a new address
     CHECK_FALSE(blocked(throttle, "alice", "203.0.113.1", t0 + 1s));
     CHECK_FALSE(blocked(throttle, "alice", "192.0.2.201", t0 + 1s, Kind::Token));
 }
