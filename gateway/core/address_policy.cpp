@@ -88,24 +88,42 @@ struct Embedding {
     const char* network;
     unsigned prefix;
     std::size_t offset; // of the IPv4 address's first octet
+    bool inverted;      // stored with every bit flipped (Teredo's client address)
     const char* name;
 };
 
 // IPv6 forms that carry an IPv4 address: reachable only as far as that address is.
 constexpr std::array kEmbeddings{
-    Embedding{"64:ff9b::", 96, 12, "a NAT64 (64:ff9b::/96) address"}, // RFC 6052 2.1
-    Embedding{"2002::", 16, 2, "a 6to4 (2002::/16) address"},         // RFC 3056 2
+    Embedding{"64:ff9b::", 96, 12, false, "a NAT64 (64:ff9b::/96) address"},          // RFC 6052 2.1
+    Embedding{"2002::", 16, 2, false, "a 6to4 (2002::/16) address"},                  // RFC 3056 2
+    Embedding{"2001::", 32, 4, false, "a Teredo (2001::/32) address whose server is"}, // RFC 4380 4
+    Embedding{"2001::", 32, 12, true, "a Teredo (2001::/32) address whose client is"}, // RFC 4380 4, obfuscated
 };
+
+// Global unicast is 2000::/3 (RFC 4291 2.4); the registries' blocks above cover what lies inside
+// it, and nothing outside it is routed on the Internet.
+bool global_unicast_space(const IPAddress& address) {
+    return (static_cast<const unsigned char*>(address.addr())[0] & 0xe0) == 0x20;
+}
 
 std::optional<std::string> reason_of(const IPAddress& address) {
     const Block* block = longest_match(address);
     if (block && !block->reachable) return std::string(block->reason);
     if (address.family() != IPAddress::IPv6) return std::nullopt;
+    bool carries_ipv4 = false;
     for (const Embedding& embedding : kEmbeddings) {
         if (masked(address, embedding.prefix) != IPAddress(embedding.network)) continue;
-        const IPAddress v4(static_cast<const unsigned char*>(address.addr()) + embedding.offset, 4);
-        if (const auto inner = reason_of(v4)) return std::string(embedding.name) + " carrying " + *inner;
+        carries_ipv4 = true;
+        unsigned char octets[4];
+        for (std::size_t i = 0; i < 4; ++i) {
+            const auto octet = static_cast<const unsigned char*>(address.addr())[embedding.offset + i];
+            octets[i] = embedding.inverted ? static_cast<unsigned char>(~octet) : octet;
+        }
+        if (const auto inner = reason_of(IPAddress(octets, 4))) return std::string(embedding.name) + " carrying " + *inner;
     }
+    // NAT64's 64:ff9b::/96 lies outside 2000::/3 yet is routed (to a translator): judged above.
+    if (!carries_ipv4 && !block && !global_unicast_space(address))
+        return std::string("an IPv6 address outside global unicast (2000::/3)");
     return std::nullopt;
 }
 

@@ -142,3 +142,21 @@ TEST_CASE("the per-account call budget: a burst, then one call per refill, each 
     CallRateLimit off(0);
     for (int i = 0; i < 1000; ++i) CHECK_FALSE(off.take("alice", start));
 }
+
+TEST_CASE("a Teredo address is judged by its server and its obfuscated client IPv4 addresses") {
+    // 2001:0:SERVER:flags:port:~CLIENT (RFC 4380 4): server 8.8.8.8, client 10.0.0.1 (inverted f5ff:fffe).
+    const auto reason = non_public_reason(*parse_address("2001:0:808:808::f5ff:fffe"));
+    REQUIRE(reason);
+    CHECK(reason->find("Teredo") != std::string::npos);
+    CHECK(reason->find("private") != std::string::npos);
+    CHECK(non_public_reason(*parse_address("2001:0:a00:1::f7f7:fbfb"))); // server 10.0.0.1
+    CHECK_FALSE(non_public_reason(*parse_address("2001:0:808:808::f7f7:fbfb"))); // client 8.8.4.4
+}
+
+TEST_CASE("an IPv6 address outside global unicast 2000::/3 is refused") {
+    CHECK(non_public_reason(*parse_address("4000::1")));
+    CHECK(non_public_reason(*parse_address("1::1")));
+    CHECK(non_public_reason(*parse_address("e000::1")));
+    CHECK_FALSE(non_public_reason(*parse_address("2a00:1450::1")));
+    CHECK_FALSE(non_public_reason(*parse_address("3000::1")));
+}
