@@ -154,7 +154,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
         // another customer, say) takes the name out of the token's reach.
         auto domain = store_.owning_domain(*normalized);
         if (!domain || domain->name != token->domain) return no_such_domain();
-        return Authorized{*normalized, std::move(*domain)};
+        return Authorized{*normalized, std::move(*domain), true};
     }
     auto domain = store_.owning_domain(*normalized);
     if (!domain || domain->account != account) return no_such_domain();

@@ -70,7 +70,11 @@ private:
     struct Authorized {
         std::string name;   // normalized name asked for
         Domain domain;
+        bool by_token = false; // a per-host token: `name` and nothing else is the caller's
     };
+    // A challenge at `_acme-challenge.S` also proves control of `*.S` to a CA: refused when a name
+    // below S is not the caller's (another account's domain, a name another token holds).
+    bool wildcard_reaches_others(const Authorized& who) const;
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
     SetAddressOutcome apply_set_address(const SetAddressRequest& request);

@@ -9,6 +9,7 @@
 #include "core/names.h"
 #include "core/update_core.h"
 #include "dns/txt_rdata.h"
+#include "log/log.h"
 
 namespace dyndns::core {
 namespace {
@@ -53,6 +54,20 @@ AcmeChallengeOutcome UpdateCore::clear_acme_challenge(const AcmeChallengeRequest
     return outcome;
 }
 
+bool UpdateCore::wildcard_reaches_others(const Authorized& who) const {
+    const std::string suffix = "." + who.name;
+    const auto below = [&](const std::string& name) { return name.size() > suffix.size() && name.ends_with(suffix); };
+    for (const auto& domain : store_.list_domains())
+        if (below(domain.name) && (who.by_token || domain.account != who.domain.account)) return true;
+    for (const auto& token : store_.list_tokens()) {
+        if (!below(token.name)) continue;
+        if (who.by_token) return true;
+        const auto owner = store_.find_domain(token.domain);
+        if (!owner || owner->account != who.domain.account) return true;
+    }
+    return false;
+}
+
 AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest& request, bool set) {
     // The name a certificate is for authorizes like an address at that name: an account's names
     // under its dyndns domains, a per-host token's own name. A name that is none is refused after
@@ -61,6 +76,11 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
     auto authorized = authorize(request.account, request.password, subject.value_or(""), request.client);
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     Authorized who = std::get<Authorized>(authorized);
+    if (set && wildcard_reaches_others(who)) {
+        log::info("acme: refused a challenge at " + who.name + ": a certificate for *." + who.name +
+                  " would cover names below it that are not the caller's");
+        return no_such_domain();
+    }
     who.name = challenge_name(who.name); // what the history and the DNS see
     if (who.name.size() > kMaxNameLength)
         return UpdateError{Fault::BadRequest, "the challenge name would be longer than 253 characters", 0};

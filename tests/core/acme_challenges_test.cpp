@@ -249,3 +249,20 @@ TEST_CASE("challenges and addresses of one zone travel together through group co
     CHECK(txt("example.test") == kApexTxt);
     for (int c = 1; c < 12; c += 2) result_of(f.clear("gc" + std::to_string(c) + ".example.test", values[c % 3]));
 }
+
+TEST_CASE("no challenge where its wildcard would cover names that are not the caller's") {
+    Fixture f;
+    // bob's off.example.test lies below alice's apex: *.example.test would cover it.
+    CHECK(fault_of(f.set("example.test", kFirst)) == core::Fault::NoSuchDomain);
+    CHECK(fault_of(f.set("*.example.test", kFirst)) == core::Fault::NoSuchDomain);
+    CHECK(txt("_acme-challenge.example.test").empty());
+    // A name with nothing of anyone else's below it is fine, and so are alice's own tokens below.
+    f.db->create_token("cam.www2.example.test");
+    CHECK(result_of(f.set("www2.example.test", kFirst)).changed);
+    result_of(f.clear("www2.example.test", kFirst));
+    // A token holds its own name only: a wildcard over another token's host is refused.
+    const auto secret = f.db->create_token("lab.example.test").second;
+    f.db->create_token("pi.lab.example.test");
+    CHECK(fault_of(f.set("lab.example.test", kFirst, "lab.example.test", secret)) == core::Fault::NoSuchDomain);
+    CHECK(txt("_acme-challenge.lab.example.test").empty());
+}
