@@ -22,6 +22,8 @@ constexpr const char* kUsage =
     "  domain add DOMAIN --account NAME [--force]\n"
     "                             give DOMAIN to an account, dyndns off, once `dns check DOMAIN` passes\n"
     "                             (--force: without the check)\n"
+    "  domain import FILE [--dyndns]  many domains at once, \"DOMAIN ACCOUNT\" a line, in one transaction\n"
+    "                             (no dns check: run it on a sample); --dyndns turns dyndns on for them\n"
     "  domain del DOMAIN          remove the domain (its DNS records stay as they are)\n"
     "  dyndns on|off DOMAIN       the control panel's dyndns checkbox; effective on the next call\n"
     "  token new NAME             a per-host token for dyndns2 clients: updates NAME only; printed once, last line\n"

@@ -2,6 +2,7 @@
 #include "app/store_commands.h"
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -14,6 +15,33 @@ namespace {
 
 constexpr int kUsage = 2;
 constexpr int kRefused = 3;
+
+// `domain import FILE [--dyndns]`: one "DOMAIN ACCOUNT" pair a line; blank lines and '#' comments
+// are skipped. All in one transaction, so 10,000 domains take seconds, not 10,000 journal syncs.
+int import_domains(store::Store& db, const std::string& path, bool dyndns) {
+    std::ifstream in(path);
+    if (!in) {
+        std::cerr << "dyndnsctl: cannot read " << path << '\n';
+        return kRefused;
+    }
+    std::vector<std::pair<std::string, std::string>> domains;
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        std::istringstream fields(line);
+        std::string domain, account, extra;
+        if (!(fields >> domain)) continue;
+        if (!(fields >> account) || (fields >> extra)) {
+            std::cerr << "dyndnsctl: " << path << ":" << number << ": expected DOMAIN ACCOUNT\n";
+            return kRefused;
+        }
+        domains.emplace_back(domain, account);
+    }
+    const std::size_t added = db.add_domains(domains, dyndns);
+    std::cout << "domains imported: " << added << " added, " << domains.size() - added << " already there"
+              << (dyndns ? " (dyndns on for the added)" : " (dyndns off)") << '\n';
+    return 0;
+}
 
 int list(store::Store& db) {
     const auto accounts = db.list_accounts();
@@ -84,6 +112,8 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
         std::cout << "domain added: " << c[2] << " (account " << c[4] << ", dyndns off)\n";
         return 0;
     }
+    if (is({"domain", "import"}, 3) || (is({"domain", "import"}, 4) && c[3] == "--dyndns"))
+        return import_domains(db, c[2], c.size() == 4);
     if (is({"domain", "del"}, 3)) {
         db.delete_domain(c[2]);
         std::cout << "domain deleted: " << c[2] << '\n';

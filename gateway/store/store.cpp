@@ -291,6 +291,28 @@ void Store::add_domain(const std::string& raw_domain, const std::string& raw_acc
     });
 }
 
+std::size_t Store::add_domains(const std::vector<std::pair<std::string, std::string>>& domains, bool dyndns) {
+    std::vector<std::pair<std::string, std::string>> checked;
+    checked.reserve(domains.size());
+    for (const auto& [raw_domain, raw_account] : domains) checked.emplace_back(domain_name(raw_domain), account_name(raw_account));
+    std::size_t added = 0;
+    guarded("import domains", [&] {
+        std::lock_guard lock(impl_->mutex);
+        // One transaction: one journal sync for all of them, and all or none.
+        impl_->in_transaction([&] {
+            for (const auto& [domain, account] : checked) {
+                if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
+                if (impl_->domain_exists(domain)) continue; // already there: an import may be run again
+                impl_->session << "INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, ?, ?)", bind(domain),
+                    bind(account), bind(dyndns ? 1 : 0), bind(now_ms()), now;
+                ++added;
+            }
+        });
+        impl_->changed();
+    });
+    return added;
+}
+
 void Store::delete_domain(const std::string& raw_domain) {
     const std::string domain = domain_name(raw_domain);
     guarded("delete the domain", [&] {

@@ -66,6 +66,10 @@ public:
 
     // Domains. A domain belongs to one account; names are lower-cased, trailing dot removed.
     void add_domain(const std::string& domain, const std::string& account); // StoreError if taken or account missing
+    // Many domains in one transaction, each (domain, account): all or none (an unknown account or
+    // an invalid name refuses the lot); domains already there are left as they are. Returns how
+    // many were added.
+    std::size_t add_domains(const std::vector<std::pair<std::string, std::string>>& domains, bool dyndns);
     void delete_domain(const std::string& domain);                          // StoreError if missing
     void set_dyndns(const std::string& domain, bool enabled);               // StoreError if missing
     std::optional<Domain> find_domain(const std::string& domain) const;     // exact name

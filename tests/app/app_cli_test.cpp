@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "store/store.h"
 #include "support/local_bind.h"
 #include "support/process.h"
 
@@ -78,4 +79,30 @@ TEST_CASE("dyndnsctl dns show reads from named with the gateway key") {
     const auto refused = run_process(CTL_BIN, {"--config", wrong, "dns", "show", "example.test", "A"});
     CHECK(refused.exit_code == 4);
     CHECK(refused.output.find("BADSIG") != std::string::npos);
+}
+
+TEST_CASE("dyndnsctl domain import loads many domains in one go and again adds nothing") {
+    TempDir dir;
+    dir.write("tsig.key", kKeyFile);
+    const auto config = dir.write("gw.yaml", "dns:\n  key_file: tsig.key\nstore:\n  path: gw.sqlite\n");
+    std::string lines = "# generated\n\n";
+    for (int i = 0; i < 2000; ++i) lines += "z" + std::to_string(i) + ".example " + (i % 2 ? "alice" : "bob") + "\n";
+    const auto file = dir.write("domains.txt", lines);
+    {
+        dyndns::store::Store store(dir.file("gw.sqlite"));
+        store.add_account("alice", "a-password-long-enough");
+        store.add_account("bob", "a-password-long-enough");
+    }
+    const auto first = run_process(CTL_BIN, {"--config", config, "domain", "import", file, "--dyndns"});
+    CHECK(first.exit_code == 0);
+    CHECK(first.output.find("2000 added, 0 already there (dyndns on for the added)") != std::string::npos);
+    const auto again = run_process(CTL_BIN, {"--config", config, "domain", "import", file});
+    CHECK(again.output.find("0 added, 2000 already there") != std::string::npos);
+    // An unknown account refuses the whole file.
+    const auto bad = run_process(CTL_BIN, {"--config", config, "domain", "import",
+                                           dir.write("bad.txt", "new1.example alice\nnew2.example nobody\n")});
+    CHECK(bad.exit_code == 3);
+    const auto listed = run_process(CTL_BIN, {"--config", config, "list"});
+    CHECK(listed.output.find("new1.example") == std::string::npos);
+    CHECK(listed.output.find("z1999.example") != std::string::npos);
 }
