@@ -129,4 +129,24 @@ pid=$(cat "$dir/named.pid")
 gone "$pid" || fail "named (pid $pid) still running after the second stop"
 pass "restart keeps dynamic records"
 
+# Many zones from a file (the provider-shaped benchmark): each served, each updatable by the key.
+many=$dir-many
+seq 1 300 | sed 's/^/z/; s/$/.bench/' >"$dir.zones"
+"$local_bind" start "$many" "$port" --zones-file "$dir.zones" || fail "start with --zones-file"
+for z in z1.bench z150.bench z300.bench; do
+  out=$(ask 127.0.0.1 "$z" SOA)
+  grep -q "ns1.$z." <<<"$out" || fail "$z not served: $out"
+done
+out=$(nsupdate -k "$many/tsig.key" <<EOF 2>&1
+server 127.0.0.1 $port
+zone z300.bench
+update add host.z300.bench. 60 A 192.0.2.30
+send
+EOF
+) || fail "update in a generated zone: $out"
+grep -q '192\.0\.2\.30' <<<"$(ask 127.0.0.1 host.z300.bench A)" || fail "the generated zone did not take the update"
+"$local_bind" stop "$many" || fail "stop the many-zone named"
+rm -rf -- "$many" "$dir.zones"
+pass "300 zones from a file, served and updatable"
+
 echo "local_bind_test: all passed"
