@@ -59,11 +59,12 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         const auto dns = dyndns::app::make_primaries(config);
         dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns);
         dyndns::core::AccountService accounts(store, dns, core);
-        dyndns::http::HttpServer server(dyndns::http::public_listener(config), dyndns::app::gateway_routes(core, accounts, config));
+        // The metrics listener is bound first: once the public port accepts, health checks do too.
         std::unique_ptr<dyndns::http::HttpServer> operations;
         if (config.metrics.enabled)
             operations = std::make_unique<dyndns::http::HttpServer>(dyndns::http::metrics_listener(config),
                                                                     dyndns::app::operations_routes(store, dns));
+        dyndns::http::HttpServer server(dyndns::http::public_listener(config), dyndns::app::gateway_routes(core, accounts, config));
         dyndns::metrics::gateway_metrics()
             .registry.gauge("dyndns_build_info", "The running build; the value is always 1.", {"version"})
             .with({dyndns::app::kVersion})

@@ -73,8 +73,11 @@ class Gateway:
             if self.process.poll() is not None:
                 raise RuntimeError("dyndns-gateway exited: " + open(self.log_path).read())
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
+                # Both listeners: the public one and the metrics one the operations tests scrape.
+                for port in (self.port, self.metrics_port):
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        pass
+                return self
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("dyndns-gateway did not start listening: " + open(self.log_path).read())
