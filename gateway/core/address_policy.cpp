@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <vector>
 
 namespace dyndns::core {
 namespace {
@@ -70,17 +71,25 @@ constexpr std::array kSpecialPurpose{
     Block{"ff00::", 8, false, "a multicast address"},
 };
 
-bool in_block(const IPAddress& address, const Block& block) {
-    const IPAddress network(block.network);
-    if (network.family() != address.family()) return false;
-    return masked(address, block.prefix) == network;
+// The table's networks parsed once: every call judges an address against all of them.
+const std::vector<IPAddress>& networks() {
+    static const std::vector<IPAddress> parsed = [] {
+        std::vector<IPAddress> all;
+        for (const Block& block : kSpecialPurpose) all.emplace_back(block.network);
+        return all;
+    }();
+    return parsed;
 }
 
 // The most specific block holding `address`, if any.
 const Block* longest_match(const IPAddress& address) {
     const Block* found = nullptr;
-    for (const Block& block : kSpecialPurpose)
-        if (in_block(address, block) && (!found || block.prefix > found->prefix)) found = &block;
+    const auto& parsed = networks();
+    for (std::size_t i = 0; i < kSpecialPurpose.size(); ++i) {
+        const Block& block = kSpecialPurpose[i];
+        if (parsed[i].family() != address.family() || (found && block.prefix <= found->prefix)) continue;
+        if (masked(address, block.prefix) == parsed[i]) found = &block;
+    }
     return found;
 }
 
@@ -111,13 +120,19 @@ std::optional<std::string> reason_of(const IPAddress& address) {
     if (block && !block->reachable) return std::string(block->reason);
     if (address.family() != IPAddress::IPv6) return std::nullopt;
     bool carries_ipv4 = false;
-    for (const Embedding& embedding : kEmbeddings) {
-        if (masked(address, embedding.prefix) != IPAddress(embedding.network)) continue;
+    static const std::array<IPAddress, kEmbeddings.size()> embedded_networks = [] {
+        std::array<IPAddress, kEmbeddings.size()> parsed;
+        for (std::size_t i = 0; i < kEmbeddings.size(); ++i) parsed[i] = IPAddress(kEmbeddings[i].network);
+        return parsed;
+    }();
+    for (std::size_t i = 0; i < kEmbeddings.size(); ++i) {
+        const Embedding& embedding = kEmbeddings[i];
+        if (masked(address, embedding.prefix) != embedded_networks[i]) continue;
         carries_ipv4 = true;
         unsigned char octets[4];
-        for (std::size_t i = 0; i < 4; ++i) {
-            const auto octet = static_cast<const unsigned char*>(address.addr())[embedding.offset + i];
-            octets[i] = embedding.inverted ? static_cast<unsigned char>(~octet) : octet;
+        for (std::size_t k = 0; k < 4; ++k) {
+            const auto octet = static_cast<const unsigned char*>(address.addr())[embedding.offset + k];
+            octets[k] = embedding.inverted ? static_cast<unsigned char>(~octet) : octet;
         }
         if (const auto inner = reason_of(IPAddress(octets, 4))) return std::string(embedding.name) + " carrying " + *inner;
     }
