@@ -3,8 +3,6 @@
 
 #include <memory>
 
-#include <Poco/Exception.h>
-#include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -21,26 +19,17 @@
 namespace dyndns::app {
 namespace {
 
-// True when `content_type` parses (Poco) as type/subtype; parameters such as charset are ignored.
-bool media_type_is(const std::string& content_type, const char* type, const char* subtype) {
-    try {
-        return !content_type.empty() && Poco::Net::MediaType(content_type).matches(type, subtype);
-    } catch (const Poco::Exception&) {
-        return false;
-    }
-}
-
 // XML-RPC is text/xml by its specification; application/xml is accepted too, and a missing
 // Content-Type is given the benefit of the doubt (the parser decides). Anything else is not a call.
 bool is_xml(const std::string& content_type) {
-    return content_type.empty() || media_type_is(content_type, "text", "xml") ||
-           media_type_is(content_type, "application", "xml");
+    return content_type.empty() || http::media_type_is(content_type, "text", "xml") ||
+           http::media_type_is(content_type, "application", "xml");
 }
 
 // SOAP on the shared URL by its headers: a SOAP 1.2 media type or a SOAPAction header (SOAP 1.1).
 // A SOAP 1.1 body sent without SOAPAction is recognised after XML-RPC finds no methodCall in it.
 bool is_soap(const http::HttpRequest& request) {
-    if (media_type_is(request.content_type, "application", "soap+xml")) return true;
+    if (http::media_type_is(request.content_type, "application", "soap+xml")) return true;
     for (const auto& [name, value] : request.headers)
         if (Poco::icompare(name, "SOAPAction") == 0) return true;
     return false;
@@ -82,7 +71,7 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
     // Routers send GET; a few clients POST a form, whose fields count like the query's.
     routes.push_back({"/nic/update", {"GET", "POST"}, [dyndns2](const http::HttpRequest& request) {
                           std::string query = request.query;
-                          if (request.method == "POST" && media_type_is(request.content_type, "application", "x-www-form-urlencoded") &&
+                          if (request.method == "POST" && http::media_type_is(request.content_type, "application", "x-www-form-urlencoded") &&
                               !request.body.empty())
                               query += (query.empty() ? "" : "&") + request.body;
                           return dyndns2->update(query, request.header("Authorization"), http::client_info(request, "dyndns2"));

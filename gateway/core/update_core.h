@@ -79,6 +79,7 @@ private:
                                                     const std::string& name, const ClientInfo& client);
     SetAddressOutcome apply_set_address(const SetAddressRequest& request);
     GetAddressesOutcome read_addresses(const GetAddressesRequest& request);
+    AcmeChallengeOutcome observed_acme_challenge(const AcmeChallengeRequest& request, bool set);
     AcmeChallengeOutcome apply_acme_challenge(const AcmeChallengeRequest& request, bool set);
     void observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
                  const std::string& address, std::chrono::steady_clock::time_point started) const;

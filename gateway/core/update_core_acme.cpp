@@ -35,20 +35,18 @@ std::string joined(const std::vector<std::string>& values) {
 } // namespace
 
 AcmeChallengeOutcome UpdateCore::set_acme_challenge(const AcmeChallengeRequest& request) {
-    const auto started = std::chrono::steady_clock::now();
-    AcmeChallengeOutcome outcome = with_store<AcmeChallengeOutcome>([&] { return apply_acme_challenge(request, true); });
-    const auto* failed = std::get_if<UpdateError>(&outcome);
-    observe(request.client, "SetAcmeChallenge", request.name,
-            failed ? outcome_word(*failed) : std::get<AcmeChallengeResult>(outcome).changed ? "changed" : "unchanged",
-            "", started);
-    return outcome;
+    return observed_acme_challenge(request, true);
 }
 
 AcmeChallengeOutcome UpdateCore::clear_acme_challenge(const AcmeChallengeRequest& request) {
+    return observed_acme_challenge(request, false);
+}
+
+AcmeChallengeOutcome UpdateCore::observed_acme_challenge(const AcmeChallengeRequest& request, bool set) {
     const auto started = std::chrono::steady_clock::now();
-    AcmeChallengeOutcome outcome = with_store<AcmeChallengeOutcome>([&] { return apply_acme_challenge(request, false); });
+    AcmeChallengeOutcome outcome = with_store<AcmeChallengeOutcome>([&] { return apply_acme_challenge(request, set); });
     const auto* failed = std::get_if<UpdateError>(&outcome);
-    observe(request.client, "ClearAcmeChallenge", request.name,
+    observe(request.client, set ? "SetAcmeChallenge" : "ClearAcmeChallenge", request.name,
             failed ? outcome_word(*failed) : std::get<AcmeChallengeResult>(outcome).changed ? "changed" : "unchanged",
             "", started);
     return outcome;

@@ -82,8 +82,7 @@ EdgeSettings edge_settings(const config::LimitsConfig& limits) {
 } // namespace
 
 struct HttpServer::Impl {
-    bool tls_enabled;
-    Poco::Net::Context::Ptr tls;
+    Poco::Net::Context::Ptr tls; // null for a clear-HTTP listener
     std::vector<Poco::Net::ServerSocket> sockets;
     Router router;
     WorkerPool workers;
@@ -91,7 +90,7 @@ struct HttpServer::Impl {
     bool stopped = false;
 
     Impl(const ServerOptions& options, std::vector<Route> routes)
-        : tls_enabled(options.tls), router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue) {}
+        : router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue) {}
 };
 
 ServerOptions public_listener(const config::GatewayConfig& config) {
@@ -147,7 +146,7 @@ void HttpServer::stop() {
 }
 
 void HttpServer::reload_tls(const config::TlsConfig& tls_files) {
-    if (!impl_->tls_enabled) return;
+    if (!impl_->tls) return;
     impl_->loop->set_tls(make_tls_context(tls_files));
 }
 

@@ -25,15 +25,15 @@ void add_fields(const std::string& encoded, FormFields& into) {
     for (const auto& [name, value] : form) into.fields.emplace_back(name, value);
 }
 
-bool is_form(const std::string& content_type) {
+} // namespace
+
+bool media_type_is(const std::string& content_type, const char* type, const char* subtype) {
     try {
-        return !content_type.empty() && Poco::Net::MediaType(content_type).matches("application", "x-www-form-urlencoded");
+        return !content_type.empty() && Poco::Net::MediaType(content_type).matches(type, subtype);
     } catch (const Poco::Exception&) {
         return false;
     }
 }
-
-} // namespace
 
 std::string FormFields::get(const std::string& name, const std::string& otherwise) const {
     for (const auto& [key, value] : fields)
@@ -74,7 +74,7 @@ std::string HttpRequest::cookie(const std::string& name) const {
 FormFields HttpRequest::form() const {
     FormFields result;
     // The body's first, so a field posted in a form is not overridden by one in the URL.
-    if (method == "POST" && is_form(content_type)) add_fields(body, result);
+    if (method == "POST" && media_type_is(content_type, "application", "x-www-form-urlencoded")) add_fields(body, result);
     add_fields(query, result);
     return result;
 }

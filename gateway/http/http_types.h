@@ -45,6 +45,9 @@ struct HttpRequest {
 
 constexpr std::size_t kMaxFormFields = 32;
 
+// True when `content_type` parses (Poco) as type/subtype; parameters such as charset are ignored.
+bool media_type_is(const std::string& content_type, const char* type, const char* subtype);
+
 // The same from a raw Authorization header value.
 std::optional<BasicCredentials> basic_credentials(const std::string& authorization);
 

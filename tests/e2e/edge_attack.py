@@ -43,16 +43,16 @@ async def hold(kind, source, host, port, stats, context, line_interval):
                 writer.write(b"POST /dom/api HTTP/1.1\r\nHost: gateway\r\n")
                 while True:
                     try:
-                        if await asyncio.wait_for(reader.read(1024), line_interval) is not None:
-                            break  # an answer (408) or the close
+                        await asyncio.wait_for(reader.read(1024), line_interval)
+                        break  # an answer (408) or the close
                     except asyncio.TimeoutError:
                         writer.write(b"X-Slow: still here\r\n")
             elif kind == "slowbody":
                 writer.write(b"POST /dom/api HTTP/1.1\r\nHost: gateway\r\nContent-Type: text/xml\r\nContent-Length: 60000\r\n\r\n")
                 while True:
                     try:
-                        if await asyncio.wait_for(reader.read(1024), line_interval / 2) is not None:
-                            break
+                        await asyncio.wait_for(reader.read(1024), line_interval / 2)
+                        break  # an answer (408) or the close
                     except asyncio.TimeoutError:
                         writer.write(b"<")
         except (OSError, ssl.SSLError):

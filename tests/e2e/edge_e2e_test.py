@@ -72,6 +72,25 @@ def seconds_until_closed(sock, limit):
     return time.monotonic() - started
 
 
+def trickle(sock, piece, interval, limit=10.0):
+    """Sends `piece` every `interval` seconds until the server closes (or `limit`); what it answered."""
+    sock.settimeout(interval)
+    data = b""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        try:
+            sock.sendall(piece)
+            chunk = sock.recv(4096)
+        except socket.timeout:
+            continue
+        except (OSError, ssl.SSLZeroReturnError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def statuses(data):
     """The status of each answer in `data` (a body need not end with a line break, so no line splitting)."""
     return [int(code) for code in re.findall(rb"HTTP/1\.[01] (\d{3}) ", data)]
@@ -147,22 +166,7 @@ class Deadlines(unittest.TestCase):
         with tls_connect(quick) as sock:
             started = time.monotonic()
             sock.sendall(b"GET /nic/checkip HTTP/1.1\r\n")
-            sock.settimeout(0.3)
-            data = b""
-            while True:
-                try:
-                    sock.sendall(b"X-Slow: 1\r\n")
-                except OSError:
-                    break
-                try:
-                    chunk = sock.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                except socket.timeout:
-                    continue
-                except (ssl.SSLZeroReturnError, ConnectionResetError):
-                    break
+            data = trickle(sock, b"X-Slow: 1\r\n", 0.3)
             self.assertClosesNear(time.monotonic() - started, QUICK["head"])
             self.assertIn(408, statuses(data))
 
@@ -170,19 +174,7 @@ class Deadlines(unittest.TestCase):
         with tls_connect(quick) as sock:
             sock.sendall(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n")
             started = time.monotonic()
-            sock.settimeout(0.2)
-            data = b""
-            while time.monotonic() - started < 10:
-                try:
-                    sock.sendall(b"<")
-                    chunk = sock.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                except socket.timeout:
-                    continue
-                except (OSError, ssl.SSLZeroReturnError):
-                    break
+            data = trickle(sock, b"<", 0.2)
             self.assertClosesNear(time.monotonic() - started, QUICK["body"])
             self.assertIn(408, statuses(data))
 
