@@ -314,6 +314,8 @@ PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vect
     return primary;
 }
 
+std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAML::Node& value, const Where& at);
+
 void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines& lines) {
     read_mapping(node, where, {
         {"primary", [&](const YAML::Node& value, const Where& at) { out.primary = read_ip(value, at).toString(); }},
@@ -335,6 +337,15 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
          }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
         {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
+        {"notify_listen", [&](const YAML::Node& value, const Where& at) {
+             const auto listen = read_address_port(value, at);
+             out.notify_listen = listen ? (listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first) +
+                                              ":" + std::to_string(listen->second)
+                                        : "";
+         }},
+        {"zone_refresh_s", [&](const YAML::Node& value, const Where& at) {
+             out.zone_refresh = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, 86400));
+         }},
         {"primaries", [&](const YAML::Node& value, const Where& at) {
              std::vector<std::string> seen;
              read_sequence(value, at, "primaries (address, port, key_file, key_name, zones)", [&](const YAML::Node& item, const Where& item_at) {
@@ -396,32 +407,36 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
     });
 }
 
-// "127.0.0.1:9192", "[::1]:9192", or "" (off). An IP literal only: a name would need a lookup at start.
+// "127.0.0.1:9192", "[::1]:9192", or "" (none: nullopt). An IP literal only: a name would need a
+// lookup at start.
+std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAML::Node& value, const Where& at) {
+    // "" is a value here, not a missing one: it turns the listener off.
+    if (!value.IsScalar()) fail(at, "must be a string, got " + describe(value));
+    const std::string text = value.Scalar();
+    if (text.empty()) return std::nullopt;
+    Poco::Net::IPAddress address;
+    unsigned port = 0;
+    try {
+        const Poco::URI uri("http://" + text);
+        port = uri.getPort();
+        if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
+            text.find(':') == std::string::npos)
+            throw Poco::SyntaxException(text);
+    } catch (const Poco::Exception&) {
+        fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
+                     echo(text));
+    }
+    return std::pair{address.toString(), static_cast<std::uint16_t>(port)};
+}
+
 void read_metrics(const YAML::Node& node, const Where& where, MetricsConfig& out) {
     read_mapping(node, where, {
         {"listen", [&](const YAML::Node& value, const Where& at) {
-             // "" is a value here, not a missing one: it turns the listener off.
-             if (!value.IsScalar()) fail(at, "must be a string, got " + describe(value));
-             const std::string text = value.Scalar();
-             if (text.empty()) {
-                 out.enabled = false;
-                 return;
-             }
-             Poco::Net::IPAddress address;
-             unsigned port = 0;
-             try {
-                 const Poco::URI uri("http://" + text);
-                 port = uri.getPort();
-                 if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
-                     text.find(':') == std::string::npos)
-                     throw Poco::SyntaxException(text);
-             } catch (const Poco::Exception&) {
-                 fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
-                              echo(text));
-             }
-             out.enabled = true;
-             out.address = address.toString();
-             out.port = static_cast<std::uint16_t>(port);
+             const auto listen = read_address_port(value, at);
+             out.enabled = listen.has_value();
+             if (!listen) return;
+             out.address = listen->first;
+             out.port = listen->second;
          }},
     });
 }

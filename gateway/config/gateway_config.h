@@ -57,6 +57,10 @@ struct DnsConfig {
     dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
     // Zones served elsewhere; every other zone is the default primary's (primary, port, key).
     std::vector<PrimaryConfig> primaries;
+    // Where the primaries' NOTIFYs arrive ("127.0.0.1:5300"); "" (the default): zones are not
+    // followed and every call reads its name from the primary.
+    std::string notify_listen;
+    std::chrono::seconds zone_refresh{300}; // a followed zone's serial is checked this often without NOTIFY
 };
 
 struct StoreConfig {

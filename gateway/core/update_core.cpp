@@ -75,14 +75,36 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
     return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
 }
 
-UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries)
+UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
+                       std::shared_ptr<dns::ZoneFollower> follower)
     : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
       throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute),
       committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
                      return primaries_.for_name(update.zone).apply(update, deadline);
                  },
                  this->settings()->max_batch),
+      follower_(std::move(follower)),
       history_(store, HistoryWriter::kDefaultMaxQueued, this->settings()->history_days) {}
+
+dns::ReadResult UpdateCore::current_rrset(const Authorized& who, dns::RRType type, dns::Deadline deadline) {
+    if (follower_) {
+        follower_->follow(who.domain.name); // the first call for a zone starts following it
+        if (auto rrset = follower_->find(who.domain.name, who.name, type))
+            return {dns::DnsOutcome::success(), std::move(*rrset)};
+    }
+    return primaries_.for_name(who.domain.name).read(who.name, type, deadline);
+}
+
+dns::DnsOutcome UpdateCore::commit(const Authorized& who, const dns::RRsetChange& change, dns::Deadline deadline) {
+    const dns::DnsOutcome outcome = committer_.apply(who.domain.name, change, deadline);
+    if (follower_) {
+        if (outcome.ok())
+            follower_->confirmed(who.domain.name, change);
+        else if (outcome.may_have_applied())
+            follower_->unsure(who.domain.name);
+    }
+    return outcome;
+}
 
 void UpdateCore::update_settings(const CoreSettings& settings) {
     auto next = std::make_shared<CoreSettings>(settings);
@@ -276,7 +298,7 @@ SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request
     const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
     const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
     const dns::Deadline deadline = dns.call_deadline(); // all DNS time of this call
-    const dns::ReadResult current = dns.read(who.name, rr_type, deadline);
+    const dns::ReadResult current = current_rrset(who, rr_type, deadline);
     if (!current.outcome.ok()) {
         auto failure = dns_error(current.outcome, "reading " + who.name + " " + type, false);
         record(who, request, type, "", text, fault_name(failure.fault));
@@ -290,8 +312,7 @@ SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request
     }
 
     // Travels with the other changes to this zone that arrive while a message is in flight.
-    const dns::DnsOutcome applied =
-        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings()->ttl, {text}), deadline);
+    const dns::DnsOutcome applied = commit(who, dns::RRsetChange::replace(who.name, rr_type, settings()->ttl, {text}), deadline);
     if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
         // The UPDATE may have reached the primary and only its answer been lost: ask, while the
         // call's deadline allows, before telling the caller that nobody knows.
@@ -321,7 +342,7 @@ GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& reques
     const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
     const dns::Deadline deadline = dns.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
-        const dns::ReadResult read = dns.read(who.name, type, deadline);
+        const dns::ReadResult read = current_rrset(who, type, deadline);
         if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name, false);
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;

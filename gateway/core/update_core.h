@@ -15,6 +15,7 @@
 #include "core/zone_committer.h"
 #include "dns/primaries.h"
 #include "dns/rfc2136_client.h"
+#include "dns/zone_follower.h"
 #include "store/store.h"
 
 namespace dyndns::core {
@@ -33,7 +34,10 @@ struct CoreSettings {
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
 class UpdateCore final : public UpdateService {
 public:
-    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries);
+    // With a `follower`, the current records of followed zones come from it, not from a read per
+    // call; without one (or for a zone not in step) the primary is asked.
+    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
+               std::shared_ptr<dns::ZoneFollower> follower = nullptr);
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
@@ -77,6 +81,11 @@ private:
     bool wildcard_reaches_others(const Authorized& who) const;
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
+    // The RRset at the caller's name as the primary has it now: from the followed zone when it is
+    // in step, else read from the primary.
+    dns::ReadResult current_rrset(const Authorized& who, dns::RRType type, dns::Deadline deadline);
+    // Sends `change` with the other changes to its zone (group commit) and tells the follower.
+    dns::DnsOutcome commit(const Authorized& who, const dns::RRsetChange& change, dns::Deadline deadline);
     SetAddressOutcome apply_set_address(const SetAddressRequest& request);
     GetAddressesOutcome read_addresses(const GetAddressesRequest& request);
     AcmeChallengeOutcome observed_acme_challenge(const AcmeChallengeRequest& request, bool set);
@@ -111,6 +120,7 @@ private:
     CallRateLimit calls_;
     ZoneCommitter committer_;
     ChallengeOrder challenge_order_;
+    std::shared_ptr<dns::ZoneFollower> follower_;
     HistoryWriter history_; // last: stopped (and drained) first
 };
 
