@@ -40,6 +40,8 @@ public:
                std::shared_ptr<dns::ZoneFollower> follower = nullptr);
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
+    // In update_core_hosts.cpp.
+    SetAddressesOutcome set_addresses(const SetAddressesRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
     std::optional<UpdateError> check_address(const std::string& address) const override;
@@ -81,6 +83,27 @@ private:
     bool wildcard_reaches_others(const Authorized& who) const;
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
+    // The call budget's charge for one request of `account`; the fault when it is spent.
+    std::optional<UpdateError> charge(const std::string& account);
+    // Whether the logged-in `identity` may set `name`.
+    std::variant<Authorized, UpdateError> authorize_name(const Identity& identity, const std::string& name);
+    // The address a request asks for: `text`, or the caller's when empty; vetted.
+    std::variant<Poco::Net::IPAddress, UpdateError> requested_address(const std::string& text, const ClientInfo& client) const;
+
+    // One name's address: answered already (unchanged, or refused), or a change to send.
+    struct AddressPlan {
+        std::optional<SetAddressOutcome> answered;
+        dns::RRsetChange change;
+        std::string type;        // "A" or "AAAA"
+        std::string text;        // the address, canonical
+        std::string old_address; // what the primary held
+    };
+    AddressPlan plan_address(const Authorized& who, const SetAddressRequest& request, const Poco::Net::IPAddress& address,
+                             dns::Deadline deadline);
+    SetAddressOutcome finish_address(const Authorized& who, const SetAddressRequest& request, const AddressPlan& plan,
+                                     const dns::DnsOutcome& applied, dns::Deadline deadline);
+    // The follower learns each outcome of the gateway's own UPDATEs.
+    void tell_follower(const std::string& zone, const dns::RRsetChange& change, const dns::DnsOutcome& outcome);
     // The RRset at the caller's name as the primary has it now: from the followed zone when it is
     // in step, else read from the primary.
     dns::ReadResult current_rrset(const Authorized& who, dns::RRType type, dns::Deadline deadline);

@@ -88,7 +88,7 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
 
     if (!who.domain.dyndns) {
         record(who, history_request, type, "", "", fault_name(Fault::DyndnsDisabled));
-        return UpdateError{Fault::DyndnsDisabled, "dyndns is not enabled for this domain", 0};
+        return dyndns_disabled();
     }
     if (!is_key_authorization_digest(request.value)) {
         record(who, history_request, type, "", "", fault_name(Fault::InvalidAddress));

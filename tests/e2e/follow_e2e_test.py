@@ -1,10 +1,12 @@
 """Zone following: the gateway knows each dyndns name's records from AXFR/IXFR on NOTIFY, not from a read per call."""
+import base64
 import os
 import signal
 import socket
 import sys
 import time
 import unittest
+import urllib.request
 import xmlrpc.client
 
 import dns.message
@@ -94,6 +96,25 @@ class ZoneFollowing(unittest.TestCase):
         result = proxy.SetDyndnsIp("demo", "demo-password", "router.example.test", "192.0.2.10")
         self.assertTrue(result["changed"])
         self.assertEqual(stack.dig_short("router.example.test", "A"), ["192.0.2.10"])
+
+    def test_a_dyndns2_request_for_20_hosts_is_one_update_per_zone(self):
+        hosts = [f"r{i}.example.test" for i in range(10)] + [f"r{i}.second.test" for i in range(10)]
+        messages, changes = gateway.metric("dyndns_dns_update_messages_total"), gateway.metric("dyndns_dns_update_changes_total")
+        request = urllib.request.Request(gateway.url(path="/nic/update?hostname=" + ",".join(hosts) +
+                                                     "&myip=192.0.2.77,2001:db8::77"))
+        request.add_header("Authorization", "Basic " + base64.b64encode(b"demo:demo-password").decode())
+        with urllib.request.urlopen(request, context=stack.tls_context(), timeout=30) as reply:
+            body = reply.read().decode()
+        self.assertEqual(body, "good 192.0.2.77,2001:db8::77\n" * 20)
+        self.assertEqual(gateway.metric("dyndns_dns_update_messages_total") - messages, 2)  # one per zone
+        self.assertEqual(gateway.metric("dyndns_dns_update_changes_total") - changes, 40)
+        for host in (hosts[0], hosts[-1]):
+            self.assertEqual(stack.dig_short(host, "A"), ["192.0.2.77"])
+            self.assertEqual(stack.dig_short(host, "AAAA"), ["2001:db8::77"])
+        # Again: every address already there, nothing sent.
+        with urllib.request.urlopen(request, context=stack.tls_context(), timeout=30) as reply:
+            self.assertEqual(reply.read().decode(), "nochg 192.0.2.77,2001:db8::77\n" * 20)
+        self.assertEqual(gateway.metric("dyndns_dns_update_messages_total") - messages, 2)
 
     def test_an_unsigned_notify_is_ignored(self):
         before = gateway.metric('dyndns_notifies_total{result="unverified"}')
