@@ -250,9 +250,10 @@ struct Lines {
     int key_file = 0;
     int key_name = 0;
     int tls = 0;
+    int proxy_protocol = 0;
 };
 
-void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out) {
+void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out, Lines& lines) {
     read_mapping(node, where, {
         {"addresses", [&](const YAML::Node& value, const Where& at) {
              std::vector<std::string> addresses;
@@ -266,6 +267,10 @@ void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out) 
              out.addresses = std::move(addresses);
          }},
         {"port", [&](const YAML::Node& value, const Where& at) { out.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+        {"proxy_protocol", [&](const YAML::Node& value, const Where& at) {
+             lines.proxy_protocol = at.line;
+             out.proxy_protocol = read_bool(value, at);
+         }},
     });
 }
 
@@ -506,7 +511,7 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
     GatewayConfig config;
     Lines lines;
     read_mapping(root, Where{origin, "", line_of(root)}, {
-        {"listen", [&](const YAML::Node& value, const Where& at) { read_listen(value, at, config.listen); }},
+        {"listen", [&](const YAML::Node& value, const Where& at) { read_listen(value, at, config.listen, lines); }},
         {"tls", [&](const YAML::Node& value, const Where& at) {
              lines.tls = at.line;
              read_tls(value, at, config.tls);
@@ -542,6 +547,11 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
         throw ConfigError(origin, lines.tls, config.tls.certificate.empty() ? "tls.certificate" : "tls.private_key",
                           "required when tls." + std::string(config.tls.certificate.empty() ? "private_key" : "certificate") +
                               " is set");
+
+    // Nobody could connect: refused here rather than found out from a silent service.
+    if (config.listen.proxy_protocol && config.trusted_proxies.empty())
+        throw ConfigError(origin, lines.proxy_protocol, "listen.proxy_protocol",
+                          "needs trusted_proxies: only the proxies listed there may connect and name the client");
 
     // Relative to the config file, not the working directory, so the gateway finds the same files
     // however it is started; defaults included.

@@ -22,6 +22,9 @@ using Cidr = core::Cidr;
 struct ListenConfig {
     std::vector<std::string> addresses{"127.0.0.1", "::1"}; // canonical text form, never empty
     std::uint16_t port = 8192;
+    // Every connection starts with a PROXY protocol header (v1 or v2) naming the client; only
+    // peers in trusted_proxies may connect at all (GatewayConfig::trusted_proxies).
+    bool proxy_protocol = false;
 };
 
 // Both set or both empty. Required when serving; load_config does not require the files to exist.
@@ -110,7 +113,9 @@ struct GatewayConfig {
     std::string public_url = "https://127.0.0.1:8192/dom/api"; // https, no user info, query or fragment
     DnsConfig dns;
     StoreConfig store;
-    std::vector<Cidr> trusted_proxies; // peers whose X-Forwarded-For / Forwarded headers are believed
+    // Peers whose X-Forwarded-For / Forwarded headers are believed; with listen.proxy_protocol,
+    // the only peers that may connect, and whose PROXY header names the client.
+    std::vector<Cidr> trusted_proxies;
     bool allow_private_addresses = false;
     LimitsConfig limits;
     MetricsConfig metrics;

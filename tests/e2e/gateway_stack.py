@@ -42,7 +42,7 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
-                 cert_dir="certs", dns_extra="", notify_port=None):
+                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -54,6 +54,8 @@ class Gateway:
             command += ["--trusted-proxy", proxy]
         if allow_private:
             command.append("--allow-private")
+        if proxy_protocol:
+            command.append("--proxy-protocol")
         for key, value in (limits or {}).items():
             command += ["--limit", f"{key}={value}"]
         command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
