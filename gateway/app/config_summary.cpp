@@ -21,7 +21,7 @@ std::string describe(const config::GatewayConfig& config) {
     std::ostringstream out;
     out << "listen:          ";
     for (const auto& address : config.listen.addresses) out << address << ' ';
-    out << "port " << config.listen.port << '\n'
+    out << "port " << config.listen.port << (config.listen.proxy_protocol ? ", PROXY protocol from trusted proxies only" : "") << '\n'
         << "public url:      " << config.public_url << '\n'
         << "DNS primary:     " << config.dns.primary << " port " << config.dns.port << ", TSIG key '"
         << config.dns.key.name << "' (" << dns::algorithm_name(config.dns.key.algorithm) << ") from "
