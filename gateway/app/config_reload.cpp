@@ -35,6 +35,8 @@ std::vector<std::string> restart_only_changes(const config::GatewayConfig& runni
     note(running.dns.timeout != next.dns.timeout, "dns.timeout_ms");
     note(running.dns.attempts != next.dns.attempts, "dns.attempts");
     note(running.dns.max_batch != next.dns.max_batch, "dns.max_batch");
+    note(running.dns.notify_listen != next.dns.notify_listen, "dns.notify_listen");
+    note(running.dns.zone_refresh != next.dns.zone_refresh, "dns.zone_refresh_s");
     note(running.metrics.enabled != next.metrics.enabled || running.metrics.address != next.metrics.address ||
              running.metrics.port != next.metrics.port,
          "metrics.listen");

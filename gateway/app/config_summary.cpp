@@ -29,6 +29,11 @@ std::string describe(const config::GatewayConfig& config) {
         << "DNS bounds:      " << config.dns.attempts << " attempts of " << config.dns.timeout.count() << " ms, "
         << config.dns.call_deadline.count() << " ms per call\n"
         << "record TTL:      " << config.dns.ttl << " s\n"
+        << "zone following:  "
+        << (config.dns.notify_listen.empty() ? std::string("off (a read from the primary per call)")
+                                              : "NOTIFY on " + config.dns.notify_listen + ", refresh every " +
+                                                    std::to_string(config.dns.zone_refresh.count()) + " s")
+        << '\n'
         << "store:           " << config.store.path << '\n'
         << "private allowed: " << (config.allow_private_addresses ? "yes" : "no") << '\n'
         << "other primaries: ";

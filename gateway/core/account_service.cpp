@@ -8,7 +8,7 @@
 namespace dyndns::core {
 namespace {
 
-constexpr std::size_t kMaxDynamicNamesShown = 50; // each costs two reads from the primary per page view
+constexpr std::size_t kMaxDynamicNamesShown = 50; // each may cost two reads from the primary per page view
 
 } // namespace
 
@@ -30,8 +30,12 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
     view.domain = *found;
 
     using dns::RRType;
+    const dns::Rfc2136Client& primary = primaries_.for_name(found->name);
     for (RRType type : {RRType::SOA, RRType::NS, RRType::MX, RRType::A, RRType::AAAA, RRType::TXT}) {
-        const auto read = primaries_.for_name(found->name).read(found->name, type);
+        // The types the calls write come from where the calls read them; the others from the primary.
+        const bool written = type == RRType::A || type == RRType::AAAA || type == RRType::TXT;
+        const auto read = written ? core_.published(found->name, found->name, type, primary.call_deadline())
+                                  : primary.read(found->name, type);
         if (!read.outcome.ok()) {
             view.dns_problem = read.outcome.message;
             break;
@@ -43,7 +47,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
         for (const auto& name : store_.updated_names(found->name, kMaxDynamicNamesShown)) {
             DynamicName dynamic{name, {}, {}, 0};
             for (const auto& [type, out] : {std::pair{RRType::A, &dynamic.a}, std::pair{RRType::AAAA, &dynamic.aaaa}}) {
-                const auto read = primaries_.for_name(name).read(name, type);
+                const auto read = core_.published(found->name, name, type, primary.call_deadline());
                 if (!read.outcome.ok()) {
                     view.dns_problem = read.outcome.message;
                     break;

@@ -87,12 +87,15 @@ UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primarie
       history_(store, HistoryWriter::kDefaultMaxQueued, this->settings()->history_days) {}
 
 dns::ReadResult UpdateCore::current_rrset(const Authorized& who, dns::RRType type, dns::Deadline deadline) {
-    if (follower_) {
-        follower_->follow(who.domain.name); // the first call for a zone starts following it
-        if (auto rrset = follower_->find(who.domain.name, who.name, type))
-            return {dns::DnsOutcome::success(), std::move(*rrset)};
-    }
-    return primaries_.for_name(who.domain.name).read(who.name, type, deadline);
+    if (follower_) follower_->follow(who.domain.name); // the first call for a zone starts following it
+    return published(who.domain.name, who.name, type, deadline);
+}
+
+dns::ReadResult UpdateCore::published(const std::string& zone, const std::string& name, dns::RRType type,
+                                      dns::Deadline deadline) {
+    if (follower_)
+        if (auto rrset = follower_->find(zone, name, type)) return {dns::DnsOutcome::success(), std::move(*rrset)};
+    return primaries_.for_name(zone).read(name, type, deadline);
 }
 
 dns::DnsOutcome UpdateCore::commit(const Authorized& who, const dns::RRsetChange& change, dns::Deadline deadline) {

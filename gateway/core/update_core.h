@@ -56,6 +56,12 @@ public:
     // take effect from the next call; the throttle's settings and max_batch stay as started.
     void update_settings(const CoreSettings& settings);
 
+    // The RRset at `name` in `zone` as the primary has it now: from the followed zone when it is
+    // in step (A, AAAA and TXT), else read from the primary. What the calls compare against and
+    // what the control panel shows.
+    dns::ReadResult published(const std::string& zone, const std::string& name, dns::RRType type,
+                              dns::Deadline deadline);
+
     // Returns once every history row of the calls answered so far is in the store.
     void flush_history() { history_.flush(); }
 
