@@ -4,6 +4,8 @@
 #include <memory>
 #include <sstream>
 
+#include "app/store_location.h"
+
 namespace dyndns::app {
 namespace {
 
@@ -29,7 +31,7 @@ std::string describe(const config::GatewayConfig& config) {
         << "DNS bounds:      " << config.dns.attempts << " attempts of " << config.dns.timeout.count() << " ms, "
         << config.dns.call_deadline.count() << " ms per call\n"
         << "record TTL:      " << config.dns.ttl << " s\n"
-        << "store:           " << config.store.path << '\n'
+        << "store:           " << store_description(config.store) << '\n'
         << "private allowed: " << (config.allow_private_addresses ? "yes" : "no") << '\n'
         << "other primaries: ";
     if (config.dns.primaries.empty()) out << "none";

@@ -41,7 +41,7 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
-                 cert_dir="certs", dns_extra=""):
+                 cert_dir="certs", dns_extra="", postgresql=None):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -58,6 +58,8 @@ class Gateway:
         command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
         if dns_extra:
             command += ["--dns-extra", dns_extra]
+        if postgresql:
+            command += ["--postgresql", postgresql]
         with open(self.config, "w") as f:
             f.write(run(*command).stdout)
         self.process = None
