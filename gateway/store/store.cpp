@@ -123,6 +123,7 @@ struct Store::Impl {
         }
     } cache;
     static constexpr std::size_t kMaxCached = 100000;
+    std::chrono::steady_clock::time_point last_call_prune{}; // under cache.mutex
 
     // The cache's answer for `key` in `map`, or `query(session)`'s, remembered.
     template <class T, class Query>
@@ -283,6 +284,35 @@ Store::Store(const Location& location) {
 Store::~Store() = default;
 
 const std::string& Store::description() const { return impl_->description; }
+
+bool Store::is_shared() const { return impl_->dialect == Dialect::PostgreSQL; }
+
+std::int64_t Store::count_call(const std::string& account, std::chrono::system_clock::time_point window_start) {
+    const auto start_ms =
+        static_cast<Poco::Int64>(std::chrono::duration_cast<std::chrono::milliseconds>(window_start.time_since_epoch()).count());
+    return guarded("count the call", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        Poco::Int64 calls = 0;
+        session << impl_->sql("INSERT INTO call_counts(account, window_start_ms, calls) VALUES(?, ?, 1) "
+                              "ON CONFLICT(account, window_start_ms) DO UPDATE SET calls = call_counts.calls + 1 "
+                              "RETURNING calls"),
+            bind(account), bind(start_ms), into(calls), now;
+        const auto now_time = std::chrono::steady_clock::now();
+        bool prune = false;
+        {
+            std::lock_guard lock(impl_->cache.mutex);
+            if (now_time - impl_->last_call_prune > std::chrono::minutes(1)) {
+                impl_->last_call_prune = now_time;
+                prune = true;
+            }
+        }
+        if (prune)
+            session << impl_->sql("DELETE FROM call_counts WHERE window_start_ms < ?"),
+                bind(start_ms - Poco::Int64{3600 * 1000}), now;
+        return static_cast<std::int64_t>(calls);
+    });
+}
 
 void Store::add_account(const std::string& raw_account, const std::string& password) {
     const std::string account = account_name(raw_account);

@@ -105,6 +105,14 @@ public:
     // "SQLite FILE" or "PostgreSQL host=… port=… dbname=…": for logs; never a password.
     const std::string& description() const;
 
+    // True when several gateways may share this store (PostgreSQL): what they must agree on (the
+    // call budget) is then counted here rather than in each one's memory.
+    bool is_shared() const;
+    // Counts one call of `account` in the window starting at `window_start` (one atomic upsert:
+    // gateways calling at once never lose a count); returns the window's count with this call.
+    // Windows ended over an hour ago are deleted now and then.
+    std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start);
+
     // History, newest first.
     void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all
     // Deletes the rows older than `before`; returns how many.

@@ -57,6 +57,14 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX tokens_by_name ON tokens(name)",
             "CREATE INDEX tokens_by_domain ON tokens(domain)",
         },
+        // 3: calls per account and minute, for a call budget that several gateways share.
+        {
+            "CREATE TABLE call_counts ("
+            "  account         TEXT NOT NULL,"
+            "  window_start_ms INTEGER NOT NULL,"
+            "  calls           INTEGER NOT NULL,"
+            "  PRIMARY KEY (account, window_start_ms))",
+        },
     };
     return steps;
 }

@@ -58,6 +58,7 @@ class Gateway:
         command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
         if dns_extra:
             command += ["--dns-extra", dns_extra]
+        self.postgresql = postgresql
         if postgresql:
             command += ["--postgresql", postgresql]
         with open(self.config, "w") as f:

@@ -73,7 +73,7 @@ def nic_update(gw, ip):
 
 class PostgresqlStore(unittest.TestCase):
     def test_1_two_gateways_migrated_the_fresh_database_once_and_both_serve(self):
-        self.assertEqual(postgres.sql("SELECT count(*), max(version) FROM schema_version", "dyndns"), ["1|2"])
+        self.assertEqual(postgres.sql("SELECT count(*), max(version) FROM schema_version", "dyndns"), ["1|3"])
         with open(os.path.join(postgres.dir, "postgres.log")) as f:
             log = f.read()
         self.assertNotIn("already exists", log)  # no second CREATE TABLE raced the first
@@ -177,6 +177,24 @@ class PostgresqlStore(unittest.TestCase):
             self.assertIsNone(gw.process.poll(), "a gateway exited")
         # History from both gateways lands in the one store once it is back.
         self.assertGreater(int(postgres.sql("SELECT count(*) FROM history", "dyndns")[0]), 0)
+
+    def test_5_a_call_budget_holds_across_two_gateways(self):
+        budget = 10
+        limited = [stack.gateway(f"limited{i}", postgresql=gateways[0].postgresql,
+                                 limits={"calls_per_minute": budget}).start() for i in (1, 2)]
+        # One clock minute is one window: start with time to spare before the next.
+        while time.time() % 60 > 40:
+            time.sleep(1)
+        answers = []
+        for i in range(budget + 6):
+            try:
+                set_ip(limited[i % 2], f"192.0.2.{50 + i}")
+                answers.append("ok")
+            except xmlrpc.client.Fault as fault:
+                answers.append(f"fault {fault.faultCode}")
+        for gw in limited:
+            gw.stop()
+        self.assertEqual(answers, ["ok"] * budget + ["fault 6"] * 6)
 
     def test_4_the_database_password_reaches_no_log(self):
         for gw in gateways:
