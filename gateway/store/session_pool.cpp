@@ -93,11 +93,6 @@ SessionPool::Lease SessionPool::lease() {
     }
 }
 
-std::size_t SessionPool::open_sessions() {
-    std::lock_guard lock(mutex_);
-    return open_count_;
-}
-
 void SessionPool::give_back(std::unique_ptr<Poco::Data::Session> session, bool failed) {
     bool connected = false;
     try {

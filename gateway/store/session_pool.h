@@ -57,8 +57,6 @@ public:
     // Throws DatabaseError when no session frees up within the wait, or none can be opened.
     Lease lease();
 
-    std::size_t open_sessions();
-
 private:
     void give_back(std::unique_ptr<Poco::Data::Session> session, bool failed);
 

@@ -11,7 +11,7 @@ import urllib.request
 import xmlrpc.client
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_stack import Stack, free_port  # noqa: E402
+from gateway_stack import BIN_DIR, Stack, free_port, run  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
 
 # In the connection string, so the test can look for it where it must never be.
@@ -202,6 +202,9 @@ class PostgresqlStore(unittest.TestCase):
                 self.assertNotIn(DB_PASSWORD, f.read())
         shown = stack.ctl("list").stdout + stack.ctl("history").stdout
         self.assertNotIn(DB_PASSWORD, shown)
+        summary = run(os.path.join(BIN_DIR, "dyndns-gateway"), "--check-config", gateways[0].config).stdout
+        self.assertIn(f"PostgreSQL host=127.0.0.1 port={postgres.port} dbname=dyndns", summary)
+        self.assertNotIn(DB_PASSWORD, summary)
 
 
 if __name__ == "__main__":
