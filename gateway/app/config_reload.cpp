@@ -26,6 +26,7 @@ std::vector<std::string> restart_only_changes(const config::GatewayConfig& runni
     };
     note(running.listen.addresses != next.listen.addresses, "listen.addresses");
     note(running.listen.port != next.listen.port, "listen.port");
+    note(running.listen.proxy_protocol != next.listen.proxy_protocol, "listen.proxy_protocol");
     note(running.store.path != next.store.path, "store.path");
     note(running.store.postgresql != next.store.postgresql, "store.postgresql");
     note(running.public_url != next.public_url, "public_url");
@@ -35,6 +36,8 @@ std::vector<std::string> restart_only_changes(const config::GatewayConfig& runni
     note(running.dns.timeout != next.dns.timeout, "dns.timeout_ms");
     note(running.dns.attempts != next.dns.attempts, "dns.attempts");
     note(running.dns.max_batch != next.dns.max_batch, "dns.max_batch");
+    note(running.dns.notify_listen != next.dns.notify_listen, "dns.notify_listen");
+    note(running.dns.zone_refresh != next.dns.zone_refresh, "dns.zone_refresh_s");
     note(running.metrics.enabled != next.metrics.enabled || running.metrics.address != next.metrics.address ||
              running.metrics.port != next.metrics.port,
          "metrics.listen");
@@ -51,6 +54,7 @@ void reload(const std::string& path, config::GatewayConfig& running, http::HttpS
         const config::GatewayConfig next = config::load_config(path);
         server.reload_tls(next.tls); // first: a certificate that will not load refuses the whole reload
         server.update_limits(next.limits);
+        server.update_trusted_proxies(next.trusted_proxies);
         if (operations) operations->update_limits(http::metrics_listener(next).limits);
         log::set_level(static_cast<log::Level>(next.log.level));
         core.update_settings(core_settings(next));

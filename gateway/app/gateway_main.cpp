@@ -43,6 +43,27 @@ std::string url_of(const std::string& scheme, const std::string& address, std::u
     return scheme + "://" + (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port) + path;
 }
 
+// With dns.notify_listen, the dyndns zones are followed from the start: their transfers run in
+// the background while the first calls still read from the primary.
+std::shared_ptr<dyndns::dns::ZoneFollower> make_zone_follower(const dyndns::config::GatewayConfig& config,
+                                                              const dyndns::dns::Primaries& primaries,
+                                                              dyndns::store::Store& store) {
+    if (config.dns.notify_listen.empty()) return nullptr;
+    dyndns::dns::FollowSettings settings;
+    settings.notify_listen = config.dns.notify_listen;
+    settings.refresh = config.dns.zone_refresh;
+    auto follower = std::make_shared<dyndns::dns::ZoneFollower>(primaries, settings);
+    follower->start();
+    std::size_t zones = 0;
+    for (const auto& domain : store.list_domains())
+        if (domain.dyndns) {
+            follower->follow(domain.name);
+            ++zones;
+        }
+    dyndns::log::notice("following " + std::to_string(zones) + " dyndns zones; NOTIFY on " + config.dns.notify_listen);
+    return follower;
+}
+
 int serve(const std::string& path, dyndns::config::GatewayConfig config) {
     // Block the signals before any thread starts, so every thread inherits the mask and sigwait
     // below is the only place they arrive.
@@ -60,7 +81,8 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         dyndns::store::Store store(dyndns::app::store_location(config.store, config.limits.max_threads + 2));
         dyndns::log::notice("store: " + store.description());
         const auto dns = dyndns::app::make_primaries(config);
-        dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns);
+        const auto follower = make_zone_follower(config, dns, store);
+        dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns, follower);
         dyndns::core::AccountService accounts(store, dns, core);
         // The metrics listener is bound first: once the public port accepts, health checks do too.
         std::unique_ptr<dyndns::http::HttpServer> operations;
@@ -76,6 +98,15 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         dyndns::metrics::gateway_metrics().registry.gauge_callback(
             "dyndns_history_queue_depth", "History rows answered but not yet written to the store.",
             [&core] { return static_cast<double>(core.history_queue_depth()); });
+
+        if (follower) {
+            dyndns::metrics::gateway_metrics().registry.gauge_callback(
+                "dyndns_followed_zones", "Zones the gateway follows (AXFR, then IXFR on NOTIFY).",
+                [&follower] { return static_cast<double>(follower->zones()); });
+            dyndns::metrics::gateway_metrics().registry.gauge_callback(
+                "dyndns_followed_zones_in_step", "Followed zones whose records are answered without a read from the primary.",
+                [&follower] { return static_cast<double>(follower->zones_in_step()); });
+        }
 
         server.start();
         if (operations) operations->start();
@@ -95,6 +126,7 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         dyndns::log::notice("stopping (signal " + std::to_string(received) + ")");
         server.stop();
         if (operations) operations->stop();
+        if (follower) follower->stop();
         const auto sent = core.dns_counters();
         dyndns::log::notice(std::to_string(sent.changes) + " DNS changes sent in " + std::to_string(sent.messages) +
                             " UPDATE messages");

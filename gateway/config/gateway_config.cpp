@@ -250,9 +250,10 @@ struct Lines {
     int key_file = 0;
     int key_name = 0;
     int tls = 0;
+    int proxy_protocol = 0;
 };
 
-void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out) {
+void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out, Lines& lines) {
     read_mapping(node, where, {
         {"addresses", [&](const YAML::Node& value, const Where& at) {
              std::vector<std::string> addresses;
@@ -266,6 +267,10 @@ void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out) 
              out.addresses = std::move(addresses);
          }},
         {"port", [&](const YAML::Node& value, const Where& at) { out.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+        {"proxy_protocol", [&](const YAML::Node& value, const Where& at) {
+             lines.proxy_protocol = at.line;
+             out.proxy_protocol = read_bool(value, at);
+         }},
     });
 }
 
@@ -314,6 +319,8 @@ PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vect
     return primary;
 }
 
+std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAML::Node& value, const Where& at);
+
 void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines& lines) {
     read_mapping(node, where, {
         {"primary", [&](const YAML::Node& value, const Where& at) { out.primary = read_ip(value, at).toString(); }},
@@ -335,6 +342,15 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
          }},
         {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
         {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
+        {"notify_listen", [&](const YAML::Node& value, const Where& at) {
+             const auto listen = read_address_port(value, at);
+             out.notify_listen = listen ? (listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first) +
+                                              ":" + std::to_string(listen->second)
+                                        : "";
+         }},
+        {"zone_refresh_s", [&](const YAML::Node& value, const Where& at) {
+             out.zone_refresh = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, 86400));
+         }},
         {"primaries", [&](const YAML::Node& value, const Where& at) {
              std::vector<std::string> seen;
              read_sequence(value, at, "primaries (address, port, key_file, key_name, zones)", [&](const YAML::Node& item, const Where& item_at) {
@@ -413,32 +429,36 @@ void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) 
     });
 }
 
-// "127.0.0.1:9192", "[::1]:9192", or "" (off). An IP literal only: a name would need a lookup at start.
+// "127.0.0.1:9192", "[::1]:9192", or "" (none: nullopt). An IP literal only: a name would need a
+// lookup at start.
+std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAML::Node& value, const Where& at) {
+    // "" is a value here, not a missing one: it turns the listener off.
+    if (!value.IsScalar()) fail(at, "must be a string, got " + describe(value));
+    const std::string text = value.Scalar();
+    if (text.empty()) return std::nullopt;
+    Poco::Net::IPAddress address;
+    unsigned port = 0;
+    try {
+        const Poco::URI uri("http://" + text);
+        port = uri.getPort();
+        if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
+            text.find(':') == std::string::npos)
+            throw Poco::SyntaxException(text);
+    } catch (const Poco::Exception&) {
+        fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
+                     echo(text));
+    }
+    return std::pair{address.toString(), static_cast<std::uint16_t>(port)};
+}
+
 void read_metrics(const YAML::Node& node, const Where& where, MetricsConfig& out) {
     read_mapping(node, where, {
         {"listen", [&](const YAML::Node& value, const Where& at) {
-             // "" is a value here, not a missing one: it turns the listener off.
-             if (!value.IsScalar()) fail(at, "must be a string, got " + describe(value));
-             const std::string text = value.Scalar();
-             if (text.empty()) {
-                 out.enabled = false;
-                 return;
-             }
-             Poco::Net::IPAddress address;
-             unsigned port = 0;
-             try {
-                 const Poco::URI uri("http://" + text);
-                 port = uri.getPort();
-                 if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
-                     text.find(':') == std::string::npos)
-                     throw Poco::SyntaxException(text);
-             } catch (const Poco::Exception&) {
-                 fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
-                              echo(text));
-             }
-             out.enabled = true;
-             out.address = address.toString();
-             out.port = static_cast<std::uint16_t>(port);
+             const auto listen = read_address_port(value, at);
+             out.enabled = listen.has_value();
+             if (!listen) return;
+             out.address = listen->first;
+             out.port = listen->second;
          }},
     });
 }
@@ -508,7 +528,7 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
     GatewayConfig config;
     Lines lines;
     read_mapping(root, Where{origin, "", line_of(root)}, {
-        {"listen", [&](const YAML::Node& value, const Where& at) { read_listen(value, at, config.listen); }},
+        {"listen", [&](const YAML::Node& value, const Where& at) { read_listen(value, at, config.listen, lines); }},
         {"tls", [&](const YAML::Node& value, const Where& at) {
              lines.tls = at.line;
              read_tls(value, at, config.tls);
@@ -544,6 +564,11 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
         throw ConfigError(origin, lines.tls, config.tls.certificate.empty() ? "tls.certificate" : "tls.private_key",
                           "required when tls." + std::string(config.tls.certificate.empty() ? "private_key" : "certificate") +
                               " is set");
+
+    // Nobody could connect: refused here rather than found out from a silent service.
+    if (config.listen.proxy_protocol && config.trusted_proxies.empty())
+        throw ConfigError(origin, lines.proxy_protocol, "listen.proxy_protocol",
+                          "needs trusted_proxies: only the proxies listed there may connect and name the client");
 
     // Relative to the config file, not the working directory, so the gateway finds the same files
     // however it is started; defaults included.

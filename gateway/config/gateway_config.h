@@ -22,6 +22,9 @@ using Cidr = core::Cidr;
 struct ListenConfig {
     std::vector<std::string> addresses{"127.0.0.1", "::1"}; // canonical text form, never empty
     std::uint16_t port = 8192;
+    // Every connection starts with a PROXY protocol header (v1 or v2) naming the client; only
+    // peers in trusted_proxies may connect at all (GatewayConfig::trusted_proxies).
+    bool proxy_protocol = false;
 };
 
 // Both set or both empty. Required when serving; load_config does not require the files to exist.
@@ -57,6 +60,10 @@ struct DnsConfig {
     dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
     // Zones served elsewhere; every other zone is the default primary's (primary, port, key).
     std::vector<PrimaryConfig> primaries;
+    // Where the primaries' NOTIFYs arrive ("127.0.0.1:5300"); "" (the default): zones are not
+    // followed and every call reads its name from the primary.
+    std::string notify_listen;
+    std::chrono::seconds zone_refresh{300}; // a followed zone's serial is checked this often without NOTIFY
 };
 
 struct StoreConfig {
@@ -109,7 +116,9 @@ struct GatewayConfig {
     std::string public_url = "https://127.0.0.1:8192/dom/api"; // https, no user info, query or fragment
     DnsConfig dns;
     StoreConfig store;
-    std::vector<Cidr> trusted_proxies; // peers whose X-Forwarded-For / Forwarded headers are believed
+    // Peers whose X-Forwarded-For / Forwarded headers are believed; with listen.proxy_protocol,
+    // the only peers that may connect, and whose PROXY header names the client.
+    std::vector<Cidr> trusted_proxies;
     bool allow_private_addresses = false;
     LimitsConfig limits;
     MetricsConfig metrics;

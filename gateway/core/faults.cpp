@@ -25,4 +25,6 @@ bool is_client_fault(Fault fault) {
     return fault != Fault::DnsUnavailable && fault != Fault::DnsRejected && fault != Fault::ServiceUnavailable;
 }
 
+UpdateError dyndns_disabled() { return {Fault::DyndnsDisabled, "dyndns is not enabled for this domain", 0}; }
+
 } // namespace dyndns::core

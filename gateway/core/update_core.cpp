@@ -75,14 +75,39 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
     return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
 }
 
-UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries)
+UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
+                       std::shared_ptr<dns::ZoneFollower> follower)
     : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
       throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute, store.is_shared() ? &store : nullptr),
       committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
                      return primaries_.for_name(update.zone).apply(update, deadline);
                  },
                  this->settings()->max_batch),
+      follower_(std::move(follower)),
       history_(store, HistoryWriter::kDefaultMaxQueued, this->settings()->history_days) {}
+
+dns::ReadResult UpdateCore::current_rrset(const Authorized& who, dns::RRType type, dns::Deadline deadline) {
+    if (follower_) {
+        follower_->follow(who.domain.name); // the first call for a zone starts following it
+        if (auto rrset = follower_->find(who.domain.name, who.name, type))
+            return {dns::DnsOutcome::success(), std::move(*rrset)};
+    }
+    return primaries_.for_name(who.domain.name).read(who.name, type, deadline);
+}
+
+dns::DnsOutcome UpdateCore::commit(const Authorized& who, const dns::RRsetChange& change, dns::Deadline deadline) {
+    const dns::DnsOutcome outcome = committer_.apply(who.domain.name, change, deadline);
+    tell_follower(who.domain.name, change, outcome);
+    return outcome;
+}
+
+void UpdateCore::tell_follower(const std::string& zone, const dns::RRsetChange& change, const dns::DnsOutcome& outcome) {
+    if (!follower_) return;
+    if (outcome.ok())
+        follower_->confirmed(zone, change);
+    else if (outcome.may_have_applied())
+        follower_->unsure(zone);
+}
 
 void UpdateCore::update_settings(const CoreSettings& settings) {
     auto next = std::make_shared<CoreSettings>(settings);
@@ -138,26 +163,31 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
                                                                          const ClientInfo& client) {
     auto identity = authenticate(raw_account, password, client, true);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
-    const std::string& account = std::get<Identity>(identity).account;
-    const std::optional<Token>& token = std::get<Identity>(identity).token;
-    if (const auto wait = calls_.take(account)) {
-        metrics::gateway_metrics().rate_limited.add();
-        return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
-    }
+    if (auto spent = charge(std::get<Identity>(identity).account)) return *spent;
+    return authorize_name(std::get<Identity>(identity), name);
+}
 
+std::optional<UpdateError> UpdateCore::charge(const std::string& account) {
+    const auto wait = calls_.take(account);
+    if (!wait) return std::nullopt;
+    metrics::gateway_metrics().rate_limited.add();
+    return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
+}
+
+std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize_name(const Identity& identity, const std::string& name) {
     const auto normalized = host_name(name);
     if (!normalized) return no_such_domain();
-    if (token) {
+    if (identity.token) {
         // A token updates its own name and nothing else.
-        if (*normalized != token->name) return no_such_domain();
+        if (*normalized != identity.token->name) return no_such_domain();
         // Still under the domain it was made for: a more specific domain registered since (for
         // another customer, say) takes the name out of the token's reach.
         auto domain = store_.owning_domain(*normalized);
-        if (!domain || domain->name != token->domain) return no_such_domain();
+        if (!domain || domain->name != identity.token->domain) return no_such_domain();
         return Authorized{*normalized, std::move(*domain), true};
     }
     auto domain = store_.owning_domain(*normalized);
-    if (!domain || domain->account != account) return no_such_domain();
+    if (!domain || domain->account != identity.account) return no_such_domain();
     return Authorized{*normalized, std::move(*domain)};
 }
 
@@ -244,6 +274,19 @@ GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request
     return outcome;
 }
 
+std::variant<Poco::Net::IPAddress, UpdateError> UpdateCore::requested_address(const std::string& text,
+                                                                             const ClientInfo& client) const {
+    std::optional<Poco::Net::IPAddress> address;
+    if (text.empty()) {
+        address = core::caller_address(client, settings()->trusted_proxies);
+        if (!address) return error(Fault::InvalidAddress, "the caller's address cannot be determined; pass ip explicitly");
+    } else {
+        address = parse_address(text);
+        if (!address) return not_an_address();
+    }
+    return *address;
+}
+
 SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request) {
     auto authorized = authorize(request.account, request.password, request.name, request.client);
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
@@ -251,65 +294,75 @@ SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request
 
     if (!who.domain.dyndns) {
         record(who, request, "", "", request.address, fault_name(Fault::DyndnsDisabled));
-        return error(Fault::DyndnsDisabled, "dyndns is not enabled for this domain");
+        return dyndns_disabled();
     }
-
-    std::optional<Poco::Net::IPAddress> address;
-    if (request.address.empty()) {
-        address = core::caller_address(request.client, settings()->trusted_proxies);
-        if (!address) return error(Fault::InvalidAddress, "the caller's address cannot be determined; pass ip explicitly");
-    } else {
-        address = parse_address(request.address);
-        if (!address) {
-            record(who, request, "", "", "", fault_name(Fault::InvalidAddress));
-            return not_an_address();
-        }
-    }
-    const std::string text = address->toString();
-    const bool is_v4 = address->family() == Poco::Net::IPAddress::IPv4;
-    const std::string type = is_v4 ? "A" : "AAAA";
-    if (auto refused = refuse_private(*address)) {
-        record(who, request, type, "", text, fault_name(refused->fault));
+    const auto requested = requested_address(request.address, request.client);
+    if (const auto* refused = std::get_if<UpdateError>(&requested)) {
+        if (!request.address.empty()) record(who, request, "", "", "", fault_name(refused->fault)); // unparsable
         return *refused;
     }
-
-    const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
-    const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
-    const dns::Deadline deadline = dns.call_deadline(); // all DNS time of this call
-    const dns::ReadResult current = dns.read(who.name, rr_type, deadline);
-    if (!current.outcome.ok()) {
-        auto failure = dns_error(current.outcome, "reading " + who.name + " " + type, false);
-        record(who, request, type, "", text, fault_name(failure.fault));
-        return failure;
+    const auto& address = std::get<Poco::Net::IPAddress>(requested);
+    if (auto refused = refuse_private(address)) {
+        record(who, request, address.family() == Poco::Net::IPAddress::IPv4 ? "A" : "AAAA", "", address.toString(),
+               fault_name(refused->fault));
+        return *refused;
     }
-    const std::string old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
-    // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
-    if (holds_exactly(current.rrset.rdata, *address) && current.rrset.ttl == settings()->ttl) {
-        record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Unchanged)));
-        return SetAddressResult{who.name, text, type, settings()->ttl, false};
-    }
-
+    const dns::Deadline deadline = primaries_.for_name(who.domain.name).call_deadline(); // all DNS time of this call
+    const AddressPlan plan = plan_address(who, request, address, deadline);
+    if (plan.answered) return *plan.answered;
     // Travels with the other changes to this zone that arrive while a message is in flight.
-    const dns::DnsOutcome applied =
-        committer_.apply(who.domain.name, dns::RRsetChange::replace(who.name, rr_type, settings()->ttl, {text}), deadline);
+    return finish_address(who, request, plan, commit(who, plan.change, deadline), deadline);
+}
+
+UpdateCore::AddressPlan UpdateCore::plan_address(const Authorized& who, const SetAddressRequest& request,
+                                                 const Poco::Net::IPAddress& address, dns::Deadline deadline) {
+    AddressPlan plan;
+    plan.text = address.toString();
+    const bool is_v4 = address.family() == Poco::Net::IPAddress::IPv4;
+    plan.type = is_v4 ? "A" : "AAAA";
+    const dns::RRType rr_type = is_v4 ? dns::RRType::A : dns::RRType::AAAA;
+    const dns::ReadResult current = current_rrset(who, rr_type, deadline);
+    if (!current.outcome.ok()) {
+        auto failure = dns_error(current.outcome, "reading " + who.name + " " + plan.type, false);
+        record(who, request, plan.type, "", plan.text, fault_name(failure.fault));
+        plan.answered = failure;
+        return plan;
+    }
+    plan.old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
+    // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
+    if (holds_exactly(current.rrset.rdata, address) && current.rrset.ttl == settings()->ttl) {
+        record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Unchanged)));
+        plan.answered = SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, false};
+        return plan;
+    }
+    plan.change = dns::RRsetChange::replace(who.name, rr_type, settings()->ttl, {plan.text});
+    return plan;
+}
+
+SetAddressOutcome UpdateCore::finish_address(const Authorized& who, const SetAddressRequest& request, const AddressPlan& plan,
+                                             const dns::DnsOutcome& applied, dns::Deadline deadline) {
+    const auto published = [&](const dns::ReadResult& after) {
+        const auto address = parse_address(plan.text);
+        return after.outcome.ok() && address && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings()->ttl;
+    };
     if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
         // The UPDATE may have reached the primary and only its answer been lost: ask, while the
         // call's deadline allows, before telling the caller that nobody knows.
-        const dns::ReadResult after = dns.read(who.name, rr_type, deadline);
-        if (after.outcome.ok() && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings()->ttl) {
-            record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
-            return SetAddressResult{who.name, text, type, settings()->ttl, true};
+        if (published(primaries_.for_name(who.domain.name).read(who.name, plan.change.type, deadline))) {
+            record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)));
+            return SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, true};
         }
     }
     if (!applied.ok()) {
-        auto failure = dns_error(applied, "setting " + who.name + " " + type, true);
+        auto failure = dns_error(applied, "setting " + who.name + " " + plan.type, true);
         // Unanswered: the history cannot say "nothing changed" either.
         const bool unknown = applied.may_have_applied();
-        record(who, request, type, old_address, text, unknown ? std::string(outcome_name(HistoryOutcome::Unknown)) : fault_name(failure.fault));
+        record(who, request, plan.type, plan.old_address, plan.text,
+               unknown ? std::string(outcome_name(HistoryOutcome::Unknown)) : fault_name(failure.fault));
         return failure;
     }
-    record(who, request, type, old_address, text, std::string(outcome_name(HistoryOutcome::Changed)));
-    return SetAddressResult{who.name, text, type, settings()->ttl, true};
+    record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)));
+    return SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, true};
 }
 
 GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& request) {
@@ -321,7 +374,7 @@ GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& reques
     const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
     const dns::Deadline deadline = dns.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
-        const dns::ReadResult read = dns.read(who.name, type, deadline);
+        const dns::ReadResult read = current_rrset(who, type, deadline);
         if (!read.outcome.ok()) return dns_error(read.outcome, "reading " + who.name, false);
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;

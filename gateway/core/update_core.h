@@ -15,6 +15,7 @@
 #include "core/zone_committer.h"
 #include "dns/primaries.h"
 #include "dns/rfc2136_client.h"
+#include "dns/zone_follower.h"
 #include "store/store.h"
 
 namespace dyndns::core {
@@ -33,9 +34,14 @@ struct CoreSettings {
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
 class UpdateCore final : public UpdateService {
 public:
-    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries);
+    // With a `follower`, the current records of followed zones come from it, not from a read per
+    // call; without one (or for a zone not in step) the primary is asked.
+    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
+               std::shared_ptr<dns::ZoneFollower> follower = nullptr);
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
+    // In update_core_hosts.cpp.
+    SetAddressesOutcome set_addresses(const SetAddressesRequest& request) override;
     GetAddressesOutcome get_addresses(const GetAddressesRequest& request) override;
     std::optional<std::string> caller_address(const ClientInfo& client) const override;
     std::optional<UpdateError> check_address(const std::string& address) const override;
@@ -77,6 +83,32 @@ private:
     bool wildcard_reaches_others(const Authorized& who) const;
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
+    // The call budget's charge for one request of `account`; the fault when it is spent.
+    std::optional<UpdateError> charge(const std::string& account);
+    // Whether the logged-in `identity` may set `name`.
+    std::variant<Authorized, UpdateError> authorize_name(const Identity& identity, const std::string& name);
+    // The address a request asks for: `text`, or the caller's when empty; vetted.
+    std::variant<Poco::Net::IPAddress, UpdateError> requested_address(const std::string& text, const ClientInfo& client) const;
+
+    // One name's address: answered already (unchanged, or refused), or a change to send.
+    struct AddressPlan {
+        std::optional<SetAddressOutcome> answered;
+        dns::RRsetChange change;
+        std::string type;        // "A" or "AAAA"
+        std::string text;        // the address, canonical
+        std::string old_address; // what the primary held
+    };
+    AddressPlan plan_address(const Authorized& who, const SetAddressRequest& request, const Poco::Net::IPAddress& address,
+                             dns::Deadline deadline);
+    SetAddressOutcome finish_address(const Authorized& who, const SetAddressRequest& request, const AddressPlan& plan,
+                                     const dns::DnsOutcome& applied, dns::Deadline deadline);
+    // The follower learns each outcome of the gateway's own UPDATEs.
+    void tell_follower(const std::string& zone, const dns::RRsetChange& change, const dns::DnsOutcome& outcome);
+    // The RRset at the caller's name as the primary has it now: from the followed zone when it is
+    // in step, else read from the primary.
+    dns::ReadResult current_rrset(const Authorized& who, dns::RRType type, dns::Deadline deadline);
+    // Sends `change` with the other changes to its zone (group commit) and tells the follower.
+    dns::DnsOutcome commit(const Authorized& who, const dns::RRsetChange& change, dns::Deadline deadline);
     SetAddressOutcome apply_set_address(const SetAddressRequest& request);
     GetAddressesOutcome read_addresses(const GetAddressesRequest& request);
     AcmeChallengeOutcome observed_acme_challenge(const AcmeChallengeRequest& request, bool set);
@@ -111,6 +143,7 @@ private:
     CallRateLimit calls_;
     ZoneCommitter committer_;
     ChallengeOrder challenge_order_;
+    std::shared_ptr<dns::ZoneFollower> follower_;
     HistoryWriter history_; // last: stopped (and drained) first
 };
 

@@ -88,7 +88,7 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
 
     if (!who.domain.dyndns) {
         record(who, history_request, type, "", "", fault_name(Fault::DyndnsDisabled));
-        return UpdateError{Fault::DyndnsDisabled, "dyndns is not enabled for this domain", 0};
+        return dyndns_disabled();
     }
     if (!is_key_authorization_digest(request.value)) {
         record(who, history_request, type, "", "", fault_name(Fault::InvalidAddress));
@@ -99,7 +99,7 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
     std::lock_guard name_lock(challenge_order_.lock_for(who.name));
     const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name); // the zone's own primary
     const dns::Deadline deadline = dns.call_deadline();
-    const dns::ReadResult current = dns.read(who.name, dns::RRType::TXT, deadline);
+    const dns::ReadResult current = current_rrset(who, dns::RRType::TXT, deadline);
     if (!current.outcome.ok()) {
         auto failure = dns_error(current.outcome, "reading " + who.name + " TXT", false);
         record(who, history_request, type, "", request.value, fault_name(failure.fault));
@@ -126,7 +126,7 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
     for (const auto& value : next) rdata.push_back(dns::txt_rdata(value));
     const dns::RRsetChange change = next.empty() ? dns::RRsetChange::remove(who.name, dns::RRType::TXT)
                                                  : dns::RRsetChange::replace(who.name, dns::RRType::TXT, ttl, rdata);
-    const dns::DnsOutcome applied = committer_.apply(who.domain.name, change, deadline);
+    const dns::DnsOutcome applied = commit(who, change, deadline);
     if (applied.kind == dns::DnsOutcome::Kind::NoAnswer) {
         // As for an address: the UPDATE may have been applied and only its answer lost.
         const dns::ReadResult after = dns.read(who.name, dns::RRType::TXT, deadline);

@@ -36,6 +36,8 @@ struct UpdateError {
 // The NO_SUCH_DOMAIN answer, in the same words whether the domain does not exist or belongs to
 // someone else, so that no answer tells a caller which domains other customers have.
 UpdateError no_such_domain();
+// DYNDNS_DISABLED, in one wording for every path.
+UpdateError dyndns_disabled();
 
 // Who is calling, as the front end saw it. The core decides which address to believe.
 struct ClientInfo {
@@ -98,6 +100,27 @@ struct AcmeChallengeResult {
 };
 
 using SetAddressOutcome = std::variant<SetAddressResult, UpdateError>;
+
+// Several names in one request (dyndns2): one login, one charge to the call budget, each name
+// set to every address given (at most one IPv4 and one IPv6), all changes sent together so
+// that those to one zone share an UPDATE message.
+struct SetAddressesRequest {
+    std::string account;
+    std::string password;
+    std::vector<std::string> names;
+    std::vector<std::string> addresses; // an empty one: the caller's address
+    ClientInfo client;
+};
+
+struct NameOutcome {
+    std::string name; // as asked
+    // One result per address, in the request's order, or the name's one fault.
+    std::variant<std::vector<SetAddressResult>, UpdateError> outcome;
+};
+
+// An UpdateError here is the request's: the login, the budget, or an address refused for every
+// name (nothing was changed).
+using SetAddressesOutcome = std::variant<std::vector<NameOutcome>, UpdateError>;
 using AcmeChallengeOutcome = std::variant<AcmeChallengeResult, UpdateError>;
 using GetAddressesOutcome = std::variant<GetAddressesResult, UpdateError>;
 
@@ -107,6 +130,7 @@ class UpdateService {
 public:
     virtual ~UpdateService() = default;
     virtual SetAddressOutcome set_address(const SetAddressRequest& request) = 0;
+    virtual SetAddressesOutcome set_addresses(const SetAddressesRequest& request) = 0;
     virtual GetAddressesOutcome get_addresses(const GetAddressesRequest& request) = 0;
     // The address the caller is taken to have (the peer, or what a trusted proxy reports), in
     // canonical text; nothing when it cannot be told. For check-ip answers.

@@ -23,30 +23,62 @@ dns::DnsOutcome local_failure(const std::string& why) {
 } // namespace
 
 dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetChange& change, dns::Deadline deadline) {
-    auto mine = std::make_shared<Pending>();
-    mine->change = change;
-    mine->deadline = deadline;
+    return apply_all({{zone, change}}, deadline).front();
+}
+
+std::vector<dns::DnsOutcome> ZoneCommitter::apply_all(const std::vector<ZoneChange>& changes, dns::Deadline deadline) {
+    std::condition_variable wake;
+    std::vector<std::shared_ptr<Pending>> mine;
     std::unique_lock lock(mutex_);
-    ++counters_.changes;
-    Zone& z = zones_[zone];
-    z.queue.push_back(mine);
-    if (!z.in_flight) {
-        z.in_flight = true;
-        mine->state = Pending::State::Lead;
+    for (const ZoneChange& change : changes) {
+        auto pending = std::make_shared<Pending>();
+        pending->zone = change.zone;
+        pending->change = change.change;
+        pending->deadline = deadline;
+        pending->wake = &wake;
+        ++counters_.changes;
+        Zone& z = zones_[change.zone];
+        z.queue.push_back(pending);
+        if (!z.in_flight) {
+            z.in_flight = true;
+            pending->state = Pending::State::Lead;
+        }
+        mine.push_back(std::move(pending));
     }
-    const auto woken = [&] { return mine->state == Pending::State::Lead || mine->state == Pending::State::Done; };
-    if (mine->state == Pending::State::Queued && deadline != dns::Deadline::max()) {
-        if (!mine->wake.wait_until(lock, deadline, woken) && mine->state == Pending::State::Queued) {
-            // Still queued at the deadline: nothing of it was sent, so it can leave.
-            auto& queue = zones_[zone].queue;
-            queue.erase(std::find(queue.begin(), queue.end(), mine));
-            return not_sent_in_time();
+    const auto in = [&](Pending::State state) {
+        return std::find_if(mine.begin(), mine.end(), [&](const auto& p) { return p->state == state; });
+    };
+    for (;;) {
+        // Every lead is taken before waiting: a caller that waited while holding one zone's lead
+        // could be waiting on a caller that waits on that zone.
+        if (const auto leading = in(Pending::State::Lead); leading != mine.end()) {
+            lead(lock, (*leading)->zone);
+            continue;
+        }
+        if (std::all_of(mine.begin(), mine.end(), [](const auto& p) { return p->state == Pending::State::Done; })) break;
+        if (deadline == dns::Deadline::max() || in(Pending::State::Queued) == mine.end()) {
+            wake.wait(lock); // a batch being sent ends by its earliest deadline, at most ours
+            continue;
+        }
+        if (wake.wait_until(lock, deadline) == std::cv_status::timeout) {
+            // Still queued at the deadline: nothing of them was sent, so they can leave.
+            for (auto& pending : mine) {
+                if (pending->state != Pending::State::Queued) continue;
+                auto& queue = zones_[pending->zone].queue;
+                queue.erase(std::find(queue.begin(), queue.end(), pending));
+                pending->outcome = not_sent_in_time();
+                pending->state = Pending::State::Done;
+            }
         }
     }
-    mine->wake.wait(lock, woken); // a batch being sent ends by its earliest deadline, at most ours
-    if (mine->state == Pending::State::Done) return mine->outcome;
+    std::vector<dns::DnsOutcome> outcomes;
+    outcomes.reserve(mine.size());
+    for (const auto& pending : mine) outcomes.push_back(pending->outcome);
+    return outcomes;
+}
 
-    // Leading: take what has queued up, send it without the lock, answer, pass the lead on.
+void ZoneCommitter::lead(std::unique_lock<std::mutex>& lock, const std::string& zone) {
+    // Take what has queued up, send it without the lock, answer, pass the lead on.
     Zone& current = zones_[zone];
     std::vector<std::shared_ptr<Pending>> batch;
     while (!current.queue.empty() && batch.size() < max_batch_) {
@@ -66,7 +98,7 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
     lock.lock();
     for (auto& pending : batch) {
         pending->state = Pending::State::Done;
-        pending->wake.notify_one();
+        pending->wake->notify_one();
     }
     Zone& after = zones_[zone];
     if (after.queue.empty()) {
@@ -74,9 +106,8 @@ dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetCh
         zones_.erase(zone); // an idle zone costs nothing
     } else {
         after.queue.front()->state = Pending::State::Lead;
-        after.queue.front()->wake.notify_one();
+        after.queue.front()->wake->notify_one();
     }
-    return mine->outcome; // a leader's own change is at the queue's front, so in the batch it sent
 }
 
 namespace {

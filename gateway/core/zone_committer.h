@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "dns/dns_outcome.h"
 #include "dns/zone_update.h"
@@ -41,6 +42,16 @@ public:
     dns::DnsOutcome apply(const std::string& zone, const dns::RRsetChange& change,
                           dns::Deadline deadline = dns::Deadline::max());
 
+    struct ZoneChange {
+        std::string zone;
+        dns::RRsetChange change;
+    };
+    // One caller's several changes, queued together before any is sent, so that those to one
+    // zone share a message; blocks until each is answered or not sent by `deadline`. The
+    // outcomes are in the order of `changes`.
+    std::vector<dns::DnsOutcome> apply_all(const std::vector<ZoneChange>& changes,
+                                           dns::Deadline deadline = dns::Deadline::max());
+
     struct Counters {
         std::size_t messages = 0; // UPDATE messages sent, retries included
         std::size_t changes = 0;  // changes handed in
@@ -49,12 +60,15 @@ public:
 
 private:
     struct Pending {
+        std::string zone;
         dns::RRsetChange change;
         dns::Deadline deadline;
         // Queued: in the zone's queue. Lead: to take the next batch. Sending: in a batch being sent.
         enum class State { Queued, Lead, Sending, Done } state = State::Queued;
         dns::DnsOutcome outcome;
-        std::condition_variable wake; // each caller its own: answering a batch wakes only its callers
+        // The caller's own: answering a batch wakes only its callers. Notified with the lock held,
+        // so the caller, which returns only after seeing Done under the lock, outlives it.
+        std::condition_variable* wake = nullptr;
     };
     struct Zone {
         std::deque<std::shared_ptr<Pending>> queue;
@@ -62,6 +76,8 @@ private:
     };
 
     void commit(const std::string& zone, std::vector<std::shared_ptr<Pending>>& batch);
+    // Sends the next batch of `zone`, whose lead the caller holds; `lock` is released meanwhile.
+    void lead(std::unique_lock<std::mutex>& lock, const std::string& zone);
 
     Send send_;
     std::size_t max_batch_;

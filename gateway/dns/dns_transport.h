@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -34,6 +35,17 @@ public:
     virtual ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) = 0;
     // "127.0.0.1 port 53", for messages.
     virtual std::string describe() const = 0;
+
+    // A request answered by a stream of messages (a zone transfer): sends `query` on a connection
+    // of its own and hands each message to `on_message` until it returns false (the stream is
+    // complete) or `timeout` passes in total. The result's `reply` stays empty. Transports that
+    // cannot stream (test fakes) answer NotSent.
+    using OnMessage = std::function<bool(std::span<const std::uint8_t> message)>;
+    virtual ExchangeResult stream(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout,
+                                  const OnMessage& on_message) {
+        (void)query, (void)timeout, (void)on_message;
+        return {ExchangeResult::Status::NotSent, {}, "this transport cannot carry zone transfers"};
+    }
 };
 
 // DNS over TCP (RFC 1035 4.2.2, RFC 7766). Connections are kept open between exchanges (RFC 7766
@@ -52,6 +64,8 @@ public:
     TcpTransport(std::string address, std::uint16_t port);
     ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) override;
     std::string describe() const override;
+    ExchangeResult stream(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout,
+                          const OnMessage& on_message) override;
 
     ~TcpTransport() override;
 

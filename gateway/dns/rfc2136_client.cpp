@@ -200,17 +200,95 @@ ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline de
         const ldns_rr* rr = ldns_rr_list_rr(answer, i);
         if (ldns_rr_get_type(rr) != static_cast<ldns_rr_type>(type) || ldns_dname_compare(ldns_rr_owner(rr), asked) != 0)
             continue;
-        std::string rdata;
-        for (std::size_t f = 0; f < ldns_rr_rd_count(rr); ++f) {
-            CStringPtr field(ldns_rdf2str(ldns_rr_rdf(rr, f)));
-            if (!rdata.empty()) rdata += ' ';
-            rdata += field ? field.get() : "?";
-        }
         if (result.rrset.rdata.empty()) result.rrset.ttl = ldns_rr_ttl(rr);
-        result.rrset.rdata.push_back(std::move(rdata));
+        result.rrset.rdata.push_back(rdata_text(rr));
     }
     std::sort(result.rrset.rdata.begin(), result.rrset.rdata.end());
     return result;
+}
+
+TransferResult Rfc2136Client::transfer(const std::string& zone, std::optional<std::uint32_t> since,
+                                       const std::vector<RRType>& kept, std::size_t max_records) const {
+    const std::string what = std::string(since ? "the IXFR" : "the AXFR") + " of " + lower_name(zone);
+    TransferResult failed;
+    PktPtr request = build_transfer_query(zone, since);
+    tsig_sign(request.get(), settings_.key);
+    const std::vector<std::uint8_t> wire = packet_wire(request.get());
+
+    TransferReader reader(since, kept, max_records);
+    RdfPtr prior_mac; // of the previous message: each one's MAC covers it (RFC 8945 5.3.1)
+    std::size_t messages = 0;
+    // Whatever is wrong with a message ends the stream; the reason is kept for the outcome.
+    const auto on_message = [&](std::span<const std::uint8_t> bytes) {
+        ldns_pkt* raw = nullptr;
+        const ldns_status status = ldns_wire2pkt(&raw, bytes.data(), bytes.size());
+        PktPtr reply(raw);
+        if (status != LDNS_STATUS_OK || !reply) {
+            failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0,
+                              what + ": a message could not be parsed: " + ldns_get_errorstr_by_id(status)};
+            return false;
+        }
+        const bool first = messages++ == 0;
+        // The first message echoes the question; later ones may leave it out (RFC 5936 2.2.1).
+        if (first ? !answers(reply.get(), request.get())
+                  : ldns_pkt_id(reply.get()) != ldns_pkt_id(request.get()) || !ldns_pkt_qr(reply.get())) {
+            failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + ": a message does not match the request"};
+            return false;
+        }
+        const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.get()));
+        const TsigVerification tsig =
+            first ? tsig_verify_reply(reply.get(), bytes, settings_.key, tsig_mac(request.get()))
+                  : tsig_verify_continuation(reply.get(), bytes, settings_.key, prior_mac.get());
+        if (tsig.check == TsigCheck::ErrorField) {
+            failed.outcome = classify_error(rcode, tsig.error, settings_.key.name, lower_name(zone), what);
+            return false;
+        }
+        if (rcode != kRcodeNoError) {
+            failed.outcome = classify_error(rcode, 0, settings_.key.name, lower_name(zone), what);
+            return false;
+        }
+        // BIND signs every message of a transfer; one it did not sign is not trusted.
+        if (!tsig.ok()) {
+            failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + " cannot be trusted: " + tsig.detail};
+            return false;
+        }
+        prior_mac.reset(ldns_rdf_clone(tsig_mac(reply.get())));
+        const ldns_rr_list* answer = ldns_pkt_answer(reply.get());
+        try {
+            for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+                const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+                TransferReader::Item item{name_text(ldns_rr_owner(rr)), static_cast<std::uint16_t>(ldns_rr_get_type(rr)),
+                                          ldns_rr_ttl(rr), "", 0};
+                if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+                    item.soa_serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+                } else {
+                    item.rdata = rdata_text(rr);
+                }
+                if (reader.add(item)) {
+                    if (i + 1 != ldns_rr_list_rr_count(answer)) throw std::runtime_error("records after the closing SOA");
+                    return false; // complete
+                }
+            }
+            return !reader.end_of_message();
+        } catch (const std::exception& e) {
+            failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + ": " + e.what()};
+            return false;
+        }
+    };
+    const ExchangeResult sent = transport_->stream(wire, settings_.transfer_timeout, on_message);
+    if (!failed.outcome.ok()) return failed;
+    if (sent.status != ExchangeResult::Status::Ok) {
+        failed.outcome = {sent.status == ExchangeResult::Status::ConnectionRefused ? DnsOutcome::Kind::Unavailable
+                                                                                    : DnsOutcome::Kind::NoAnswer,
+                          0, 0, what + " from " + transport_->describe() + " failed: " + sent.error};
+        return failed;
+    }
+    try {
+        return reader.take();
+    } catch (const std::exception& e) {
+        failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + ": " + e.what()};
+        return failed;
+    }
 }
 
 } // namespace dyndns::dns

@@ -10,6 +10,7 @@
 #include "dns/dns_outcome.h"
 #include "dns/dns_transport.h"
 #include "dns/tsig_key.h"
+#include "dns/zone_transfer.h"
 #include "dns/zone_update.h"
 
 struct ldns_struct_pkt; // ldns's packet (ldns_pkt), named here without including ldns
@@ -23,6 +24,8 @@ struct ClientSettings {
     // All the exchanges made for one caller's request together (a read, an UPDATE, a read back)
     // end by this long after the request began: attempts are cut short, none is started after.
     std::chrono::milliseconds call_deadline{5000};
+    // A whole zone transfer, however many messages it takes.
+    std::chrono::milliseconds transfer_timeout{30000};
 };
 
 struct RRset {
@@ -43,6 +46,8 @@ public:
 
     // The TSIG key's name, for messages (never its secret).
     const std::string& key_name() const { return settings_.key.name; }
+    // The key itself, for verifying and answering the primary's NOTIFY messages.
+    const TsigKey& key() const { return settings_.key; }
 
     // The deadline of a caller's request that begins now (settings' call_deadline).
     Deadline call_deadline() const;
@@ -55,6 +60,12 @@ public:
     // gateway compares against is the primary's current data, not a cache's.
     ReadResult read(const std::string& name, RRType type, Deadline deadline) const;
     ReadResult read(const std::string& name, RRType type) const { return read(name, type, call_deadline()); }
+
+    // Transfers `zone` from the primary, TSIG-signed, every message verified (RFC 8945 5.3.1):
+    // an IXFR from `since` when given (the primary may answer it in full), else an AXFR. Keeps
+    // the records of the types in `kept`; refuses a zone of more than `max_records` records.
+    TransferResult transfer(const std::string& zone, std::optional<std::uint32_t> since, const std::vector<RRType>& kept,
+                            std::size_t max_records) const;
 
 private:
     struct Reply;

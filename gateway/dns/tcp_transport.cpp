@@ -25,6 +25,28 @@ struct StaleConnection : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// RFC 1035 4.2.2: each message is preceded by its length as two octets.
+std::vector<std::uint8_t> framed_message(std::span<const std::uint8_t> message) {
+    std::vector<std::uint8_t> framed;
+    framed.reserve(message.size() + 2);
+    framed.push_back(static_cast<std::uint8_t>(message.size() >> 8));
+    framed.push_back(static_cast<std::uint8_t>(message.size() & 0xFF));
+    framed.insert(framed.end(), message.begin(), message.end());
+    return framed;
+}
+
+// Reads exactly buffer.size() bytes by `deadline`; throws on timeout or a closed connection.
+void receive_exactly(Poco::Net::StreamSocket& socket, std::span<std::uint8_t> buffer, Clock::time_point deadline) {
+    std::size_t got = 0;
+    while (got < buffer.size()) {
+        if (Clock::now() >= deadline) throw Poco::TimeoutException("reply");
+        socket.setReceiveTimeout(remaining(deadline));
+        const int n = socket.receiveBytes(buffer.data() + got, static_cast<int>(buffer.size() - got));
+        if (n <= 0) throw Poco::Net::NetException("the connection was closed in the middle of the transfer");
+        got += static_cast<std::size_t>(n);
+    }
+}
+
 // Idle connections older than this are not reused: BIND closes idle TCP clients after 30 s by
 // default (tcp-idle-timeout), and a connection it is about to close is a wasted attempt.
 constexpr auto kMaxIdle = std::chrono::seconds(10);
@@ -71,12 +93,7 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
     if (query.size() > 0xFFFF) return {Status::NotSent, {}, "the message is larger than 65535 bytes"};
     const auto deadline = Clock::now() + timeout;
 
-    // RFC 1035 4.2.2: each message is preceded by its length as two octets.
-    std::vector<std::uint8_t> framed;
-    framed.reserve(query.size() + 2);
-    framed.push_back(static_cast<std::uint8_t>(query.size() >> 8));
-    framed.push_back(static_cast<std::uint8_t>(query.size() & 0xFF));
-    framed.insert(framed.end(), query.begin(), query.end());
+    const std::vector<std::uint8_t> framed = framed_message(query);
 
     for (;;) {
         auto connection = take_idle();
@@ -149,6 +166,42 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
         } catch (const std::exception& e) {
             return {written ? Status::NetworkError : Status::NotSent, {}, e.what()};
         }
+    }
+}
+
+ExchangeResult TcpTransport::stream(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout,
+                                    const OnMessage& on_message) {
+    using Status = ExchangeResult::Status;
+    if (query.size() > 0xFFFF) return {Status::NotSent, {}, "the message is larger than 65535 bytes"};
+    const auto deadline = Clock::now() + timeout;
+    bool written = false;
+    try {
+        // A connection of its own, closed at the end: a transfer's messages never mix with the
+        // pooled connections' one-reply exchanges.
+        Poco::Net::StreamSocket socket;
+        socket.connect(Poco::Net::SocketAddress(address_, port_), remaining(deadline));
+        socket.setNoDelay(true);
+        socket.setSendTimeout(remaining(deadline));
+        const std::vector<std::uint8_t> framed = framed_message(query);
+        socket.sendBytes(framed.data(), static_cast<int>(framed.size())); // Poco's blocking send writes it all
+        written = true;
+        std::vector<std::uint8_t> message;
+        for (;;) {
+            std::uint8_t length[2];
+            receive_exactly(socket, length, deadline);
+            message.resize((std::size_t{length[0]} << 8) | length[1]);
+            receive_exactly(socket, message, deadline);
+            if (!on_message(message)) return {Status::Ok, {}, ""};
+        }
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        return {Status::ConnectionRefused, {}, "connection refused"};
+    } catch (const Poco::TimeoutException&) {
+        if (!written) return {Status::NotSent, {}, "no connection within " + std::to_string(timeout.count()) + " ms"};
+        return {Status::Timeout, {}, "the transfer did not end within " + std::to_string(timeout.count()) + " ms"};
+    } catch (const Poco::Exception& e) {
+        return {written ? Status::NetworkError : Status::NotSent, {}, e.displayText()};
+    } catch (const std::exception& e) {
+        return {written ? Status::NetworkError : Status::NotSent, {}, e.what()};
     }
 }
 

@@ -59,8 +59,10 @@ const ldns_rdf* tsig_mac(const ldns_pkt* signed_pkt) {
     return tsig ? ldns_rr_rdf(tsig, 3) : nullptr;
 }
 
-TsigVerification tsig_verify_reply(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key,
-                                   const ldns_rdf* request_mac, std::chrono::system_clock::time_point now) {
+namespace {
+
+TsigVerification verify(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key,
+                        const ldns_rdf* prior_mac, bool timers_only, std::chrono::system_clock::time_point now) {
     const ldns_rr* tsig = ldns_pkt_tsig(reply);
     if (!tsig || ldns_rr_rd_count(tsig) < 7) return {TsigCheck::Unsigned, kTsigNoError, "the reply is not TSIG-signed"};
 
@@ -83,8 +85,8 @@ TsigVerification tsig_verify_reply(ldns_pkt* reply, std::span<const std::uint8_t
         return {TsigCheck::ErrorField, error, "the DNS server reports " + tsig_error_name(error)};
 
     // The key name and algorithm were checked above, so ldns can only fail on the MAC itself.
-    if (!ldns_pkt_tsig_verify(reply, wire.data(), wire.size(), key.name.c_str(), key.secret_base64.c_str(),
-                              request_mac))
+    if (!ldns_pkt_tsig_verify_next(reply, wire.data(), wire.size(), key.name.c_str(), key.secret_base64.c_str(),
+                                   prior_mac, timers_only ? 1 : 0))
         return {TsigCheck::BadMac, kTsigNoError, "the reply's TSIG MAC does not verify with key '" + key.name + "'"};
 
     // RFC 8945 5.4.2: the time is checked after the MAC, against the fudge the signer gave.
@@ -100,6 +102,18 @@ TsigVerification tsig_verify_reply(ldns_pkt* reply, std::span<const std::uint8_t
                     " s window: check both clocks"};
 
     return {TsigCheck::Ok, kTsigNoError, ""};
+}
+
+} // namespace
+
+TsigVerification tsig_verify_reply(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key,
+                                   const ldns_rdf* request_mac, std::chrono::system_clock::time_point now) {
+    return verify(reply, wire, key, request_mac, false, now);
+}
+
+TsigVerification tsig_verify_continuation(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key,
+                                          const ldns_rdf* prior_mac, std::chrono::system_clock::time_point now) {
+    return verify(reply, wire, key, prior_mac, true, now);
 }
 
 } // namespace dyndns::dns

@@ -58,4 +58,11 @@ TsigVerification tsig_verify_reply(ldns_pkt* reply, std::span<const std::uint8_t
                                    const ldns_rdf* request_mac,
                                    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
+// The same checks for a message after the first of a zone transfer (RFC 8945 5.3.1): its MAC
+// covers the previous message's MAC, this message and the timers only. `prior_mac` is the MAC of
+// the previous message of the stream.
+TsigVerification tsig_verify_continuation(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key,
+                                          const ldns_rdf* prior_mac,
+                                          std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 } // namespace dyndns::dns

@@ -4,6 +4,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <Poco/String.h>
+
 namespace dyndns::dns {
 namespace {
 
@@ -116,6 +118,50 @@ PktPtr build_query_packet(const std::string& name, RRType type) {
     ldns_pkt_set_rd(pkt.get(), false);
     ldns_pkt_set_id(pkt.get(), random_id());
     return pkt;
+}
+
+PktPtr build_transfer_query(const std::string& zone, std::optional<std::uint32_t> since) {
+    RdfPtr owner = parse_dname(zone);
+    PktPtr pkt(ldns_pkt_query_new(owner.get(), since ? LDNS_RR_TYPE_IXFR : LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0));
+    if (!pkt) throw std::bad_alloc();
+    owner.release();
+    ldns_pkt_set_rd(pkt.get(), false);
+    ldns_pkt_set_id(pkt.get(), random_id());
+    if (since) {
+        // Only the serial of this SOA is read by the primary (RFC 1995 3).
+        const std::string text = ". 0 IN SOA . . " + std::to_string(*since) + " 0 0 0 0";
+        ldns_rr* parsed = nullptr;
+        if (ldns_rr_new_frm_str(&parsed, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK || !parsed)
+            throw std::runtime_error("cannot build the IXFR query's SOA");
+        RrPtr soa(parsed);
+        ldns_rdf_deep_free(ldns_rr_owner(soa.get()));
+        ldns_rr_set_owner(soa.get(), parse_dname(zone).release());
+        if (!ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_AUTHORITY, soa.get())) throw std::bad_alloc();
+        soa.release();
+    }
+    return pkt;
+}
+
+std::string rdata_text(const ldns_rr* rr) {
+    std::string rdata;
+    for (std::size_t f = 0; f < ldns_rr_rd_count(rr); ++f) {
+        CStringPtr field(ldns_rdf2str(ldns_rr_rdf(rr, f)));
+        if (!rdata.empty()) rdata += ' ';
+        rdata += field ? field.get() : "?";
+    }
+    return rdata;
+}
+
+std::string name_text(const ldns_rdf* name) {
+    CStringPtr text(ldns_rdf2str(name));
+    std::string lower = Poco::toLower(std::string(text ? text.get() : ""));
+    if (lower.size() > 1 && lower.back() == '.') lower.pop_back();
+    return lower;
+}
+
+std::string canonical_rdata(RRType type, const std::string& rdata) {
+    RrPtr rr = add_rr(".", type, 0, rdata);
+    return rdata_text(rr.get());
 }
 
 } // namespace dyndns::dns

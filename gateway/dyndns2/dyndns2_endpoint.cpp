@@ -66,49 +66,40 @@ http::HttpResponse Dyndns2Endpoint::update(const std::string& raw_query, const s
     UpdateParameters& parameters = std::get<UpdateParameters>(parsed);
     // No hostname: a per-host token's user name is the host itself.
     if (parameters.hosts.empty()) parameters.hosts.push_back(credentials->user);
-    std::vector<std::string> addresses = parameters.addresses;
-    if (addresses.empty()) addresses.emplace_back(); // the caller's address
-    // Both addresses are vetted before either is set: a request that fails changes nothing.
-    for (const std::string& address : addresses) {
-        if (address.empty()) continue;
-        if (const auto refused = core_.check_address(address)) {
-            std::string body;
-            for (std::size_t i = 0; i < parameters.hosts.size(); ++i) body += answer_code(refused->fault) + "\n";
-            return lines(body);
-        }
-    }
 
+    // One core call for every host and address: one login, the changes to a zone in one UPDATE.
+    core::SetAddressesRequest request{credentials->user, credentials->password, {}, parameters.addresses, client};
+    if (request.addresses.empty()) request.addresses.emplace_back(); // the caller's address
+    for (const std::string& host : parameters.hosts)
+        if (fully_qualified(host)) request.names.push_back(host);
+    core::SetAddressesOutcome outcome = request.names.empty() ? core::SetAddressesOutcome{std::vector<core::NameOutcome>{}}
+                                                              : core_.set_addresses(request);
+    if (const auto* failed = std::get_if<core::UpdateError>(&outcome)) {
+        if (ends_the_request(failed->fault)) return single(answer_code(failed->fault), *failed);
+    }
+    // One line per host, in the request's order.
     std::string body;
+    std::size_t next = 0; // into the core's outcomes, which skip the hosts answered notfqdn here
     for (const std::string& host : parameters.hosts) {
         if (!fully_qualified(host)) {
             body += "notfqdn\n";
             continue;
         }
-        std::vector<std::string> published;
-        bool changed = false;
-        std::optional<core::UpdateError> failure;
-        for (const std::string& address : addresses) {
-            const auto outcome = core_.set_address({credentials->user, credentials->password, host, address, client});
-            if (const auto* error = std::get_if<core::UpdateError>(&outcome)) {
-                failure = *error;
-                break;
-            }
-            const auto& result = std::get<core::SetAddressResult>(outcome);
-            published.push_back(result.address);
-            changed = changed || result.changed;
-        }
-        if (failure) {
-            if (ends_the_request(failure->fault)) {
-                // Answered once; the hosts already answered keep their lines.
-                if (body.empty()) return single(answer_code(failure->fault), failure);
-                body += answer_code(failure->fault) + "\n";
-                break;
-            }
-            body += answer_code(failure->fault) + "\n";
+        if (const auto* failed = std::get_if<core::UpdateError>(&outcome)) {
+            body += answer_code(failed->fault) + "\n"; // an address refused: every host's answer
             continue;
         }
+        const core::NameOutcome& one = std::get<std::vector<core::NameOutcome>>(outcome)[next++];
+        if (const auto* failed = std::get_if<core::UpdateError>(&one.outcome)) {
+            body += answer_code(failed->fault) + "\n";
+            continue;
+        }
+        bool changed = false;
         std::string list;
-        for (const auto& address : published) list += (list.empty() ? "" : ",") + address;
+        for (const auto& result : std::get<std::vector<core::SetAddressResult>>(one.outcome)) {
+            list += (list.empty() ? "" : ",") + result.address;
+            changed = changed || result.changed;
+        }
         body += (changed ? "good " : "nochg ") + list + "\n";
     }
     return lines(body);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -31,6 +32,7 @@
 
 #include "http/byte_stream.h"
 #include "http/connection_caps.h"
+#include "http/proxy_header.h"
 #include "http/response_bytes.h"
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
@@ -41,6 +43,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 enum class Phase {
+    ProxyHeader, // the PROXY protocol header, on a proxy_protocol listener (handshake_timeout)
     Handshake, // TLS handshake (handshake_timeout)
     Idle,      // keep-alive, between requests (idle_timeout)
     Head,      // a head has begun or the connection is new (head_timeout)
@@ -66,7 +69,8 @@ struct Connection {
     std::uint64_t id = 0;
     int fd = -1;
     bool https = true;
-    std::string block; // client_block() of the peer: what the per-address cap counts
+    bool proxied = false; // on a proxy_protocol listener: `peer` is the client its PROXY header named
+    std::string block; // client_block() of the peer: what the per-address cap counts; empty: not counted yet
     std::string peer;   // the peer's address as text
     Poco::Net::Context::Ptr tls; // the context this connection's TLS session was made with
     std::unique_ptr<ByteStream> stream;
@@ -228,14 +232,25 @@ struct ConnectionLoop::Impl {
     }
 
     void admit(int fd, const Listener& listener, const Poco::Net::SocketAddress& peer) {
-        std::string block = client_block(peer.host());
-        if (!counts.try_add(block)) {
-            ::close(fd); // over the per-address cap: closed at once, before any TLS work
-            metrics.connections_closed.with({"address_cap"}).add();
-            return;
+        std::string block;
+        if (listener.proxy_protocol) {
+            if (!is_trusted_proxy(peer.host())) {
+                ::close(fd); // not one of our proxies: nothing is read from it, not even a header
+                metrics.connections_closed.with({"untrusted_proxy"}).add();
+                return;
+            }
+            // Counted once its header names the client (take_client): counted now, every
+            // connection would be the proxy's and the proxy would meet the per-address cap.
+        } else {
+            block = client_block(peer.host());
+            if (!counts.try_add(block)) {
+                ::close(fd); // over the per-address cap: closed at once, before any TLS work
+                metrics.connections_closed.with({"address_cap"}).add();
+                return;
+            }
         }
         if (connections.size() >= settings.max_connections && !evict_oldest_idle()) {
-            counts.remove(block);
+            uncount(block);
             ::close(fd);
             metrics.connections_closed.with({"global_cap"}).add();
             return;
@@ -246,6 +261,7 @@ struct ConnectionLoop::Impl {
         c->id = next_id++;
         c->fd = fd;
         c->https = listener.tls;
+        c->proxied = listener.proxy_protocol;
         c->block = std::move(block);
         c->peer = peer.host().toString();
         try {
@@ -253,15 +269,67 @@ struct ConnectionLoop::Impl {
             c->stream = listener.tls ? tls_stream(tls->sslContext(), fd) : plain_stream(fd);
         } catch (const std::exception& e) {
             log::error(e.what());
-            counts.remove(c->block);
+            uncount(c->block);
             ::close(fd);
             return;
         }
         Connection& connection = *c;
         connections.emplace(connection.id, std::move(c));
         metrics.connections_open.add(1);
-        enter(connection, Phase::Handshake);
+        enter(connection, listener.proxy_protocol ? Phase::ProxyHeader : Phase::Handshake);
         advance(connection);
+    }
+
+    bool is_trusted_proxy(const Poco::Net::IPAddress& address) const {
+        return std::any_of(settings.trusted_proxies.begin(), settings.trusted_proxies.end(),
+                           [&](const core::Cidr& proxy) { return proxy.contains(address); });
+    }
+
+    void uncount(const std::string& block) {
+        if (!block.empty()) counts.remove(block);
+    }
+
+    // Reads the PROXY header and not one byte more, since the TLS handshake follows on the same
+    // socket: a peek shows what has come, and only the header's bytes are taken. A header still
+    // incomplete is all header, so what was peeked is taken and the socket drained (the loop is
+    // level-triggered: bytes left there would wake it again and again).
+    StreamStatus read_proxy_header(Connection& c) {
+        char buffer[kProxyHeaderMaxBytes];
+        const ssize_t peeked = ::recv(c.fd, buffer, kProxyHeaderMaxBytes - c.in.size(), MSG_PEEK);
+        if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return StreamStatus::WantRead;
+        if (peeked <= 0) return StreamStatus::Closed;
+        std::string seen = c.in;
+        seen.append(buffer, static_cast<std::size_t>(peeked));
+        const ProxyHeader header = parse_proxy_header(seen);
+        if (header.status == ProxyHeaderStatus::Invalid) {
+            // From a trusted proxy, so worth the operator's attention (a proxy without send-proxy, say).
+            log::warning("closed a connection from the trusted proxy " + c.peer + ": " + header.problem);
+            metrics.connections_closed.with({"proxy_header_invalid"}).add();
+            return StreamStatus::Closed;
+        }
+        const std::size_t take =
+            header.status == ProxyHeaderStatus::Complete ? header.length - c.in.size() : static_cast<std::size_t>(peeked);
+        if (::recv(c.fd, buffer, take, 0) != static_cast<ssize_t>(take)) return StreamStatus::Closed;
+        if (header.status == ProxyHeaderStatus::NeedMore) {
+            c.in = std::move(seen);
+            return StreamStatus::WantRead;
+        }
+        std::string().swap(c.in);
+        return take_client(c, header.client) ? StreamStatus::Done : StreamStatus::Closed;
+    }
+
+    // The client the header names (the proxy itself for a health check) is the peer from here
+    // on: the per-address caps count it, requests carry it.
+    bool take_client(Connection& c, const std::optional<Poco::Net::IPAddress>& client) {
+        const Poco::Net::IPAddress address = client ? *client : Poco::Net::IPAddress(c.peer);
+        std::string block = client_block(address);
+        if (!counts.try_add(block)) {
+            metrics.connections_closed.with({"address_cap"}).add();
+            return false;
+        }
+        c.block = std::move(block);
+        c.peer = address.toString();
+        return true;
     }
 
     void pause_listeners() {
@@ -287,6 +355,7 @@ struct ConnectionLoop::Impl {
 
     std::chrono::milliseconds timeout_of(Phase phase) const {
         switch (phase) {
+        case Phase::ProxyHeader:
         case Phase::Handshake: return settings.handshake_timeout;
         case Phase::Idle: return settings.idle_timeout;
         case Phase::Head: return settings.head_timeout;
@@ -334,6 +403,15 @@ struct ConnectionLoop::Impl {
                 return;
             }
             switch (c.phase) {
+            case Phase::ProxyHeader: {
+                const StreamStatus status = read_proxy_header(c);
+                if (status == StreamStatus::Done) {
+                    enter(c, Phase::Handshake);
+                    continue;
+                }
+                if (status == StreamStatus::Closed) return close(c);
+                return set_interest(c, events_for(status));
+            }
             case Phase::Handshake: {
                 const StreamStatus status = c.stream->handshake();
                 if (status == StreamStatus::Done) {
@@ -442,6 +520,7 @@ struct ConnectionLoop::Impl {
         request.body = c.in.substr(0, c.pending->content_length);
         c.in.erase(0, c.pending->content_length);
         request.peer_address = c.peer;
+        request.via_proxy_protocol = c.proxied;
         const bool keep_alive = c.pending->keep_alive && !stopping && c.served + 1 < settings.max_keep_alive_requests;
         const ResponseFraming framing = framing_for(c, keep_alive);
         if (!working.try_add(c.block)) {
@@ -554,6 +633,7 @@ struct ConnectionLoop::Impl {
 
     static const char* deadline_name(Phase phase) {
         switch (phase) {
+        case Phase::ProxyHeader: return "proxy_header_deadline";
         case Phase::Handshake: return "handshake_deadline";
         case Phase::Idle: return "idle_deadline";
         case Phase::Head: return "head_deadline";
@@ -576,7 +656,7 @@ struct ConnectionLoop::Impl {
         release_working(c);
         if (c.idle_listed) idle.erase(c.idle_position);
         if (c.interest != 0) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
-        counts.remove(c.block);
+        uncount(c.block);
         const int fd = c.fd;
         connections.erase(c.id); // frees the TLS session before its socket closes
         ::close(fd);

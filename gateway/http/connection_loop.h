@@ -8,6 +8,7 @@
 
 #include <Poco/Net/Context.h>
 
+#include "core/cidr.h"
 #include "http/request_head.h"
 #include "http/router.h"
 #include "http/worker_pool.h"
@@ -25,12 +26,16 @@ struct EdgeSettings {
     std::size_t max_connections_per_block = 32; // per IPv4 address or IPv6 /64
     std::size_t max_requests_per_block = 8;     // requests being run at once per block; beyond, 503
     unsigned max_keep_alive_requests = 100;
+    std::vector<core::Cidr> trusted_proxies; // who may connect to a proxy_protocol listener
 };
 
 // A listening socket (non-blocking, owned by the caller); `tls`: connections speak TLS with the loop's context.
 struct Listener {
     int fd = -1;
     bool tls = true;
+    // Connections start with a PROXY protocol header (v1 or v2), from a trusted proxy only; the
+    // client it names is the connection's peer for everything after (caps, requests).
+    bool proxy_protocol = false;
 };
 
 class ConnectionLoop {

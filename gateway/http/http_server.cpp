@@ -65,7 +65,7 @@ void raise_open_files_limit(std::size_t connections) {
                      " that limits.max_connections needs; raise LimitNOFILE");
 }
 
-EdgeSettings edge_settings(const config::LimitsConfig& limits) {
+EdgeSettings edge_settings(const config::LimitsConfig& limits, const std::vector<config::Cidr>& trusted_proxies) {
     EdgeSettings edge;
     edge.head_limits = HeadLimits{limits.max_uri_bytes, limits.max_header_bytes, limits.max_body_bytes};
     edge.handshake_timeout = limits.handshake_timeout;
@@ -76,6 +76,7 @@ EdgeSettings edge_settings(const config::LimitsConfig& limits) {
     edge.max_connections_per_block = limits.max_connections_per_address;
     edge.max_requests_per_block = limits.max_requests_per_address;
     edge.max_keep_alive_requests = limits.max_keep_alive_requests;
+    edge.trusted_proxies = trusted_proxies;
     return edge;
 }
 
@@ -88,17 +89,22 @@ struct HttpServer::Impl {
     WorkerPool workers;
     std::unique_ptr<ConnectionLoop> loop;
     bool stopped = false;
+    // What the loop's settings are made from; each reload replaces one and sends both.
+    config::LimitsConfig limits;
+    std::vector<config::Cidr> trusted_proxies;
 
     Impl(const ServerOptions& options, std::vector<Route> routes)
-        : router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue) {}
+        : router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue), limits(options.limits),
+          trusted_proxies(options.trusted_proxies) {}
 };
 
 ServerOptions public_listener(const config::GatewayConfig& config) {
-    return ServerOptions{config.listen.addresses, config.listen.port, true, config.tls, config.limits};
+    return ServerOptions{config.listen.addresses, config.listen.port, true, config.tls, config.limits,
+                         config.listen.proxy_protocol, config.trusted_proxies};
 }
 
 ServerOptions metrics_listener(const config::GatewayConfig& config) {
-    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits};
+    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits, false, {}};
     // A scraper and a health checker or two: a few connections, two workers.
     options.limits.max_threads = 2;
     options.limits.max_queue = 16;
@@ -122,7 +128,7 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
             socket.bind(Poco::Net::SocketAddress(address, options.port), true, false);
             socket.listen(kListenBacklog);
             socket.setBlocking(false);
-            listeners.push_back(Listener{socket.impl()->sockfd(), options.tls});
+            listeners.push_back(Listener{socket.impl()->sockfd(), options.tls, options.proxy_protocol});
             impl_->sockets.push_back(std::move(socket));
         } catch (const Poco::Exception& e) {
             throw std::runtime_error("cannot listen on " + address + " port " + std::to_string(options.port) + ": " +
@@ -130,7 +136,7 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
         }
     }
     raise_open_files_limit(options.limits.max_connections);
-    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits), std::move(listeners), impl_->tls, impl_->router,
+    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits, options.trusted_proxies), std::move(listeners), impl_->tls, impl_->router,
                                                    impl_->workers);
 }
 
@@ -150,6 +156,14 @@ void HttpServer::reload_tls(const config::TlsConfig& tls_files) {
     impl_->loop->set_tls(make_tls_context(tls_files));
 }
 
-void HttpServer::update_limits(const config::LimitsConfig& limits) { impl_->loop->set_settings(edge_settings(limits)); }
+void HttpServer::update_limits(const config::LimitsConfig& limits) {
+    impl_->limits = limits;
+    impl_->loop->set_settings(edge_settings(impl_->limits, impl_->trusted_proxies));
+}
+
+void HttpServer::update_trusted_proxies(const std::vector<config::Cidr>& trusted_proxies) {
+    impl_->trusted_proxies = trusted_proxies;
+    impl_->loop->set_settings(edge_settings(impl_->limits, impl_->trusted_proxies));
+}
 
 } // namespace dyndns::http

@@ -17,6 +17,8 @@ struct ServerOptions {
     bool tls = true;             // HTTPS with tls_files; false: clear HTTP (the loopback metrics listener)
     config::TlsConfig tls_files;
     config::LimitsConfig limits; // deadlines, caps, sizes, workers
+    bool proxy_protocol = false; // every connection starts with a PROXY header from one of trusted_proxies
+    std::vector<config::Cidr> trusted_proxies;
 };
 
 // The public listener: HTTPS on listen.addresses, with the configured limits.
@@ -44,6 +46,8 @@ public:
     // Reload: deadlines, caps and sizes for what starts from now on. Worker count and queue
     // length are fixed at start.
     void update_limits(const config::LimitsConfig& limits);
+    // Reload: who may connect to a proxy_protocol listener, for connections from now on.
+    void update_trusted_proxies(const std::vector<config::Cidr>& trusted_proxies);
 
 private:
     struct Impl;

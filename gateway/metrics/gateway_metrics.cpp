@@ -39,6 +39,11 @@ GatewayMetrics::GatewayMetrics(Registry& r)
                              {1, 2, 4, 8, 16, 32, 64, 128, 256})
                      .with({})),
       dns_reads(r.counter("dyndns_dns_reads_total", "Signed reads sent to a primary.").with({})),
+      zone_transfers(r.counter("dyndns_zone_transfers_total",
+                               "Transfers of followed zones, by kind: full, incremental, up_to_date, serial_mismatch, failed.",
+                               {"kind"})),
+      notifies(r.counter("dyndns_notifies_total", "NOTIFY messages received, by result: accepted, unverified, malformed.",
+                         {"result"})),
       dns_failures(r.counter("dyndns_dns_failures_total", "DNS exchanges that failed, by kind.", {"kind"})),
       rate_limited(r.counter("dyndns_rate_limited_total", "Calls and logins refused by a rate limit.").with({})),
       failed_logins(r.counter("dyndns_failed_logins_total", "Wrong account, password or token.").with({})),

@@ -19,6 +19,8 @@ struct GatewayMetrics {
     Counter& update_changes;         // changes they carried
     Histogram& batch_size;           // changes per UPDATE message
     Counter& dns_reads;              // signed reads from a primary
+    Family<Counter>& zone_transfers; // by kind: full, incremental, up_to_date, serial_mismatch, failed
+    Family<Counter>& notifies;       // NOTIFY messages received, by result: accepted, unverified, malformed
     Family<Counter>& dns_failures;   // by kind: timeout, unreachable, refused, servfail, bad_reply, local
     Counter& rate_limited;           // calls refused by the call budget or the login throttle
     Counter& failed_logins;          // wrong account, password or token

@@ -66,6 +66,7 @@ TEST_CASE("a full file loads with every value") {
 listen:
   addresses: ["192.0.2.10", "2001:DB8::10"]
   port: 8443
+  proxy_protocol: true
 tls:
   certificate: /etc/ssl/dyndns/cert.pem
   private_key: /etc/ssl/dyndns/key.pem
@@ -101,6 +102,7 @@ limits:
 
     CHECK(config.listen.addresses == std::vector<std::string>{"192.0.2.10", "2001:db8::10"});
     CHECK(config.listen.port == 8443);
+    CHECK(config.listen.proxy_protocol);
     CHECK(config.tls.certificate == "/etc/ssl/dyndns/cert.pem");
     CHECK(config.tls.private_key == "/etc/ssl/dyndns/key.pem");
     CHECK(config.public_url == "https://dns.example.net:8443/dom/api");
@@ -143,6 +145,7 @@ TEST_CASE("a minimal file gets every default") {
 
     CHECK(config.listen.addresses == std::vector<std::string>{"127.0.0.1", "::1"});
     CHECK(config.listen.port == 8192);
+    CHECK_FALSE(config.listen.proxy_protocol);
     CHECK(config.tls.certificate.empty());
     CHECK(config.tls.private_key.empty());
     CHECK(config.public_url == "https://127.0.0.1:8192/dom/api");
@@ -182,6 +185,7 @@ TEST_CASE("the documented example loads and states the defaults") {
     CHECK(config.tls.certificate == (dir.path() / "tls/cert.pem").string());
     CHECK(config.listen.addresses == defaults.listen.addresses);
     CHECK(config.listen.port == defaults.listen.port);
+    CHECK(config.listen.proxy_protocol == defaults.listen.proxy_protocol);
     CHECK(config.public_url == defaults.public_url);
     CHECK(config.dns.primary == defaults.dns.primary);
     CHECK(config.dns.port == defaults.dns.port);
@@ -285,6 +289,19 @@ TEST_CASE("a string where an integer belongs is refused") {
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlisten: 8192\n").key() == "listen");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nallow_private_addresses: yes\n").key() == "allow_private_addresses");
     CHECK(mentions(refusal(dir, "- just\n- a list\n"), "must be a YAML mapping"));
+}
+
+TEST_CASE("proxy_protocol without trusted_proxies is refused on its line") {
+    TempDir dir;
+    dir.write_good_key();
+    const ConfigError e = refusal(dir, "dns: {key_file: tsig.key}\nlisten:\n  proxy_protocol: true\n");
+    CHECK(e.key() == "listen.proxy_protocol");
+    CHECK(e.line() == 3);
+    CHECK(mentions(e, "needs trusted_proxies"));
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: 1}\n").key() == "listen.proxy_protocol");
+    const GatewayConfig config =
+        load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: true}\ntrusted_proxies: [127.0.0.1]\n"));
+    CHECK(config.listen.proxy_protocol);
 }
 
 TEST_CASE("an out-of-range port is refused") {

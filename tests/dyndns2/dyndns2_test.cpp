@@ -69,7 +69,7 @@ TEST_CASE("good, nochg and both families on one line") {
     CHECK(core.set_calls[0].client.protocol == "dyndns2");
 }
 
-TEST_CASE("host faults take one line each; account faults end the answer") {
+TEST_CASE("host faults take one line each; account faults are the whole answer") {
     FakeCore core;
     core.answers["off.example.test"] = fault(core::Fault::DyndnsDisabled);
     core.answers["bad.example.test"] = fault(core::Fault::DnsRejected);
@@ -78,7 +78,7 @@ TEST_CASE("host faults take one line each; account faults end the answer") {
               .body == "good 192.0.2.1\nnohost\ndnserr\nnotfqdn\n");
 
     for (const auto& [f, code] : std::vector<std::pair<core::Fault, std::string>>{
-             {core::Fault::AuthFailed, "badauth"}, {core::Fault::RateLimited, "abuse"}, {core::Fault::DnsUnavailable, "911"}}) {
+             {core::Fault::AuthFailed, "badauth"}, {core::Fault::RateLimited, "abuse"}, {core::Fault::ServiceUnavailable, "911"}}) {
         FakeCore failing;
         failing.answers["a.example.test"] = fault(f);
         dyndns2::Dyndns2Endpoint e(failing);
@@ -127,10 +127,11 @@ TEST_CASE("an address refused for one family refuses the request before anything
     CHECK(core.set_calls.empty());
 }
 
-TEST_CASE("an account-level fault after some hosts keeps their lines") {
+TEST_CASE("one core call per request; a primary that is down answers only its own hosts") {
     FakeCore core;
-    core.answers["b.example.test"] = fault(core::Fault::DnsUnavailable);
+    core.answers["b.example.test"] = fault(core::Fault::DnsUnavailable); // b's zone is on another primary, say
     dyndns2::Dyndns2Endpoint endpoint(core);
     CHECK(endpoint.update("hostname=a.example.test,b.example.test,c.example.test&myip=192.0.2.1", kDemoAuth, {}).body ==
-          "good 192.0.2.1\n911\n");
+          "good 192.0.2.1\n911\ngood 192.0.2.1\n");
+    CHECK(core.set_many_calls == 1);
 }

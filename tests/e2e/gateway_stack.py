@@ -6,6 +6,7 @@ import ssl
 import subprocess
 import tempfile
 import time
+import urllib.request
 import xmlrpc.client
 
 SOURCE_DIR = os.environ["DYNDNS_SOURCE_DIR"]
@@ -41,7 +42,7 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
-                 cert_dir="certs", dns_extra="", postgresql=None):
+                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False, postgresql=None):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -53,11 +54,15 @@ class Gateway:
             command += ["--trusted-proxy", proxy]
         if allow_private:
             command.append("--allow-private")
+        if proxy_protocol:
+            command.append("--proxy-protocol")
         for key, value in (limits or {}).items():
             command += ["--limit", f"{key}={value}"]
         command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
         if dns_extra:
             command += ["--dns-extra", dns_extra]
+        if notify_port:
+            command += ["--notify-listen", f"127.0.0.1:{notify_port}"]
         self.postgresql = postgresql
         if postgresql:
             command += ["--postgresql", postgresql]
@@ -92,6 +97,20 @@ class Gateway:
         if self.process:
             self.log.close()
         self.process = None
+
+    def metric(self, name):
+        """The sum of a metric's samples on /metrics (0 when it has none yet)."""
+        text = urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5).read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(name + " ") or line.startswith(name + "{"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def metrics_summary(self, prefixes=("dyndns_zone", "dyndns_notif", "dyndns_followed", "dyndns_dns_")):
+        """The metrics a failed test prints to say what the gateway saw."""
+        text = urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5).read().decode()
+        return "; ".join(l for l in text.splitlines() if l.startswith(prefixes) and "_bucket" not in l)
 
     def url(self, host="127.0.0.1", path="/dom/api"):
         return f"https://{host}:{self.port}{path}"

@@ -1,8 +1,9 @@
-// What endpoints get from a request: Basic credentials, cookies, form fields; and the router's refusals.
+// What endpoints get from a request: Basic credentials, cookies, form fields, the caller for the core; and the router's refusals.
 #include <doctest/doctest.h>
 
 #include <stdexcept>
 
+#include "http/client_info.h"
 #include "http/http_types.h"
 #include "http/router.h"
 
@@ -61,4 +62,20 @@ TEST_CASE("the router refuses an unknown path with 404 and a wrong method with 4
     const HttpResponse failed = router.dispatch(boom);
     CHECK(failed.status == 500);
     CHECK(failed.close_connection);
+}
+
+TEST_CASE("forwarding headers reach the core except on a PROXY protocol connection") {
+    HttpRequest request;
+    request.peer_address = "127.0.0.1";
+    request.headers = {{"X-Forwarded-For", "203.0.113.5"}, {"Forwarded", "for=203.0.113.6"}};
+    const auto direct = client_info(request, "xmlrpc");
+    CHECK(direct.peer_address == "127.0.0.1");
+    CHECK(direct.x_forwarded_for == "203.0.113.5");
+    CHECK(direct.forwarded == "for=203.0.113.6");
+    // The client wrote them, though its address (from the PROXY header) is a trusted proxy's.
+    request.via_proxy_protocol = true;
+    const auto proxied = client_info(request, "xmlrpc");
+    CHECK(proxied.peer_address == "127.0.0.1");
+    CHECK(proxied.x_forwarded_for.empty());
+    CHECK(proxied.forwarded.empty());
 }

@@ -32,6 +32,33 @@ public:
         return core::SetAddressResult{request.name, request.address.empty() ? "198.51.100.1" : request.address,
                                       request.address.find(':') != std::string::npos ? "AAAA" : "A", 60, true};
     }
+    // As the real core: the addresses vetted first, then each name set to each address (through
+    // set_address, so set_calls shows them); a login, budget or store fault answers the request.
+    core::SetAddressesOutcome set_addresses(const core::SetAddressesRequest& request) override {
+        ++set_many_calls;
+        for (const auto& address : request.addresses)
+            if (!address.empty())
+                if (auto refused = check_address(address)) return *refused;
+        std::vector<core::NameOutcome> outcomes;
+        for (const auto& name : request.names) {
+            std::vector<core::SetAddressResult> results;
+            std::optional<core::UpdateError> failure;
+            for (const auto& address : request.addresses) {
+                auto outcome = set_address({request.account, request.password, name, address, request.client});
+                if (auto* error = std::get_if<core::UpdateError>(&outcome)) {
+                    failure = *error;
+                    break;
+                }
+                results.push_back(std::get<core::SetAddressResult>(outcome));
+            }
+            if (failure && (failure->fault == core::Fault::AuthFailed || failure->fault == core::Fault::RateLimited ||
+                            failure->fault == core::Fault::ServiceUnavailable))
+                return *failure;
+            outcomes.push_back({name, failure ? decltype(core::NameOutcome::outcome){*failure} : results});
+        }
+        return outcomes;
+    }
+    int set_many_calls = 0;
     core::GetAddressesOutcome get_addresses(const core::GetAddressesRequest&) override { return get_answer; }
     std::optional<std::string> caller_address(const core::ClientInfo& client) const override { return client.peer_address; }
     core::AcmeChallengeOutcome set_acme_challenge(const core::AcmeChallengeRequest& request) override {

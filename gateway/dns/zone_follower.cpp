@@ -1,0 +1,181 @@
+// The follower's queue: one transfer per zone at a time, NOTIFYs and refreshes coalesced, failures retried with backoff.
+#include "dns/zone_follower.h"
+
+#include <algorithm>
+#include <random>
+
+#include "log/log.h"
+#include "metrics/gateway_metrics.h"
+
+namespace dyndns::dns {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// After a failed transfer: 1 s, 2 s, 4 s … up to the refresh interval.
+std::chrono::seconds backoff(unsigned failures, std::chrono::seconds refresh) {
+    const auto wait = std::chrono::seconds(std::int64_t{1} << std::min(failures, 16U));
+    return std::min<std::chrono::seconds>(wait, refresh);
+}
+
+// The next routine check: within the last quarter before `refresh`, so that zones transferred
+// together at start-up do not all come due in the same second ever after.
+Clock::time_point next_refresh(std::chrono::seconds refresh) {
+    thread_local std::minstd_rand random{std::random_device{}()};
+    const auto spread = std::chrono::duration_cast<Clock::duration>(refresh) / 4;
+    std::uniform_int_distribution<Clock::rep> pick(0, spread.count());
+    return Clock::now() + refresh - Clock::duration(pick(random));
+}
+
+} // namespace
+
+const std::vector<RRType>& ZoneFollower::kept_types() {
+    static const std::vector<RRType> types{RRType::A, RRType::AAAA, RRType::TXT};
+    return types;
+}
+
+ZoneFollower::ZoneFollower(Primaries primaries, FollowSettings settings)
+    : primaries_(primaries), settings_(std::move(settings)),
+      notify_(settings_.notify_listen, std::move(primaries),
+              [this](const std::string& zone, std::optional<std::uint32_t> serial) { notified(zone, serial); }) {
+    if (settings_.transfer_threads == 0) settings_.transfer_threads = 1;
+}
+
+ZoneFollower::~ZoneFollower() { stop(); }
+
+void ZoneFollower::start() {
+    notify_.start();
+    for (unsigned i = 0; i < settings_.transfer_threads; ++i) threads_.emplace_back([this] { transfer_loop(); });
+    threads_.emplace_back([this] { refresh_loop(); });
+}
+
+void ZoneFollower::stop() {
+    notify_.stop();
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    stopped_.notify_all();
+    for (auto& thread : threads_)
+        if (thread.joinable()) thread.join();
+    threads_.clear();
+}
+
+void ZoneFollower::enqueue_locked(const std::string& zone, Schedule& schedule) {
+    if (schedule.in_flight) {
+        schedule.again = true;
+        return;
+    }
+    if (schedule.queued) return;
+    schedule.queued = true;
+    queue_.push_back(zone);
+    work_.notify_one();
+}
+
+void ZoneFollower::follow(const std::string& zone) {
+    if (mirror_.knows(zone)) return;
+    if (!mirror_.add(zone)) return;
+    std::lock_guard lock(mutex_);
+    enqueue_locked(zone, schedules_[zone]);
+}
+
+void ZoneFollower::unsure(const std::string& zone) {
+    mirror_.unsure(zone);
+    std::lock_guard lock(mutex_);
+    const auto found = schedules_.find(zone);
+    if (found != schedules_.end()) enqueue_locked(zone, found->second);
+}
+
+void ZoneFollower::notified(const std::string& zone, std::optional<std::uint32_t> serial) {
+    // The mirror already holds that serial (the NOTIFY of a change it has transferred): nothing to do.
+    if (serial && mirror_.serial(zone) == serial) return;
+    std::lock_guard lock(mutex_);
+    const auto found = schedules_.find(zone);
+    if (found == schedules_.end()) return; // not a zone the gateway follows
+    enqueue_locked(zone, found->second);
+}
+
+void ZoneFollower::transfer_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        const std::string zone = std::move(queue_.front());
+        queue_.pop_front();
+        Schedule& schedule = schedules_[zone];
+        schedule.queued = false;
+        schedule.in_flight = true;
+        lock.unlock();
+        bool again = false;
+        try {
+            again = refresh(zone);
+        } catch (const std::exception& e) {
+            log::warning("following zone " + zone + ": " + e.what());
+            mirror_.out_of_step(zone);
+        }
+        lock.lock();
+        Schedule& after = schedules_[zone];
+        after.in_flight = false;
+        if (after.again || again) {
+            after.again = false;
+            enqueue_locked(zone, after);
+        }
+    }
+}
+
+bool ZoneFollower::refresh(const std::string& zone) {
+    auto& metrics = metrics::gateway_metrics();
+    const Rfc2136Client& primary = primaries_.for_name(zone);
+    for (int pass = 0; pass < 2; ++pass) {
+        const std::optional<std::uint32_t> since = mirror_.serial(zone);
+        const std::uint64_t mark = mirror_.begin_transfer(zone);
+        const TransferResult result = primary.transfer(zone, since, kept_types(), settings_.max_zone_records);
+        std::unique_lock lock(mutex_);
+        Schedule& schedule = schedules_[zone];
+        if (!result.outcome.ok()) {
+            metrics.zone_transfers.with({"failed"}).add();
+            // The first failure of a run is worth the operator's attention; the retries are not.
+            if (schedule.failures++ == 0)
+                log::warning("cannot follow zone " + zone + " (its names are read from the primary per call): " +
+                             result.outcome.message);
+            schedule.next_check = Clock::now() + backoff(schedule.failures, settings_.refresh);
+            lock.unlock();
+            mirror_.out_of_step(zone);
+            return false;
+        }
+        if (schedule.failures != 0) log::notice("following zone " + zone + " again");
+        schedule.failures = 0;
+        schedule.next_check = next_refresh(settings_.refresh);
+        lock.unlock();
+        // An IXFR answered "up to date" with another serial than ours: the zone went back (a
+        // restore, a re-created zone). Only a full transfer says what it holds now.
+        if (result.kind == TransferResult::Kind::UpToDate && since && result.serial != *since) {
+            metrics.zone_transfers.with({"serial_mismatch"}).add();
+            mirror_.unsure(zone);
+            continue;
+        }
+        metrics.zone_transfers.with({result.kind == TransferResult::Kind::UpToDate    ? "up_to_date"
+                                     : result.kind == TransferResult::Kind::Incremental ? "incremental"
+                                                                                        : "full"})
+            .add();
+        return mirror_.apply(zone, mark, result);
+    }
+    return true;
+}
+
+void ZoneFollower::refresh_loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        stopped_.wait_for(lock, std::chrono::seconds(1));
+        if (stopping_) return;
+        const auto now = Clock::now();
+        for (auto& [zone, schedule] : schedules_)
+            if (schedule.next_check != Clock::time_point{} && schedule.next_check <= now) {
+                schedule.next_check = next_refresh(settings_.refresh); // moved on again when the transfer ends
+                enqueue_locked(zone, schedule);
+            }
+    }
+}
+
+} // namespace dyndns::dns
