@@ -1,6 +1,7 @@
 // The session pool: waits are bounded, a failure closes the session that met it, and a failed open is remembered for a moment.
 #include "store/session_pool.h"
 
+#include <algorithm>
 #include <exception>
 
 #include <Poco/Exception.h>
@@ -88,6 +89,7 @@ SessionPool::Lease SessionPool::lease() {
             last_failure_ = e.what();
         } else {
             last_failure_ = "store: cannot connect to " + what_ + ": " + (poco ? poco->displayText() : std::string(e.what()));
+            std::replace_if(last_failure_.begin(), last_failure_.end(), [](unsigned char c) { return c < 0x20; }, ' ');
         }
         throw DatabaseError(last_failure_);
     }

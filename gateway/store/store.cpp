@@ -239,6 +239,19 @@ void reconnect_postgresql(const PostgresTarget& target, Poco::Data::Session& ses
 
 } // namespace
 
+namespace {
+
+// PostgreSQL's messages span lines (the statement, a caret under the error): a log line is one
+// line, and a bounded one.
+std::string one_line(std::string text) {
+    constexpr std::size_t kMaxBytes = 400;
+    std::replace_if(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
+    if (text.size() > kMaxBytes) text = text.substr(0, kMaxBytes) + "...";
+    return text;
+}
+
+} // namespace
+
 // Every database failure leaves the store as a DatabaseError naming what was being done.
 template <class F>
 auto guarded(const char* doing, F&& body) -> decltype(body()) {
@@ -247,10 +260,10 @@ auto guarded(const char* doing, F&& body) -> decltype(body()) {
     } catch (const StoreError&) {
         throw;
     } catch (const Poco::Exception& e) {
-        throw DatabaseError(std::string("store: cannot ") + doing + ": " + e.displayText());
+        throw DatabaseError(std::string("store: cannot ") + doing + ": " + one_line(e.displayText()));
     } catch (const std::exception& e) {
         // Poco's PostgreSQL connector throws a few standard exceptions of its own (a bad cast of a column).
-        throw DatabaseError(std::string("store: cannot ") + doing + ": " + e.what());
+        throw DatabaseError(std::string("store: cannot ") + doing + ": " + one_line(e.what()));
     }
 }
 
