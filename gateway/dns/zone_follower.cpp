@@ -67,7 +67,14 @@ void ZoneFollower::enqueue_locked(const std::string& zone, Schedule& schedule) {
         schedule.again = true;
         return;
     }
-    if (schedule.queued) return;
+    if (schedule.queued || schedule.delayed) return;
+    const auto due = schedule.last_start + settings_.min_transfer_interval;
+    if (Clock::now() < due) {
+        schedule.delayed = true;
+        delayed_.emplace(due, zone);
+        stopped_.notify_all(); // the timer loop may be sleeping longer than this
+        return;
+    }
     schedule.queued = true;
     queue_.push_back(zone);
     work_.notify_one();
@@ -106,6 +113,7 @@ void ZoneFollower::transfer_loop() {
         Schedule& schedule = schedules_[zone];
         schedule.queued = false;
         schedule.in_flight = true;
+        schedule.last_start = Clock::now();
         lock.unlock();
         bool again = false;
         try {
@@ -166,10 +174,21 @@ bool ZoneFollower::refresh(const std::string& zone) {
 
 void ZoneFollower::refresh_loop() {
     std::unique_lock lock(mutex_);
+    auto next_scan = Clock::now() + std::chrono::seconds(1);
     while (!stopping_) {
-        stopped_.wait_for(lock, std::chrono::seconds(1));
+        const auto wake = delayed_.empty() ? next_scan : std::min(next_scan, delayed_.begin()->first);
+        stopped_.wait_until(lock, wake);
         if (stopping_) return;
         const auto now = Clock::now();
+        while (!delayed_.empty() && delayed_.begin()->first <= now) {
+            const std::string zone = std::move(delayed_.begin()->second);
+            delayed_.erase(delayed_.begin());
+            Schedule& schedule = schedules_[zone];
+            schedule.delayed = false;
+            enqueue_locked(zone, schedule);
+        }
+        if (now < next_scan) continue;
+        next_scan = now + std::chrono::seconds(1);
         for (auto& [zone, schedule] : schedules_)
             if (schedule.next_check != Clock::time_point{} && schedule.next_check <= now) {
                 schedule.next_check = next_refresh(settings_.refresh); // moved on again when the transfer ends

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,10 @@ struct FollowSettings {
     std::chrono::seconds refresh{300};         // each zone's serial is checked this often even without NOTIFY
     std::size_t max_zone_records = 1'000'000;  // a bigger zone is not followed (its names are read per call)
     unsigned transfer_threads = 2;             // transfers at once, all zones together
+    // A zone transferred less than this long ago waits out the rest before its next transfer, so
+    // a busy zone (an UPDATE every few milliseconds, each one NOTIFYing) costs the primary a few
+    // IXFRs a second, not one per UPDATE; a quiet zone is transferred at once.
+    std::chrono::milliseconds min_transfer_interval{100};
 };
 
 // How fresh the answers are: an outside change to a zone reaches the mirror as soon as the
@@ -63,6 +68,8 @@ private:
         bool queued = false;
         bool in_flight = false;
         bool again = false; // asked for while in flight: once more when it ends
+        bool delayed = false; // waiting in delayed_ for min_transfer_interval to pass
+        std::chrono::steady_clock::time_point last_start{};
         std::optional<std::uint32_t> notified_serial;
         unsigned failures = 0;
         std::chrono::steady_clock::time_point next_check{};
@@ -85,6 +92,8 @@ private:
     std::condition_variable stopped_;
     bool stopping_ = false;
     std::deque<std::string> queue_;
+    // Zones asked for too soon after their last transfer, by when they are due.
+    std::multimap<std::chrono::steady_clock::time_point, std::string> delayed_;
     std::unordered_map<std::string, Schedule> schedules_;
     std::vector<std::thread> threads_;
 };
