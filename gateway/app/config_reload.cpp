@@ -28,6 +28,7 @@ std::vector<std::string> restart_only_changes(const config::GatewayConfig& runni
     note(running.listen.port != next.listen.port, "listen.port");
     note(running.listen.proxy_protocol != next.listen.proxy_protocol, "listen.proxy_protocol");
     note(running.store.path != next.store.path, "store.path");
+    note(running.store.postgresql != next.store.postgresql, "store.postgresql");
     note(running.public_url != next.public_url, "public_url");
     note(running.dns.primary != next.dns.primary, "dns.primary");
     note(running.dns.port != next.dns.port, "dns.port");

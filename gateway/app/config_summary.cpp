@@ -4,6 +4,8 @@
 #include <memory>
 #include <sstream>
 
+#include "app/store_location.h"
+
 namespace dyndns::app {
 namespace {
 
@@ -34,7 +36,7 @@ std::string describe(const config::GatewayConfig& config) {
                                               : "NOTIFY on " + config.dns.notify_listen + ", refresh every " +
                                                     std::to_string(config.dns.zone_refresh.count()) + " s")
         << '\n'
-        << "store:           " << config.store.path << '\n'
+        << "store:           " << store_description(config.store) << '\n'
         << "private allowed: " << (config.allow_private_addresses ? "yes" : "no") << '\n'
         << "other primaries: ";
     if (config.dns.primaries.empty()) out << "none";

@@ -11,6 +11,7 @@
 #include "app/core_settings.h"
 #include "app/gateway_routes.h"
 #include "app/operations_routes.h"
+#include "app/store_location.h"
 #include "app/version.h"
 #include "config/gateway_config.h"
 #include "core/account_service.h"
@@ -76,7 +77,9 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
     dyndns::log::set_level(static_cast<dyndns::log::Level>(config.log.level));
 
     try {
-        dyndns::store::Store store(config.store.path);
+        // A session for each worker, the history writer, and the health check.
+        dyndns::store::Store store(dyndns::app::store_location(config.store, config.limits.max_threads + 2));
+        dyndns::log::notice("store: " + store.description());
         const auto dns = dyndns::app::make_primaries(config);
         const auto follower = make_zone_follower(config, dns, store);
         dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns, follower);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/password_input.h"
+#include "app/store_location.h"
 #include "core/utc_time.h"
 #include "store/store.h"
 
@@ -160,7 +161,7 @@ int run_store_command(const config::GatewayConfig& config, const std::vector<std
     static const std::vector<std::string> store_words{"account", "domain", "dyndns", "token", "list", "history"};
     if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
     try {
-        store::Store db(config.store.path);
+        store::Store db(store_location(config.store, 2));
         const int status = dispatch(db, command);
         if (status == -1) {
             std::cerr << "dyndnsctl: unknown " << command[0] << " command; see dyndnsctl --help\n";

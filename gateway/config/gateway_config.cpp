@@ -360,13 +360,30 @@ void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines&
     });
 }
 
+// A libpq connection string; libpq itself reads it when the store opens. Messages never quote it
+// (it may hold a password).
+constexpr std::size_t kMaxConnectionStringBytes = 4096;
+
 void read_store(const YAML::Node& node, const Where& where, StoreConfig& out) {
+    bool path_given = false;
     read_mapping(node, where, {
-        {"path", [&](const YAML::Node& value, const Where& at) { out.path = read_string(value, at); }},
+        {"path", [&](const YAML::Node& value, const Where& at) {
+             out.path = read_string(value, at);
+             path_given = true;
+         }},
+        {"postgresql", [&](const YAML::Node& value, const Where& at) {
+             if (!value.IsScalar() || value.Scalar().empty()) fail(at, "must be a libpq connection string");
+             const std::string& text = value.Scalar();
+             if (text.size() > kMaxConnectionStringBytes ||
+                 std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+                 fail(at, "must be a libpq connection string of at most 4096 bytes without control characters");
+             out.postgresql = text;
+         }},
         {"history_days", [&](const YAML::Node& value, const Where& at) {
              out.history_days = read_integer<unsigned>(value, at, 0, 36500);
          }},
     });
+    if (path_given && !out.postgresql.empty()) fail(where, "path and postgresql name two stores: give one");
 }
 
 void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) {

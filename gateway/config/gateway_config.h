@@ -68,6 +68,9 @@ struct DnsConfig {
 
 struct StoreConfig {
     std::string path = "gateway.sqlite"; // resolved against the config file's directory
+    // A libpq connection string (key=value pairs or a postgresql:// URI): the store is then this
+    // PostgreSQL database instead of the SQLite file. May hold a password: never logged.
+    std::string postgresql;
     unsigned history_days = 90;          // history rows older than this are deleted; 0 keeps them all
 };
 

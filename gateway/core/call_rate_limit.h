@@ -1,4 +1,4 @@
-// Per-account call budget: a token bucket refilled every second, answering "wait N seconds" instead of blocking.
+// Per-account call budget: a token bucket in memory, or minute counts in a store that several gateways share; "wait N seconds", never a block.
 #pragma once
 
 #include <atomic>
@@ -8,15 +8,23 @@
 #include <string>
 #include <unordered_map>
 
+namespace dyndns::store {
+class Store;
+}
+
 namespace dyndns::core {
 
 // `per_minute` calls a minute with bursts up to `per_minute`; 0 turns it off. A customer's
 // script in a tight loop (each call a read from the primary, each new address an UPDATE) is
 // slowed to its budget; routers calling every few minutes never notice.
+//
+// With a `shared` store (PostgreSQL, several gateways), the budget is counted there instead: at
+// most `per_minute` calls in each clock minute, counted by one atomic upsert per call, so two
+// gateways do not double it. Its DatabaseError reaches the caller (fault 10, as any store failure).
 class CallRateLimit {
 public:
     using Clock = std::chrono::steady_clock;
-    explicit CallRateLimit(unsigned per_minute) : per_minute_(per_minute) {}
+    explicit CallRateLimit(unsigned per_minute, store::Store* shared = nullptr) : per_minute_(per_minute), shared_(shared) {}
 
     // A reload: the new budget applies from the next call; buckets keep what they hold.
     void set_per_minute(unsigned per_minute) { per_minute_.store(per_minute); }
@@ -25,11 +33,14 @@ public:
     std::optional<int> take(const std::string& account, Clock::time_point now = Clock::now());
 
 private:
+    std::optional<int> take_shared(const std::string& account, unsigned per_minute);
+
     struct Bucket {
         double tokens = 0;
         Clock::time_point refilled;
     };
     std::atomic<unsigned> per_minute_;
+    store::Store* shared_;
     std::mutex mutex_;
     std::unordered_map<std::string, Bucket> buckets_;
     Clock::time_point last_sweep_{};

@@ -78,7 +78,7 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
                        std::shared_ptr<dns::ZoneFollower> follower)
     : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
-      throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute),
+      throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute, store.is_shared() ? &store : nullptr),
       committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
                      return primaries_.for_name(update.zone).apply(update, deadline);
                  },

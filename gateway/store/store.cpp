@@ -1,7 +1,8 @@
-// The SQLite store: one connection behind a mutex, WAL so the gateway and dyndnsctl share the file, names validated on the way in; password checks are PasswordCheck's.
+// The store over SQLite (one connection, WAL so the gateway and dyndnsctl share the file) or PostgreSQL (a pool of sessions); names validated on the way in; password checks are PasswordCheck's.
 #include "store/store.h"
 
 #include <algorithm>
+#include <functional>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
@@ -21,6 +24,9 @@
 #include "core/names.h"
 #include "store/password_check.h"
 #include "store/password_hash.h"
+#include "store/postgres_conninfo.h"
+#include "store/session_pool.h"
+#include "store/sql_dialect.h"
 #include "store/store_schema.h"
 #include "store/transaction.h"
 
@@ -82,30 +88,28 @@ std::int64_t now_ms() {
 } // namespace
 
 struct Store::Impl {
-    std::mutex mutex; // one connection; SQLite serialises writers anyway
-    Poco::Data::Session session;
+    Dialect dialect;
+    std::string description;
+    SessionPool pool;
     PasswordCheck passwords; // authentication: the verification cache and the per-account argon2 gates
 
-    explicit Impl(const std::string& path) : session(open(path)) {
-        session.setConnectionTimeout(kBusyTimeoutSeconds); // sqlite3_busy_timeout: wait for the other process
-        session << "PRAGMA journal_mode=WAL", now;
-        session << "PRAGMA synchronous=NORMAL", now; // WAL makes this durable up to the last checkpoint, and fast
-        session << "PRAGMA foreign_keys=ON", now;
-        migrate(session);
-    }
+    Impl(Dialect dialect_, std::string description_, std::function<Poco::Data::Session()> open,
+         std::function<void(Poco::Data::Session&)> reconnect, SessionPool::Settings settings)
+        : dialect(dialect_), description(std::move(description_)),
+          pool(std::move(open), std::move(reconnect), description, settings) {}
 
-    static Poco::Data::Session open(const std::string& path) {
-        create_private(path);
-        static std::once_flag registered;
-        std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
-        return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, path);
-    }
+    // A statement written once, with `?` placeholders, in this database's dialect.
+    std::string sql(const std::string& statement) const { return in_dialect(dialect, statement); }
 
     // What every call looks up (a password hash, the domain owning a name, whether a name has
     // tokens), answered from memory while the database is unchanged. Changes through this
-    // connection clear it at once; changes by another process (dyndnsctl) show in PRAGMA
-    // data_version, checked at most once a millisecond, so they take effect on the next call.
+    // store clear it at once. Changes by another process: SQLite's PRAGMA data_version shows
+    // them, checked at most once a millisecond, so they take effect on the next call;
+    // PostgreSQL has no such counter, so what is remembered is forgotten after
+    // kForeignChangeBound.
     struct LookupCache {
+        std::mutex mutex;
+        std::uint64_t generation = 0; // bumped by every clear: a lookup begun before one is not kept
         std::int64_t version = -1;
         std::chrono::steady_clock::time_point checked{};
         std::unordered_map<std::string, std::string> hashes;
@@ -115,52 +119,138 @@ struct Store::Impl {
             hashes.clear();
             owners.clear();
             token_names.clear();
+            ++generation;
         }
     } cache;
     static constexpr std::size_t kMaxCached = 100000;
+    std::chrono::steady_clock::time_point last_call_prune{}; // under cache.mutex
 
-    // Call with `mutex` held, before answering from the cache.
-    void validate_cache() {
-        const auto now_time = std::chrono::steady_clock::now();
-        if (now_time - cache.checked < std::chrono::milliseconds(1)) return;
-        cache.checked = now_time;
-        std::int64_t version = 0;
-        session << "PRAGMA data_version", into(version), now;
-        if (version != cache.version || cache.hashes.size() + cache.owners.size() + cache.token_names.size() > kMaxCached) {
-            cache.clear();
-            cache.version = version;
+    // The cache's answer for `key` in `map`, or `query(session)`'s, remembered.
+    template <class T, class Query>
+    T cached(std::unordered_map<std::string, T> LookupCache::*map, const std::string& key, Query&& query) {
+        std::optional<SessionPool::Lease> db;
+        std::uint64_t generation = 0;
+        {
+            std::int64_t version = -1;
+            const auto now_time = std::chrono::steady_clock::now();
+            if (dialect == Dialect::SQLite) {
+                db.emplace(pool.lease()); // the one connection, whose data_version is meaningful
+                std::lock_guard lock(cache.mutex);
+                if (now_time - cache.checked >= std::chrono::milliseconds(1)) {
+                    cache.checked = now_time;
+                    db->session() << "PRAGMA data_version", into(version), now;
+                    if (version != cache.version) cache.clear();
+                    cache.version = version;
+                }
+            }
+            std::lock_guard lock(cache.mutex);
+            if (dialect == Dialect::PostgreSQL && now_time - cache.checked >= kForeignChangeBound) {
+                cache.clear();
+                cache.checked = now_time;
+            }
+            if (cache.hashes.size() + cache.owners.size() + cache.token_names.size() > kMaxCached) cache.clear();
+            const auto& entries = cache.*map;
+            if (const auto it = entries.find(key); it != entries.end()) return it->second;
+            generation = cache.generation;
         }
-    }
-    // Runs `body` in one IMMEDIATE transaction; call with `mutex` held.
-    template <class F>
-    void in_transaction(F&& body) {
-        store::in_transaction(session, std::forward<F>(body));
+        if (!db) db.emplace(pool.lease());
+        // Kept only once the query has answered: a failed one must not read as "none".
+        T value = query(db->session());
+        std::lock_guard lock(cache.mutex);
+        if (cache.generation == generation) (cache.*map)[key] = value;
+        return value;
     }
 
-    // Call with `mutex` held after any change made through this connection.
+    // Call after any change made through this store.
     void changed() {
+        std::lock_guard lock(cache.mutex);
         cache.clear();
         cache.checked = {};
     }
 
     std::string cached_hash(const std::string& account) {
-        validate_cache();
-        if (const auto it = cache.hashes.find(account); it != cache.hashes.end()) return it->second;
-        return cache.hashes[account] = stored_hash(account);
+        return cached(&LookupCache::hashes, account, [&](Poco::Data::Session& session) { return stored_hash(session, account); });
     }
 
-    std::string stored_hash(const std::string& account) {
+    std::string stored_hash(Poco::Data::Session& session, const std::string& account) const {
         std::vector<std::string> hashes;
-        session << "SELECT password_hash FROM accounts WHERE name = ?", bind(account), into(hashes), now;
+        session << sql("SELECT password_hash FROM accounts WHERE name = ?"), bind(account), into(hashes), now;
         return hashes.empty() ? "" : hashes.front();
     }
 
-    bool domain_exists(const std::string& domain) {
+    bool domain_exists(Poco::Data::Session& session, const std::string& domain) const {
         int count = 0;
-        session << "SELECT count(*) FROM domains WHERE name = ?", bind(domain), into(count), now;
+        session << sql("SELECT count(*) FROM domains WHERE name = ?"), bind(domain), into(count), now;
         return count > 0;
     }
 };
+
+namespace {
+
+Poco::Data::Session open_sqlite(const std::string& path) {
+    create_private(path);
+    static std::once_flag registered;
+    std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+    Poco::Data::Session session(Poco::Data::SQLite::Connector::KEY, path);
+    session.setConnectionTimeout(kBusyTimeoutSeconds); // sqlite3_busy_timeout: wait for the other process
+    session << "PRAGMA journal_mode=WAL", now;
+    session << "PRAGMA synchronous=NORMAL", now; // WAL makes this durable up to the last checkpoint, and fast
+    session << "PRAGMA foreign_keys=ON", now;
+    return session;
+}
+
+// A statement the server ends after this long (a lock held by someone else, a runaway query):
+// the call fails with DatabaseError rather than holding a worker.
+constexpr const char* kStatementTimeoutMs = "5000";
+
+// Poco 1.11 leaks the libpq connection of every failed login; a server that does not answer at
+// all (the usual outage) is found out first, where nothing is left behind.
+void check_answers(const PostgresTarget& target) {
+    if (!postgres_answers(target.connection))
+        throw DatabaseError("store: cannot connect to PostgreSQL " + target.description + ": no answer");
+}
+
+// What every session of ours runs with.
+void configure_postgresql(Poco::Data::Session& session) {
+    std::string ignored;
+    session << "SELECT set_config('statement_timeout', $1, false)", bind(std::string(kStatementTimeoutMs)), into(ignored), now;
+    // CREATE TABLE IF NOT EXISTS and the like would print NOTICEs on the gateway's stderr.
+    session << "SELECT set_config('client_min_messages', 'warning', false)", into(ignored), now;
+}
+
+Poco::Data::Session open_postgresql(const PostgresTarget& target) {
+    static std::once_flag registered;
+    std::call_once(registered, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
+    check_answers(target);
+    Poco::Data::Session session(Poco::Data::PostgreSQL::Connector::KEY, target.connection);
+    configure_postgresql(session);
+    return session;
+}
+
+// A session whose connection broke (the server restarted): libpq dials again with the same
+// parameters, in the same connection object.
+void reconnect_postgresql(const PostgresTarget& target, Poco::Data::Session& session) {
+    check_answers(target);
+    auto* impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(session.impl());
+    if (!impl || !impl->handle().reset())
+        throw DatabaseError("store: cannot connect to PostgreSQL " + target.description + ": the connection was not restored");
+    configure_postgresql(session);
+}
+
+} // namespace
+
+namespace {
+
+// PostgreSQL's messages span lines (the statement, a caret under the error): a log line is one
+// line, and a bounded one.
+std::string one_line(std::string text) {
+    constexpr std::size_t kMaxBytes = 400;
+    std::replace_if(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
+    if (text.size() > kMaxBytes) text = text.substr(0, kMaxBytes) + "...";
+    return text;
+}
+
+} // namespace
 
 // Every database failure leaves the store as a DatabaseError naming what was being done.
 template <class F>
@@ -170,27 +260,82 @@ auto guarded(const char* doing, F&& body) -> decltype(body()) {
     } catch (const StoreError&) {
         throw;
     } catch (const Poco::Exception& e) {
-        throw DatabaseError(std::string("store: cannot ") + doing + ": " + e.displayText());
+        throw DatabaseError(std::string("store: cannot ") + doing + ": " + one_line(e.displayText()));
+    } catch (const std::exception& e) {
+        // Poco's PostgreSQL connector throws a few standard exceptions of its own (a bad cast of a column).
+        throw DatabaseError(std::string("store: cannot ") + doing + ": " + one_line(e.what()));
     }
 }
 
-Store::Store(const std::string& path) {
+Store::Store(const std::string& path) : Store(Location{path, "", 1}) {}
+
+Store::Store(const Location& location) {
     guarded("open the database", [&] {
-        impl_ = std::make_unique<Impl>(path);
+        if (location.postgresql.empty()) {
+            SessionPool::Settings one_connection;
+            one_connection.max_sessions = 1; // SQLite serialises writers anyway; data_version is per connection
+            one_connection.wait = std::chrono::hours(24); // the connection's busy timeout bounds each use
+            one_connection.close_after_error = false;
+            impl_ = std::make_unique<Impl>(Dialect::SQLite, "SQLite " + location.sqlite_path,
+                                           [path = location.sqlite_path] { return open_sqlite(path); }, nullptr,
+                                           one_connection);
+        } else {
+            const PostgresTarget target = postgres_target(location.postgresql);
+            SessionPool::Settings pooled;
+            pooled.max_sessions = std::max<std::size_t>(1, location.max_sessions);
+            impl_ = std::make_unique<Impl>(Dialect::PostgreSQL, "PostgreSQL " + target.description,
+                                           [target] { return open_postgresql(target); },
+                                           [target](Poco::Data::Session& session) { reconnect_postgresql(target, session); },
+                                           pooled);
+        }
+        auto db = impl_->pool.lease();
+        migrate(db.session(), impl_->dialect);
         return 0;
     });
 }
 
 Store::~Store() = default;
 
+const std::string& Store::description() const { return impl_->description; }
+
+bool Store::is_shared() const { return impl_->dialect == Dialect::PostgreSQL; }
+
+std::int64_t Store::count_call(const std::string& account, std::chrono::system_clock::time_point window_start) {
+    const auto start_ms =
+        static_cast<Poco::Int64>(std::chrono::duration_cast<std::chrono::milliseconds>(window_start.time_since_epoch()).count());
+    return guarded("count the call", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        Poco::Int64 calls = 0;
+        session << impl_->sql("INSERT INTO call_counts(account, window_start_ms, calls) VALUES(?, ?, 1) "
+                              "ON CONFLICT(account, window_start_ms) DO UPDATE SET calls = call_counts.calls + 1 "
+                              "RETURNING calls"),
+            bind(account), bind(start_ms), into(calls), now;
+        const auto now_time = std::chrono::steady_clock::now();
+        bool prune = false;
+        {
+            std::lock_guard lock(impl_->cache.mutex);
+            if (now_time - impl_->last_call_prune > std::chrono::minutes(1)) {
+                impl_->last_call_prune = now_time;
+                prune = true;
+            }
+        }
+        if (prune)
+            session << impl_->sql("DELETE FROM call_counts WHERE window_start_ms < ?"),
+                bind(start_ms - Poco::Int64{3600 * 1000}), now;
+        return static_cast<std::int64_t>(calls);
+    });
+}
+
 void Store::add_account(const std::string& raw_account, const std::string& password) {
     const std::string account = account_name(raw_account);
     check_password(password);
     std::string hash = hash_password(password); // slow: outside the lock
     guarded("add the account", [&] {
-        std::lock_guard lock(impl_->mutex);
-        if (!impl_->stored_hash(account).empty()) throw StoreError("account '" + account + "' already exists");
-        impl_->session << "INSERT INTO accounts(name, password_hash, created_ms) VALUES(?, ?, ?)", bind(account), bind(hash),
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        if (!impl_->stored_hash(session, account).empty()) throw StoreError("account '" + account + "' already exists");
+        session << impl_->sql("INSERT INTO accounts(name, password_hash, created_ms) VALUES(?, ?, ?)"), bind(account), bind(hash),
             bind(now_ms()), now;
         impl_->changed();
     });
@@ -201,9 +346,10 @@ void Store::set_password(const std::string& raw_account, const std::string& pass
     check_password(password);
     std::string hash = hash_password(password);
     guarded("change the password", [&] {
-        std::lock_guard lock(impl_->mutex);
-        if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
-        impl_->session << "UPDATE accounts SET password_hash = ? WHERE name = ?", bind(hash), bind(account), now;
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        if (impl_->stored_hash(session, account).empty()) throw StoreError("no account '" + account + "'");
+        session << impl_->sql("UPDATE accounts SET password_hash = ? WHERE name = ?"), bind(hash), bind(account), now;
         impl_->changed();
     });
     impl_->passwords.forget(account);
@@ -212,14 +358,15 @@ void Store::set_password(const std::string& raw_account, const std::string& pass
 void Store::delete_account(const std::string& raw_account) {
     const std::string account = account_name(raw_account);
     guarded("delete the account", [&] {
-        std::lock_guard lock(impl_->mutex);
-        if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        if (impl_->stored_hash(session, account).empty()) throw StoreError("no account '" + account + "'");
         // The domains go with the account (ON DELETE CASCADE), their tokens with them, and their
         // history here: a domain given to another customer later must not show this one's calls.
-        impl_->in_transaction([&] {
-            impl_->session << "DELETE FROM history WHERE domain IN (SELECT name FROM domains WHERE account = ?)",
+        in_transaction(session, impl_->dialect, [&] {
+            session << impl_->sql("DELETE FROM history WHERE domain IN (SELECT name FROM domains WHERE account = ?)"),
                 bind(account), now;
-            impl_->session << "DELETE FROM accounts WHERE name = ?", bind(account), now;
+            session << impl_->sql("DELETE FROM accounts WHERE name = ?"), bind(account), now;
         });
         impl_->changed();
     });
@@ -228,9 +375,10 @@ void Store::delete_account(const std::string& raw_account) {
 
 std::vector<std::string> Store::list_accounts() const {
     return guarded("list the accounts", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         std::vector<std::string> names;
-        impl_->session << "SELECT name FROM accounts ORDER BY name", into(names), now;
+        session << impl_->sql("SELECT name FROM accounts ORDER BY name"), into(names), now;
         return names;
     });
 }
@@ -243,8 +391,9 @@ bool Store::account_exists(const std::string& raw_account) const {
         return false;
     }
     return guarded("look up the account", [&] {
-        std::lock_guard lock(impl_->mutex);
-        return !impl_->stored_hash(account).empty();
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        return !impl_->stored_hash(session, account).empty();
     });
 }
 
@@ -253,10 +402,7 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
     std::string hash;
     try {
         account = account_name(raw_account);
-        hash = guarded("look up the account", [&] {
-            std::lock_guard lock(impl_->mutex);
-            return impl_->cached_hash(account);
-        });
+        hash = guarded("look up the account", [&] { return impl_->cached_hash(account); });
     } catch (const InvalidInput&) {
         // A name that cannot exist still pays for a hash, like any unknown account.
     }
@@ -271,10 +417,7 @@ std::string Store::credential_stamp(const std::string& raw_account) const {
     } catch (const InvalidInput&) {
         return "";
     }
-    const std::string hash = guarded("look up the account", [&] {
-        std::lock_guard lock(impl_->mutex);
-        return impl_->cached_hash(account);
-    });
+    const std::string hash = guarded("look up the account", [&] { return impl_->cached_hash(account); });
     return hash.empty() ? "" : token_hash(hash);
 }
 
@@ -282,10 +425,11 @@ void Store::add_domain(const std::string& raw_domain, const std::string& raw_acc
     const std::string domain = domain_name(raw_domain);
     const std::string account = account_name(raw_account);
     guarded("add the domain", [&] {
-        std::lock_guard lock(impl_->mutex);
-        if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
-        if (impl_->domain_exists(domain)) throw StoreError("domain '" + domain + "' already exists");
-        impl_->session << "INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, 0, ?)", bind(domain),
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        if (impl_->stored_hash(session, account).empty()) throw StoreError("no account '" + account + "'");
+        if (impl_->domain_exists(session, domain)) throw StoreError("domain '" + domain + "' already exists");
+        session << impl_->sql("INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, 0, ?)"), bind(domain),
             bind(account), bind(now_ms()), now;
         impl_->changed();
     });
@@ -297,13 +441,14 @@ std::size_t Store::add_domains(const std::vector<std::pair<std::string, std::str
     for (const auto& [raw_domain, raw_account] : domains) checked.emplace_back(domain_name(raw_domain), account_name(raw_account));
     std::size_t added = 0;
     guarded("import domains", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         // One transaction: one journal sync for all of them, and all or none.
-        impl_->in_transaction([&] {
+        in_transaction(session, impl_->dialect, [&] {
             for (const auto& [domain, account] : checked) {
-                if (impl_->stored_hash(account).empty()) throw StoreError("no account '" + account + "'");
-                if (impl_->domain_exists(domain)) continue; // already there: an import may be run again
-                impl_->session << "INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, ?, ?)", bind(domain),
+                if (impl_->stored_hash(session, account).empty()) throw StoreError("no account '" + account + "'");
+                if (impl_->domain_exists(session, domain)) continue; // already there: an import may be run again
+                session << impl_->sql("INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, ?, ?)"), bind(domain),
                     bind(account), bind(dyndns ? 1 : 0), bind(now_ms()), now;
                 ++added;
             }
@@ -316,12 +461,13 @@ std::size_t Store::add_domains(const std::vector<std::pair<std::string, std::str
 void Store::delete_domain(const std::string& raw_domain) {
     const std::string domain = domain_name(raw_domain);
     guarded("delete the domain", [&] {
-        std::lock_guard lock(impl_->mutex);
-        if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        if (!impl_->domain_exists(session, domain)) throw StoreError("no domain '" + domain + "'");
         // Its tokens go with it (ON DELETE CASCADE), its history here (see delete_account).
-        impl_->in_transaction([&] {
-            impl_->session << "DELETE FROM history WHERE domain = ?", bind(domain), now;
-            impl_->session << "DELETE FROM domains WHERE name = ?", bind(domain), now;
+        in_transaction(session, impl_->dialect, [&] {
+            session << impl_->sql("DELETE FROM history WHERE domain = ?"), bind(domain), now;
+            session << impl_->sql("DELETE FROM domains WHERE name = ?"), bind(domain), now;
         });
         impl_->changed();
     });
@@ -330,9 +476,10 @@ void Store::delete_domain(const std::string& raw_domain) {
 void Store::set_dyndns(const std::string& raw_domain, bool enabled) {
     const std::string domain = domain_name(raw_domain);
     guarded("change the dyndns switch", [&] {
-        std::lock_guard lock(impl_->mutex);
-        if (!impl_->domain_exists(domain)) throw StoreError("no domain '" + domain + "'");
-        impl_->session << "UPDATE domains SET dyndns = ? WHERE name = ?", bind(enabled ? 1 : 0), bind(domain), now;
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        if (!impl_->domain_exists(session, domain)) throw StoreError("no domain '" + domain + "'");
+        session << impl_->sql("UPDATE domains SET dyndns = ? WHERE name = ?"), bind(enabled ? 1 : 0), bind(domain), now;
         impl_->changed();
     });
 }
@@ -356,10 +503,11 @@ std::vector<Domain> Store::list_domains(const std::optional<std::string>& accoun
 
 std::vector<Domain> Store::list_where(const std::string& where, const std::string& value) const {
     return guarded("read the domains", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         std::vector<Poco::Tuple<std::string, std::string, int>> rows;
-        Poco::Data::Statement select(impl_->session);
-        select << "SELECT name, account, dyndns FROM domains " + where + " ORDER BY name", into(rows);
+        Poco::Data::Statement select(session);
+        select << impl_->sql("SELECT name, account, dyndns FROM domains " + where + " ORDER BY name"), into(rows);
         if (!where.empty()) select, bind(value);
         select.execute();
         std::vector<Domain> domains;
@@ -385,19 +533,17 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     std::string where = "WHERE name IN (";
     for (std::size_t i = 0; i < candidates.size(); ++i) where += i ? ", ?" : "?";
     where += ") ORDER BY length(name) DESC LIMIT 1";
-    return guarded("read the domains", [&]() -> std::optional<Domain> {
-        std::lock_guard lock(impl_->mutex);
-        impl_->validate_cache();
-        if (const auto it = impl_->cache.owners.find(name); it != impl_->cache.owners.end()) return it->second;
-        std::vector<Poco::Tuple<std::string, std::string, int>> rows;
-        Poco::Data::Statement select(impl_->session);
-        select << "SELECT name, account, dyndns FROM domains " + where, into(rows);
-        for (const auto& candidate : candidates) select, bind(candidate);
-        select.execute();
-        // Cached only once the query has answered: a failed one must not read as "no such domain".
-        std::optional<Domain> found;
-        if (!rows.empty()) found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
-        return impl_->cache.owners[name] = found;
+    return guarded("read the domains", [&] {
+        return impl_->cached(&Impl::LookupCache::owners, name, [&](Poco::Data::Session& session) {
+            std::vector<Poco::Tuple<std::string, std::string, int>> rows;
+            Poco::Data::Statement select(session);
+            select << impl_->sql("SELECT name, account, dyndns FROM domains " + where), into(rows);
+            for (const auto& candidate : candidates) select, bind(candidate);
+            select.execute();
+            std::optional<Domain> found;
+            if (!rows.empty()) found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+            return found;
+        });
     });
 }
 
@@ -409,12 +555,12 @@ std::pair<Token, std::string> Store::create_token(const std::string& raw_name) {
     Token token{0, name, domain->name, std::chrono::system_clock::now()};
     const auto created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(token.created.time_since_epoch()).count();
     guarded("create the token", [&] {
-        std::lock_guard lock(impl_->mutex);
-        impl_->session << "INSERT INTO tokens(name, domain, secret_hash, created_ms) VALUES(?, ?, ?, ?)", bind(name),
-            bind(domain->name), bind(token_hash(secret)), bind(static_cast<Poco::Int64>(created_ms)), now;
-        impl_->changed();
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         Poco::Int64 id = 0;
-        impl_->session << "SELECT last_insert_rowid()", into(id), now;
+        session << impl_->sql("INSERT INTO tokens(name, domain, secret_hash, created_ms) VALUES(?, ?, ?, ?) RETURNING id"),
+            bind(name), bind(domain->name), bind(token_hash(secret)), bind(static_cast<Poco::Int64>(created_ms)), into(id), now;
+        impl_->changed();
         token.id = id;
     });
     return {token, secret};
@@ -422,10 +568,11 @@ std::pair<Token, std::string> Store::create_token(const std::string& raw_name) {
 
 std::vector<Token> Store::tokens_where(const std::string& where, const std::vector<std::string>& values) const {
     return guarded("read the tokens", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, Poco::Int64>> rows;
-        Poco::Data::Statement select(impl_->session);
-        select << "SELECT id, name, domain, created_ms FROM tokens " + where + " ORDER BY id", into(rows);
+        Poco::Data::Statement select(session);
+        select << impl_->sql("SELECT id, name, domain, created_ms FROM tokens " + where + " ORDER BY id"), into(rows);
         for (const auto& value : values) select, bind(value);
         select.execute();
         std::vector<Token> tokens;
@@ -446,12 +593,11 @@ std::optional<Token> Store::verify_token(const std::string& raw_name, const std:
 bool Store::has_tokens(const std::string& raw_name) const {
     const std::string name = lower(raw_name);
     return guarded("read the tokens", [&] {
-        std::lock_guard lock(impl_->mutex);
-        impl_->validate_cache();
-        if (const auto it = impl_->cache.token_names.find(name); it != impl_->cache.token_names.end()) return it->second;
-        int count = 0;
-        impl_->session << "SELECT count(*) FROM tokens WHERE name = ?", bind(name), into(count), now;
-        return impl_->cache.token_names[name] = count > 0;
+        return impl_->cached(&Impl::LookupCache::token_names, name, [&](Poco::Data::Session& session) {
+            int count = 0;
+            session << impl_->sql("SELECT count(*) FROM tokens WHERE name = ?"), bind(name), into(count), now;
+            return count > 0;
+        });
     });
 }
 
@@ -462,11 +608,12 @@ std::vector<Token> Store::list_tokens(const std::optional<std::string>& domain) 
 
 void Store::revoke_token(std::int64_t id) {
     guarded("revoke the token", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         int count = 0;
-        impl_->session << "SELECT count(*) FROM tokens WHERE id = ?", bind(static_cast<Poco::Int64>(id)), into(count), now;
+        session << impl_->sql("SELECT count(*) FROM tokens WHERE id = ?"), bind(static_cast<Poco::Int64>(id)), into(count), now;
         if (count == 0) throw StoreError("no token " + std::to_string(id));
-        impl_->session << "DELETE FROM tokens WHERE id = ?", bind(static_cast<Poco::Int64>(id)), now;
+        session << impl_->sql("DELETE FROM tokens WHERE id = ?"), bind(static_cast<Poco::Int64>(id)), now;
         impl_->changed();
     });
 }
@@ -474,13 +621,14 @@ void Store::revoke_token(std::int64_t id) {
 void Store::append_history(const std::vector<HistoryEntry>& entries) {
     if (entries.empty()) return;
     guarded("record the history", [&] {
-        std::lock_guard lock(impl_->mutex);
-        impl_->in_transaction([&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        in_transaction(session, impl_->dialect, [&] {
             for (const HistoryEntry& entry : entries) {
                 const auto time_ms =
                     std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
-                impl_->session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
-                                  "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                session << impl_->sql("INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
+                                     "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
                     bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
                     bind(entry.user_agent), bind(entry.outcome), now;
@@ -492,19 +640,21 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
 std::size_t Store::prune_history(std::chrono::system_clock::time_point before) {
     const auto before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
     return guarded("prune the history", [&] {
-        std::lock_guard lock(impl_->mutex);
-        Poco::Data::Statement remove(impl_->session);
-        remove << "DELETE FROM history WHERE time_ms < ?", bind(static_cast<Poco::Int64>(before_ms));
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        Poco::Data::Statement remove(session);
+        remove << impl_->sql("DELETE FROM history WHERE time_ms < ?"), bind(static_cast<Poco::Int64>(before_ms));
         return remove.execute();
     });
 }
 
 std::vector<std::string> Store::updated_names(const std::string& domain, std::size_t limit) const {
     return guarded("read the history", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         std::vector<std::string> names;
         // The names whose address a call published (core::published); ACME challenge rows (TXT) are not addresses.
-        impl_->session << "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) AND type <> 'TXT' ORDER BY name LIMIT ?",
+        session << impl_->sql("SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) AND type <> 'TXT' ORDER BY name LIMIT ?"),
             bind(lower(domain)), bind(std::string(core::outcome_name(core::HistoryOutcome::Changed))),
             bind(std::string(core::outcome_name(core::HistoryOutcome::Unchanged))), bind(static_cast<Poco::Int64>(limit)),
             into(names), now;
@@ -514,14 +664,15 @@ std::vector<std::string> Store::updated_names(const std::string& domain, std::si
 
 std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domain, std::size_t limit, std::size_t offset) const {
     return guarded("read the history", [&] {
-        std::lock_guard lock(impl_->mutex);
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
         using Row = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string, std::string,
                                 std::string, std::string, std::string, std::string>;
         std::vector<Row> rows;
-        Poco::Data::Statement select(impl_->session);
-        select << "SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, user_agent, "
-                  "outcome FROM history " +
-                      std::string(domain ? "WHERE domain = ? " : "") + "ORDER BY id DESC LIMIT ? OFFSET ?",
+        Poco::Data::Statement select(session);
+        select << impl_->sql("SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
+                             "user_agent, outcome FROM history " +
+                             std::string(domain ? "WHERE domain = ? " : "") + "ORDER BY id DESC LIMIT ? OFFSET ?"),
             into(rows);
         if (domain) select, bind(lower(*domain));
         select, bind(static_cast<Poco::Int64>(limit)), bind(static_cast<Poco::Int64>(offset));

@@ -1,4 +1,4 @@
-// The gateway's persistent state in SQLite: accounts (argon2id hashes), domains with their dyndns switch, tokens, update history.
+// The gateway's persistent state in SQLite or PostgreSQL: accounts (argon2id hashes), domains with their dyndns switch, tokens, update history.
 #pragma once
 
 #include <chrono>
@@ -26,8 +26,9 @@ public:
     using StoreError::StoreError;
 };
 
-// The database itself failed (cannot open, locked beyond the busy timeout, disk full):
-// what() starts "store: cannot …". Nothing was changed by the call that threw it.
+// The database itself failed (cannot open or connect, locked beyond the busy timeout, disk full,
+// the server gone): what() starts "store: cannot …" and holds no password. Nothing was changed by
+// the call that threw it.
 class DatabaseError : public StoreError {
 public:
     using StoreError::StoreError;
@@ -38,11 +39,25 @@ using Domain = core::Domain;
 using HistoryEntry = core::HistoryEntry;
 using Token = core::Token;
 
-// Thread-safe. Several processes (the gateway and dyndnsctl) may open the same file at once.
+// Where the store lives: an SQLite file (the default) or a PostgreSQL database.
+struct Location {
+    std::string sqlite_path;      // used when `postgresql` is empty
+    std::string postgresql;       // a libpq connection string: key=value pairs or a postgresql:// URI
+    std::size_t max_sessions = 4; // PostgreSQL: connections at most, one per thread that calls at once
+};
+
+// Thread-safe. Several processes (gateways, dyndnsctl) may use the same database at once; a change
+// made by one is seen by the others within kForeignChangeBound.
 class Store {
 public:
-    // Opens or creates the database at `path`, applies pending schema migrations, enables WAL.
+    // SQLite sees another process's change on its next call; PostgreSQL's answers from memory
+    // are at most this old.
+    static constexpr std::chrono::milliseconds kForeignChangeBound{250};
+
+    // Opens or creates the SQLite database at `path`, applies pending schema migrations, enables WAL.
     explicit Store(const std::string& path);
+    // The same for either database; PostgreSQL's must exist (the schema is made in it).
+    explicit Store(const Location& location);
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -86,6 +101,17 @@ public:
     bool has_tokens(const std::string& name) const;
     std::vector<Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const;
     void revoke_token(std::int64_t id); // StoreError if missing
+
+    // "SQLite FILE" or "PostgreSQL host=… port=… dbname=…": for logs; never a password.
+    const std::string& description() const;
+
+    // True when several gateways may share this store (PostgreSQL): what they must agree on (the
+    // call budget) is then counted here rather than in each one's memory.
+    bool is_shared() const;
+    // Counts one call of `account` in the window starting at `window_start` (one atomic upsert:
+    // gateways calling at once never lose a count); returns the window's count with this call.
+    // Windows ended over an hour ago are deleted now and then.
+    std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start);
 
     // History, newest first.
     void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all

@@ -1,4 +1,4 @@
-// Migrations of the store, oldest first; never edit one that has shipped, add the next.
+// Migrations of the store, oldest first, one list for both databases; never edit one that has shipped, add the next.
 #include "store/store_schema.h"
 
 #include <string>
@@ -6,6 +6,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include "store/sql_dialect.h"
 #include "store/store.h"
 #include "store/transaction.h"
 
@@ -14,8 +15,9 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-// Each entry is one version step, one SQL statement a string. Names are stored lower-case;
-// times are Unix milliseconds.
+// Each entry is one version step, one SQL statement a string, written for SQLite
+// (schema_in_dialect rewrites it for PostgreSQL). Names are stored lower-case; times are Unix
+// milliseconds.
 const std::vector<std::vector<std::string>>& migrations() {
     static const std::vector<std::vector<std::string>> steps = {
         // 1: accounts, domains with the dyndns switch, update history.
@@ -55,32 +57,79 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX tokens_by_name ON tokens(name)",
             "CREATE INDEX tokens_by_domain ON tokens(domain)",
         },
+        // 3: calls per account and minute, for a call budget that several gateways share.
+        {
+            "CREATE TABLE call_counts ("
+            "  account         TEXT NOT NULL,"
+            "  window_start_ms INTEGER NOT NULL,"
+            "  calls           INTEGER NOT NULL,"
+            "  PRIMARY KEY (account, window_start_ms))",
+        },
     };
     return steps;
 }
 
-int current_version(Poco::Data::Session& session) {
+int sqlite_version(Poco::Data::Session& session) {
     int version = 0;
     session << "PRAGMA user_version", into(version), now;
     return version;
+}
+
+void check_not_newer(int found) {
+    if (found > schema_version())
+        throw StoreError("the store's schema version " + std::to_string(found) + " is newer than this program's (" +
+                         std::to_string(schema_version()) + "); refusing to use it");
+}
+
+void apply(Poco::Data::Session& session, Dialect dialect, int version) {
+    for (const std::string& statement : migrations()[static_cast<std::size_t>(version)])
+        session << schema_in_dialect(dialect, statement), now;
+}
+
+// SQLite: PRAGMA user_version counts the steps; BEGIN IMMEDIATE keeps a second process out.
+void migrate_sqlite(Poco::Data::Session& session) {
+    if (sqlite_version(session) == schema_version()) return;
+    in_transaction(session, Dialect::SQLite, [&] {
+        const int found = sqlite_version(session); // again: another process may have migrated meanwhile
+        check_not_newer(found);
+        for (int version = found; version < schema_version(); ++version) {
+            apply(session, Dialect::SQLite, version);
+            session << "PRAGMA user_version = " + std::to_string(version + 1), now;
+        }
+    });
+}
+
+// Any 64-bit number of our own: the advisory lock that lets one gateway at a time migrate.
+constexpr Poco::Int64 kMigrationLock = 0x64796e646e73; // "dyndns"
+
+// PostgreSQL: a one-row table counts the steps. DDL is transactional there, and the advisory
+// lock (released at COMMIT) makes gateways that start together wait for the first, then find
+// nothing left to do.
+void migrate_postgresql(Poco::Data::Session& session) {
+    in_transaction(session, Dialect::PostgreSQL, [&] {
+        std::string ignored;
+        session << "SELECT pg_advisory_xact_lock($1)::text", bind(kMigrationLock), into(ignored), now;
+        session << "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", now;
+        int found = 0;
+        session << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(found), now;
+        check_not_newer(found);
+        if (found == schema_version()) return;
+        for (int version = found; version < schema_version(); ++version) apply(session, Dialect::PostgreSQL, version);
+        session << "DELETE FROM schema_version", now;
+        session << "INSERT INTO schema_version(version) VALUES($1)", bind(schema_version()), now;
+    });
 }
 
 } // namespace
 
 int schema_version() { return static_cast<int>(migrations().size()); }
 
-void migrate(Poco::Data::Session& session) {
-    if (current_version(session) == schema_version()) return;
-    in_transaction(session, [&] {
-        const int found = current_version(session); // again: another process may have migrated meanwhile
-        if (found > schema_version())
-            throw StoreError("the store's schema version " + std::to_string(found) + " is newer than this program's (" +
-                             std::to_string(schema_version()) + "); refusing to use it");
-        for (int version = found; version < schema_version(); ++version) {
-            for (const std::string& statement : migrations()[static_cast<std::size_t>(version)]) session << statement, now;
-            session << "PRAGMA user_version = " + std::to_string(version + 1), now;
-        }
-    });
+void migrate(Poco::Data::Session& session, Dialect dialect) {
+    if (dialect == Dialect::SQLite) {
+        migrate_sqlite(session);
+    } else {
+        migrate_postgresql(session);
+    }
 }
 
 } // namespace dyndns::store

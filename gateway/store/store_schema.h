@@ -1,5 +1,7 @@
-// The store's schema as an ordered list of migrations, applied once each (PRAGMA user_version counts them).
+// The store's schema as an ordered list of migrations, applied once each (SQLite's PRAGMA user_version or PostgreSQL's schema_version table counts them).
 #pragma once
+
+#include "store/sql_dialect.h"
 
 namespace Poco::Data {
 class Session;
@@ -7,10 +9,11 @@ class Session;
 
 namespace dyndns::store {
 
-// Brings the database up to the newest schema inside one IMMEDIATE transaction, so two processes
-// opening a new file at once cannot both migrate it. Throws StoreError when the file is newer than
-// this program (a downgrade would silently lose data).
-void migrate(Poco::Data::Session& session);
+// Brings the database up to the newest schema inside one transaction that only one process at a
+// time may hold (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so gateways opening a new
+// database at once cannot both migrate it. Throws StoreError when the database is newer than this
+// program (a downgrade would silently lose data).
+void migrate(Poco::Data::Session& session, Dialect dialect);
 
 // The schema version this program writes.
 int schema_version();

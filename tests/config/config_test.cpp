@@ -543,3 +543,18 @@ TEST_CASE("metrics.listen takes an address and port or nothing and log.level a s
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"127.0.0.1\"}\n").key() == "metrics.listen");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlog: {level: loud}\n").key() == "log.level");
 }
+
+TEST_CASE("store.postgresql names a PostgreSQL store and is never quoted in a refusal") {
+    TempDir dir;
+    dir.write_good_key();
+    const std::string connection = "host=db.example.net dbname=dyndns password=" + kSecret;
+    const std::string path = dir.write("gw.yaml", "dns: {key_file: tsig.key}\nstore:\n  postgresql: \"" + connection + "\"\n");
+    CHECK(load_config(path).store.postgresql == connection);
+    // Both stores at once, a control character, an empty value: refused without the secret
+    // (refusal() checks every message for it).
+    CHECK(mentions(refusal(dir, "dns: {key_file: tsig.key}\nstore:\n  path: a.sqlite\n  postgresql: \"" + connection + "\"\n"),
+                   "give one"));
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nstore:\n  postgresql: \"" + connection + "\\tx\"\n").key() ==
+          "store.postgresql");
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nstore:\n  postgresql: \"\"\n").key() == "store.postgresql");
+}

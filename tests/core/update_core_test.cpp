@@ -3,6 +3,9 @@
 
 #include <memory>
 
+#include <thread>
+
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Net/ServerSocket.h>
@@ -268,9 +271,16 @@ TEST_CASE("a store that fails mid-call is fault 10 and nothing is sent to the pr
     const auto serial = test::shared_bind().serial();
     {
         // Another process breaks the database under the running gateway.
+#ifdef DYNDNS_TEST_POSTGRESQL
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+        Poco::Data::Session other("PostgreSQL", f.postgresql);
+        other << "DROP TABLE domains CASCADE", Poco::Data::Keywords::now;
+        std::this_thread::sleep_for(store::Store::kForeignChangeBound + std::chrono::milliseconds(20)); // what it remembers
+#else
         Poco::Data::SQLite::Connector::registerConnector();
         Poco::Data::Session other("SQLite", f.dir.file("gateway.sqlite"));
         other << "DROP TABLE domains", Poco::Data::Keywords::now;
+#endif
     }
     const auto failure = fault(f.set("alice", "alice-password", "store.example.test", "203.0.113.31"));
     CHECK(failure.fault == core::Fault::ServiceUnavailable);

@@ -42,7 +42,7 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
-                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False):
+                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False, postgresql=None):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -63,6 +63,9 @@ class Gateway:
             command += ["--dns-extra", dns_extra]
         if notify_port:
             command += ["--notify-listen", f"127.0.0.1:{notify_port}"]
+        self.postgresql = postgresql
+        if postgresql:
+            command += ["--postgresql", postgresql]
         with open(self.config, "w") as f:
             f.write(run(*command).stdout)
         self.process = None

@@ -1,4 +1,4 @@
-// The store on a real SQLite file in a temp dir: what goes in comes out, names are checked, passwords stay hashed.
+// The store on a real SQLite file in a temp dir, or (store_postgresql_test, the same tests) a real PostgreSQL: what goes in comes out, names are checked, passwords stay hashed.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -12,29 +12,53 @@
 
 #include "store/store.h"
 #include "support/temp_dir.h"
+#ifdef DYNDNS_TEST_POSTGRESQL
+#include <libpq-fe.h>
+
+#include "support/local_postgres.h"
+#endif
 
 using namespace dyndns;
 
 namespace {
 
-// The shared temp dir; every test's database is its gateway.sqlite.
+// Every test's own database: gateway.sqlite in a temp dir, or a new database on the program's
+// PostgreSQL server.
 struct TempDir : test::TempDir {
-    TempDir() : test::TempDir("store-test") {}
+    TempDir() : test::TempDir("store-test") {
+#ifdef DYNDNS_TEST_POSTGRESQL
+        postgresql = test::shared_postgres().new_database();
+#endif
+    }
     std::string file() const { return test::TempDir::file("gateway.sqlite"); }
+    store::Location location(std::size_t max_sessions = 8) const { return {file(), postgresql, max_sessions}; }
+    std::string postgresql;
 };
 
+// How long a change made through one store may take to show through another (SQLite checks its
+// data_version at most once a millisecond).
+void wait_for_foreign_change() {
+#ifdef DYNDNS_TEST_POSTGRESQL
+    std::this_thread::sleep_for(store::Store::kForeignChangeBound + std::chrono::milliseconds(20));
+#else
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+#endif
+}
+
+#ifndef DYNDNS_TEST_POSTGRESQL
 std::string file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
 }
+#endif
 
 } // namespace
 
 TEST_CASE("accounts: add, verify, change the password, delete") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     db.add_account("Alice", "correct horse");
     CHECK(db.account_exists("alice"));
     CHECK(db.list_accounts() == std::vector<std::string>{"alice"});
@@ -58,7 +82,7 @@ TEST_CASE("accounts: add, verify, change the password, delete") {
 
 TEST_CASE("bad account names and passwords are refused with a message") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     for (const std::string& name : std::vector<std::string>{"", "has space", "semi;colon", "quote'", std::string(65, 'a')})
         CHECK_THROWS_WITH_AS(db.add_account(name, "pw"), doctest::Contains("account name"), store::StoreError);
     CHECK_THROWS_WITH_AS(db.add_account("carol", ""), doctest::Contains("password"), store::StoreError);
@@ -66,19 +90,21 @@ TEST_CASE("bad account names and passwords are refused with a message") {
     CHECK(db.list_accounts().empty());
 }
 
+#ifndef DYNDNS_TEST_POSTGRESQL // the files of an SQLite store
 TEST_CASE("the password is never stored in clear") {
     TempDir dir;
     {
-        store::Store db(dir.file());
+        store::Store db(dir.location());
         db.add_account("alice", "a-very-recognisable-password");
     }
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
         CHECK(file_bytes(entry.path().string()).find("a-very-recognisable-password") == std::string::npos);
 }
+#endif
 
 TEST_CASE("domains: owner, dyndns switch, normalised names, deletion with the account") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     db.add_account("alice", "pw");
     db.add_account("bob", "pw");
     db.add_domain("Example.TEST.", "alice");
@@ -108,7 +134,7 @@ TEST_CASE("domains: owner, dyndns switch, normalised names, deletion with the ac
 
 TEST_CASE("history: newest first, per domain, paged") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     for (int i = 0; i < 5; ++i) {
         store::HistoryEntry e;
         e.time = std::chrono::system_clock::now();
@@ -136,39 +162,53 @@ TEST_CASE("history: newest first, per domain, paged") {
     CHECK(std::chrono::system_clock::now() - all.front().time < std::chrono::minutes(1));
 }
 
-TEST_CASE("two connections on one file see each other's changes at once") {
+TEST_CASE("two connections on one database see each other's changes within the bound") {
     TempDir dir;
-    store::Store gateway(dir.file());
-    store::Store admin(dir.file()); // what dyndnsctl is to the running gateway
+    store::Store gateway(dir.location());
+    store::Store admin(dir.location()); // what dyndnsctl (or another gateway) is to the running gateway
     admin.add_account("alice", "first");
     CHECK(gateway.verify_password("alice", "first"));
     admin.set_password("alice", "second"); // another process: the gateway's cache must not hide it
+    wait_for_foreign_change();
     CHECK_FALSE(gateway.verify_password("alice", "first"));
     CHECK(gateway.verify_password("alice", "second"));
     admin.add_domain("example.test", "alice");
     admin.set_dyndns("example.test", true);
-    CHECK(gateway.find_domain("example.test")->dyndns);
+    CHECK(gateway.owning_domain("host.example.test")->dyndns);
+    admin.set_dyndns("example.test", false); // the customer's "dyndns off"
+    wait_for_foreign_change();
+    CHECK_FALSE(gateway.owning_domain("host.example.test")->dyndns);
+    const auto [token, secret] = admin.create_token("host.example.test");
+    wait_for_foreign_change();
+    CHECK(gateway.has_tokens("host.example.test"));
+    admin.revoke_token(token.id);
+    admin.delete_domain("example.test");
+    wait_for_foreign_change();
+    CHECK_FALSE(gateway.has_tokens("host.example.test"));
+    CHECK_FALSE(gateway.owning_domain("host.example.test"));
 }
 
 TEST_CASE("the store survives reopening and keeps its schema") {
     TempDir dir;
     {
-        store::Store db(dir.file());
+        store::Store db(dir.location());
         db.add_account("alice", "pw");
     }
-    store::Store again(dir.file());
+    store::Store again(dir.location());
     CHECK(again.verify_password("alice", "pw"));
 }
 
+#ifndef DYNDNS_TEST_POSTGRESQL // the files of an SQLite store
 TEST_CASE("a file that is not a database is a StoreError naming the problem") {
     TempDir dir;
     std::ofstream(dir.file()) << "this is not SQLite, just text long enough to have a header....................";
-    CHECK_THROWS_AS(store::Store(dir.file()), store::StoreError);
+    CHECK_THROWS_AS(store::Store(dir.location()), store::StoreError);
 }
+#endif
 
-TEST_CASE("concurrent verifications and writes from many threads") {
+TEST_CASE("concurrent verifications and writes from more threads than sessions") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location(3));
     db.add_account("alice", "pw");
     db.add_domain("example.test", "alice");
     std::vector<std::thread> threads;
@@ -192,7 +232,7 @@ TEST_CASE("concurrent verifications and writes from many threads") {
 
 TEST_CASE("tokens: made for a name under a domain, verified by name and secret, revoked, gone with the domain") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     db.add_account("alice", "pw");
     db.add_domain("example.test", "alice");
     CHECK_THROWS_AS(db.create_token("host.unknown.test"), store::StoreError);
@@ -219,7 +259,7 @@ TEST_CASE("tokens: made for a name under a domain, verified by name and secret, 
 
 TEST_CASE("the owning domain is the nearest registered ancestor") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     db.add_account("alice", "pw");
     db.add_domain("example.test", "alice");
     db.add_domain("sub.example.test", "alice");
@@ -232,7 +272,7 @@ TEST_CASE("the owning domain is the nearest registered ancestor") {
 
 TEST_CASE("old history is pruned, recent history kept") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     const auto now = std::chrono::system_clock::now();
     for (const auto age : {std::chrono::hours(24 * 100), std::chrono::hours(24 * 91), std::chrono::hours(1)}) {
         store::HistoryEntry e;
@@ -247,7 +287,7 @@ TEST_CASE("old history is pruned, recent history kept") {
 
 TEST_CASE("a deleted domain takes its history along: a new owner never sees the old one's calls") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     db.add_account("alice", "pw");
     db.add_account("bob", "pw");
     db.add_domain("example.test", "alice");
@@ -268,7 +308,7 @@ TEST_CASE("a deleted domain takes its history along: a new owner never sees the 
 
 TEST_CASE("the credential stamp changes with the password and with the account") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     db.add_account("alice", "one");
     const auto first = db.credential_stamp("alice");
     CHECK_FALSE(first.empty());
@@ -283,11 +323,12 @@ TEST_CASE("the credential stamp changes with the password and with the account")
     CHECK(db.credential_stamp("alice") != second); // a new salt: an old session does not open the new account
 }
 
+#ifndef DYNDNS_TEST_POSTGRESQL // the files of an SQLite store
 TEST_CASE("the database and its WAL and SHM files are created readable by their owner only") {
     TempDir dir;
     const mode_t previous = ::umask(022); // the usual umask: files would be 0644
     {
-        store::Store db(dir.file());
+        store::Store db(dir.location());
         db.add_account("alice", "alice-password"); // a write: the WAL and SHM exist while open
         for (const std::string suffix : {"", "-wal", "-shm"}) {
             CAPTURE(suffix);
@@ -300,14 +341,123 @@ TEST_CASE("the database and its WAL and SHM files are created readable by their 
     }
     ::umask(previous);
 }
+#endif
 
 TEST_CASE("a bad name is InvalidInput and a file that is not a database is DatabaseError") {
     TempDir dir;
-    store::Store db(dir.file());
+    store::Store db(dir.location());
     CHECK_THROWS_AS(db.add_account("no spaces allowed", "pw"), store::InvalidInput);
     CHECK_THROWS_AS(db.add_domain("-bad.example.test", "alice"), store::InvalidInput);
     CHECK_FALSE(db.verify_password("no spaces allowed", "pw")); // an impossible name is an unknown account
+#ifndef DYNDNS_TEST_POSTGRESQL
     // Not a missing directory: Poco's SQLite connector retries that for its whole connect timeout.
     const std::string garbage = dir.write("garbage.sqlite", std::string(4096, 'x'));
     CHECK_THROWS_AS(store::Store{garbage}, store::DatabaseError);
+#endif
 }
+
+TEST_CASE("call counts: one atomic count per account and window on every store of the database") {
+    TempDir dir;
+    store::Store one(dir.location());
+    store::Store other(dir.location()); // another gateway
+    const auto window = std::chrono::floor<std::chrono::minutes>(std::chrono::system_clock::now());
+    CHECK(one.count_call("alice", window) == 1);
+    CHECK(other.count_call("alice", window) == 2);
+    CHECK(one.count_call("bob", window) == 1);
+    CHECK(one.count_call("alice", window + std::chrono::minutes(1)) == 1);
+    std::vector<std::thread> callers;
+    for (int t = 0; t < 4; ++t)
+        callers.emplace_back([&, t] {
+            for (int i = 0; i < 25; ++i) (t % 2 ? one : other).count_call("carol", window);
+        });
+    for (auto& caller : callers) caller.join();
+    CHECK(one.count_call("carol", window) == 101); // none lost between the stores
+}
+
+#ifdef DYNDNS_TEST_POSTGRESQL
+namespace {
+
+// One value from the database behind `connection`, through libpq (the store has no such call).
+std::string query_one(const std::string& connection, const std::string& sql) {
+    PGconn* conn = PQconnectdb(connection.c_str());
+    PGresult* result = PQexec(conn, sql.c_str());
+    std::string value = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    PQfinish(conn);
+    return value;
+}
+
+} // namespace
+
+TEST_CASE("postgresql: gateways opening a fresh database together migrate it once") {
+    const std::string database = test::shared_postgres().new_database();
+    std::vector<std::thread> gateways;
+    std::atomic<int> opened{0};
+    for (int i = 0; i < 4; ++i)
+        gateways.emplace_back([&] {
+            store::Store db(store::Location{"", database, 2});
+            db.list_accounts();
+            ++opened;
+        });
+    for (auto& gateway : gateways) gateway.join();
+    CHECK(opened == 4);
+    CHECK(query_one(database, "SELECT count(*) || ' ' || max(version) FROM schema_version") ==
+          "1 " + std::to_string(3));
+    store::Store again(store::Location{"", database, 1});
+    again.add_account("alice", "pw");
+    CHECK(again.verify_password("alice", "pw"));
+}
+
+TEST_CASE("postgresql: the connection string's password reaches no message") {
+    const std::string secret = "s3cret-db-password";
+    // Nobody listens on port 1: the connection fails.
+    try {
+        store::Store db(store::Location{"", "host=127.0.0.1 port=1 user=gw password=" + secret + " dbname=dyndns", 2});
+        FAIL("opened a store on a closed port");
+    } catch (const store::DatabaseError& e) {
+        CHECK(std::string(e.what()).find("127.0.0.1") != std::string::npos);
+        CHECK(std::string(e.what()).find(secret) == std::string::npos);
+    }
+    // libpq cannot parse this one; its own message would quote the text after the quote.
+    try {
+        store::Store db(store::Location{"", "host=127.0.0.1 password='" + secret, 2});
+        FAIL("opened a store with a broken connection string");
+    } catch (const store::StoreError& e) {
+        CHECK(std::string(e.what()).find(secret) == std::string::npos);
+    }
+    // A URI works as well, and the description names the server and the database only.
+    const auto& server = test::shared_postgres();
+    store::Store db(store::Location{
+        "", "postgresql://postgres:" + secret + "@127.0.0.1:" + std::to_string(server.port()) + "/postgres", 2});
+    CHECK(db.description().find("dbname=postgres") != std::string::npos);
+    CHECK(db.description().find(secret) == std::string::npos);
+}
+
+TEST_CASE("postgresql: a database that goes away costs DatabaseError promptly and comes back without a new store") {
+    TempDir dir;
+    store::Store db(dir.location(4));
+    db.add_account("alice", "pw");
+    auto& server = test::shared_postgres();
+    server.stop();
+    for (int i = 0; i < 5; ++i) {
+        const auto began = std::chrono::steady_clock::now();
+        CHECK_THROWS_AS(db.list_accounts(), store::DatabaseError);
+        CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(4));
+    }
+    server.start();
+    // The pool dials again after a failed connection's pause (half a second).
+    std::vector<std::string> accounts;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+        try {
+            accounts = db.list_accounts();
+            break;
+        } catch (const store::DatabaseError&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    CHECK(accounts == std::vector<std::string>{"alice"});
+    db.add_account("bob", "pw");
+    CHECK(db.list_accounts().size() == 2);
+}
+#endif

@@ -1,4 +1,4 @@
-// The core tests' one stack: a real store in a temp dir, an RFC 2136 client to the shared named (or another transport), an update core over both.
+// The core tests' one stack: a real store (SQLite in a temp dir, or a new PostgreSQL database), an RFC 2136 client to the shared named (or another transport), an update core over both.
 #pragma once
 
 #include <memory>
@@ -6,14 +6,19 @@
 
 #include "core/update_core.h"
 #include "support/local_bind.h"
+#ifdef DYNDNS_TEST_POSTGRESQL
+#include "support/local_postgres.h"
+#endif
 #include "support/temp_dir.h"
 
 namespace dyndns::test {
 
 // Account alice (password "alice-password") owns example.test, the zone the shared named serves,
-// with dyndns on. Header-only: only tests linking dyndns_core include it.
+// with dyndns on. Header-only: only tests linking dyndns_core include it. A test program built
+// with DYNDNS_TEST_POSTGRESQL runs on a new database of the program's PostgreSQL.
 struct CoreStack {
     TempDir dir;
+    std::string postgresql; // the database's connection string when the store is PostgreSQL
     std::unique_ptr<store::Store> db;
     std::unique_ptr<dns::Rfc2136Client> dns;
     std::unique_ptr<core::UpdateCore> core;
@@ -22,7 +27,10 @@ struct CoreStack {
     CoreStack(const std::string& prefix, core::CoreSettings settings, dns::ClientSettings client,
               std::shared_ptr<dns::DnsTransport> transport = nullptr)
         : dir(prefix) {
-        db = std::make_unique<store::Store>(dir.file("gateway.sqlite"));
+#ifdef DYNDNS_TEST_POSTGRESQL
+        postgresql = shared_postgres().new_database();
+#endif
+        db = std::make_unique<store::Store>(store::Location{dir.file("gateway.sqlite"), postgresql, 8});
         db->add_account("alice", "alice-password");
         db->add_domain("example.test", "alice");
         db->set_dyndns("example.test", true);
