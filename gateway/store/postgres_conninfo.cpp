@@ -21,10 +21,14 @@ struct Free {
 using Options = std::unique_ptr<PQconninfoOption, Free<&PQconninfoFree>>;
 
 // A call never waits longer than this for a connection, nor for the server to acknowledge what
-// was sent (a host that vanished); the server bounds each statement itself (the store sets
-// statement_timeout). An operator's own values win.
+// was sent; keepalives probe an idle wait for an answer, so a host that vanished mid-statement is
+// found out within about tcp_user_timeout too (the kernel's default is two hours). The server
+// bounds each statement itself (the store sets statement_timeout). An operator's own values win.
 constexpr const char* kConnectTimeoutSeconds = "3";
 constexpr const char* kTcpUserTimeoutMs = "10000";
+constexpr const char* kKeepaliveIdleSeconds = "5";
+constexpr const char* kKeepaliveIntervalSeconds = "2";
+constexpr const char* kKeepaliveCount = "3";
 
 // libpq's unquoted value syntax: a backslash escapes the next character.
 std::string escaped(const std::string& value) {
@@ -50,6 +54,9 @@ PostgresTarget postgres_target(const std::string& conninfo) {
         if (option->val && *option->val) values[option->keyword] = option->val;
     values.try_emplace("connect_timeout", kConnectTimeoutSeconds);
     values.try_emplace("tcp_user_timeout", kTcpUserTimeoutMs);
+    values.try_emplace("keepalives_idle", kKeepaliveIdleSeconds);
+    values.try_emplace("keepalives_interval", kKeepaliveIntervalSeconds);
+    values.try_emplace("keepalives_count", kKeepaliveCount);
 
     PostgresTarget target;
     for (const auto& [key, value] : values) {

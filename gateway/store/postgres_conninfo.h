@@ -7,7 +7,7 @@ namespace dyndns::store {
 
 struct PostgresTarget {
     // key=value pairs separated by single spaces, as Poco's connector splits them, with
-    // connect_timeout and tcp_user_timeout added when the operator set none.
+    // connect_timeout, tcp_user_timeout and keepalive timing added where the operator set none.
     std::string connection;
     // host, port and database: for logs and messages. Never the password.
     std::string description;

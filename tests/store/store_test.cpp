@@ -15,6 +15,7 @@
 #ifdef DYNDNS_TEST_POSTGRESQL
 #include <libpq-fe.h>
 
+#include "store/postgres_conninfo.h"
 #include "support/local_postgres.h"
 #endif
 
@@ -406,6 +407,19 @@ TEST_CASE("postgresql: gateways opening a fresh database together migrate it onc
     store::Store again(store::Location{"", database, 1});
     again.add_account("alice", "pw");
     CHECK(again.verify_password("alice", "pw"));
+}
+
+TEST_CASE("postgresql: a connection string gets the store's bounds unless it sets its own") {
+    const auto target = store::postgres_target("postgresql://gw:pw@db.example.net:6432/dyndns?connect_timeout=7");
+    CHECK(target.connection.find("connect_timeout=7") != std::string::npos); // the operator's
+    CHECK(target.connection.find("tcp_user_timeout=10000") != std::string::npos);
+    CHECK(target.connection.find("keepalives_idle=5") != std::string::npos);
+    CHECK(target.connection.find("dbname=dyndns") != std::string::npos);
+    CHECK(target.description == "host=db.example.net port=6432 dbname=dyndns");
+    // libpq reads a\'b as a'b; it is written back escaped the same way.
+    CHECK(store::postgres_target(R"(host=h password=a\'b)").connection.find(R"(password=a\'b)") != std::string::npos);
+    CHECK_THROWS_AS(store::postgres_target("host=h password='two words'"), store::StoreError);
+    CHECK_THROWS_AS(store::postgres_target("nonsense"), store::StoreError);
 }
 
 TEST_CASE("postgresql: the connection string's password reaches no message") {
