@@ -84,7 +84,8 @@ class ForwardedFor(xmlrpc.client.SafeTransport):
 
 def answer_of(gw, source, password):
     try:
-        gw.proxy(transport=ForwardedFor(source, stack.tls_context())).SetDyndnsIp("demo", password, "example.test", "")
+        with gw.proxy(transport=ForwardedFor(source, stack.tls_context())) as proxy:
+            proxy.SetDyndnsIp("demo", password, "example.test", "")
         return "ok"
     except xmlrpc.client.Fault as fault:
         return f"fault {fault.faultCode}"
