@@ -1,14 +1,20 @@
-// Fixed-window failure counters checked and counted under one lock, with lazy expiry so memory stays bounded by recent guessers.
+// Fixed-window failure counters checked and counted under one lock, with lazy expiry so memory stays bounded by recent guessers; or read from and counted in a shared store.
 #include "core/login_throttle.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/cidr.h"
+#include "store/store.h"
 
 namespace dyndns::core {
 
 namespace {
 constexpr unsigned kIpv6SourcePrefix = 64; // RFC 6177: a customer line gets at least a /64
+// Shared: a known source's login is written again at most this often, not on every call.
+constexpr std::chrono::seconds kKnownSourceRefresh{60};
+
+std::int64_t milliseconds(std::chrono::seconds span) { return std::chrono::milliseconds(span).count(); }
 } // namespace
 
 std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer) {
@@ -19,7 +25,7 @@ std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, c
 
 LoginThrottle::Attempt::Attempt(Attempt&& other) noexcept
     : throttle_(std::exchange(other.throttle_, nullptr)), account_(std::move(other.account_)),
-      source_(std::move(other.source_)), kind_(other.kind_) {}
+      source_(std::move(other.source_)), kind_(other.kind_), store_success_(other.store_success_) {}
 
 LoginThrottle::Attempt::~Attempt() {
     if (throttle_) throttle_->end(*this, End::Uncounted, Clock::now());
@@ -75,38 +81,77 @@ void LoginThrottle::forget_expired(Clock::time_point now) {
     std::erase_if(known_sources_, [&](const auto& entry) { return now - entry.second >= settings_.known_source_memory; });
 }
 
+LoginThrottle::Seen LoginThrottle::seen(const Count* local, Clock::time_point now) const {
+    return {local, current_failures(local, now), local ? seconds_left(*local, now) : 0};
+}
+
+LoginThrottle::Seen LoginThrottle::seen(const Count* local, const std::optional<std::int64_t>& window_start_ms,
+                                        std::int64_t failures, std::int64_t now_ms) const {
+    const std::int64_t left_ms = window_start_ms ? *window_start_ms + milliseconds(settings_.window) - now_ms : 0;
+    if (left_ms <= 0 || failures <= 0) return {local, 0, 0};
+    return {local, static_cast<unsigned>(std::min<std::int64_t>(failures, UINT32_MAX)), static_cast<int>(left_ms / 1000) + 1};
+}
+
+std::int64_t LoginThrottle::wall_ms(Clock::time_point now) const {
+    const auto wall = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(now - Clock::now());
+    return std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
+}
+
 std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string& account, const std::string& source,
                                                                Kind kind, Clock::time_point now) {
+    const std::int64_t now_ms = shared_ ? wall_ms(now) : 0;
+    std::optional<store::Store::LoginCounts> stored;
+    bool store_success = false;
     std::unique_lock lock(mutex_);
     forget_expired(now);
     for (;;) {
+        if (shared_) {
+            // Read without the lock (a round trip), and again if a failure of this process was
+            // counted meanwhile: it ends its try only after the store holds its count.
+            const std::uint64_t read_after = failures_ended_;
+            lock.unlock();
+            stored = shared_->login_counts(account, source);
+            lock.lock();
+            if (failures_ended_ != read_after) continue;
+        }
         // Looked up afresh after every wait: while this thread slept, another one's sweep may
         // have erased the entries. Looked up, not inserted: a refused try costs no memory.
         const Count* pair = find(by_pair_, Pair{account, source});
         const Count* from_source = find(by_source_, source);
         const Count* for_account = kind == Kind::Password ? find(by_account_, account) : nullptr;
+        const auto stored_seen = [&](const Count* local, const store::Store::LoginCount& count) {
+            return seen(local, count.window_start_ms, count.failures, now_ms);
+        };
+        const Seen pair_seen = stored ? stored_seen(pair, stored->pair) : seen(pair, now);
+        const Seen source_seen = stored ? stored_seen(from_source, stored->source) : seen(from_source, now);
+        const Seen account_seen = stored ? stored_seen(for_account, stored->account) : seen(for_account, now);
+        const bool known_source =
+            stored ? stored->last_login_ms > 0 && now_ms - stored->last_login_ms < milliseconds(settings_.known_source_memory)
+                   : known(account, source, now);
         // The account-wide limit never holds back a source that logged in to the account
         // recently, nor a source's first try of the window that has not failed against it:
         // a customer's router whose address just changed gets its try.
-        const bool first_try = current_failures(pair, now) == 0 && (!pair || pair->in_flight == 0);
-        const bool account_limit = kind == Kind::Password && !known(account, source, now) && !first_try;
-        const std::pair<const Count*, unsigned> limits[] = {
-            {pair, settings_.max_failures_per_account_source},
-            {from_source, settings_.max_failures_per_source},
-            {account_limit ? for_account : nullptr, settings_.max_failures_per_account},
+        const bool first_try = pair_seen.failures == 0 && (!pair || pair->in_flight == 0);
+        const bool account_limit = kind == Kind::Password && !known_source && !first_try;
+        const std::pair<const Seen*, unsigned> limits[] = {
+            {&pair_seen, settings_.max_failures_per_account_source},
+            {&source_seen, settings_.max_failures_per_source},
+            {account_limit ? &account_seen : nullptr, settings_.max_failures_per_account},
         };
         std::optional<int> wait;
         bool crowded = false; // room only if the tries in flight do not all fail
         for (const auto& [count, limit] : limits) {
             if (!count) continue;
-            const unsigned failed = current_failures(count, now);
-            if (failed >= limit)
-                wait = std::max(wait.value_or(0), seconds_left(*count, now));
-            else if (failed + count->in_flight >= limit)
+            if (count->failures >= limit)
+                wait = std::max(wait.value_or(0), count->seconds_left);
+            else if (count->local && count->failures + count->local->in_flight >= limit)
                 crowded = true;
         }
         if (wait) return *wait;
-        if (!crowded) break;
+        if (!crowded) {
+            store_success = stored && (pair_seen.failures > 0 || now_ms - stored->last_login_ms >= milliseconds(kKnownSourceRefresh));
+            break;
+        }
         finished_.wait(lock);
     }
     const Counts counts = counts_of(account, source, kind);
@@ -115,10 +160,39 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         failures(*count, now); // an expired window starts over before this try counts in it
         ++count->in_flight;
     }
-    return Attempt(this, account, source, kind);
+    return Attempt(this, account, source, kind, store_success);
+}
+
+// The store holds the count before the try stops being in flight, so a try starting meanwhile
+// either sees it in flight or reads the count. A store error ends the try all the same.
+void LoginThrottle::end_shared(const Attempt& attempt, End how, Clock::time_point now) {
+    const auto release = [&] {
+        {
+            std::lock_guard lock(mutex_);
+            const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_);
+            for (Count* count : {counts.pair, counts.source, counts.account})
+                if (count) --count->in_flight;
+            if (how == End::Failed) ++failures_ended_;
+        }
+        finished_.notify_all();
+    };
+    try {
+        const std::int64_t now_ms = wall_ms(now);
+        if (how == End::Failed)
+            shared_->count_login_failure(attempt.account_, attempt.source_, attempt.kind_ == Kind::Password, now_ms,
+                                         milliseconds(settings_.window));
+        else if (how == End::Succeeded && attempt.store_success_)
+            shared_->count_login_success(attempt.account_, attempt.source_, now_ms,
+                                         now_ms - milliseconds(settings_.known_source_memory));
+    } catch (...) {
+        release();
+        throw;
+    }
+    release();
 }
 
 void LoginThrottle::end(const Attempt& attempt, End how, Clock::time_point now) {
+    if (shared_) return end_shared(attempt, how, now);
     {
         std::lock_guard lock(mutex_);
         const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_);

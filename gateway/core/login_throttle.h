@@ -1,8 +1,9 @@
-// Throttles failed logins per (account, source) and per source, plus an account-wide limit that never locks out a known source: a fault with a retry time, never a sleep.
+// Throttles failed logins per (account, source) and per source, plus an account-wide limit that never locks out a known source, counted in memory or in a store gateways share: a fault with a retry time, never a sleep.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -11,6 +12,10 @@
 #include <variant>
 
 #include <Poco/Net/IPAddress.h>
+
+namespace dyndns::store {
+class Store;
+}
 
 namespace dyndns::core {
 
@@ -34,10 +39,18 @@ std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, c
 // that would only exceed the limit if the ones in flight all failed waits for them (at most a
 // password verification), so a burst of good logins from one source is not refused. Blocking
 // a guesser costs the server nothing: a blocked login is refused before any hash is checked.
+//
+// With a `shared` store (PostgreSQL, several gateways) the failure counts and the known sources
+// live there, on the wall clock, so two gateways do not double a limit: a try starts on the
+// counts read from the store, and a failure is counted by atomic upserts. The tries in flight
+// stay this process's own: tries in flight at once on several gateways may each pass a count
+// one short of its limit (at most one failure over it per gateway). A store error reaches the
+// caller as store::DatabaseError (fault 10); a try it interrupts is not counted.
 class LoginThrottle {
 public:
     using Clock = std::chrono::steady_clock;
-    explicit LoginThrottle(ThrottleSettings settings = {}) : settings_(settings) {}
+    explicit LoginThrottle(ThrottleSettings settings = {}, store::Store* shared = nullptr)
+        : settings_(settings), shared_(shared) {}
     LoginThrottle(const LoginThrottle&) = delete;
     LoginThrottle& operator=(const LoginThrottle&) = delete;
 
@@ -60,12 +73,14 @@ public:
 
     private:
         friend class LoginThrottle;
-        Attempt(LoginThrottle* throttle, std::string account, std::string source, Kind kind)
-            : throttle_(throttle), account_(std::move(account)), source_(std::move(source)), kind_(kind) {}
+        Attempt(LoginThrottle* throttle, std::string account, std::string source, Kind kind, bool store_success)
+            : throttle_(throttle), account_(std::move(account)), source_(std::move(source)), kind_(kind),
+              store_success_(store_success) {}
         LoginThrottle* throttle_; // null once ended or moved from
         std::string account_;
         std::string source_;
         Kind kind_;
+        bool store_success_; // shared: a success has a count to clear or a known source to refresh
     };
 
     // Starts a try of `account` from `source`, or answers the seconds to wait.
@@ -86,6 +101,18 @@ private:
         Count* account; // null for a token
     };
 
+    // What a try is checked against, for one count: failures in its window, and when that ends.
+    struct Seen {
+        const Count* local; // this process's tries in flight (and, unshared, its failures); may be null
+        unsigned failures;
+        int seconds_left;
+    };
+    Seen seen(const Count* local, Clock::time_point now) const;
+    Seen seen(const Count* local, const std::optional<std::int64_t>& window_start_ms, std::int64_t failures,
+              std::int64_t now_ms) const;
+    std::int64_t wall_ms(Clock::time_point now) const; // `now` on the wall clock every gateway reads
+    void end_shared(const Attempt& attempt, End how, Clock::time_point now);
+
     Counts counts_of(const std::string& account, const std::string& source, Kind kind); // inserts
     template <class Map, class Key>
     static const Count* find(const Map& map, const Key& key);                            // does not
@@ -97,7 +124,9 @@ private:
     void forget_expired(Clock::time_point now);
 
     ThrottleSettings settings_;
+    store::Store* shared_;
     std::mutex mutex_;
+    std::uint64_t failures_ended_ = 0; // under mutex_: a shared count read before one changed may be stale
     std::condition_variable finished_; // an in-flight try ended
     std::map<Pair, Count> by_pair_;
     std::map<std::string, Count> by_source_;

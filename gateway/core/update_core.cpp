@@ -78,7 +78,7 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
                        std::shared_ptr<dns::ZoneFollower> follower)
     : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
-      throttle_(this->settings()->throttle), calls_(this->settings()->calls_per_minute, store.is_shared() ? &store : nullptr),
+      throttle_(this->settings()->throttle, store.is_shared() ? &store : nullptr), calls_(this->settings()->calls_per_minute, store.is_shared() ? &store : nullptr),
       committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
                      return primaries_.for_name(update.zone).apply(update, deadline);
                  },
@@ -128,6 +128,14 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
     // Longer than any account or host name: refused before it costs a hash or a throttle entry.
     if (raw_account.size() > kMaxNameLength || password.size() > kMaxPasswordLength)
         return error(Fault::BadRequest, "account or password too long");
+    // The throttle's shared counts are the store's too: an outage is fault 10, as for any call.
+    return with_store<std::variant<Identity, UpdateError>>(
+        [&]() -> std::variant<Identity, UpdateError> { return verify_login(raw_account, password, client, tokens_allowed); });
+}
+
+std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const std::string& raw_account,
+                                                                          const std::string& password,
+                                                                          const ClientInfo& client, bool tokens_allowed) {
     const std::string account = lower(raw_account);
     const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has

@@ -79,6 +79,9 @@ private:
     };
     std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
+    // authenticate() past its bounds check; a store error escapes it.
+    std::variant<Identity, UpdateError> verify_login(const std::string& account, const std::string& password,
+                                                     const ClientInfo& client, bool tokens_allowed);
     struct Authorized {
         std::string name;   // normalized name asked for
         Domain domain;

@@ -124,6 +124,34 @@ struct Store::Impl {
     } cache;
     static constexpr std::size_t kMaxCached = 100000;
     std::chrono::steady_clock::time_point last_call_prune{}; // under cache.mutex
+    std::chrono::steady_clock::time_point last_failure_prune{}; // under cache.mutex
+    std::chrono::steady_clock::time_point last_source_prune{};  // under cache.mutex
+
+    // Whether a table's prune is due (at most once a minute per store), marking it done.
+    bool prune_due(std::chrono::steady_clock::time_point& last) {
+        const auto now_time = std::chrono::steady_clock::now();
+        std::lock_guard lock(cache.mutex);
+        if (now_time - last <= std::chrono::minutes(1)) return false;
+        last = now_time;
+        return true;
+    }
+
+    // Rows of (scope, failures, window start or last login) as LoginCounts; scope 3 is the known source.
+    static Store::LoginCounts login_counts_of(const std::vector<Poco::Int64>& scopes, const std::vector<Poco::Int64>& values,
+                                              const std::vector<Poco::Int64>& times) {
+        Store::LoginCounts counts;
+        for (std::size_t i = 0; i < scopes.size() && i < values.size() && i < times.size(); ++i) {
+            const Store::LoginCount count{values[i], times[i]};
+            switch (scopes[i]) {
+            case 0: counts.pair = count; break;
+            case 1: counts.source = count; break;
+            case 2: counts.account = count; break;
+            case 3: counts.last_login_ms = times[i]; break;
+            default: break;
+            }
+        }
+        return counts;
+    }
 
     // The cache's answer for `key` in `map`, or `query(session)`'s, remembered.
     template <class T, class Query>
@@ -324,6 +352,64 @@ std::int64_t Store::count_call(const std::string& account, std::chrono::system_c
             session << impl_->sql("DELETE FROM call_counts WHERE window_start_ms < ?"),
                 bind(start_ms - Poco::Int64{3600 * 1000}), now;
         return static_cast<std::int64_t>(calls);
+    });
+}
+
+Store::LoginCounts Store::login_counts(const std::string& account, const std::string& source) const {
+    return guarded("read the login counts", [&] {
+        auto db = impl_->pool.lease();
+        std::vector<Poco::Int64> scopes, values, times;
+        db.session() << impl_->sql("SELECT scope, failures, window_start_ms FROM login_failures "
+                                   "WHERE (scope = 0 AND account = ? AND source = ?) OR (scope = 1 AND account = '' AND source = ?) "
+                                   "OR (scope = 2 AND account = ? AND source = '') "
+                                   "UNION ALL SELECT 3, 0, last_login_ms FROM login_sources WHERE account = ? AND source = ?"),
+            bind(account), bind(source), bind(source), bind(account), bind(account), bind(source), into(scopes), into(values),
+            into(times), now;
+        return Impl::login_counts_of(scopes, values, times);
+    });
+}
+
+Store::LoginCounts Store::count_login_failure(const std::string& account, const std::string& source, bool account_wide,
+                                               std::int64_t now_ms, std::int64_t window_ms) {
+    return guarded("count the failed login", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        const Poco::Int64 at = now_ms;
+        const Poco::Int64 ended_before = now_ms - window_ms;
+        std::vector<Poco::Int64> scopes, values, times;
+        // The rows in scope order: concurrent upserts lock them in the same order, so never deadlock.
+        Poco::Data::Statement upsert(session);
+        upsert << impl_->sql(std::string("INSERT INTO login_failures(scope, account, source, window_start_ms, failures) "
+                                         "VALUES(0, ?, ?, ?, 1), (1, '', ?, ?, 1)") +
+                             (account_wide ? ", (2, ?, '', ?, 1)" : "") +
+                             " ON CONFLICT(scope, account, source) DO UPDATE SET "
+                             "failures = CASE WHEN login_failures.window_start_ms <= ? THEN 1 ELSE login_failures.failures + 1 END, "
+                             "window_start_ms = CASE WHEN login_failures.window_start_ms <= ? THEN excluded.window_start_ms "
+                             "ELSE login_failures.window_start_ms END "
+                             "RETURNING scope, failures, window_start_ms"),
+            bind(account), bind(source), bind(at), bind(source), bind(at);
+        if (account_wide) upsert, bind(account), bind(at);
+        upsert, bind(ended_before), bind(ended_before), into(scopes), into(values), into(times);
+        upsert.execute();
+        if (impl_->prune_due(impl_->last_failure_prune))
+            session << impl_->sql("DELETE FROM login_failures WHERE window_start_ms <= ?"), bind(ended_before), now;
+        return Impl::login_counts_of(scopes, values, times);
+    });
+}
+
+void Store::count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
+                                std::int64_t forget_before_ms) {
+    guarded("count the login", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        const Poco::Int64 at = now_ms;
+        session << impl_->sql("DELETE FROM login_failures WHERE scope = 0 AND account = ? AND source = ?"), bind(account),
+            bind(source), now;
+        session << impl_->sql("INSERT INTO login_sources(account, source, last_login_ms) VALUES(?, ?, ?) "
+                              "ON CONFLICT(account, source) DO UPDATE SET last_login_ms = excluded.last_login_ms"),
+            bind(account), bind(source), bind(at), now;
+        if (impl_->prune_due(impl_->last_source_prune))
+            session << impl_->sql("DELETE FROM login_sources WHERE last_login_ms < ?"), bind(Poco::Int64{forget_before_ms}), now;
     });
 }
 

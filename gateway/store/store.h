@@ -106,12 +106,35 @@ public:
     const std::string& description() const;
 
     // True when several gateways may share this store (PostgreSQL): what they must agree on (the
-    // call budget) is then counted here rather than in each one's memory.
+    // call budget, the login throttle) is then counted here rather than in each one's memory.
     bool is_shared() const;
     // Counts one call of `account` in the window starting at `window_start` (one atomic upsert:
     // gateways calling at once never lose a count); returns the window's count with this call.
     // Windows ended over an hour ago are deleted now and then.
     std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start);
+
+    // The login throttle's counts, shared the same way (core/login_throttle.h holds the rules).
+    // Times are wall-clock milliseconds; a count whose window has ended is stale, not zero.
+    struct LoginCount {
+        std::int64_t failures = 0;
+        std::int64_t window_start_ms = 0;
+    };
+    struct LoginCounts {
+        LoginCount pair;    // this account from this source
+        LoginCount source;  // this source against any account
+        LoginCount account; // any source against this account
+        std::int64_t last_login_ms = 0; // this account's last login from this source; 0: none remembered
+    };
+    LoginCounts login_counts(const std::string& account, const std::string& source) const;
+    // Counts one failure against the pair, the source and (`account_wide`) the account, each in
+    // one atomic upsert that starts a new window at `now_ms` where the last began `window_ms` or
+    // more before; returns the counts with it. Ended windows are deleted now and then.
+    LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide,
+                                    std::int64_t now_ms, std::int64_t window_ms);
+    // A login: the pair's count is cleared and the source remembered as the account's at
+    // `now_ms`; sources last seen before `forget_before_ms` are deleted now and then.
+    void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
+                             std::int64_t forget_before_ms);
 
     // History, newest first.
     void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all

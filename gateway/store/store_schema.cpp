@@ -65,6 +65,25 @@ const std::vector<std::vector<std::string>>& migrations() {
             "  calls           INTEGER NOT NULL,"
             "  PRIMARY KEY (account, window_start_ms))",
         },
+        // 4: failed logins per fixed window and the sources that logged in, for a login throttle
+        // that several gateways share. scope 0: account and source; 1: source (account ''); 2:
+        // account (source '').
+        {
+            "CREATE TABLE login_failures ("
+            "  scope           INTEGER NOT NULL,"
+            "  account         TEXT NOT NULL,"
+            "  source          TEXT NOT NULL,"
+            "  window_start_ms INTEGER NOT NULL,"
+            "  failures        INTEGER NOT NULL,"
+            "  PRIMARY KEY (scope, account, source))",
+            "CREATE INDEX login_failures_by_window ON login_failures(window_start_ms)",
+            "CREATE TABLE login_sources ("
+            "  account       TEXT NOT NULL,"
+            "  source        TEXT NOT NULL,"
+            "  last_login_ms INTEGER NOT NULL,"
+            "  PRIMARY KEY (account, source))",
+            "CREATE INDEX login_sources_by_time ON login_sources(last_login_ms)",
+        },
     };
     return steps;
 }

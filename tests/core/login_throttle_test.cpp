@@ -1,4 +1,4 @@
-// The login throttle: per (account, source) and per source, an account-wide limit that spares known sources and tokens, exact under concurrency.
+// The login throttle: per (account, source) and per source, an account-wide limit that spares known sources and tokens, exact under concurrency; in memory, or (login_throttle_postgresql_test) counted in a real PostgreSQL.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -6,7 +6,12 @@
 #include <vector>
 
 #include "core/login_throttle.h"
+#ifdef DYNDNS_TEST_POSTGRESQL
+#include "store/store.h"
+#include "support/local_postgres.h"
+#endif
 
+using namespace dyndns;
 using namespace dyndns::core;
 using namespace std::chrono_literals;
 
@@ -21,6 +26,20 @@ ThrottleSettings settings(unsigned pair, unsigned source, unsigned account) {
                             .max_failures_per_account = account,
                             .window = 60s};
 }
+
+// The throttle under test, on its own fresh database when shared.
+struct Throttled {
+#ifdef DYNDNS_TEST_POSTGRESQL
+    explicit Throttled(ThrottleSettings settings)
+        : database(test::shared_postgres().new_database()), store(store::Location{"", database, 20}),
+          throttle(settings, &store) {}
+    std::string database;
+    store::Store store;
+#else
+    explicit Throttled(ThrottleSettings settings) : throttle(settings) {}
+#endif
+    LoginThrottle throttle;
+};
 
 // Seconds to wait, or 0 when the try may go ahead (it then ends as `failed` or succeeded).
 int attempt(LoginThrottle& throttle, const std::string& account, const std::string& source, Clock::time_point at,
@@ -51,7 +70,8 @@ bool blocked(LoginThrottle& throttle, const std::string& account, const std::str
 } // namespace
 
 TEST_CASE("one source guessing one account is blocked there and nowhere else") {
-    LoginThrottle throttle(settings(3, 100, 1000));
+    Throttled throttled(settings(3, 100, 1000));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     CHECK(fail(throttle, 100, "alice", "192.0.2.1", t0) == 3);
     const int wait = attempt(throttle, "alice", "192.0.2.1", t0 + 10s);
@@ -65,7 +85,8 @@ TEST_CASE("one source guessing one account is blocked there and nowhere else") {
 }
 
 TEST_CASE("one source guessing many accounts is blocked for all of them") {
-    LoginThrottle throttle(settings(10, 5, 1000));
+    Throttled throttled(settings(10, 5, 1000));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     for (int i = 0; i < 5; ++i) CHECK(fail(throttle, 1, "user" + std::to_string(i), "198.51.100.1", t0) == 1);
     CHECK(blocked(throttle, "carol", "198.51.100.1", t0 + 1s));
@@ -80,7 +101,8 @@ TEST_CASE("IPv6 sources are counted by their /64") {
 }
 
 TEST_CASE("the account-wide limit spares sources that logged in and per-host tokens and gives a new source one try") {
-    LoginThrottle throttle(settings(5, 100, 20));
+    Throttled throttled(settings(5, 100, 20));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     // The customer's router logs in from its line.
     REQUIRE_FALSE(blocked(throttle, "alice", "203.0.113.1", t0));
@@ -96,7 +118,8 @@ TEST_CASE("the account-wide limit spares sources that logged in and per-host tok
 }
 
 TEST_CASE("a successful login does not clear the source's failures") {
-    LoginThrottle throttle(settings(10, 3, 100));
+    Throttled throttled(settings(10, 3, 100));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     CHECK(fail(throttle, 2, "mallory", "192.0.2.1", t0) == 2);
     REQUIRE_FALSE(blocked(throttle, "alice", "192.0.2.1", t0));
@@ -105,7 +128,8 @@ TEST_CASE("a successful login does not clear the source's failures") {
 }
 
 TEST_CASE("a try that ends without a verdict is not counted") {
-    LoginThrottle throttle(settings(1, 1, 1));
+    Throttled throttled(settings(1, 1, 1));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     for (int i = 0; i < 3; ++i) {
         auto started = throttle.begin("alice", "192.0.2.1", Kind::Password, t0);
@@ -116,7 +140,8 @@ TEST_CASE("a try that ends without a verdict is not counted") {
 
 TEST_CASE("concurrent guessers get exactly the limit") {
     constexpr unsigned kLimit = 30;
-    LoginThrottle throttle(settings(1000, kLimit, 1000));
+    Throttled throttled(settings(1000, kLimit, 1000));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     std::atomic<int> passed = 0;
     std::vector<std::thread> threads;
@@ -136,7 +161,8 @@ TEST_CASE("concurrent guessers get exactly the limit") {
 }
 
 TEST_CASE("a burst of good logins from one source is not refused") {
-    LoginThrottle throttle(settings(2, 2, 2));
+    Throttled throttled(settings(2, 2, 2));
+    LoginThrottle& throttle = throttled.throttle;
     const auto t0 = Clock::now();
     std::atomic<int> refused = 0;
     std::vector<std::thread> threads;
@@ -153,3 +179,78 @@ TEST_CASE("a burst of good logins from one source is not refused") {
     for (auto& thread : threads) thread.join();
     CHECK(refused == 0);
 }
+
+#ifdef DYNDNS_TEST_POSTGRESQL
+TEST_CASE("two gateways on one store share every count and the known sources") {
+    Throttled one(settings(3, 5, 6));
+    LoginThrottle other(settings(3, 5, 6), &one.store); // another gateway
+    const auto t0 = Clock::now();
+    CHECK(fail(one.throttle, 2, "alice", "192.0.2.1", t0) == 2);
+    CHECK(fail(other, 5, "alice", "192.0.2.1", t0) == 1); // the pair's limit, at the combined count
+    CHECK(blocked(one.throttle, "alice", "192.0.2.1", t0));
+    CHECK(fail(other, 3, "bob", "192.0.2.1", t0) == 2); // the source's limit: 3 + 2
+    CHECK(blocked(one.throttle, "carol", "192.0.2.1", t0));
+    // The customer logs in through one gateway; the other knows the source past the account-wide limit.
+    REQUIRE_FALSE(blocked(one.throttle, "dave", "203.0.113.1", t0));
+    for (int i = 0; i < 4; ++i) fail(i % 2 ? one.throttle : other, 2, "dave", "198.51.100." + std::to_string(i), t0);
+    CHECK(fail(other, 1, "dave", "203.0.113.1", t0) == 1);   // the customer mistyped once
+    CHECK(fail(other, 1, "dave", "198.51.100.9", t0) == 1);  // a new source's first try
+    CHECK(blocked(other, "dave", "198.51.100.9", t0));       // then the account's 6 hold it
+    CHECK_FALSE(blocked(other, "dave", "203.0.113.1", t0));  // known through the store
+    // A success through one gateway clears the pair's count for both.
+    CHECK(fail(one.throttle, 2, "erin", "192.0.2.9", t0) == 2);
+    REQUIRE_FALSE(blocked(other, "erin", "192.0.2.9", t0));
+    CHECK(fail(one.throttle, 4, "erin", "192.0.2.9", t0 + 1s) == 3);
+    // Windows end on the wall clock for every gateway alike.
+    CHECK_FALSE(blocked(other, "alice", "192.0.2.1", t0 + 61s));
+}
+
+TEST_CASE("ended windows and forgotten sources leave the store's tables") {
+    auto short_memory = settings(3, 5, 6);
+    short_memory.known_source_memory = 120s;
+    Throttled throttled(short_memory);
+    const auto t0 = Clock::now();
+    fail(throttled.throttle, 1, "alice", "192.0.2.1", t0);
+    REQUIRE_FALSE(blocked(throttled.throttle, "bob", "192.0.2.2", t0));
+    CHECK(throttled.store.login_counts("alice", "192.0.2.1").pair.failures == 1);
+    CHECK(throttled.store.login_counts("bob", "192.0.2.2").last_login_ms > 0);
+    // Another gateway (its own store, so its first prune is due) counts later.
+    store::Store other_store(store::Location{"", throttled.database, 1});
+    LoginThrottle other(short_memory, &other_store);
+    fail(other, 1, "carol", "192.0.2.3", t0 + 61s);
+    CHECK(throttled.store.login_counts("alice", "192.0.2.1").pair.window_start_ms == 0); // the row is gone
+    CHECK(throttled.store.login_counts("nobody", "192.0.2.1").source.window_start_ms == 0);
+    CHECK(other_store.login_counts("carol", "192.0.2.3").pair.failures == 1);
+    REQUIRE_FALSE(blocked(other, "dave", "192.0.2.4", t0 + 121s));
+    CHECK(throttled.store.login_counts("bob", "192.0.2.2").last_login_ms == 0);
+    CHECK(throttled.store.login_counts("dave", "192.0.2.4").last_login_ms > 0);
+}
+
+TEST_CASE("a store error is store::DatabaseError, and the try is not counted") {
+    Throttled throttled(settings(1, 1, 1));
+    const auto t0 = Clock::now();
+    // The pool dials again only after a failed connection's pause (half a second).
+    const auto back = [&] {
+        test::shared_postgres().start();
+        const auto deadline = Clock::now() + 5s;
+        while (Clock::now() < deadline) {
+            try {
+                throttled.store.login_counts("alice", "192.0.2.1");
+                return true;
+            } catch (const store::DatabaseError&) {
+                std::this_thread::sleep_for(50ms);
+            }
+        }
+        return false;
+    };
+    test::shared_postgres().stop();
+    CHECK_THROWS_AS(throttled.throttle.begin("alice", "192.0.2.1", Kind::Password, t0), store::DatabaseError);
+    REQUIRE(back());
+    auto started = throttled.throttle.begin("alice", "192.0.2.1", Kind::Password, t0);
+    REQUIRE(std::holds_alternative<LoginThrottle::Attempt>(started));
+    test::shared_postgres().stop();
+    CHECK_THROWS_AS(std::get<LoginThrottle::Attempt>(started).failed(t0), store::DatabaseError);
+    REQUIRE(back());
+    CHECK(fail(throttled.throttle, 2, "alice", "192.0.2.1", t0) == 1); // in flight no more; nothing counted
+}
+#endif

@@ -265,6 +265,24 @@ TEST_CASE("the configuration's values reach the core's settings") {
     CHECK(settings.trusted_proxies[0].to_string() == "10.0.0.0/8");
 }
 
+#ifdef DYNDNS_TEST_POSTGRESQL
+TEST_CASE("the login throttle's shared counts failing is fault 10, not a crash") {
+    Fixture f;
+    ok(f.set("alice", "alice-password", "store.example.test", "203.0.113.30"));
+    {
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+        Poco::Data::Session other("PostgreSQL", f.postgresql);
+        other << "DROP TABLE login_failures", Poco::Data::Keywords::now;
+    }
+    for (const char* password : {"wrong", "alice-password"}) {
+        const auto failure = fault(f.set("alice", password, "store.example.test", "203.0.113.31"));
+        CHECK(failure.fault == core::Fault::ServiceUnavailable);
+        CHECK(failure.message.find("nothing changed, retry later") != std::string::npos);
+    }
+    CHECK(test::shared_bind().dig_short("store.example.test", dns::RRType::A) == "203.0.113.30");
+}
+#endif
+
 TEST_CASE("a store that fails mid-call is fault 10 and nothing is sent to the primary") {
     Fixture f;
     ok(f.set("alice", "alice-password", "store.example.test", "203.0.113.30"));

@@ -1,4 +1,4 @@
-"""Gateways on one PostgreSQL store end to end: a fresh database migrated once by two gateways started together, dyndnsctl on the same store, and a database stopped and started under load."""
+"""Gateways on one PostgreSQL store end to end: a fresh database migrated once by two gateways started together, dyndnsctl on the same store, a database stopped and started under load, and a call budget and a login throttle that hold across both."""
 import base64
 import os
 import ssl
@@ -71,9 +71,29 @@ def nic_update(gw, ip):
         return error.code, error.read().decode()
 
 
+class ForwardedFor(xmlrpc.client.SafeTransport):
+    """xmlrpc.client's HTTPS transport as a trusted reverse proxy's: the caller is `source`."""
+
+    def __init__(self, source, context):
+        super().__init__(context=context)
+        self.source = source
+
+    def send_headers(self, connection, headers):
+        super().send_headers(connection, headers + [("X-Forwarded-For", self.source)])
+
+
+def answer_of(gw, source, password):
+    try:
+        with gw.proxy(transport=ForwardedFor(source, stack.tls_context())) as proxy:
+            proxy.SetDyndnsIp("demo", password, "example.test", "")
+        return "ok"
+    except xmlrpc.client.Fault as fault:
+        return f"fault {fault.faultCode}"
+
+
 class PostgresqlStore(unittest.TestCase):
     def test_1_two_gateways_migrated_the_fresh_database_once_and_both_serve(self):
-        self.assertEqual(postgres.sql("SELECT count(*), max(version) FROM schema_version", "dyndns"), ["1|3"])
+        self.assertEqual(postgres.sql("SELECT count(*), max(version) FROM schema_version", "dyndns"), ["1|4"])
         with open(os.path.join(postgres.dir, "postgres.log")) as f:
             log = f.read()
         self.assertNotIn("already exists", log)  # no second CREATE TABLE raced the first
@@ -195,6 +215,20 @@ class PostgresqlStore(unittest.TestCase):
         for gw in limited:
             gw.stop()
         self.assertEqual(answers, ["ok"] * budget + ["fault 6"] * 6)
+
+    def test_6_the_login_throttle_holds_across_two_gateways(self):
+        # Wrong passwords from one source, through each gateway in turn: refused (fault 6) at the
+        # combined count of 10 per account and source, not at 10 on each gateway.
+        guesser = "198.51.100.20"
+        answers = [answer_of(gateways[i % 2], guesser, "wrong-password") for i in range(14)]
+        self.assertEqual(answers, ["fault 1"] * 10 + ["fault 6"] * 4)
+        self.assertEqual(answer_of(gateways[1], guesser, "demo-password"), "fault 6")
+        # The account is not locked for its owner: another source logs in through either gateway.
+        self.assertEqual(answer_of(gateways[0], "198.51.100.21", "demo-password"), "ok")
+        self.assertEqual(answer_of(gateways[1], "198.51.100.21", "demo-password"), "ok")
+        counts = postgres.sql("SELECT scope, failures FROM login_failures WHERE source = '198.51.100.20' ORDER BY scope",
+                              "dyndns")
+        self.assertEqual(counts, ["0|10", "1|10"])
 
     def test_4_the_database_password_reaches_no_log(self):
         for gw in gateways:

@@ -403,7 +403,7 @@ TEST_CASE("postgresql: gateways opening a fresh database together migrate it onc
     for (auto& gateway : gateways) gateway.join();
     CHECK(opened == 4);
     CHECK(query_one(database, "SELECT count(*) || ' ' || max(version) FROM schema_version") ==
-          "1 " + std::to_string(3));
+          "1 " + std::to_string(4));
     store::Store again(store::Location{"", database, 1});
     again.add_account("alice", "pw");
     CHECK(again.verify_password("alice", "pw"));
