@@ -157,7 +157,10 @@ void ZoneCommitter::commit(const std::string& zone, std::vector<std::shared_ptr<
     std::vector<dns::DnsOutcome> outcomes(batch.size(), together);
     // A rejected message of several changes: each alone, so only the bad one fails. An
     // unavailable or failing (SERVFAIL) primary fails all of them; one by one would only wait longer.
-    if (together.kind == dns::DnsOutcome::Kind::Rejected && !together.server_failure() && sent.size() > 1) {
+    // Nor one refused for its signature or the zone (TSIG errors, NOTAUTH): every part would be.
+    const bool whole_message_refused = together.tsig_error != 0 || together.rcode == dns::kRcodeNotAuth;
+    if (together.kind == dns::DnsOutcome::Kind::Rejected && !together.server_failure() && !whole_message_refused &&
+        sent.size() > 1) {
         for (std::size_t i : sent) {
             outcomes[i] = send_safely(send_, dns::ZoneUpdate{zone, {batch[i]->change}}, batch[i]->deadline);
             ++messages;

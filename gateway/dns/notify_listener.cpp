@@ -66,7 +66,9 @@ struct NotifyListener::Socket {
 
 NotifyListener::NotifyListener(const std::string& listen, Primaries primaries, Notified notified)
     : socket_(std::make_unique<Socket>()), primaries_(std::move(primaries)), notified_(std::move(notified)) {
-    socket_->socket.bind(Poco::Net::SocketAddress(listen), true);
+    // No address reuse: a second gateway configured with the same address must fail at start,
+    // not silently share (and miss) the NOTIFYs.
+    socket_->socket.bind(Poco::Net::SocketAddress(listen), false);
     socket_->socket.setReceiveTimeout(kPollInterval);
 }
 

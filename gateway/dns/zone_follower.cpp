@@ -87,6 +87,13 @@ void ZoneFollower::follow(const std::string& zone) {
     enqueue_locked(zone, schedules_[zone]);
 }
 
+void ZoneFollower::confirmed(const std::string& zone, const RRsetChange& change) {
+    mirror_.confirmed(zone, change);
+    std::lock_guard lock(mutex_);
+    const auto found = schedules_.find(zone);
+    if (found != schedules_.end()) enqueue_locked(zone, found->second);
+}
+
 void ZoneFollower::unsure(const std::string& zone) {
     mirror_.unsure(zone);
     std::lock_guard lock(mutex_);
@@ -121,6 +128,9 @@ void ZoneFollower::transfer_loop() {
         } catch (const std::exception& e) {
             log::warning("following zone " + zone + ": " + e.what());
             mirror_.out_of_step(zone);
+            std::lock_guard failed(mutex_);
+            Schedule& schedule_now = schedules_[zone];
+            schedule_now.next_check = Clock::now() + backoff(++schedule_now.failures, settings_.refresh);
         }
         lock.lock();
         Schedule& after = schedules_[zone];
@@ -150,6 +160,9 @@ bool ZoneFollower::refresh(const std::string& zone) {
             schedule.next_check = Clock::now() + backoff(schedule.failures, settings_.refresh);
             lock.unlock();
             mirror_.out_of_step(zone);
+            // An IXFR that could not be read (differences that do not chain, say) is not asked
+            // again from the same serial: the next transfer is a full one.
+            if (since && result.outcome.kind == DnsOutcome::Kind::BadReply) mirror_.unsure(zone);
             return false;
         }
         if (schedule.failures != 0) log::notice("following zone " + zone + " again");

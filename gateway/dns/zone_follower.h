@@ -52,8 +52,11 @@ public:
     std::optional<RRset> find(const std::string& zone, const std::string& name, RRType type) const {
         return mirror_.find(zone, name, type);
     }
-    // Outcomes of the gateway's own UPDATEs to a followed zone.
-    void confirmed(const std::string& zone, const RRsetChange& change) { mirror_.confirmed(zone, change); }
+    // Outcomes of the gateway's own UPDATEs to a followed zone. A confirmation is laid over the
+    // mirror at once and a transfer asked for, so that it never outlives the next transfer by
+    // more than min_transfer_interval: a caller's thread may confirm after a later change (its
+    // own batch's "latest wins", another gateway's) was already transferred.
+    void confirmed(const std::string& zone, const RRsetChange& change);
     void unsure(const std::string& zone);
 
     std::size_t zones() const { return mirror_.zones().size(); }

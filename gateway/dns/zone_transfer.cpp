@@ -41,6 +41,13 @@ bool TransferReader::add(const Item& item) {
     case State::Start:
         if (!soa) throw std::runtime_error("the transfer does not begin with the zone's SOA");
         result_.serial = item.soa_serial;
+        // RFC 1995 4: a serial not newer than the one asked from is the whole answer, however
+        // the primary split its messages (BIND's xfrin reads it so too).
+        if (since_ && !serial_newer(item.soa_serial, *since_)) {
+            result_.kind = TransferResult::Kind::UpToDate;
+            state_ = State::Done;
+            return true;
+        }
         state_ = State::First;
         return false;
     case State::First:
@@ -52,6 +59,9 @@ bool TransferReader::add(const Item& item) {
                 state_ = State::Done;
                 return true;
             }
+            // Differences must chain from the serial asked from to the closing one: patched
+            // onto another base, they would leave right-looking records that are wrong.
+            if (item.soa_serial != *since_) throw std::runtime_error("the IXFR does not start from the serial asked from");
             result_.kind = TransferResult::Kind::Incremental;
             result_.diffs.emplace_back();
             state_ = State::Deleting;
@@ -82,6 +92,7 @@ bool TransferReader::add(const Item& item) {
                 state_ = State::Done;
                 return true;
             }
+            if (item.soa_serial != diff_new_serial_) throw std::runtime_error("the IXFR's differences do not chain");
             result_.diffs.emplace_back(); // this SOA opens the next difference (its old serial)
             state_ = State::Deleting;
         } else if (kept(item.type)) {
@@ -93,13 +104,7 @@ bool TransferReader::add(const Item& item) {
     return false;
 }
 
-bool TransferReader::end_of_message() {
-    if (state_ == State::First && since_) {
-        result_.kind = TransferResult::Kind::UpToDate;
-        state_ = State::Done;
-    }
-    return state_ == State::Done;
-}
+bool TransferReader::end_of_message() { return state_ == State::Done; }
 
 TransferResult TransferReader::take() {
     if (state_ != State::Done) throw std::runtime_error("the transfer ended before its closing SOA");

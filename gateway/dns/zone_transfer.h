@@ -57,7 +57,7 @@ public:
 
     // Returns true when `item` completed the transfer.
     bool add(const Item& item);
-    // After each message: an IXFR answer of one SOA alone is complete at the end of its message.
+    // After each message: whether the transfer is complete.
     bool end_of_message();
     bool complete() const { return state_ == State::Done; }
     TransferResult take();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/zone_committer.h"
+#include "dns/tsig.h"
 
 using namespace dyndns;
 using namespace std::chrono_literals;
@@ -192,4 +193,32 @@ TEST_CASE("a change whose deadline passes while it waits is answered unsent and 
     REQUIRE(primary.inner.messages.size() == 1);
     CHECK(primary.inner.messages[0].changes.at(0).name == "busy.example.test");
     CHECK(committer.apply("example.test", a_record("later.example.test", "192.0.2.8")).ok()); // the zone is still usable
+}
+
+TEST_CASE("one caller's changes to several zones share a message per zone (apply_all)") {
+    SlowPrimary primary;
+    core::ZoneCommitter committer([&](const dns::ZoneUpdate& u, dns::Deadline d) { return primary(u, d); }, 64);
+    std::vector<core::ZoneCommitter::ZoneChange> changes;
+    for (int i = 0; i < 10; ++i) {
+        changes.push_back({"a.test", a_record("h" + std::to_string(i) + ".a.test", "192.0.2.1")});
+        changes.push_back({"b.test", a_record("h" + std::to_string(i) + ".b.test", "192.0.2.1")});
+    }
+    const auto outcomes = committer.apply_all(changes);
+    REQUIRE(outcomes.size() == 20);
+    for (const auto& outcome : outcomes) CHECK(outcome.ok());
+    CHECK(primary.messages.size() == 2);
+}
+
+TEST_CASE("a message refused for its signature is not retried change by change") {
+    std::atomic<int> sent{0};
+    core::ZoneCommitter committer(
+        [&](const dns::ZoneUpdate&, dns::Deadline) {
+            ++sent;
+            return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeNotAuth, dns::kTsigBadSig, "BADSIG"};
+        },
+        64);
+    const auto outcomes = committer.apply_all({{"a.test", a_record("x.a.test", "192.0.2.1")},
+                                               {"a.test", a_record("y.a.test", "192.0.2.2")}});
+    CHECK(sent == 1);
+    for (const auto& outcome : outcomes) CHECK(outcome.tsig_error == dns::kTsigBadSig);
 }

@@ -148,3 +148,20 @@ TEST_CASE("incremental differences remove and add single records") {
     CHECK(rrset->ttl == 300);
     CHECK(mirror.serial("example.test") == 8u);
 }
+
+TEST_CASE("an IXFR is read by its serials, not by how the primary split its messages") {
+    SUBCASE("one record a message (transfer-format one-answer): still incremental") {
+        const auto result = read(5, {{soa(7)}, {soa(5)}, {a("h1.example.test", "192.0.2.1")}, {soa(7)}, {soa(7)}});
+        CHECK(result.kind == TransferResult::Kind::Incremental);
+    }
+    SUBCASE("a primary whose serial went back answers its own: up to date, another serial") {
+        const auto result = read(8, {{soa(7)}});
+        CHECK(result.kind == TransferResult::Kind::UpToDate);
+        CHECK(result.serial == 7);
+    }
+}
+
+TEST_CASE("IXFR differences that do not chain are refused") {
+    CHECK_THROWS(read(5, {{soa(7), soa(4), a("h1.example.test", "192.0.2.1"), soa(7), soa(7)}})); // not from 5
+    CHECK_THROWS(read(5, {{soa(8), soa(5), soa(6), soa(7), soa(8), soa(8)}}));                   // 6, then from 7
+}
