@@ -270,6 +270,10 @@ TransferResult Rfc2136Client::transfer(const std::string& zone, std::optional<st
                 }
             }
             return !reader.end_of_message();
+        } catch (const TransferTooLarge& e) {
+            failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + ": " + e.what()};
+            failed.too_large = true;
+            return false;
         } catch (const std::exception& e) {
             failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + ": " + e.what()};
             return false;

@@ -67,7 +67,7 @@ void ZoneFollower::enqueue_locked(const std::string& zone, Schedule& schedule) {
         schedule.again = true;
         return;
     }
-    if (schedule.queued || schedule.delayed) return;
+    if (schedule.queued || schedule.delayed || schedule.given_up) return;
     const auto due = schedule.last_start + settings_.min_transfer_interval;
     if (Clock::now() < due) {
         schedule.delayed = true;
@@ -151,6 +151,17 @@ bool ZoneFollower::refresh(const std::string& zone) {
         const TransferResult result = primary.transfer(zone, since, kept_types(), settings_.max_zone_records);
         std::unique_lock lock(mutex_);
         Schedule& schedule = schedules_[zone];
+        if (result.too_large) {
+            // Retrying would read the same million records again every refresh: stop following.
+            metrics.zone_transfers.with({"failed"}).add();
+            schedule.given_up = true;
+            schedule.next_check = {};
+            lock.unlock();
+            log::warning("not following zone " + zone + " (its names are read from the primary per call): " +
+                         result.outcome.message);
+            mirror_.out_of_step(zone);
+            return false;
+        }
         if (!result.outcome.ok()) {
             metrics.zone_transfers.with({"failed"}).add();
             // The first failure of a run is worth the operator's attention; the retries are not.

@@ -72,6 +72,7 @@ private:
         bool in_flight = false;
         bool again = false; // asked for while in flight: once more when it ends
         bool delayed = false; // waiting in delayed_ for min_transfer_interval to pass
+        bool given_up = false; // too large to follow: its names are read per call until a restart
         std::chrono::steady_clock::time_point last_start{};
         std::optional<std::uint32_t> notified_serial;
         unsigned failures = 0;

@@ -31,7 +31,7 @@ ZoneRecord TransferReader::record(const Item& item) const {
 // Every record counts, kept or not: the bound is on what the primary makes the gateway read.
 void TransferReader::count() {
     if (++items_ > max_records_)
-        throw std::runtime_error("the transfer has more than " + std::to_string(max_records_) + " records");
+        throw TransferTooLarge("the transfer has more than " + std::to_string(max_records_) + " records");
 }
 
 bool TransferReader::add(const Item& item) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct TransferResult {
     std::uint32_t serial = 0; // the zone's serial now
     std::vector<ZoneRecord> records;
     std::vector<ZoneDiff> diffs;
+    bool too_large = false; // failed: the zone has more records than the transfer may read
+};
+
+// Thrown by TransferReader when a transfer exceeds its record limit.
+struct TransferTooLarge : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 // RFC 1982 serial number arithmetic: whether `a` is newer than `b`.

@@ -78,7 +78,7 @@ TEST_CASE("a transfer that is not one is refused") {
     CHECK_FALSE(small.add(soa(7)));
     CHECK_FALSE(small.add(mx()));
     CHECK_FALSE(small.add(mx()));
-    CHECK_THROWS(small.add(mx())); // records that are not kept count too
+    CHECK_THROWS_AS(small.add(mx()), TransferTooLarge); // records that are not kept count too
 }
 
 TEST_CASE("serials compare as RFC 1982 says, across the wrap") {
