@@ -269,7 +269,7 @@ TransferResult Rfc2136Client::transfer(const std::string& zone, std::optional<st
                     return false; // complete
                 }
             }
-            return !reader.end_of_message();
+            return !reader.complete(); // the message ended: more to come unless complete
         } catch (const TransferTooLarge& e) {
             failed.outcome = {DnsOutcome::Kind::BadReply, 0, 0, what + ": " + e.what()};
             failed.too_large = true;

@@ -1,6 +1,7 @@
 // DNS over TCP with one deadline per attempt, on Poco sockets kept open and reused between exchanges.
 #include "dns/dns_transport.h"
 
+#include <exception>
 #include <stdexcept>
 
 #include <Poco/Net/NetException.h>
@@ -44,6 +45,28 @@ void receive_exactly(Poco::Net::StreamSocket& socket, std::span<std::uint8_t> bu
         const int n = socket.receiveBytes(buffer.data() + got, static_cast<int>(buffer.size() - got));
         if (n <= 0) throw Poco::Net::NetException("the connection was closed in the middle of the transfer");
         got += static_cast<std::size_t>(n);
+    }
+}
+
+// What an exchange that threw tells its caller: whether the primary may have the request
+// (`written`) decides NotSent against Timeout/NetworkError. `late` says what a timeout after
+// writing means ("no reply within").
+ExchangeResult failed_exchange(std::exception_ptr failure, bool written, const std::string& late,
+                               std::chrono::milliseconds timeout) {
+    using Status = ExchangeResult::Status;
+    try {
+        std::rethrow_exception(failure);
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        return {Status::ConnectionRefused, {}, "connection refused"};
+    } catch (const Poco::TimeoutException&) {
+        if (!written) return {Status::NotSent, {}, "no connection within " + std::to_string(timeout.count()) + " ms"};
+        return {Status::Timeout, {}, late + " " + std::to_string(timeout.count()) + " ms"};
+    } catch (const Poco::Exception& e) {
+        return {written ? Status::NetworkError : Status::NotSent, {}, e.displayText()};
+    } catch (const std::exception& e) {
+        return {written ? Status::NetworkError : Status::NotSent, {}, e.what()};
+    } catch (...) {
+        return {written ? Status::NetworkError : Status::NotSent, {}, "unknown failure"};
     }
 }
 
@@ -156,15 +179,8 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
             // Nothing of a reply arrived on a reused connection: resend on another (each tried once).
             // Any other failure is not retried here: the primary may have processed the request.
             continue;
-        } catch (const Poco::Net::ConnectionRefusedException&) {
-            return {Status::ConnectionRefused, {}, "connection refused"};
-        } catch (const Poco::TimeoutException&) {
-            if (!written) return {Status::NotSent, {}, "no connection within " + std::to_string(timeout.count()) + " ms"};
-            return {Status::Timeout, {}, "no reply within " + std::to_string(timeout.count()) + " ms"};
-        } catch (const Poco::Exception& e) {
-            return {written ? Status::NetworkError : Status::NotSent, {}, e.displayText()};
-        } catch (const std::exception& e) {
-            return {written ? Status::NetworkError : Status::NotSent, {}, e.what()};
+        } catch (...) {
+            return failed_exchange(std::current_exception(), written, "no reply within", timeout);
         }
     }
 }
@@ -193,15 +209,8 @@ ExchangeResult TcpTransport::stream(std::span<const std::uint8_t> query, std::ch
             receive_exactly(socket, message, deadline);
             if (!on_message(message)) return {Status::Ok, {}, ""};
         }
-    } catch (const Poco::Net::ConnectionRefusedException&) {
-        return {Status::ConnectionRefused, {}, "connection refused"};
-    } catch (const Poco::TimeoutException&) {
-        if (!written) return {Status::NotSent, {}, "no connection within " + std::to_string(timeout.count()) + " ms"};
-        return {Status::Timeout, {}, "the transfer did not end within " + std::to_string(timeout.count()) + " ms"};
-    } catch (const Poco::Exception& e) {
-        return {written ? Status::NetworkError : Status::NotSent, {}, e.displayText()};
-    } catch (const std::exception& e) {
-        return {written ? Status::NetworkError : Status::NotSent, {}, e.what()};
+    } catch (...) {
+        return failed_exchange(std::current_exception(), written, "the transfer did not end within", timeout);
     }
 }
 

@@ -59,7 +59,7 @@ public:
     void confirmed(const std::string& zone, const RRsetChange& change);
     void unsure(const std::string& zone);
 
-    std::size_t zones() const { return mirror_.zones().size(); }
+    std::size_t zones() const { return mirror_.size(); }
     std::size_t zones_in_step() const { return mirror_.zones_in_step(); }
     std::uint16_t notify_port() const { return notify_.port(); }
 
@@ -74,7 +74,6 @@ private:
         bool delayed = false; // waiting in delayed_ for min_transfer_interval to pass
         bool given_up = false; // too large to follow: its names are read per call until a restart
         std::chrono::steady_clock::time_point last_start{};
-        std::optional<std::uint32_t> notified_serial;
         unsigned failures = 0;
         std::chrono::steady_clock::time_point next_check{};
     };

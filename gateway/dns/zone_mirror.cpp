@@ -117,12 +117,9 @@ void ZoneMirror::out_of_step(const std::string& zone) {
     if (found != zones_.end()) found->second.failed = true;
 }
 
-std::vector<std::string> ZoneMirror::zones() const {
+std::size_t ZoneMirror::size() const {
     std::shared_lock lock(mutex_);
-    std::vector<std::string> names;
-    names.reserve(zones_.size());
-    for (const auto& [name, zone] : zones_) names.push_back(name);
-    return names;
+    return zones_.size();
 }
 
 std::size_t ZoneMirror::zones_in_step() const {

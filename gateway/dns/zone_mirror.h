@@ -44,7 +44,7 @@ public:
     // A transfer failed: out of step (its records are kept for an IXFR later).
     void out_of_step(const std::string& zone);
 
-    std::vector<std::string> zones() const;
+    std::size_t size() const; // zones known, in step or not
     std::size_t zones_in_step() const;
 
 private:

@@ -104,8 +104,6 @@ bool TransferReader::add(const Item& item) {
     return false;
 }
 
-bool TransferReader::end_of_message() { return state_ == State::Done; }
-
 TransferResult TransferReader::take() {
     if (state_ != State::Done) throw std::runtime_error("the transfer ended before its closing SOA");
     return std::move(result_);

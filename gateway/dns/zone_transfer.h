@@ -64,8 +64,6 @@ public:
 
     // Returns true when `item` completed the transfer.
     bool add(const Item& item);
-    // After each message: whether the transfer is complete.
-    bool end_of_message();
     bool complete() const { return state_ == State::Done; }
     TransferResult take();
 

@@ -28,11 +28,10 @@ std::string answer_code(core::Fault fault) {
     return "911";
 }
 
-// Faults about the account or the service, not the host: answered once, and the rest of the
-// hosts are not tried (the next would fail the same way).
+// Faults about the account or the service, not the hosts: answered once. (A refused address,
+// also the request's, is every host's line; a DNS fault is its own host's.)
 bool ends_the_request(core::Fault fault) {
-    return fault == core::Fault::AuthFailed || fault == core::Fault::RateLimited || fault == core::Fault::DnsUnavailable ||
-           fault == core::Fault::ServiceUnavailable;
+    return fault == core::Fault::AuthFailed || fault == core::Fault::RateLimited || fault == core::Fault::ServiceUnavailable;
 }
 
 http::HttpResponse lines(std::string body) { return http::HttpResponse::text(200, std::move(body)); }

@@ -22,7 +22,7 @@ TransferResult read(std::optional<std::uint32_t> since, const std::vector<std::v
     for (const auto& message : messages) {
         for (const auto& item : message)
             if (reader.add(item)) return reader.take();
-        if (reader.end_of_message()) return reader.take();
+        if (reader.complete()) return reader.take();
     }
     return reader.take(); // throws: never completed
 }

@@ -98,19 +98,21 @@ class Gateway:
             self.log.close()
         self.process = None
 
-    def metric(self, name):
-        """The sum of a metric's samples on /metrics (0 when it has none yet)."""
-        text = urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5).read().decode()
-        total = 0.0
-        for line in text.splitlines():
-            if line.startswith(name + " ") or line.startswith(name + "{"):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
+    def scrape(self):
+        """The gateway's /metrics text."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10) as response:
+            return response.read().decode()
+
+    def metric(self, name, **labels):
+        """The sum of a metric's samples with these labels (0 when it has none yet), read by
+        prometheus_client's parser (Debian's python3-prometheus-client: the distribution's python3)."""
+        from prometheus_client.parser import text_string_to_metric_families
+        return sum(sample.value for family in text_string_to_metric_families(self.scrape()) for sample in family.samples
+                   if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()))
 
     def metrics_summary(self, prefixes=("dyndns_zone", "dyndns_notif", "dyndns_followed", "dyndns_dns_")):
         """The metrics a failed test prints to say what the gateway saw."""
-        text = urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5).read().decode()
-        return "; ".join(l for l in text.splitlines() if l.startswith(prefixes) and "_bucket" not in l)
+        return "; ".join(l for l in self.scrape().splitlines() if l.startswith(prefixes) and "_bucket" not in l)
 
     def url(self, host="127.0.0.1", path="/dom/api"):
         return f"https://{host}:{self.port}{path}"

@@ -57,11 +57,6 @@ def tearDownModule():
         shutil.rmtree(notify_dir, ignore_errors=True)
 
 
-def scrape(gw):
-    with urllib.request.urlopen(f"http://127.0.0.1:{gw.metrics_port}/metrics", timeout=10) as response:
-        return response.read().decode()
-
-
 def samples(text, name):
     """{frozenset(labels.items()): value} of one metric's samples, read by prometheus_client's parser."""
     found = {}
@@ -130,7 +125,7 @@ def log_text(gw):
 
 class Metrics(unittest.TestCase):
     def test_a_scrape_passes_promtool_and_counts_every_call(self):
-        before = scrape(gateway)
+        before = gateway.scrape()
         proxy = gateway.proxy()
         proxy.SetDyndnsIp("demo", "demo-password", "example.test", "192.0.2.51")
         proxy.SetDyndnsIp("demo", "demo-password", "example.test", "192.0.2.51")  # unchanged
@@ -147,7 +142,7 @@ class Metrics(unittest.TestCase):
             answer = session.get(gateway.url(path="/nic/update"), params={"hostname": "example.test", "myip": address},
                                  auth=("demo", "demo-password"))
             self.assertIn(answer.text.split()[0], ("good", "nochg"))
-        after = scrape(gateway)
+        after = gateway.scrape()
 
         with tempfile.NamedTemporaryFile("w", suffix=".prom") as f:
             f.write(after)

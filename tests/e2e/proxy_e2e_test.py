@@ -196,9 +196,7 @@ def closed_without_a_byte(sock, limit):
 
 
 def closed_reasons(gw):
-    with urllib.request.urlopen(f"http://127.0.0.1:{gw.metrics_port}/metrics", timeout=10) as response:
-        text = response.read().decode()
-    return {sample.labels["reason"]: sample.value for family in text_string_to_metric_families(text)
+    return {sample.labels["reason"]: sample.value for family in text_string_to_metric_families(gw.scrape())
             if family.name == "dyndns_connections_closed" for sample in family.samples if sample.name.endswith("_total")}
 
 
