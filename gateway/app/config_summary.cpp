@@ -23,18 +23,18 @@ std::string describe(const config::GatewayConfig& config) {
     std::ostringstream out;
     out << "listen:          ";
     for (const auto& address : config.listen.addresses) out << address << ' ';
-    out << "port " << config.listen.port << (config.listen.proxy_protocol ? ", PROXY protocol from trusted proxies only" : "") << '\n'
+    out << "port " << config.listen.port << (config.listen.proxy_protocol ? ", PROXY protocol from trusted proxies only" : "")
+        << '\n'
         << "public url:      " << config.public_url << '\n'
-        << "DNS primary:     " << config.dns.primary << " port " << config.dns.port << ", TSIG key '"
-        << config.dns.key.name << "' (" << dns::algorithm_name(config.dns.key.algorithm) << ") from "
-        << config.dns.key_file << '\n'
+        << "DNS primary:     " << config.dns.primary << " port " << config.dns.port << ", TSIG key '" << config.dns.key.name
+        << "' (" << dns::algorithm_name(config.dns.key.algorithm) << ") from " << config.dns.key_file << '\n'
         << "DNS bounds:      " << config.dns.attempts << " attempts of " << config.dns.timeout.count() << " ms, "
         << config.dns.call_deadline.count() << " ms per call\n"
         << "record TTL:      " << config.dns.ttl << " s\n"
         << "zone following:  "
         << (config.dns.notify_listen.empty() ? std::string("off (a read from the primary per call)")
-                                              : "NOTIFY on " + config.dns.notify_listen + ", refresh every " +
-                                                    std::to_string(config.dns.zone_refresh.count()) + " s")
+                                             : "NOTIFY on " + config.dns.notify_listen + ", refresh every " +
+                                                   std::to_string(config.dns.zone_refresh.count()) + " s")
         << '\n'
         << "store:           " << store_description(config.store) << '\n'
         << "private allowed: " << (config.allow_private_addresses ? "yes" : "no") << '\n'
@@ -45,14 +45,12 @@ std::string describe(const config::GatewayConfig& config) {
         for (const auto& zone : primary.zones) out << ' ' << zone;
         out << "; ";
     }
-    out << '\n'
-        << "trusted proxies: ";
+    out << '\n' << "trusted proxies: ";
     if (config.trusted_proxies.empty()) out << "none";
     for (const auto& proxy : config.trusted_proxies) out << proxy.to_string() << ' ';
     out << '\n';
     return out.str();
 }
-
 
 dns::Rfc2136Client make_dns_client(const config::GatewayConfig& config) {
     return client_for(config, config.dns.key, config.dns.primary, config.dns.port, config.dns.timeout, config.dns.attempts);

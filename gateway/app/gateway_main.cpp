@@ -89,7 +89,8 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         if (config.metrics.enabled)
             operations = std::make_unique<dyndns::http::HttpServer>(dyndns::http::metrics_listener(config),
                                                                     dyndns::app::operations_routes(store, dns));
-        dyndns::http::HttpServer server(dyndns::http::public_listener(config), dyndns::app::gateway_routes(core, accounts, config));
+        dyndns::http::HttpServer server(dyndns::http::public_listener(config),
+                                        dyndns::app::gateway_routes(core, accounts, config));
         dyndns::metrics::gateway_metrics()
             .registry.gauge("dyndns_build_info", "The running build; the value is always 1.", {"version"})
             .with({dyndns::app::kVersion})
@@ -113,7 +114,8 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         for (const auto& address : config.listen.addresses)
             dyndns::log::notice("listening on " + url_of("https", address, config.listen.port, "/dom/api"));
         if (operations)
-            dyndns::log::notice("metrics and health on " + url_of("http", config.metrics.address, config.metrics.port, "/metrics"));
+            dyndns::log::notice("metrics and health on " +
+                                url_of("http", config.metrics.address, config.metrics.port, "/metrics"));
         sd_notify(0, "READY=1\nSTATUS=serving");
 
         int received = 0;

@@ -71,7 +71,8 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
     // Routers send GET; a few clients POST a form, whose fields count like the query's.
     routes.push_back({"/nic/update", {"GET", "POST"}, [dyndns2](const http::HttpRequest& request) {
                           std::string query = request.query;
-                          if (request.method == "POST" && http::media_type_is(request.content_type, "application", "x-www-form-urlencoded") &&
+                          if (request.method == "POST" &&
+                              http::media_type_is(request.content_type, "application", "x-www-form-urlencoded") &&
                               !request.body.empty())
                               query += (query.empty() ? "" : "&") + request.body;
                           return dyndns2->update(query, request.header("Authorization"), http::client_info(request, "dyndns2"));
@@ -85,9 +86,10 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
     // ACME DNS-01: lego's httpreq (base https://HOST:8192/acme) and the acme-dns API (base https://HOST:8192/acme-dns).
     auto httpreq = std::make_shared<acme::HttpreqEndpoint>(core);
     for (const bool present : {true, false})
-        routes.push_back({present ? "/acme/present" : "/acme/cleanup", {"POST"}, [httpreq, present](const http::HttpRequest& request) {
-                              return httpreq->handle(present, request, http::client_info(request, "httpreq"));
-                          }});
+        routes.push_back(
+            {present ? "/acme/present" : "/acme/cleanup", {"POST"}, [httpreq, present](const http::HttpRequest& request) {
+                 return httpreq->handle(present, request, http::client_info(request, "httpreq"));
+             }});
     auto acme_dns = std::make_shared<acme::AcmeDnsEndpoint>(core);
     routes.push_back({"/acme-dns/update", {"POST"}, [acme_dns](const http::HttpRequest& request) {
                           return acme_dns->update(request, http::client_info(request, "acme-dns"));
@@ -98,7 +100,9 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
         accounts, panel::ClientEndpoints{config.public_url, public_url.getHost(), public_url.getPort()});
     for (auto& route : panel->routes()) {
         // Each handler keeps the panel (and its sessions) alive as long as the route table.
-        route.handler = [panel, handler = std::move(route.handler)](const http::HttpRequest& request) { return handler(request); };
+        route.handler = [panel, handler = std::move(route.handler)](const http::HttpRequest& request) {
+            return handler(request);
+        };
         routes.push_back(std::move(route));
     }
     return routes;

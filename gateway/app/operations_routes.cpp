@@ -24,13 +24,15 @@ std::string not_ready(const store::Store& store, const dns::Primaries& primaries
         } else {
             // A zone customers use with this primary, preferably one with dyndns on; none yet: nothing to ask.
             const auto served_here = [&](const store::Domain& d) { return &primaries.for_name(d.name) == &primary.client; };
-            auto probe = std::find_if(domains.begin(), domains.end(), [&](const store::Domain& d) { return d.dyndns && served_here(d); });
+            auto probe =
+                std::find_if(domains.begin(), domains.end(), [&](const store::Domain& d) { return d.dyndns && served_here(d); });
             if (probe == domains.end()) probe = std::find_if(domains.begin(), domains.end(), served_here);
             if (probe == domains.end()) continue;
             zone = probe->name;
         }
         const auto read = primary.client.read(zone, dns::RRType::SOA);
-        if (!read.outcome.ok()) return "primary " + primary.description + ": signed SOA read of " + zone + ": " + read.outcome.message;
+        if (!read.outcome.ok())
+            return "primary " + primary.description + ": signed SOA read of " + zone + ": " + read.outcome.message;
     }
     return "";
 }
@@ -39,10 +41,11 @@ std::string not_ready(const store::Store& store, const dns::Primaries& primaries
 
 std::vector<http::Route> operations_routes(const store::Store& store, const dns::Primaries& primaries) {
     std::vector<http::Route> routes;
-    routes.push_back({"/metrics", {"GET"}, [](const http::HttpRequest&) {
-                          return http::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
-                                                    metrics::gateway_metrics().registry.exposition(), {}, false};
-                      }});
+    routes.push_back(
+        {"/metrics", {"GET"}, [](const http::HttpRequest&) {
+             return http::HttpResponse{
+                 200, "text/plain; version=0.0.4; charset=utf-8", metrics::gateway_metrics().registry.exposition(), {}, false};
+         }});
     routes.push_back({"/healthz", {"GET"}, [](const http::HttpRequest&) { return http::HttpResponse::text(200, "alive\n"); }});
     routes.push_back({"/readyz", {"GET"}, [&store, &primaries](const http::HttpRequest&) {
                           const std::string problem = not_ready(store, primaries);

@@ -76,9 +76,10 @@ int history(store::Store& db, const std::vector<std::string>& args) {
     const auto entries = db.history(domain, limit);
     if (entries.empty()) std::cout << "no history\n";
     for (const auto& e : entries) {
-        std::cout << core::utc(e.time, core::TimeStyle::Iso8601) << "  " << e.name << ' ' << (e.type.empty() ? "-" : e.type) << ' '
-                  << (e.old_address.empty() ? "-" : e.old_address) << " -> " << (e.new_address.empty() ? "-" : e.new_address)
-                  << "  " << e.outcome << "  from " << e.caller_address << " via " << e.protocol;
+        std::cout << core::utc(e.time, core::TimeStyle::Iso8601) << "  " << e.name << ' ' << (e.type.empty() ? "-" : e.type)
+                  << ' ' << (e.old_address.empty() ? "-" : e.old_address) << " -> "
+                  << (e.new_address.empty() ? "-" : e.new_address) << "  " << e.outcome << "  from " << e.caller_address
+                  << " via " << e.protocol;
         if (!e.user_agent.empty()) std::cout << " (" << e.user_agent << ")";
         std::cout << '\n';
     }
@@ -98,8 +99,10 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
         if (!adding && !db.account_exists(c[2])) throw store::StoreError("no account '" + c[2] + "'");
         const auto password = read_new_password(c[2]);
         if (!password) return kRefused;
-        if (adding) db.add_account(c[2], *password);
-        else db.set_password(c[2], *password);
+        if (adding)
+            db.add_account(c[2], *password);
+        else
+            db.set_password(c[2], *password);
         std::cout << (adding ? "account added: " : "password changed: ") << c[2] << '\n';
         return 0;
     }
@@ -135,7 +138,8 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
     if (c.size() >= 2 && c.size() <= 3 && c[0] == "token" && c[1] == "list") {
         const auto tokens = db.list_tokens(c.size() == 3 ? std::optional<std::string>(c[2]) : std::nullopt);
         if (tokens.empty()) std::cout << "no tokens\n";
-        for (const auto& t : tokens) std::cout << t.id << "  " << t.name << "  created " << core::utc(t.created, core::TimeStyle::Iso8601) << '\n';
+        for (const auto& t : tokens)
+            std::cout << t.id << "  " << t.name << "  created " << core::utc(t.created, core::TimeStyle::Iso8601) << '\n';
         return 0;
     }
     if (is({"token", "revoke"}, 3)) {

@@ -45,15 +45,15 @@ std::vector<std::string> zone_problems(const dns::Primaries& primaries, const st
             continue;
         }
         if (!existing.rrset.rdata.empty()) {
-            problems.push_back("zone " + zone + ": " + probe + " has " + type_name + " records, so the probe cannot run; remove them");
+            problems.push_back("zone " + zone + ": " + probe + " has " + type_name +
+                               " records, so the probe cannot run; remove them");
             continue;
         }
         const auto outcome = primary.apply(dns::ZoneUpdate{zone, {dns::RRsetChange::remove(probe, type)}});
         if (outcome.ok()) continue;
         if (refused(outcome))
-            problems.push_back("key " + primary.key_name() + " may not update " + type_name + " at " + zone +
-                               ": add \"grant " + primary.key_name() + " zonesub A AAAA TXT;\" to the zone's update-policy on " +
-                               where);
+            problems.push_back("key " + primary.key_name() + " may not update " + type_name + " at " + zone + ": add \"grant " +
+                               primary.key_name() + " zonesub A AAAA TXT;\" to the zone's update-policy on " + where);
         else
             problems.push_back("zone " + zone + ": a test UPDATE of " + type_name + " failed: " + outcome.message);
     }

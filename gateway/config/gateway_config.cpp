@@ -58,8 +58,7 @@ int line_of(const YAML::Node& node) {
 
 std::string echo(const std::string& value) {
     std::string shown;
-    for (const char c : value.substr(0, kEchoLimit))
-        shown += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+    for (const char c : value.substr(0, kEchoLimit)) shown += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
     if (value.size() > kEchoLimit) shown += "...";
     return "'" + shown + "'";
 }
@@ -118,7 +117,8 @@ void read_mapping(const YAML::Node& node, const Where& where, std::initializer_l
 
         const auto previous = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == name; });
         if (previous != seen.end())
-            fail(child, "given twice" + (previous->second > 0 ? " (first on line " + std::to_string(previous->second) + ")" : std::string()));
+            fail(child, "given twice" +
+                            (previous->second > 0 ? " (first on line " + std::to_string(previous->second) + ")" : std::string()));
         seen.emplace_back(name, child.line);
 
         const auto field = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.name == name; });
@@ -190,17 +190,14 @@ Poco::Net::IPAddress read_ip(const YAML::Node& node, const Where& where) {
     return address;
 }
 
-unsigned full_length(const Poco::Net::IPAddress& address) {
-    return address.family() == Poco::Net::IPAddress::IPv4 ? 32U : 128U;
-}
+unsigned full_length(const Poco::Net::IPAddress& address) { return address.family() == Poco::Net::IPAddress::IPv4 ? 32U : 128U; }
 
 Cidr read_cidr(const YAML::Node& node, const Where& where) {
     const std::string text = read_string(node, where);
     const std::size_t slash = text.find('/');
     const std::string address_text = text.substr(0, slash);
     Cidr cidr;
-    if (!parse_ip(address_text, cidr.network))
-        fail(where, "must be an IP address or an address/prefix block, got " + echo(text));
+    if (!parse_ip(address_text, cidr.network)) fail(where, "must be an IP address or an address/prefix block, got " + echo(text));
     const unsigned max_length = full_length(cidr.network);
     cidr.prefix_length = max_length;
     if (slash != std::string::npos) {
@@ -208,17 +205,17 @@ Cidr read_cidr(const YAML::Node& node, const Where& where) {
         unsigned length = 0;
         const auto [end, ec] = std::from_chars(prefix.data(), prefix.data() + prefix.size(), length);
         if (prefix.empty() || ec != std::errc() || end != prefix.data() + prefix.size() || length > max_length)
-            fail(where, "the prefix length must be 1.." + std::to_string(max_length) + " for this address family, got " + echo(text));
+            fail(where,
+                 "the prefix length must be 1.." + std::to_string(max_length) + " for this address family, got " + echo(text));
         cidr.prefix_length = length;
     }
     // /0 would believe every client's X-Forwarded-For, which is the same as believing none of the
     // addresses the gateway sees.
-    if (cidr.prefix_length == 0)
-        fail(where, "a /0 block would trust every client to name its own address, got " + echo(text));
+    if (cidr.prefix_length == 0) fail(where, "a /0 block would trust every client to name its own address, got " + echo(text));
     // 192.0.2.1/24 is ambiguous (a host, or its network?): make the operator say which.
     if (core::masked(cidr.network, cidr.prefix_length) != cidr.network)
-        fail(where, "has bits set after the /" + std::to_string(cidr.prefix_length) +
-                        " prefix; write the network address, got " + echo(text));
+        fail(where, "has bits set after the /" + std::to_string(cidr.prefix_length) + " prefix; write the network address, got " +
+                        echo(text));
     return cidr;
 }
 
@@ -232,7 +229,8 @@ void check_public_url(const std::string& text, const Where& where) {
         fail(where, "is not a valid URL");
     }
     if (uri.getScheme() != "https")
-        fail(where, "must be an https:// URL" + (uri.getScheme().empty() ? std::string() : ", got scheme '" + uri.getScheme() + "'"));
+        fail(where,
+             "must be an https:// URL" + (uri.getScheme().empty() ? std::string() : ", got scheme '" + uri.getScheme() + "'"));
     if (uri.getHost().empty()) fail(where, "must name a host (https://HOST[:PORT]/PATH)");
     if (!uri.getUserInfo().empty()) fail(where, "must not contain a user name or password");
     if (!uri.getRawQuery().empty() || !uri.getFragment().empty())
@@ -254,31 +252,36 @@ struct Lines {
 };
 
 void read_listen(const YAML::Node& node, const Where& where, ListenConfig& out, Lines& lines) {
-    read_mapping(node, where, {
-        {"addresses", [&](const YAML::Node& value, const Where& at) {
-             std::vector<std::string> addresses;
-             read_sequence(value, at, "IP addresses", [&](const YAML::Node& item, const Where& item_at) {
-                 const std::string address = read_ip(item, item_at).toString();
-                 if (std::find(addresses.begin(), addresses.end(), address) != addresses.end())
-                     fail(item_at, "is listed twice: " + echo(address));
-                 addresses.push_back(address);
-             });
-             if (addresses.empty()) fail(at, "must list at least one address to listen on");
-             out.addresses = std::move(addresses);
-         }},
-        {"port", [&](const YAML::Node& value, const Where& at) { out.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
-        {"proxy_protocol", [&](const YAML::Node& value, const Where& at) {
-             lines.proxy_protocol = at.line;
-             out.proxy_protocol = read_bool(value, at);
-         }},
-    });
+    read_mapping(node, where,
+                 {
+                     {"addresses",
+                      [&](const YAML::Node& value, const Where& at) {
+                          std::vector<std::string> addresses;
+                          read_sequence(value, at, "IP addresses", [&](const YAML::Node& item, const Where& item_at) {
+                              const std::string address = read_ip(item, item_at).toString();
+                              if (std::find(addresses.begin(), addresses.end(), address) != addresses.end())
+                                  fail(item_at, "is listed twice: " + echo(address));
+                              addresses.push_back(address);
+                          });
+                          if (addresses.empty()) fail(at, "must list at least one address to listen on");
+                          out.addresses = std::move(addresses);
+                      }},
+                     {"port", [&](const YAML::Node& value,
+                                  const Where& at) { out.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+                     {"proxy_protocol",
+                      [&](const YAML::Node& value, const Where& at) {
+                          lines.proxy_protocol = at.line;
+                          out.proxy_protocol = read_bool(value, at);
+                      }},
+                 });
 }
 
 void read_tls(const YAML::Node& node, const Where& where, TlsConfig& out) {
-    read_mapping(node, where, {
-        {"certificate", [&](const YAML::Node& value, const Where& at) { out.certificate = read_string(value, at); }},
-        {"private_key", [&](const YAML::Node& value, const Where& at) { out.private_key = read_string(value, at); }},
-    });
+    read_mapping(node, where,
+                 {
+                     {"certificate", [&](const YAML::Node& value, const Where& at) { out.certificate = read_string(value, at); }},
+                     {"private_key", [&](const YAML::Node& value, const Where& at) { out.private_key = read_string(value, at); }},
+                 });
 }
 
 // "Example.COM." → "example.com"; the zone must have a dot inside (a customer zone, not a TLD).
@@ -295,25 +298,31 @@ std::string read_zone(const YAML::Node& node, const Where& where) {
 PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vector<std::string>& seen) {
     PrimaryConfig primary;
     primary.line = where.line;
-    read_mapping(node, where, {
-        {"address", [&](const YAML::Node& value, const Where& at) { primary.address = read_ip(value, at).toString(); }},
-        {"port", [&](const YAML::Node& value, const Where& at) { primary.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
-        {"key_file", [&](const YAML::Node& value, const Where& at) { primary.key_file = read_string(value, at); }},
-        {"key_name", [&](const YAML::Node& value, const Where& at) { primary.key_name = read_string(value, at); }},
-        {"timeout_ms", [&](const YAML::Node& value, const Where& at) {
-             primary.timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
-         }},
-        {"attempts", [&](const YAML::Node& value, const Where& at) { primary.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
-        {"zones", [&](const YAML::Node& value, const Where& at) {
-             read_sequence(value, at, "zone names", [&](const YAML::Node& item, const Where& item_at) {
-                 const std::string zone = read_zone(item, item_at);
-                 if (std::find(seen.begin(), seen.end(), zone) != seen.end())
-                     fail(item_at, "zone " + echo(zone) + " is given to more than one primary");
-                 seen.push_back(zone);
-                 primary.zones.push_back(zone);
-             });
-         }},
-    });
+    read_mapping(
+        node, where,
+        {
+            {"address", [&](const YAML::Node& value, const Where& at) { primary.address = read_ip(value, at).toString(); }},
+            {"port",
+             [&](const YAML::Node& value, const Where& at) { primary.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+            {"key_file", [&](const YAML::Node& value, const Where& at) { primary.key_file = read_string(value, at); }},
+            {"key_name", [&](const YAML::Node& value, const Where& at) { primary.key_name = read_string(value, at); }},
+            {"timeout_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 primary.timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
+             }},
+            {"attempts", [&](const YAML::Node& value,
+                             const Where& at) { primary.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
+            {"zones",
+             [&](const YAML::Node& value, const Where& at) {
+                 read_sequence(value, at, "zone names", [&](const YAML::Node& item, const Where& item_at) {
+                     const std::string zone = read_zone(item, item_at);
+                     if (std::find(seen.begin(), seen.end(), zone) != seen.end())
+                         fail(item_at, "zone " + echo(zone) + " is given to more than one primary");
+                     seen.push_back(zone);
+                     primary.zones.push_back(zone);
+                 });
+             }},
+        });
     if (primary.address.empty()) fail(where, "address: required: the primary's IP address");
     if (primary.zones.empty()) fail(where, "zones: required: the zones this primary serves");
     return primary;
@@ -322,42 +331,58 @@ PrimaryConfig read_primary(const YAML::Node& node, const Where& where, std::vect
 std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAML::Node& value, const Where& at);
 
 void read_dns(const YAML::Node& node, const Where& where, DnsConfig& out, Lines& lines) {
-    read_mapping(node, where, {
-        {"primary", [&](const YAML::Node& value, const Where& at) { out.primary = read_ip(value, at).toString(); }},
-        {"port", [&](const YAML::Node& value, const Where& at) { out.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
-        {"key_file", [&](const YAML::Node& value, const Where& at) {
-             out.key_file = read_string(value, at);
-             lines.key_file = at.line;
-         }},
-        {"key_name", [&](const YAML::Node& value, const Where& at) {
-             out.key_name = read_string(value, at);
-             lines.key_name = at.line;
-         }},
-        {"timeout_ms", [&](const YAML::Node& value, const Where& at) {
-             out.timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
-         }},
-        {"attempts", [&](const YAML::Node& value, const Where& at) { out.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
-        {"call_deadline_ms", [&](const YAML::Node& value, const Where& at) {
-             out.call_deadline = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
-         }},
-        {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
-        {"max_batch", [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
-        {"notify_listen", [&](const YAML::Node& value, const Where& at) {
-             const auto listen = read_address_port(value, at);
-             out.notify_listen = listen ? (listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first) +
-                                              ":" + std::to_string(listen->second)
-                                        : "";
-         }},
-        {"zone_refresh_s", [&](const YAML::Node& value, const Where& at) {
-             out.zone_refresh = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, 86400));
-         }},
-        {"primaries", [&](const YAML::Node& value, const Where& at) {
-             std::vector<std::string> seen;
-             read_sequence(value, at, "primaries (address, port, key_file, key_name, zones)", [&](const YAML::Node& item, const Where& item_at) {
-                 out.primaries.push_back(read_primary(item, item_at, seen));
-             });
-         }},
-    });
+    read_mapping(
+        node, where,
+        {
+            {"primary", [&](const YAML::Node& value, const Where& at) { out.primary = read_ip(value, at).toString(); }},
+            {"port",
+             [&](const YAML::Node& value, const Where& at) { out.port = read_integer<std::uint16_t>(value, at, 1, 65535); }},
+            {"key_file",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.key_file = read_string(value, at);
+                 lines.key_file = at.line;
+             }},
+            {"key_name",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.key_name = read_string(value, at);
+                 lines.key_name = at.line;
+             }},
+            {"timeout_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
+             }},
+            {"attempts", [&](const YAML::Node& value,
+                             const Where& at) { out.attempts = read_integer<unsigned>(value, at, 1, kMaxAttempts); }},
+            {"call_deadline_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.call_deadline =
+                     std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinTimeoutMs, kMaxTimeoutMs));
+             }},
+            {"ttl",
+             [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
+            {"max_batch",
+             [&](const YAML::Node& value, const Where& at) { out.max_batch = read_integer<unsigned>(value, at, 1, kMaxBatch); }},
+            {"notify_listen",
+             [&](const YAML::Node& value, const Where& at) {
+                 const auto listen = read_address_port(value, at);
+                 out.notify_listen =
+                     listen ? (listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first) + ":" +
+                                  std::to_string(listen->second)
+                            : "";
+             }},
+            {"zone_refresh_s",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.zone_refresh = std::chrono::seconds(read_integer<std::int64_t>(value, at, 1, 86400));
+             }},
+            {"primaries",
+             [&](const YAML::Node& value, const Where& at) {
+                 std::vector<std::string> seen;
+                 read_sequence(value, at, "primaries (address, port, key_file, key_name, zones)",
+                               [&](const YAML::Node& item, const Where& item_at) {
+                                   out.primaries.push_back(read_primary(item, item_at, seen));
+                               });
+             }},
+        });
 }
 
 // A libpq connection string; libpq itself reads it when the store opens. Messages never quote it
@@ -366,67 +391,87 @@ constexpr std::size_t kMaxConnectionStringBytes = 4096;
 
 void read_store(const YAML::Node& node, const Where& where, StoreConfig& out) {
     bool path_given = false;
-    read_mapping(node, where, {
-        {"path", [&](const YAML::Node& value, const Where& at) {
-             out.path = read_string(value, at);
-             path_given = true;
-         }},
-        {"postgresql", [&](const YAML::Node& value, const Where& at) {
-             if (!value.IsScalar() || value.Scalar().empty()) fail(at, "must be a libpq connection string");
-             const std::string& text = value.Scalar();
-             if (text.size() > kMaxConnectionStringBytes ||
-                 std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
-                 fail(at, "must be a libpq connection string of at most 4096 bytes without control characters");
-             out.postgresql = text;
-         }},
-        {"history_days", [&](const YAML::Node& value, const Where& at) {
-             out.history_days = read_integer<unsigned>(value, at, 0, 36500);
-         }},
-    });
+    read_mapping(node, where,
+                 {
+                     {"path",
+                      [&](const YAML::Node& value, const Where& at) {
+                          out.path = read_string(value, at);
+                          path_given = true;
+                      }},
+                     {"postgresql",
+                      [&](const YAML::Node& value, const Where& at) {
+                          if (!value.IsScalar() || value.Scalar().empty()) fail(at, "must be a libpq connection string");
+                          const std::string& text = value.Scalar();
+                          if (text.size() > kMaxConnectionStringBytes ||
+                              std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+                              fail(at, "must be a libpq connection string of at most 4096 bytes without control characters");
+                          out.postgresql = text;
+                      }},
+                     {"history_days", [&](const YAML::Node& value,
+                                          const Where& at) { out.history_days = read_integer<unsigned>(value, at, 0, 36500); }},
+                 });
     if (path_given && !out.postgresql.empty()) fail(where, "path and postgresql name two stores: give one");
 }
 
 void read_limits(const YAML::Node& node, const Where& where, LimitsConfig& out) {
-    read_mapping(node, where, {
-        {"max_body_bytes", [&](const YAML::Node& value, const Where& at) {
-             out.max_body_bytes = read_integer<std::size_t>(value, at, kMinBodyBytes, kMaxBodyBytes);
-         }},
-        {"max_header_bytes", [&](const YAML::Node& value, const Where& at) {
-             out.max_header_bytes = read_integer<std::size_t>(value, at, kMinHeaderBytes, kMaxHeaderBytes);
-         }},
-        {"max_uri_bytes", [&](const YAML::Node& value, const Where& at) {
-             out.max_uri_bytes = read_integer<std::size_t>(value, at, kMinUriBytes, kMaxUriBytes);
-         }},
-        {"max_threads", [&](const YAML::Node& value, const Where& at) { out.max_threads = read_integer<unsigned>(value, at, 1, kMaxThreads); }},
-        {"max_queue", [&](const YAML::Node& value, const Where& at) { out.max_queue = read_integer<unsigned>(value, at, 1, kMaxQueue); }},
-        {"handshake_timeout_ms", [&](const YAML::Node& value, const Where& at) {
-             out.handshake_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
-         }},
-        {"head_timeout_ms", [&](const YAML::Node& value, const Where& at) {
-             out.head_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
-         }},
-        {"body_timeout_ms", [&](const YAML::Node& value, const Where& at) {
-             out.body_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
-         }},
-        {"keep_alive_timeout_ms", [&](const YAML::Node& value, const Where& at) {
-             out.keep_alive_timeout = std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
-         }},
-        {"max_connections", [&](const YAML::Node& value, const Where& at) {
-             out.max_connections = read_integer<std::size_t>(value, at, 1, kMaxConnections);
-         }},
-        {"max_connections_per_address", [&](const YAML::Node& value, const Where& at) {
-             out.max_connections_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
-         }},
-        {"max_requests_per_address", [&](const YAML::Node& value, const Where& at) {
-             out.max_requests_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
-         }},
-        {"max_keep_alive_requests", [&](const YAML::Node& value, const Where& at) {
-             out.max_keep_alive_requests = read_integer<unsigned>(value, at, 1, kMaxKeepAliveRequests);
-         }},
-        {"calls_per_minute", [&](const YAML::Node& value, const Where& at) {
-             out.calls_per_minute = read_integer<unsigned>(value, at, 0, 1000000);
-         }},
-    });
+    read_mapping(
+        node, where,
+        {
+            {"max_body_bytes",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_body_bytes = read_integer<std::size_t>(value, at, kMinBodyBytes, kMaxBodyBytes);
+             }},
+            {"max_header_bytes",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_header_bytes = read_integer<std::size_t>(value, at, kMinHeaderBytes, kMaxHeaderBytes);
+             }},
+            {"max_uri_bytes",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_uri_bytes = read_integer<std::size_t>(value, at, kMinUriBytes, kMaxUriBytes);
+             }},
+            {"max_threads", [&](const YAML::Node& value,
+                                const Where& at) { out.max_threads = read_integer<unsigned>(value, at, 1, kMaxThreads); }},
+            {"max_queue",
+             [&](const YAML::Node& value, const Where& at) { out.max_queue = read_integer<unsigned>(value, at, 1, kMaxQueue); }},
+            {"handshake_timeout_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.handshake_timeout =
+                     std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+             }},
+            {"head_timeout_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.head_timeout =
+                     std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+             }},
+            {"body_timeout_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.body_timeout =
+                     std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+             }},
+            {"keep_alive_timeout_ms",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.keep_alive_timeout =
+                     std::chrono::milliseconds(read_integer<std::int64_t>(value, at, kMinEdgeTimeoutMs, kMaxEdgeTimeoutMs));
+             }},
+            {"max_connections",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_connections = read_integer<std::size_t>(value, at, 1, kMaxConnections);
+             }},
+            {"max_connections_per_address",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_connections_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
+             }},
+            {"max_requests_per_address",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_requests_per_address = read_integer<std::size_t>(value, at, 1, kMaxConnections);
+             }},
+            {"max_keep_alive_requests",
+             [&](const YAML::Node& value, const Where& at) {
+                 out.max_keep_alive_requests = read_integer<unsigned>(value, at, 1, kMaxKeepAliveRequests);
+             }},
+            {"calls_per_minute", [&](const YAML::Node& value,
+                                     const Where& at) { out.calls_per_minute = read_integer<unsigned>(value, at, 0, 1000000); }},
+        });
 }
 
 // "127.0.0.1:9192", "[::1]:9192", or "" (none: nullopt). An IP literal only: a name would need a
@@ -445,45 +490,53 @@ std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAM
             text.find(':') == std::string::npos)
             throw Poco::SyntaxException(text);
     } catch (const Poco::Exception&) {
-        fail(at, "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " +
-                     echo(text));
+        fail(at,
+             "must be ADDRESS:PORT with an IP address (\"127.0.0.1:9192\", \"[::1]:9192\") or \"\" for none, got " + echo(text));
     }
     return std::pair{address.toString(), static_cast<std::uint16_t>(port)};
 }
 
 void read_metrics(const YAML::Node& node, const Where& where, MetricsConfig& out) {
-    read_mapping(node, where, {
-        {"listen", [&](const YAML::Node& value, const Where& at) {
-             const auto listen = read_address_port(value, at);
-             out.enabled = listen.has_value();
-             if (!listen) return;
-             out.address = listen->first;
-             out.port = listen->second;
-         }},
-    });
+    read_mapping(node, where,
+                 {
+                     {"listen",
+                      [&](const YAML::Node& value, const Where& at) {
+                          const auto listen = read_address_port(value, at);
+                          out.enabled = listen.has_value();
+                          if (!listen) return;
+                          out.address = listen->first;
+                          out.port = listen->second;
+                      }},
+                 });
 }
 
 void read_log(const YAML::Node& node, const Where& where, LogConfig& out) {
-    read_mapping(node, where, {
-        {"level", [&](const YAML::Node& value, const Where& at) {
-             const std::string text = read_string(value, at);
-             static const std::pair<const char*, LogLevel> kLevels[] = {{"error", LogLevel::Error}, {"warning", LogLevel::Warning},
-                                                                        {"notice", LogLevel::Notice}, {"info", LogLevel::Info},
-                                                                        {"debug", LogLevel::Debug}};
-             for (const auto& [name, level] : kLevels)
-                 if (text == name) {
-                     out.level = level;
-                     return;
-                 }
-             fail(at, "must be one of error, warning, notice, info, debug, got " + echo(text));
-         }},
-    });
+    read_mapping(node, where,
+                 {
+                     {"level",
+                      [&](const YAML::Node& value, const Where& at) {
+                          const std::string text = read_string(value, at);
+                          static const std::pair<const char*, LogLevel> kLevels[] = {{"error", LogLevel::Error},
+                                                                                     {"warning", LogLevel::Warning},
+                                                                                     {"notice", LogLevel::Notice},
+                                                                                     {"info", LogLevel::Info},
+                                                                                     {"debug", LogLevel::Debug}};
+                          for (const auto& [name, level] : kLevels)
+                              if (text == name) {
+                                  out.level = level;
+                                  return;
+                              }
+                          fail(at, "must be one of error, warning, notice, info, debug, got " + echo(text));
+                      }},
+                 });
 }
 
 void read_acme(const YAML::Node& node, const Where& where, AcmeConfig& out) {
-    read_mapping(node, where, {
-        {"ttl", [&](const YAML::Node& value, const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
-    });
+    read_mapping(node, where,
+                 {
+                     {"ttl", [&](const YAML::Node& value,
+                                 const Where& at) { out.ttl = read_integer<std::uint32_t>(value, at, 1, kMaxTtl); }},
+                 });
 }
 
 YAML::Node parse_document(const std::string& text, const std::string& origin) {
@@ -495,7 +548,8 @@ YAML::Node parse_document(const std::string& text, const std::string& origin) {
     }
     if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
     if (documents.size() > 1)
-        throw ConfigError(origin, line_of(documents[1]), "", "more than one YAML document; the configuration is a single mapping");
+        throw ConfigError(origin, line_of(documents[1]), "",
+                          "more than one YAML document; the configuration is a single mapping");
     return documents.front();
 }
 
@@ -527,32 +581,39 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
     const YAML::Node root = parse_document(yaml_text, origin);
     GatewayConfig config;
     Lines lines;
-    read_mapping(root, Where{origin, "", line_of(root)}, {
-        {"listen", [&](const YAML::Node& value, const Where& at) { read_listen(value, at, config.listen, lines); }},
-        {"tls", [&](const YAML::Node& value, const Where& at) {
-             lines.tls = at.line;
-             read_tls(value, at, config.tls);
-         }},
-        {"public_url", [&](const YAML::Node& value, const Where& at) {
-             config.public_url = read_string(value, at);
-             check_public_url(config.public_url, at);
-         }},
-        {"dns", [&](const YAML::Node& value, const Where& at) {
-             lines.dns = at.line;
-             read_dns(value, at, config.dns, lines);
-         }},
-        {"store", [&](const YAML::Node& value, const Where& at) { read_store(value, at, config.store); }},
-        {"trusted_proxies", [&](const YAML::Node& value, const Where& at) {
-             read_sequence(value, at, "addresses or address/prefix blocks", [&](const YAML::Node& item, const Where& item_at) {
-                 config.trusted_proxies.push_back(read_cidr(item, item_at));
-             });
-         }},
-        {"allow_private_addresses", [&](const YAML::Node& value, const Where& at) { config.allow_private_addresses = read_bool(value, at); }},
-        {"limits", [&](const YAML::Node& value, const Where& at) { read_limits(value, at, config.limits); }},
-        {"metrics", [&](const YAML::Node& value, const Where& at) { read_metrics(value, at, config.metrics); }},
-        {"log", [&](const YAML::Node& value, const Where& at) { read_log(value, at, config.log); }},
-        {"acme", [&](const YAML::Node& value, const Where& at) { read_acme(value, at, config.acme); }},
-    });
+    read_mapping(root, Where{origin, "", line_of(root)},
+                 {
+                     {"listen", [&](const YAML::Node& value, const Where& at) { read_listen(value, at, config.listen, lines); }},
+                     {"tls",
+                      [&](const YAML::Node& value, const Where& at) {
+                          lines.tls = at.line;
+                          read_tls(value, at, config.tls);
+                      }},
+                     {"public_url",
+                      [&](const YAML::Node& value, const Where& at) {
+                          config.public_url = read_string(value, at);
+                          check_public_url(config.public_url, at);
+                      }},
+                     {"dns",
+                      [&](const YAML::Node& value, const Where& at) {
+                          lines.dns = at.line;
+                          read_dns(value, at, config.dns, lines);
+                      }},
+                     {"store", [&](const YAML::Node& value, const Where& at) { read_store(value, at, config.store); }},
+                     {"trusted_proxies",
+                      [&](const YAML::Node& value, const Where& at) {
+                          read_sequence(value, at, "addresses or address/prefix blocks",
+                                        [&](const YAML::Node& item, const Where& item_at) {
+                                            config.trusted_proxies.push_back(read_cidr(item, item_at));
+                                        });
+                      }},
+                     {"allow_private_addresses",
+                      [&](const YAML::Node& value, const Where& at) { config.allow_private_addresses = read_bool(value, at); }},
+                     {"limits", [&](const YAML::Node& value, const Where& at) { read_limits(value, at, config.limits); }},
+                     {"metrics", [&](const YAML::Node& value, const Where& at) { read_metrics(value, at, config.metrics); }},
+                     {"log", [&](const YAML::Node& value, const Where& at) { read_log(value, at, config.log); }},
+                     {"acme", [&](const YAML::Node& value, const Where& at) { read_acme(value, at, config.acme); }},
+                 });
 
     if (config.dns.key_file.empty())
         throw ConfigError(origin, lines.dns, "dns.key_file",

@@ -36,14 +36,14 @@ struct TlsConfig {
 // A primary other than the default one, and the zones it serves.
 struct PrimaryConfig {
     std::vector<std::string> zones; // lower case, no trailing dot; each zone named by one primary only
-    std::string address;            // an IP address, canonical text form
+    std::string address; // an IP address, canonical text form
     std::uint16_t port = 53;
-    std::string key_file;           // default: dns.key_file; resolved against the config file's directory
-    std::string key_name;           // default: dns.key_name
+    std::string key_file; // default: dns.key_file; resolved against the config file's directory
+    std::string key_name; // default: dns.key_name
     std::optional<std::chrono::milliseconds> timeout; // default: dns.timeout_ms
-    std::optional<unsigned> attempts;                 // default: dns.attempts
-    dns::TsigKey key;               // loaded by load_config/parse_config
-    int line = 0;                   // where it is in the file, for messages about its key
+    std::optional<unsigned> attempts; // default: dns.attempts
+    dns::TsigKey key; // loaded by load_config/parse_config
+    int line = 0; // where it is in the file, for messages about its key
 };
 
 struct DnsConfig {
@@ -57,7 +57,7 @@ struct DnsConfig {
     std::chrono::milliseconds call_deadline{5000};
     std::uint32_t ttl = 60; // the TTL of every record the gateway writes
     unsigned max_batch = 64; // changes to one zone that may travel in one UPDATE message
-    dns::TsigKey key;       // loaded from key_file by load_config/parse_config; holds the secret
+    dns::TsigKey key; // loaded from key_file by load_config/parse_config; holds the secret
     // Zones served elsewhere; every other zone is the default primary's (primary, port, key).
     std::vector<PrimaryConfig> primaries;
     // Where the primaries' NOTIFYs arrive ("127.0.0.1:5300"); "" (the default): zones are not
@@ -71,7 +71,7 @@ struct StoreConfig {
     // A libpq connection string (key=value pairs or a postgresql:// URI): the store is then this
     // PostgreSQL database instead of the SQLite file. May hold a password: never logged.
     std::string postgresql;
-    unsigned history_days = 90;          // history rows older than this are deleted; 0 keeps them all
+    unsigned history_days = 90; // history rows older than this are deleted; 0 keeps them all
 };
 
 struct LimitsConfig {
@@ -79,22 +79,22 @@ struct LimitsConfig {
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_uri_bytes = 2048;
     unsigned max_threads = 16; // workers running complete requests (they block on DNS and argon2)
-    unsigned max_queue = 64;   // complete requests waiting for a worker; beyond, 503
+    unsigned max_queue = 64; // complete requests waiting for a worker; beyond, 503
     // Each deadline covers a whole phase of a connection, not one read; a connection that misses one is closed.
-    std::chrono::milliseconds handshake_timeout{5000};  // the TLS handshake
-    std::chrono::milliseconds head_timeout{5000};       // a request head, from its first byte
-    std::chrono::milliseconds body_timeout{10000};      // a request body, whole; writing an answer gets as long
+    std::chrono::milliseconds handshake_timeout{5000}; // the TLS handshake
+    std::chrono::milliseconds head_timeout{5000}; // a request head, from its first byte
+    std::chrono::milliseconds body_timeout{10000}; // a request body, whole; writing an answer gets as long
     std::chrono::milliseconds keep_alive_timeout{15000}; // idle between requests
     unsigned max_keep_alive_requests = 100;
-    std::size_t max_connections = 10000;           // open at once; at the cap the oldest idle ones close first
-    std::size_t max_connections_per_address = 32;  // per IPv4 address or IPv6 /64, refused at accept beyond
-    std::size_t max_requests_per_address = 8;      // requests being run at once per address; beyond, 503
+    std::size_t max_connections = 10000; // open at once; at the cap the oldest idle ones close first
+    std::size_t max_connections_per_address = 32; // per IPv4 address or IPv6 /64, refused at accept beyond
+    std::size_t max_requests_per_address = 8; // requests being run at once per address; beyond, 503
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
 };
 
 // The metrics and health listener: clear HTTP, loopback by default (DESIGN.md "The edge").
 struct MetricsConfig {
-    bool enabled = true;              // metrics.listen: "" turns it off
+    bool enabled = true; // metrics.listen: "" turns it off
     std::string address = "127.0.0.1"; // an IP address, canonical text form
     std::uint16_t port = 9192;
 };
@@ -135,8 +135,8 @@ public:
     ConfigError(std::string file, int line, std::string key, const std::string& problem);
 
     const std::string& file() const noexcept { return file_; }
-    int line() const noexcept { return line_; }                 // 1-based; 0 when unknown
-    const std::string& key() const noexcept { return key_; }    // dotted path, e.g. "limits.max_body_bytes"
+    int line() const noexcept { return line_; } // 1-based; 0 when unknown
+    const std::string& key() const noexcept { return key_; } // dotted path, e.g. "limits.max_body_bytes"
 
 private:
     std::string file_;

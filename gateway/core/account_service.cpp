@@ -18,9 +18,7 @@ std::optional<Domain> AccountService::owned(const std::string& account, const st
     return found;
 }
 
-std::vector<Domain> AccountService::domains(const std::string& account) const {
-    return store_.list_domains(lower(account));
-}
+std::vector<Domain> AccountService::domains(const std::string& account) const { return store_.list_domains(lower(account)); }
 
 std::variant<DomainView, UpdateError> AccountService::domain_view(const std::string& account, const std::string& domain,
                                                                   std::size_t history_page) const {
@@ -34,8 +32,8 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
     for (RRType type : {RRType::SOA, RRType::NS, RRType::MX, RRType::A, RRType::AAAA, RRType::TXT}) {
         // The types the calls write come from where the calls read them; the others from the primary.
         const bool written = type == RRType::A || type == RRType::AAAA || type == RRType::TXT;
-        const auto read = written ? core_.published(found->name, found->name, type, primary.call_deadline())
-                                  : primary.read(found->name, type);
+        const auto read =
+            written ? core_.published(found->name, found->name, type, primary.call_deadline()) : primary.read(found->name, type);
         if (!read.outcome.ok()) {
             view.dns_problem = read.outcome.message;
             break;
@@ -63,8 +61,7 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
     return view;
 }
 
-std::vector<HistoryEntry> AccountService::written_history(const std::string& domain, std::size_t page,
-                                                                 bool& more) const {
+std::vector<HistoryEntry> AccountService::written_history(const std::string& domain, std::size_t page, bool& more) const {
     core_.flush_history(); // the calls answered so far are written before they are shown
     // One more than a page tells whether there is a next one.
     auto history = store_.history(domain, kHistoryPage + 1, page * kHistoryPage);
@@ -80,9 +77,8 @@ std::optional<UpdateError> AccountService::set_dyndns(const std::string& account
     return std::nullopt;
 }
 
-std::variant<std::pair<Token, std::string>, UpdateError> AccountService::new_token(const std::string& account,
-                                                                                           const std::string& domain,
-                                                                                           const std::string& name) {
+std::variant<std::pair<Token, std::string>, UpdateError>
+AccountService::new_token(const std::string& account, const std::string& domain, const std::string& name) {
     auto found = owned(account, domain);
     if (!found) return no_such_domain();
     const auto owner = store_.owning_domain(name);
@@ -95,8 +91,7 @@ std::variant<std::pair<Token, std::string>, UpdateError> AccountService::new_tok
     }
 }
 
-std::optional<UpdateError> AccountService::revoke_token(const std::string& account, const std::string& domain,
-                                                        std::int64_t id) {
+std::optional<UpdateError> AccountService::revoke_token(const std::string& account, const std::string& domain, std::int64_t id) {
     auto found = owned(account, domain);
     if (!found) return no_such_domain();
     const auto tokens = store_.list_tokens(found->name);

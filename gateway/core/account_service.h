@@ -31,9 +31,9 @@ struct DynamicName {
 
 struct DomainView {
     Domain domain;
-    std::vector<DnsRecord> records;       // at the apex, read live: SOA NS MX A AAAA TXT
-    std::vector<DynamicName> dynamic;     // read live
-    std::string dns_problem;              // non-empty when the primary could not be read
+    std::vector<DnsRecord> records; // at the apex, read live: SOA NS MX A AAAA TXT
+    std::vector<DynamicName> dynamic; // read live
+    std::string dns_problem; // non-empty when the primary could not be read
     std::vector<HistoryEntry> history; // one page, newest first
     bool more_history = false;
     std::vector<Token> tokens;
@@ -61,9 +61,8 @@ public:
                                                       std::size_t history_page) const;
     std::optional<UpdateError> set_dyndns(const std::string& account, const std::string& domain, bool enabled);
     // The token's secret, shown once.
-    std::variant<std::pair<Token, std::string>, UpdateError> new_token(const std::string& account,
-                                                                               const std::string& domain,
-                                                                               const std::string& name);
+    std::variant<std::pair<Token, std::string>, UpdateError> new_token(const std::string& account, const std::string& domain,
+                                                                       const std::string& name);
     std::optional<UpdateError> revoke_token(const std::string& account, const std::string& domain, std::int64_t id);
 
 private:

@@ -52,7 +52,7 @@ private:
 
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::vector<std::string>> known_; // by name, oldest first
-    std::array<std::mutex, 64> names_;                                // striped by the name's hash
+    std::array<std::mutex, 64> names_; // striped by the name's hash
 };
 
 } // namespace dyndns::core

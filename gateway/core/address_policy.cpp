@@ -97,14 +97,14 @@ struct Embedding {
     const char* network;
     unsigned prefix;
     std::size_t offset; // of the IPv4 address's first octet
-    bool inverted;      // stored with every bit flipped (Teredo's client address)
+    bool inverted; // stored with every bit flipped (Teredo's client address)
     const char* name;
 };
 
 // IPv6 forms that carry an IPv4 address: reachable only as far as that address is.
 constexpr std::array kEmbeddings{
-    Embedding{"64:ff9b::", 96, 12, false, "a NAT64 (64:ff9b::/96) address"},          // RFC 6052 2.1
-    Embedding{"2002::", 16, 2, false, "a 6to4 (2002::/16) address"},                  // RFC 3056 2
+    Embedding{"64:ff9b::", 96, 12, false, "a NAT64 (64:ff9b::/96) address"}, // RFC 6052 2.1
+    Embedding{"2002::", 16, 2, false, "a 6to4 (2002::/16) address"}, // RFC 3056 2
     Embedding{"2001::", 32, 4, false, "a Teredo (2001::/32) address whose server is"}, // RFC 4380 4
     Embedding{"2001::", 32, 12, true, "a Teredo (2001::/32) address whose client is"}, // RFC 4380 4, obfuscated
 };

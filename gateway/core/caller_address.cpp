@@ -60,8 +60,7 @@ std::vector<std::optional<Poco::Net::IPAddress>> x_forwarded_for_hops(const std:
 
 } // namespace
 
-std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client,
-                                                   const std::vector<Cidr>& trusted_proxies) {
+std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client, const std::vector<Cidr>& trusted_proxies) {
     const auto peer = parse_address(client.peer_address);
     if (!peer || !is_trusted(*peer, trusted_proxies)) return peer;
 

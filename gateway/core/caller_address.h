@@ -15,7 +15,6 @@ namespace dyndns::core {
 // Forwarded header (RFC 7239), else X-Forwarded-For, walking from the nearest hop back past
 // further trusted proxies. Headers from any other peer are ignored: anyone can send them.
 // Nothing when the peer address itself is unusable.
-std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client,
-                                                   const std::vector<Cidr>& trusted_proxies);
+std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client, const std::vector<Cidr>& trusted_proxies);
 
 } // namespace dyndns::core

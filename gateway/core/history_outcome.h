@@ -7,9 +7,9 @@ namespace dyndns::core {
 
 // A row's outcome is one of these or, for a call that failed, its fault's name ("DNS_REJECTED").
 enum class HistoryOutcome {
-    Changed,   // an UPDATE set the address
+    Changed, // an UPDATE set the address
     Unchanged, // the primary already held it; nothing was sent
-    Unknown,   // an UPDATE went unanswered: it may or may not have been applied
+    Unknown, // an UPDATE went unanswered: it may or may not have been applied
 };
 
 // The word stored in the history table.

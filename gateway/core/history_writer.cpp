@@ -2,7 +2,6 @@
 #include "core/history_writer.h"
 #include "log/log.h"
 
-
 namespace dyndns::core {
 namespace {
 
@@ -59,8 +58,9 @@ void HistoryWriter::run() {
         try {
             store_.append_history(batch);
             const auto now = std::chrono::steady_clock::now();
-            if (const unsigned retention_days = retention_days_.load(); retention_days > 0 && (last_prune_ == std::chrono::steady_clock::time_point{} ||
-                                        now - last_prune_ > std::chrono::hours(1))) {
+            if (const unsigned retention_days = retention_days_.load();
+                retention_days > 0 &&
+                (last_prune_ == std::chrono::steady_clock::time_point{} || now - last_prune_ > std::chrono::hours(1))) {
                 last_prune_ = now;
                 store_.prune_history(std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days);
             }

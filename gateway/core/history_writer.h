@@ -46,7 +46,7 @@ private:
     std::atomic<unsigned> retention_days_;
     std::chrono::steady_clock::time_point last_prune_{};
     std::mutex mutex_;
-    std::condition_variable work_;   // to the writer: rows queued, or stop
+    std::condition_variable work_; // to the writer: rows queued, or stop
     std::condition_variable written_; // to producers: room in the queue, or a flush done
     std::vector<store::HistoryEntry> queue_;
     std::size_t queued_total_ = 0;

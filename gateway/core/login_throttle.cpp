@@ -24,8 +24,11 @@ std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, c
 }
 
 LoginThrottle::Attempt::Attempt(Attempt&& other) noexcept
-    : throttle_(std::exchange(other.throttle_, nullptr)), account_(std::move(other.account_)),
-      source_(std::move(other.source_)), kind_(other.kind_), store_success_(other.store_success_) {}
+    : throttle_(std::exchange(other.throttle_, nullptr)),
+      account_(std::move(other.account_)),
+      source_(std::move(other.source_)),
+      kind_(other.kind_),
+      store_success_(other.store_success_) {}
 
 LoginThrottle::Attempt::~Attempt() {
     if (throttle_) throttle_->end(*this, End::Uncounted, Clock::now());
@@ -93,12 +96,13 @@ LoginThrottle::Seen LoginThrottle::seen(const Count* local, const std::optional<
 }
 
 std::int64_t LoginThrottle::wall_ms(Clock::time_point now) const {
-    const auto wall = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(now - Clock::now());
+    const auto wall =
+        std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(now - Clock::now());
     return std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
 }
 
-std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string& account, const std::string& source,
-                                                               Kind kind, Clock::time_point now) {
+std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string& account, const std::string& source, Kind kind,
+                                                               Clock::time_point now) {
     const std::int64_t now_ms = shared_ ? wall_ms(now) : 0;
     std::optional<store::Store::LoginCounts> stored;
     bool store_success = false;
@@ -149,7 +153,8 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         }
         if (wait) return *wait;
         if (!crowded) {
-            store_success = stored && (pair_seen.failures > 0 || now_ms - stored->last_login_ms >= milliseconds(kKnownSourceRefresh));
+            store_success =
+                stored && (pair_seen.failures > 0 || now_ms - stored->last_login_ms >= milliseconds(kKnownSourceRefresh));
             break;
         }
         finished_.wait(lock);

@@ -21,7 +21,7 @@ namespace dyndns::core {
 
 struct ThrottleSettings {
     unsigned max_failures_per_account_source = 10; // one source guessing one account
-    unsigned max_failures_per_source = 30;         // one source guessing any accounts
+    unsigned max_failures_per_source = 30; // one source guessing any accounts
     // All sources together against one account, except sources that logged in to it recently
     // and per-host tokens: a botnet is slowed, the customer's own routers are not.
     unsigned max_failures_per_account = 100;
@@ -74,7 +74,10 @@ public:
     private:
         friend class LoginThrottle;
         Attempt(LoginThrottle* throttle, std::string account, std::string source, Kind kind, bool store_success)
-            : throttle_(throttle), account_(std::move(account)), source_(std::move(source)), kind_(kind),
+            : throttle_(throttle),
+              account_(std::move(account)),
+              source_(std::move(source)),
+              kind_(kind),
               store_success_(store_success) {}
         LoginThrottle* throttle_; // null once ended or moved from
         std::string account_;
@@ -115,8 +118,8 @@ private:
 
     Counts counts_of(const std::string& account, const std::string& source, Kind kind); // inserts
     template <class Map, class Key>
-    static const Count* find(const Map& map, const Key& key);                            // does not
-    unsigned current_failures(const Count* count, Clock::time_point now) const;          // 0 when absent or expired
+    static const Count* find(const Map& map, const Key& key); // does not
+    unsigned current_failures(const Count* count, Clock::time_point now) const; // 0 when absent or expired
     unsigned failures(Count& count, Clock::time_point now) const; // resets an expired window
     int seconds_left(const Count& count, Clock::time_point now) const;
     void end(const Attempt& attempt, End how, Clock::time_point now);

@@ -9,8 +9,8 @@ namespace dyndns::core {
 
 constexpr std::size_t kMaxNameLength = 253; // RFC 1035 2.3.4, presentation form without the trailing dot
 constexpr std::size_t kMaxLabelLength = 63; // RFC 1035 2.3.4
-constexpr std::size_t kMaxAccountLength = 64;     // an account name, once stored
-constexpr std::size_t kMaxPasswordLength = 1024;  // a password or token secret; anything longer is refused unread
+constexpr std::size_t kMaxAccountLength = 64; // an account name, once stored
+constexpr std::size_t kMaxPasswordLength = 1024; // a password or token secret; anything longer is refused unread
 
 // ASCII lower case: DNS names and account names compare case-insensitively (RFC 4343).
 std::string lower(const std::string& text);

@@ -19,7 +19,6 @@
 namespace dyndns::core {
 namespace {
 
-
 UpdateError error(Fault fault, std::string message, int retry_after = 0) { return {fault, std::move(message), retry_after}; }
 
 UpdateError not_an_address() { return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address"); }
@@ -33,8 +32,8 @@ bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAdd
 }
 
 // History fields come from callers; a row never holds more than these bytes of one.
-constexpr std::size_t kMaxHistoryText = 256;    // an old address list, a user agent
-constexpr std::size_t kMaxHistoryAddress = 64;  // the longest IPv6 text form is 45
+constexpr std::size_t kMaxHistoryText = 256; // an old address list, a user agent
+constexpr std::size_t kMaxHistoryAddress = 64; // the longest IPv6 text form is 45
 constexpr std::size_t kMaxHistoryProtocol = 16; // "xmlrpc", "dyndns2", …
 std::string capped(const std::string& text, std::size_t limit) { return utf8_prefix(text, limit); }
 
@@ -51,8 +50,7 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
     using Kind = dns::DnsOutcome::Kind;
     switch (outcome.kind) {
     case Kind::Ok: break;
-    case Kind::Unavailable:
-        return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
+    case Kind::Unavailable: return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
     case Kind::NoAnswer:
         if (!update) return error(Fault::DnsUnavailable, "DNS primary unreachable or timed out; nothing changed");
         return error(Fault::DnsUnavailable,
@@ -77,11 +75,13 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
 
 UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
                        std::shared_ptr<dns::ZoneFollower> follower)
-    : settings_(std::make_shared<const CoreSettings>(std::move(settings))), store_(store), primaries_(std::move(primaries)),
-      throttle_(this->settings()->throttle, store.is_shared() ? &store : nullptr), calls_(this->settings()->calls_per_minute, store.is_shared() ? &store : nullptr),
-      committer_([this](const dns::ZoneUpdate& update, dns::Deadline deadline) {
-                     return primaries_.for_name(update.zone).apply(update, deadline);
-                 },
+    : settings_(std::make_shared<const CoreSettings>(std::move(settings))),
+      store_(store),
+      primaries_(std::move(primaries)),
+      throttle_(this->settings()->throttle, store.is_shared() ? &store : nullptr),
+      calls_(this->settings()->calls_per_minute, store.is_shared() ? &store : nullptr),
+      committer_([this](const dns::ZoneUpdate& update,
+                        dns::Deadline deadline) { return primaries_.for_name(update.zone).apply(update, deadline); },
                  this->settings()->max_batch),
       follower_(std::move(follower)),
       history_(store, HistoryWriter::kDefaultMaxQueued, this->settings()->history_days) {}
@@ -115,7 +115,7 @@ void UpdateCore::tell_follower(const std::string& zone, const dns::RRsetChange& 
 void UpdateCore::update_settings(const CoreSettings& settings) {
     auto next = std::make_shared<CoreSettings>(settings);
     const auto running = this->settings();
-    next->throttle = running->throttle;   // the throttle keeps its counts under the settings it started with
+    next->throttle = running->throttle; // the throttle keeps its counts under the settings it started with
     next->max_batch = running->max_batch; // the committer is built with it
     calls_.set_per_minute(next->calls_per_minute);
     history_.set_retention_days(next->history_days);
@@ -123,8 +123,8 @@ void UpdateCore::update_settings(const CoreSettings& settings) {
 }
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const std::string& raw_account,
-                                                                          const std::string& password,
-                                                                          const ClientInfo& client, bool tokens_allowed) {
+                                                                         const std::string& password, const ClientInfo& client,
+                                                                         bool tokens_allowed) {
     // Longer than any account or host name: refused before it costs a hash or a throttle entry.
     if (raw_account.size() > kMaxNameLength || password.size() > kMaxPasswordLength)
         return error(Fault::BadRequest, "account or password too long");
@@ -134,8 +134,8 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::authenticate(const s
 }
 
 std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const std::string& raw_account,
-                                                                          const std::string& password,
-                                                                          const ClientInfo& client, bool tokens_allowed) {
+                                                                         const std::string& password, const ClientInfo& client,
+                                                                         bool tokens_allowed) {
     const std::string account = lower(raw_account);
     const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
@@ -161,17 +161,15 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
     return Identity{account, std::move(token)};
 }
 
-std::optional<UpdateError> UpdateCore::login(const std::string& account, const std::string& password,
-                                             const ClientInfo& client) {
+std::optional<UpdateError> UpdateCore::login(const std::string& account, const std::string& password, const ClientInfo& client) {
     auto identity = authenticate(account, password, client, false);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     return std::nullopt;
 }
 
 std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,
-                                                                         const std::string& password,
-                                                                         const std::string& name,
-                                                                         const ClientInfo& client) {
+                                                                        const std::string& password, const std::string& name,
+                                                                        const ClientInfo& client) {
     auto identity = authenticate(raw_account, password, client, true);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     if (auto spent = charge(std::get<Identity>(identity).account)) return *spent;
@@ -286,7 +284,7 @@ GetAddressesOutcome UpdateCore::get_addresses(const GetAddressesRequest& request
 }
 
 std::variant<Poco::Net::IPAddress, UpdateError> UpdateCore::requested_address(const std::string& text,
-                                                                             const ClientInfo& client) const {
+                                                                              const ClientInfo& client) const {
     std::optional<Poco::Net::IPAddress> address;
     if (text.empty()) {
         address = core::caller_address(client, settings()->trusted_proxies);

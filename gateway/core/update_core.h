@@ -27,8 +27,8 @@ struct CoreSettings {
     ThrottleSettings throttle;
     std::size_t max_batch = 64; // changes to one zone in one UPDATE message (group commit)
     unsigned calls_per_minute = 0; // per account; 0: no limit
-    unsigned history_days = 0;     // history kept this long; 0: forever
-    std::uint32_t acme_ttl = 60;   // of the _acme-challenge TXT records
+    unsigned history_days = 0; // history kept this long; 0: forever
+    std::uint32_t acme_ttl = 60; // of the _acme-challenge TXT records
 };
 
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
@@ -59,8 +59,7 @@ public:
     // The RRset at `name` in `zone` as the primary has it now: from the followed zone when it is
     // in step (A, AAAA and TXT), else read from the primary. What the calls compare against and
     // what the control panel shows.
-    dns::ReadResult published(const std::string& zone, const std::string& name, dns::RRType type,
-                              dns::Deadline deadline);
+    dns::ReadResult published(const std::string& zone, const std::string& name, dns::RRType type, dns::Deadline deadline);
 
     // Returns once every history row of the calls answered so far is in the store.
     void flush_history() { history_.flush(); }
@@ -74,7 +73,7 @@ public:
 
 private:
     struct Identity {
-        std::string account;              // lower-case
+        std::string account; // lower-case
         std::optional<Token> token; // set when a per-host token logged in
     };
     std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
@@ -83,7 +82,7 @@ private:
     std::variant<Identity, UpdateError> verify_login(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
     struct Authorized {
-        std::string name;   // normalized name asked for
+        std::string name; // normalized name asked for
         Domain domain;
         bool by_token = false; // a per-host token: `name` and nothing else is the caller's
     };
@@ -103,8 +102,8 @@ private:
     struct AddressPlan {
         std::optional<SetAddressOutcome> answered;
         dns::RRsetChange change;
-        std::string type;        // "A" or "AAAA"
-        std::string text;        // the address, canonical
+        std::string type; // "A" or "AAAA"
+        std::string text; // the address, canonical
         std::string old_address; // what the primary held
     };
     AddressPlan plan_address(const Authorized& who, const SetAddressRequest& request, const Poco::Net::IPAddress& address,
@@ -139,8 +138,8 @@ private:
     }
     // The private-address rule (DESIGN.md): the fault when `address` may not be published.
     std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
-    void record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
-                const std::string& old_address, const std::string& new_address, const std::string& outcome);
+    void record(const Authorized& who, const SetAddressRequest& request, const std::string& type, const std::string& old_address,
+                const std::string& new_address, const std::string& outcome);
 
     // Read whole by each use (a snapshot), replaced whole by update_settings.
     std::shared_ptr<const CoreSettings> settings() const { return settings_.load(); }

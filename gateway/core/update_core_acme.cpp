@@ -47,7 +47,9 @@ AcmeChallengeOutcome UpdateCore::observed_acme_challenge(const AcmeChallengeRequ
     AcmeChallengeOutcome outcome = with_store<AcmeChallengeOutcome>([&] { return apply_acme_challenge(request, set); });
     const auto* failed = std::get_if<UpdateError>(&outcome);
     observe(request.client, set ? "SetAcmeChallenge" : "ClearAcmeChallenge", request.name,
-            failed ? outcome_word(*failed) : std::get<AcmeChallengeResult>(outcome).changed ? "changed" : "unchanged",
+            failed                                           ? outcome_word(*failed)
+            : std::get<AcmeChallengeResult>(outcome).changed ? "changed"
+                                                             : "unchanged",
             "", started);
     return outcome;
 }

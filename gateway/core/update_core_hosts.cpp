@@ -42,7 +42,7 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
         }
 
         struct Planned {
-            std::size_t name;    // index into request.names
+            std::size_t name; // index into request.names
             std::size_t address; // index into addresses
             Authorized who;
             AddressPlan plan;

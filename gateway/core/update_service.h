@@ -29,7 +29,7 @@ bool is_client_fault(Fault fault);
 
 struct UpdateError {
     Fault fault = Fault::BadRequest;
-    std::string message;       // safe to show the caller: never a secret, never which of account/password was wrong
+    std::string message; // safe to show the caller: never a secret, never which of account/password was wrong
     int retry_after_seconds = 0; // set with RateLimited
 };
 
@@ -41,11 +41,11 @@ UpdateError dyndns_disabled();
 
 // Who is calling, as the front end saw it. The core decides which address to believe.
 struct ClientInfo {
-    std::string peer_address;   // the TCP peer, e.g. "192.0.2.7" or "::1" (may be IPv4-mapped)
+    std::string peer_address; // the TCP peer, e.g. "192.0.2.7" or "::1" (may be IPv4-mapped)
     std::string x_forwarded_for; // raw header value, empty if absent; believed only from trusted proxies
-    std::string forwarded;       // raw RFC 7239 Forwarded header value, same rule
-    std::string protocol;        // "xmlrpc", "soap", "dyndns2", "panel"
-    std::string user_agent;      // raw, for the history
+    std::string forwarded; // raw RFC 7239 Forwarded header value, same rule
+    std::string protocol; // "xmlrpc", "soap", "dyndns2", "panel"
+    std::string user_agent; // raw, for the history
 };
 
 // `account` and `password` may also be a host name and one of its per-host tokens: then only that
@@ -53,15 +53,15 @@ struct ClientInfo {
 struct SetAddressRequest {
     std::string account;
     std::string password;
-    std::string name;    // the customer's domain or a name under it, any case, trailing dot allowed
+    std::string name; // the customer's domain or a name under it, any case, trailing dot allowed
     std::string address; // empty: the caller's address
     ClientInfo client;
 };
 
 struct SetAddressResult {
-    std::string name;    // lower-case, no trailing dot
+    std::string name; // lower-case, no trailing dot
     std::string address; // canonical text form
-    std::string type;    // "A" or "AAAA"
+    std::string type; // "A" or "AAAA"
     std::uint32_t ttl = 60;
     bool changed = false; // false: the primary already held exactly this address; no UPDATE was sent
 };
@@ -93,7 +93,7 @@ struct AcmeChallengeRequest {
 };
 
 struct AcmeChallengeResult {
-    std::string name;                // the challenge name, "_acme-challenge.home.example.com"
+    std::string name; // the challenge name, "_acme-challenge.home.example.com"
     std::vector<std::string> values; // the values published there after the call, at most two
     std::uint32_t ttl = 60;
     bool changed = false; // false: the primary already held (set) or lacked (clear) the value; nothing was sent

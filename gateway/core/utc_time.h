@@ -10,7 +10,7 @@
 namespace dyndns::core {
 
 enum class TimeStyle {
-    Iso8601,  // 2026-05-04T12:30:00Z: for scripts reading dyndnsctl's output
+    Iso8601, // 2026-05-04T12:30:00Z: for scripts reading dyndnsctl's output
     Readable, // 2026-05-04 12:30:00 UTC: for the control panel
 };
 

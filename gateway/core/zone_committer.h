@@ -39,8 +39,7 @@ public:
 
     // Blocks until the message carrying `change` is answered or `deadline` passes before it is
     // sent; thread-safe.
-    dns::DnsOutcome apply(const std::string& zone, const dns::RRsetChange& change,
-                          dns::Deadline deadline = dns::Deadline::max());
+    dns::DnsOutcome apply(const std::string& zone, const dns::RRsetChange& change, dns::Deadline deadline = dns::Deadline::max());
 
     struct ZoneChange {
         std::string zone;
@@ -49,12 +48,11 @@ public:
     // One caller's several changes, queued together before any is sent, so that those to one
     // zone share a message; blocks until each is answered or not sent by `deadline`. The
     // outcomes are in the order of `changes`.
-    std::vector<dns::DnsOutcome> apply_all(const std::vector<ZoneChange>& changes,
-                                           dns::Deadline deadline = dns::Deadline::max());
+    std::vector<dns::DnsOutcome> apply_all(const std::vector<ZoneChange>& changes, dns::Deadline deadline = dns::Deadline::max());
 
     struct Counters {
         std::size_t messages = 0; // UPDATE messages sent, retries included
-        std::size_t changes = 0;  // changes handed in
+        std::size_t changes = 0; // changes handed in
     };
     Counters counters() const;
 

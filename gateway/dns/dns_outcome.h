@@ -9,8 +9,16 @@ namespace dyndns::dns {
 
 // DNS RCODEs the primary answers an UPDATE with (RFC 1035 4.1.1, RFC 2136 2.2).
 enum Rcode : std::uint16_t {
-    kRcodeNoError = 0, kRcodeFormErr = 1, kRcodeServFail = 2, kRcodeNxDomain = 3, kRcodeNotImp = 4,
-    kRcodeRefused = 5, kRcodeYxDomain = 6, kRcodeYxRrset = 7, kRcodeNxRrset = 8, kRcodeNotAuth = 9,
+    kRcodeNoError = 0,
+    kRcodeFormErr = 1,
+    kRcodeServFail = 2,
+    kRcodeNxDomain = 3,
+    kRcodeNotImp = 4,
+    kRcodeRefused = 5,
+    kRcodeYxDomain = 6,
+    kRcodeYxRrset = 7,
+    kRcodeNxRrset = 8,
+    kRcodeNotAuth = 9,
     kRcodeNotZone = 10,
 };
 std::string rcode_name(std::uint16_t rcode);
@@ -20,12 +28,12 @@ using Deadline = std::chrono::steady_clock::time_point;
 
 struct DnsOutcome {
     enum class Kind {
-        Ok,           // the primary confirmed with a verified signature
-        Rejected,     // the primary answered with an error: `rcode` and `tsig_error` say which
-        Unavailable,  // nothing was sent (connection refused or not made, the deadline spent): nothing changed
-        NoAnswer,     // the request was sent and no answer came in time: the change may or may not have been applied
-        BadReply,     // an answer that cannot be trusted (unsigned success, bad MAC, wrong id):
-                      // the change may or may not have been applied
+        Ok, // the primary confirmed with a verified signature
+        Rejected, // the primary answered with an error: `rcode` and `tsig_error` say which
+        Unavailable, // nothing was sent (connection refused or not made, the deadline spent): nothing changed
+        NoAnswer, // the request was sent and no answer came in time: the change may or may not have been applied
+        BadReply, // an answer that cannot be trusted (unsigned success, bad MAC, wrong id):
+        // the change may or may not have been applied
         LocalFailure, // the gateway failed before sending (could not build the message): the primary saw nothing
     };
     Kind kind = Kind::Ok;

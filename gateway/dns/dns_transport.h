@@ -14,11 +14,11 @@ namespace dyndns::dns {
 
 struct ExchangeResult {
     enum class Status {
-        Ok,                // `reply` holds the bytes of one DNS message
+        Ok, // `reply` holds the bytes of one DNS message
         ConnectionRefused, // nobody listens: fail at once, retrying will not help; nothing was sent
-        NotSent,           // no connection within the deadline, unreachable, or the request not fully written
-        Timeout,           // the request was sent and no reply came within the deadline
-        NetworkError,      // the request was sent, then the connection failed (reset, short read…)
+        NotSent, // no connection within the deadline, unreachable, or the request not fully written
+        Timeout, // the request was sent and no reply came within the deadline
+        NetworkError, // the request was sent, then the connection failed (reset, short read…)
     };
     Status status = Status::Ok;
     std::vector<std::uint8_t> reply;

@@ -16,7 +16,9 @@ namespace dyndns::dns {
 template <auto FreeFn>
 struct LdnsFree {
     template <class T>
-    void operator()(T* p) const noexcept { FreeFn(p); }
+    void operator()(T* p) const noexcept {
+        FreeFn(p);
+    }
 };
 
 using PktPtr = std::unique_ptr<ldns_pkt, LdnsFree<&ldns_pkt_free>>;

@@ -35,8 +35,7 @@ std::optional<Notify> notify_of(const ldns_pkt* pkt) {
     const ldns_rr_list* answer = ldns_pkt_answer(pkt);
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) >= 3 &&
-            name_text(ldns_rr_owner(rr)) == notify.zone)
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) >= 3 && name_text(ldns_rr_owner(rr)) == notify.zone)
             notify.serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
     }
     return notify;

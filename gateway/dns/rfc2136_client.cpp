@@ -15,7 +15,7 @@ namespace dyndns::dns {
 
 struct Rfc2136Client::Reply {
     DnsOutcome outcome; // Ok means: a reply that belongs to the request and whose TSIG verified
-    PktPtr packet;      // set when outcome is Ok or Rejected
+    PktPtr packet; // set when outcome is Ok or Rejected
 };
 
 namespace {
@@ -48,8 +48,8 @@ DnsOutcome rejected(std::uint16_t rcode, std::uint16_t tsig_error, std::string m
 }
 
 // One message per answer the operator must act on differently (RFC 2136 2.2, RFC 8945 5.3).
-DnsOutcome classify_error(std::uint16_t rcode, std::uint16_t tsig_error, const std::string& key_name,
-                          const std::string& zone, const std::string& what) {
+DnsOutcome classify_error(std::uint16_t rcode, std::uint16_t tsig_error, const std::string& key_name, const std::string& zone,
+                          const std::string& what) {
     const std::string key = "'" + key_name + "'";
     if (rcode == kRcodeNotAuth && tsig_error == kTsigBadKey)
         return rejected(rcode, tsig_error, "the DNS server does not know TSIG key " + key + " (BADKEY)");
@@ -68,20 +68,13 @@ DnsOutcome classify_error(std::uint16_t rcode, std::uint16_t tsig_error, const s
     switch (rcode) {
     case kRcodeRefused:
         return rejected(rcode, 0, "the DNS server refused " + what + " (REFUSED): its update-policy or ACL does not allow it");
-    case kRcodeNotAuth:
-        return rejected(rcode, 0, "the DNS server is not authoritative for zone '" + zone + "' (NOTAUTH)");
-    case kRcodeNotZone:
-        return rejected(rcode, 0, what + " names a record outside zone '" + zone + "' (NOTZONE)");
-    case kRcodeYxRrset:
-        return rejected(rcode, 0, what + " names an alias (CNAME), which cannot also hold an address (YXRRSET)");
-    case kRcodeServFail:
-        return rejected(rcode, 0, "the DNS server failed to process " + what + " (SERVFAIL); see its log");
-    case kRcodeFormErr:
-        return rejected(rcode, 0, "the DNS server could not parse " + what + " (FORMERR)");
-    case kRcodeNotImp:
-        return rejected(rcode, 0, "the DNS server does not implement " + what + " (NOTIMP)");
-    default:
-        return rejected(rcode, 0, "the DNS server answered " + what + " with " + rcode_name(rcode));
+    case kRcodeNotAuth: return rejected(rcode, 0, "the DNS server is not authoritative for zone '" + zone + "' (NOTAUTH)");
+    case kRcodeNotZone: return rejected(rcode, 0, what + " names a record outside zone '" + zone + "' (NOTZONE)");
+    case kRcodeYxRrset: return rejected(rcode, 0, what + " names an alias (CNAME), which cannot also hold an address (YXRRSET)");
+    case kRcodeServFail: return rejected(rcode, 0, "the DNS server failed to process " + what + " (SERVFAIL); see its log");
+    case kRcodeFormErr: return rejected(rcode, 0, "the DNS server could not parse " + what + " (FORMERR)");
+    case kRcodeNotImp: return rejected(rcode, 0, "the DNS server does not implement " + what + " (NOTIMP)");
+    default: return rejected(rcode, 0, "the DNS server answered " + what + " with " + rcode_name(rcode));
     }
 }
 
@@ -149,8 +142,7 @@ Rfc2136Client::Reply Rfc2136Client::exchange(ldns_struct_pkt* request, const std
                 nullptr};
 
     const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.get()));
-    const TsigVerification tsig =
-        tsig_verify_reply(reply.get(), sent.reply, settings_.key, tsig_mac(request));
+    const TsigVerification tsig = tsig_verify_reply(reply.get(), sent.reply, settings_.key, tsig_mac(request));
     if (tsig.check == TsigCheck::ErrorField)
         return {classify_error(rcode, tsig.error, settings_.key.name, zone, what), std::move(reply)};
     if (!tsig.ok()) {
@@ -236,9 +228,8 @@ TransferResult Rfc2136Client::transfer(const std::string& zone, std::optional<st
             return false;
         }
         const auto rcode = static_cast<std::uint16_t>(ldns_pkt_get_rcode(reply.get()));
-        const TsigVerification tsig =
-            first ? tsig_verify_reply(reply.get(), bytes, settings_.key, tsig_mac(request.get()))
-                  : tsig_verify_continuation(reply.get(), bytes, settings_.key, prior_mac.get());
+        const TsigVerification tsig = first ? tsig_verify_reply(reply.get(), bytes, settings_.key, tsig_mac(request.get()))
+                                            : tsig_verify_continuation(reply.get(), bytes, settings_.key, prior_mac.get());
         if (tsig.check == TsigCheck::ErrorField) {
             failed.outcome = classify_error(rcode, tsig.error, settings_.key.name, lower_name(zone), what);
             return false;
@@ -283,7 +274,7 @@ TransferResult Rfc2136Client::transfer(const std::string& zone, std::optional<st
     if (!failed.outcome.ok()) return failed;
     if (sent.status != ExchangeResult::Status::Ok) {
         failed.outcome = {sent.status == ExchangeResult::Status::ConnectionRefused ? DnsOutcome::Kind::Unavailable
-                                                                                    : DnsOutcome::Kind::NoAnswer,
+                                                                                   : DnsOutcome::Kind::NoAnswer,
                           0, 0, what + " from " + transport_->describe() + " failed: " + sent.error};
         return failed;
     }

@@ -20,7 +20,7 @@ namespace dyndns::dns {
 struct ClientSettings {
     TsigKey key;
     std::chrono::milliseconds timeout{2000}; // per attempt
-    unsigned attempts = 2;                   // attempts after a timeout or network error
+    unsigned attempts = 2; // attempts after a timeout or network error
     // All the exchanges made for one caller's request together (a read, an UPDATE, a read back)
     // end by this long after the request began: attempts are cut short, none is started after.
     std::chrono::milliseconds call_deadline{5000};
@@ -30,7 +30,7 @@ struct ClientSettings {
 
 struct RRset {
     std::vector<std::string> rdata; // presentation format, sorted
-    std::uint32_t ttl = 0;          // of the first record; 0 when empty
+    std::uint32_t ttl = 0; // of the first record; 0 when empty
 };
 
 struct ReadResult {

@@ -172,7 +172,9 @@ ExchangeResult TcpTransport::exchange(std::span<const std::uint8_t> query, std::
             const std::size_t size = (std::size_t{buffer[0]} << 8) | buffer[1];
             // More than one message would mean the stream is out of step: never reuse such a connection.
             if (got != 2 + size) throw Poco::Net::NetException("unexpected bytes after the reply");
-            ExchangeResult result{Status::Ok, std::vector<std::uint8_t>(buffer.begin() + 2, buffer.begin() + 2 + static_cast<std::ptrdiff_t>(size)), ""};
+            ExchangeResult result{
+                Status::Ok, std::vector<std::uint8_t>(buffer.begin() + 2, buffer.begin() + 2 + static_cast<std::ptrdiff_t>(size)),
+                ""};
             keep_idle(std::move(connection));
             return result;
         } catch (const StaleConnection&) {

@@ -61,8 +61,8 @@ const ldns_rdf* tsig_mac(const ldns_pkt* signed_pkt) {
 
 namespace {
 
-TsigVerification verify(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key,
-                        const ldns_rdf* prior_mac, bool timers_only, std::chrono::system_clock::time_point now) {
+TsigVerification verify(ldns_pkt* reply, std::span<const std::uint8_t> wire, const TsigKey& key, const ldns_rdf* prior_mac,
+                        bool timers_only, std::chrono::system_clock::time_point now) {
     const ldns_rr* tsig = ldns_pkt_tsig(reply);
     if (!tsig || ldns_rr_rd_count(tsig) < 7) return {TsigCheck::Unsigned, kTsigNoError, "the reply is not TSIG-signed"};
 
@@ -81,25 +81,23 @@ TsigVerification verify(ldns_pkt* reply, std::span<const std::uint8_t> wire, con
     // A BADKEY or BADSIG answer carries no MAC (RFC 8945 5.3.2), so the error is read before
     // the MAC is checked; such an answer is reported, never trusted as a success.
     const std::uint16_t error = ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5));
-    if (error != kTsigNoError)
-        return {TsigCheck::ErrorField, error, "the DNS server reports " + tsig_error_name(error)};
+    if (error != kTsigNoError) return {TsigCheck::ErrorField, error, "the DNS server reports " + tsig_error_name(error)};
 
     // The key name and algorithm were checked above, so ldns can only fail on the MAC itself.
-    if (!ldns_pkt_tsig_verify_next(reply, wire.data(), wire.size(), key.name.c_str(), key.secret_base64.c_str(),
-                                   prior_mac, timers_only ? 1 : 0))
+    if (!ldns_pkt_tsig_verify_next(reply, wire.data(), wire.size(), key.name.c_str(), key.secret_base64.c_str(), prior_mac,
+                                   timers_only ? 1 : 0))
         return {TsigCheck::BadMac, kTsigNoError, "the reply's TSIG MAC does not verify with key '" + key.name + "'"};
 
     // RFC 8945 5.4.2: the time is checked after the MAC, against the fudge the signer gave.
     const std::uint64_t signed_at = time_signed(tsig);
     const std::uint16_t fudge = ldns_rdf2native_int16(ldns_rr_rdf(tsig, 2));
-    const auto now_s = static_cast<std::int64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    const auto now_s =
+        static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
     const std::int64_t skew = now_s - static_cast<std::int64_t>(signed_at);
     if (skew > fudge || -skew > fudge)
         return {TsigCheck::BadTime, kTsigNoError,
-                "the reply was signed " + std::to_string(skew < 0 ? -skew : skew) + " s " +
-                    (skew < 0 ? "in the future" : "ago") + ", outside the " + std::to_string(fudge) +
-                    " s window: check both clocks"};
+                "the reply was signed " + std::to_string(skew < 0 ? -skew : skew) + " s " + (skew < 0 ? "in the future" : "ago") +
+                    ", outside the " + std::to_string(fudge) + " s window: check both clocks"};
 
     return {TsigCheck::Ok, kTsigNoError, ""};
 }

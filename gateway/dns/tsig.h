@@ -35,19 +35,19 @@ void tsig_sign(ldns_pkt* pkt, const TsigKey& key, const ldns_rdf* request_mac = 
 const ldns_rdf* tsig_mac(const ldns_pkt* signed_pkt);
 
 enum class TsigCheck {
-    Ok,             // signed by our key, MAC valid, time within the window, no error
-    Unsigned,       // no TSIG record at all
-    WrongKeyName,   // signed with a key of another name
+    Ok, // signed by our key, MAC valid, time within the window, no error
+    Unsigned, // no TSIG record at all
+    WrongKeyName, // signed with a key of another name
     WrongAlgorithm, // signed with another algorithm than our key's
-    ErrorField,     // the signer reports a TSIG error (BADKEY, BADSIG, BADTIME…): see `error`
-    BadMac,         // the MAC does not verify with our secret
-    BadTime,        // time signed is outside now ± fudge
+    ErrorField, // the signer reports a TSIG error (BADKEY, BADSIG, BADTIME…): see `error`
+    BadMac, // the MAC does not verify with our secret
+    BadTime, // time signed is outside now ± fudge
 };
 
 struct TsigVerification {
     TsigCheck check = TsigCheck::Unsigned;
     std::uint16_t error = kTsigNoError; // the TSIG error field when check == ErrorField
-    std::string detail;                 // operator-readable, never contains the secret
+    std::string detail; // operator-readable, never contains the secret
     bool ok() const { return check == TsigCheck::Ok; }
 };
 

@@ -44,8 +44,7 @@ public:
         if (c == '"') return quoted();
         const std::size_t start = pos_;
         while (pos_ < text_.size() && !std::isspace(static_cast<unsigned char>(text_[pos_])) &&
-               std::string_view("{};\"#").find(text_[pos_]) == std::string_view::npos &&
-               !starts_comment()) {
+               std::string_view("{};\"#").find(text_[pos_]) == std::string_view::npos && !starts_comment()) {
             ++pos_;
         }
         return {Token::Kind::Word, text_.substr(start, pos_ - start), line_};
@@ -64,8 +63,11 @@ private:
     void skip_space_and_comments() {
         while (pos_ < text_.size()) {
             const char c = text_[pos_];
-            if (c == '\n') { ++line_; ++pos_; }
-            else if (std::isspace(static_cast<unsigned char>(c))) ++pos_;
+            if (c == '\n') {
+                ++line_;
+                ++pos_;
+            } else if (std::isspace(static_cast<unsigned char>(c)))
+                ++pos_;
             else if (c == '#' || (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '/')) {
                 while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
             } else if (c == '/' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '*') {
@@ -114,10 +116,12 @@ std::optional<TsigAlgorithm> algorithm_from_name(const std::string& name) {
 std::string unsupported_algorithm_reason(const std::string& name) {
     const std::string n = Poco::toLower(without_trailing_dot(name));
     if (n == "hmac-md5" || n == "hmac-md5.sig-alg.reg.int")
-        return "TSIG algorithm '" + name + "' is not supported: hmac-md5 is obsolete; generate a new key with "
+        return "TSIG algorithm '" + name +
+               "' is not supported: hmac-md5 is obsolete; generate a new key with "
                "tsig-keygen -a hmac-sha256";
     if (n == "hmac-sha384")
-        return "TSIG algorithm '" + name + "' is not supported: ldns 1.8 cannot sign with hmac-sha384; "
+        return "TSIG algorithm '" + name +
+               "' is not supported: ldns 1.8 cannot sign with hmac-sha384; "
                "use hmac-sha256 or hmac-sha512";
     return "TSIG algorithm '" + name + "' is not supported (use hmac-sha256, hmac-sha512 or hmac-sha1)";
 }
@@ -171,16 +175,18 @@ std::vector<RawKey> parse_raw_keys(const std::string& text, const std::string& o
             if (value.kind != Token::Kind::Word && value.kind != Token::Kind::Quoted)
                 lexer.fail(value.line, "expected a value in key '" + key.name + "'");
             const std::string field_name = Poco::toLower(field.text);
-            if (field_name == "algorithm") key.algorithm = value.text;
-            else if (field_name == "secret") key.secret = value.text;
-            else lexer.fail(field.line, "unknown statement in key '" + key.name + "' (only algorithm and secret are allowed)");
+            if (field_name == "algorithm")
+                key.algorithm = value.text;
+            else if (field_name == "secret")
+                key.secret = value.text;
+            else
+                lexer.fail(field.line, "unknown statement in key '" + key.name + "' (only algorithm and secret are allowed)");
             expect_punct(";");
         }
         expect_punct(";");
         if (key.algorithm.empty()) lexer.fail(key.line, "key '" + key.name + "' has no algorithm");
         if (key.secret.empty()) lexer.fail(key.line, "key '" + key.name + "' has no secret");
-        if (!is_valid_base64_secret(key.secret))
-            lexer.fail(key.line, "the secret of key '" + key.name + "' is not valid base64");
+        if (!is_valid_base64_secret(key.secret)) lexer.fail(key.line, "the secret of key '" + key.name + "' is not valid base64");
         keys.push_back(std::move(key));
     }
     return keys;
@@ -204,8 +210,8 @@ std::vector<TsigKey> parse_key_file(const std::string& text, const std::string& 
     for (RawKey& raw : parse_raw_keys(text, origin)) {
         const auto algorithm = algorithm_from_name(raw.algorithm);
         if (!algorithm)
-            throw KeyFileError(origin + ":" + std::to_string(raw.line) + ": key '" + raw.name + "': " +
-                               unsupported_algorithm_reason(raw.algorithm));
+            throw KeyFileError(origin + ":" + std::to_string(raw.line) + ": key '" + raw.name +
+                               "': " + unsupported_algorithm_reason(raw.algorithm));
         keys.push_back(TsigKey{raw.name, *algorithm, std::move(raw.secret)});
     }
     return keys;
@@ -222,8 +228,8 @@ TsigKey load_key(const std::string& path, const std::string& key_name) {
         if (raw.name != wanted) continue;
         const auto algorithm = algorithm_from_name(raw.algorithm);
         if (!algorithm)
-            throw KeyFileError(path + ":" + std::to_string(raw.line) + ": key '" + raw.name + "': " +
-                               unsupported_algorithm_reason(raw.algorithm));
+            throw KeyFileError(path + ":" + std::to_string(raw.line) + ": key '" + raw.name +
+                               "': " + unsupported_algorithm_reason(raw.algorithm));
         return TsigKey{raw.name, *algorithm, std::move(raw.secret)};
     }
     throw KeyNotFoundError(path + ": no key named '" + wanted + "' in the key file");

@@ -13,7 +13,7 @@ namespace dyndns::dns {
 enum class TsigAlgorithm { HmacSha1, HmacSha256, HmacSha512 };
 
 struct TsigKey {
-    std::string name;          // lower-case, no trailing dot, e.g. "dyndns-gateway"
+    std::string name; // lower-case, no trailing dot, e.g. "dyndns-gateway"
     TsigAlgorithm algorithm = TsigAlgorithm::HmacSha256;
     std::string secret_base64; // never logged, never put in a message
 };

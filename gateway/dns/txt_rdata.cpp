@@ -12,7 +12,8 @@ std::string txt_rdata(const std::string& text) {
     // A character-string is at most 255 bytes (RFC 1035 3.3); ldns refuses a longer one. ldns
     // would read a backslash as the start of an escape, so the text may hold none.
     ldns_rdf* raw = nullptr;
-    if (text.find_first_of(std::string("\\\0", 2)) != std::string::npos || ldns_str2rdf_str(&raw, text.c_str()) != LDNS_STATUS_OK || !raw)
+    if (text.find_first_of(std::string("\\\0", 2)) != std::string::npos ||
+        ldns_str2rdf_str(&raw, text.c_str()) != LDNS_STATUS_OK || !raw)
         throw std::invalid_argument("TXT text does not fit one character-string");
     RdfPtr rdf(raw);
     CStringPtr presentation(ldns_rdf2str(rdf.get()));

@@ -35,7 +35,8 @@ const std::vector<RRType>& ZoneFollower::kept_types() {
 }
 
 ZoneFollower::ZoneFollower(Primaries primaries, FollowSettings settings)
-    : primaries_(primaries), settings_(std::move(settings)),
+    : primaries_(primaries),
+      settings_(std::move(settings)),
       notify_(settings_.notify_listen, std::move(primaries),
               [this](const std::string& zone, std::optional<std::uint32_t> serial) { notified(zone, serial); }) {
     if (settings_.transfer_threads == 0) settings_.transfer_threads = 1;
@@ -157,8 +158,8 @@ bool ZoneFollower::refresh(const std::string& zone) {
             schedule.given_up = true;
             schedule.next_check = {};
             lock.unlock();
-            log::warning("not following zone " + zone + " (its names are read from the primary per call): " +
-                         result.outcome.message);
+            log::warning("not following zone " + zone +
+                         " (its names are read from the primary per call): " + result.outcome.message);
             mirror_.out_of_step(zone);
             return false;
         }
@@ -166,8 +167,8 @@ bool ZoneFollower::refresh(const std::string& zone) {
             metrics.zone_transfers.with({"failed"}).add();
             // The first failure of a run is worth the operator's attention; the retries are not.
             if (schedule.failures++ == 0)
-                log::warning("cannot follow zone " + zone + " (its names are read from the primary per call): " +
-                             result.outcome.message);
+                log::warning("cannot follow zone " + zone +
+                             " (its names are read from the primary per call): " + result.outcome.message);
             schedule.next_check = Clock::now() + backoff(schedule.failures, settings_.refresh);
             lock.unlock();
             mirror_.out_of_step(zone);
@@ -187,9 +188,10 @@ bool ZoneFollower::refresh(const std::string& zone) {
             mirror_.unsure(zone);
             continue;
         }
-        metrics.zone_transfers.with({result.kind == TransferResult::Kind::UpToDate    ? "up_to_date"
-                                     : result.kind == TransferResult::Kind::Incremental ? "incremental"
-                                                                                        : "full"})
+        metrics.zone_transfers
+            .with({result.kind == TransferResult::Kind::UpToDate      ? "up_to_date"
+                   : result.kind == TransferResult::Kind::Incremental ? "incremental"
+                                                                      : "full"})
             .add();
         return mirror_.apply(zone, mark, result);
     }

@@ -21,10 +21,10 @@
 namespace dyndns::dns {
 
 struct FollowSettings {
-    std::string notify_listen;                 // where the primary's NOTIFYs arrive, "127.0.0.1:5300"
-    std::chrono::seconds refresh{300};         // each zone's serial is checked this often even without NOTIFY
-    std::size_t max_zone_records = 1'000'000;  // a bigger zone is not followed (its names are read per call)
-    unsigned transfer_threads = 2;             // transfers at once, all zones together
+    std::string notify_listen; // where the primary's NOTIFYs arrive, "127.0.0.1:5300"
+    std::chrono::seconds refresh{300}; // each zone's serial is checked this often even without NOTIFY
+    std::size_t max_zone_records = 1'000'000; // a bigger zone is not followed (its names are read per call)
+    unsigned transfer_threads = 2; // transfers at once, all zones together
     // A zone transferred less than this long ago waits out the rest before its next transfer, so
     // a busy zone (an UPDATE every few milliseconds, each one NOTIFYing) costs the primary a few
     // IXFRs a second, not one per UPDATE; a quiet zone is transferred at once.

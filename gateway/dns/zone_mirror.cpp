@@ -124,7 +124,8 @@ std::size_t ZoneMirror::size() const {
 
 std::size_t ZoneMirror::zones_in_step() const {
     std::shared_lock lock(mutex_);
-    return static_cast<std::size_t>(std::count_if(zones_.begin(), zones_.end(), [](const auto& z) { return z.second.in_step(); }));
+    return static_cast<std::size_t>(
+        std::count_if(zones_.begin(), zones_.end(), [](const auto& z) { return z.second.in_step(); }));
 }
 
 } // namespace dyndns::dns

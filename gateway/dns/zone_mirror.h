@@ -50,10 +50,10 @@ public:
 private:
     struct Zone {
         std::uint32_t serial = 0;
-        bool transferred = false;     // some transfer completed
-        std::uint64_t epoch = 0;      // counts confirmations and doubts, for marks
+        bool transferred = false; // some transfer completed
+        std::uint64_t epoch = 0; // counts confirmations and doubts, for marks
         std::uint64_t doubted_at = 0; // epoch of the last unsure(); in step needs a transfer begun after it
-        bool failed = false;          // the last transfer failed
+        bool failed = false; // the last transfer failed
         std::unordered_map<std::string, RRset> records; // by key(name, type)
         struct Confirmed {
             RRset rrset;

@@ -11,9 +11,7 @@ constexpr std::uint16_t kSoa = 6;
 
 } // namespace
 
-bool serial_newer(std::uint32_t a, std::uint32_t b) {
-    return a != b && static_cast<std::uint32_t>(a - b) < 0x80000000U;
-}
+bool serial_newer(std::uint32_t a, std::uint32_t b) { return a != b && static_cast<std::uint32_t>(a - b) < 0x80000000U; }
 
 TransferReader::TransferReader(std::optional<std::uint32_t> since, std::vector<RRType> kept, std::size_t max_records)
     : since_(since), kept_(std::move(kept)), max_records_(max_records) {
@@ -72,7 +70,8 @@ bool TransferReader::add(const Item& item) {
         [[fallthrough]];
     case State::Full:
         if (soa) {
-            if (item.soa_serial != result_.serial) throw std::runtime_error("the transfer ends with another serial than it began");
+            if (item.soa_serial != result_.serial)
+                throw std::runtime_error("the transfer ends with another serial than it began");
             state_ = State::Done;
             return true;
         }

@@ -28,8 +28,8 @@ struct ZoneDiff {
 struct TransferResult {
     DnsOutcome outcome;
     enum class Kind {
-        UpToDate,    // an IXFR answered with the zone's SOA alone: nothing newer than the serial asked from
-        Full,        // `records` is the whole zone (an AXFR, or an IXFR the primary answered in full)
+        UpToDate, // an IXFR answered with the zone's SOA alone: nothing newer than the serial asked from
+        Full, // `records` is the whole zone (an AXFR, or an IXFR the primary answered in full)
         Incremental, // `diffs` lead from the serial asked from to `serial`
     } kind = Kind::Full;
     std::uint32_t serial = 0; // the zone's serial now

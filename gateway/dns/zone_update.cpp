@@ -36,8 +36,7 @@ RrPtr delete_rrset_rr(const std::string& name, RRType type) {
 
 // RFC 2136 2.5.1: class IN with the TTL and RDATA adds a record to the RRset.
 RrPtr add_rr(const std::string& name, RRType type, std::uint32_t ttl, const std::string& rdata) {
-    if (rdata.find_first_of("\n\r;()") != std::string::npos)
-        throw std::invalid_argument("invalid record data for " + name);
+    if (rdata.find_first_of("\n\r;()") != std::string::npos) throw std::invalid_argument("invalid record data for " + name);
     RdfPtr owner = parse_dname(name);
     // The record is parsed at the root so that only the RDATA comes from text; the owner is
     // the already-validated name.
@@ -98,7 +97,8 @@ PktPtr build_update_packet(const ZoneUpdate& update) {
             push(prerequisites.get(), no_cname_prerequisite(change.name));
         push(changes.get(), delete_rrset_rr(change.name, change.type));
         if (change.op == RRsetChange::Op::Replace)
-            for (const std::string& rdata : change.rdata) push(changes.get(), add_rr(change.name, change.type, change.ttl, rdata));
+            for (const std::string& rdata : change.rdata)
+                push(changes.get(), add_rr(change.name, change.type, change.ttl, rdata));
     }
     // ldns_update_pkt_new takes the zone name and copies both lists.
     PktPtr pkt(ldns_update_pkt_new(zone.get(), LDNS_RR_CLASS_IN, prerequisites.get(), changes.get(), nullptr));

@@ -16,7 +16,7 @@ std::string rr_type_name(RRType type);
 struct RRsetChange {
     enum class Op { Replace, Delete };
     Op op = Op::Replace;
-    std::string name;               // absolute, with or without the trailing dot
+    std::string name; // absolute, with or without the trailing dot
     RRType type = RRType::A;
     std::uint32_t ttl = 60;
     std::vector<std::string> rdata; // presentation format, e.g. "192.0.2.1", "10 mail.example.test."

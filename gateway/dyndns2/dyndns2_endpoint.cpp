@@ -42,7 +42,8 @@ http::HttpResponse single(const std::string& code, const std::optional<core::Upd
         reply.status = 401;
         reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"dyndns\", charset=\"UTF-8\"");
     }
-    if (error && error->retry_after_seconds > 0) reply.headers.emplace_back("Retry-After", std::to_string(error->retry_after_seconds));
+    if (error && error->retry_after_seconds > 0)
+        reply.headers.emplace_back("Retry-After", std::to_string(error->retry_after_seconds));
     return reply;
 }
 
@@ -55,7 +56,7 @@ bool fully_qualified(const std::string& host) {
 } // namespace
 
 http::HttpResponse Dyndns2Endpoint::update(const std::string& raw_query, const std::string& authorization,
-                                     core::ClientInfo client) const {
+                                           core::ClientInfo client) const {
     client.protocol = "dyndns2";
     const auto credentials = http::basic_credentials(authorization);
     if (!credentials) return single("badauth");
@@ -71,8 +72,8 @@ http::HttpResponse Dyndns2Endpoint::update(const std::string& raw_query, const s
     if (request.addresses.empty()) request.addresses.emplace_back(); // the caller's address
     for (const std::string& host : parameters.hosts)
         if (fully_qualified(host)) request.names.push_back(host);
-    core::SetAddressesOutcome outcome = request.names.empty() ? core::SetAddressesOutcome{std::vector<core::NameOutcome>{}}
-                                                              : core_.set_addresses(request);
+    core::SetAddressesOutcome outcome =
+        request.names.empty() ? core::SetAddressesOutcome{std::vector<core::NameOutcome>{}} : core_.set_addresses(request);
     if (const auto* failed = std::get_if<core::UpdateError>(&outcome)) {
         if (ends_the_request(failed->fault)) return single(answer_code(failed->fault), *failed);
     }

@@ -11,7 +11,7 @@ namespace dyndns::dyndns2 {
 constexpr std::size_t kMaxHosts = 20; // more is "numhost"
 
 struct UpdateParameters {
-    std::vector<std::string> hosts;  // in request order; empty when hostname was absent or YES
+    std::vector<std::string> hosts; // in request order; empty when hostname was absent or YES
     std::vector<std::string> addresses; // at most one IPv4 and one IPv6 text; empty: the caller's address
 };
 

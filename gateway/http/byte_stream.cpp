@@ -15,7 +15,9 @@ namespace {
 template <auto F>
 struct Free {
     template <class T>
-    void operator()(T* p) const noexcept { F(p); }
+    void operator()(T* p) const noexcept {
+        F(p);
+    }
 };
 
 class TlsStream final : public ByteStream {

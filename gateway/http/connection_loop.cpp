@@ -45,24 +45,24 @@ using Clock = std::chrono::steady_clock;
 enum class Phase {
     ProxyHeader, // the PROXY protocol header, on a proxy_protocol listener (handshake_timeout)
     Handshake, // TLS handshake (handshake_timeout)
-    Idle,      // keep-alive, between requests (idle_timeout)
-    Head,      // a head has begun or the connection is new (head_timeout)
-    Body,      // the head is read, its body is not yet whole (body_timeout)
-    Working,   // a worker runs the request (no deadline here: the core bounds its own calls)
-    Writing,   // the answer is going out (body_timeout: a peer that never reads cannot hold it)
+    Idle, // keep-alive, between requests (idle_timeout)
+    Head, // a head has begun or the connection is new (head_timeout)
+    Body, // the head is read, its body is not yet whole (body_timeout)
+    Working, // a worker runs the request (no deadline here: the core bounds its own calls)
+    Writing, // the answer is going out (body_timeout: a peer that never reads cannot hold it)
     Lingering, // answered and closing: what the peer still sends is read and dropped, briefly
 };
 
 constexpr int kMaxEvents = 256;
-constexpr int kAcceptsPerWake = 256;              // then the other connections get their turn
+constexpr int kAcceptsPerWake = 256; // then the other connections get their turn
 constexpr auto kSweepInterval = std::chrono::milliseconds(100); // deadlines hold to within this
-constexpr std::size_t kLingerMaxBytes = 1 << 20;  // lingering close, as nginx does: the peer reads
+constexpr std::size_t kLingerMaxBytes = 1 << 20; // lingering close, as nginx does: the peer reads
 constexpr auto kLingerTime = std::chrono::seconds(2); // our 413 instead of a reset
-constexpr int kStepsPerTurn = 32;                 // then the connection waits for the next turn (fairness)
+constexpr int kStepsPerTurn = 32; // then the connection waits for the next turn (fairness)
 // A request whose handler never returns still frees its connection after this; the worker's
 // late answer is dropped. Far beyond any DNS or argon2 bound, so it never cuts a real call.
 constexpr auto kWorkingBackstop = std::chrono::minutes(2);
-constexpr std::uint64_t kWakeTag = 0;             // epoll tags: 0 the wake-up, 1..n listeners,
+constexpr std::uint64_t kWakeTag = 0; // epoll tags: 0 the wake-up, 1..n listeners,
 constexpr std::uint64_t kFirstConnectionId = 1 << 20; // connections from here
 
 struct Connection {
@@ -71,14 +71,14 @@ struct Connection {
     bool https = true;
     bool proxied = false; // on a proxy_protocol listener: `peer` is the client its PROXY header named
     std::string block; // client_block() of the peer: what the per-address cap counts; empty: not counted yet
-    std::string peer;   // the peer's address as text
+    std::string peer; // the peer's address as text
     Poco::Net::Context::Ptr tls; // the context this connection's TLS session was made with
     std::unique_ptr<ByteStream> stream;
     Phase phase = Phase::Handshake;
     bool counted_working = false; // holds one of its block's in-flight request slots
     Clock::time_point deadline;
-    std::string in;           // received, not yet consumed
-    std::string out;          // to send
+    std::string in; // received, not yet consumed
+    std::string out; // to send
     std::size_t out_sent = 0;
     std::optional<RequestHead> pending; // the request being read or run
     bool close_after_write = false;
@@ -129,10 +129,17 @@ struct ConnectionLoop::Impl {
     metrics::GatewayMetrics& metrics = metrics::gateway_metrics();
 
     Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w)
-        : settings(s), listeners(std::move(l)), tls(std::move(t)), router(r), workers(w), counts(s.max_connections_per_block), working(s.max_requests_per_block) {
+        : settings(s),
+          listeners(std::move(l)),
+          tls(std::move(t)),
+          router(r),
+          workers(w),
+          counts(s.max_connections_per_block),
+          working(s.max_requests_per_block) {
         epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (epoll_fd < 0 || wake_fd < 0) throw std::runtime_error(std::string("cannot create the event loop: ") + std::strerror(errno));
+        if (epoll_fd < 0 || wake_fd < 0)
+            throw std::runtime_error(std::string("cannot create the event loop: ") + std::strerror(errno));
         watch(wake_fd, kWakeTag);
         for (std::size_t i = 0; i < listeners.size(); ++i) watch(listeners[i].fd, i + 1);
     }

@@ -17,10 +17,9 @@ namespace {
 
 // Mozilla's "intermediate" TLS 1.2 suites: forward secrecy and AEAD only. TLS 1.3 suites are
 // OpenSSL's defaults and not affected by this list.
-constexpr const char* kCipherList =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
-    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+constexpr const char* kCipherList = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                                    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                                    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
 
 // Deep enough that a burst of connections waits in the kernel rather than being dropped (a
 // dropped SYN costs the caller a one-second retransmission); the kernel caps it at somaxconn.
@@ -94,12 +93,14 @@ struct HttpServer::Impl {
     std::vector<config::Cidr> trusted_proxies;
 
     Impl(const ServerOptions& options, std::vector<Route> routes)
-        : router(std::move(routes)), workers(options.limits.max_threads, options.limits.max_queue), limits(options.limits),
+        : router(std::move(routes)),
+          workers(options.limits.max_threads, options.limits.max_queue),
+          limits(options.limits),
           trusted_proxies(options.trusted_proxies) {}
 };
 
 ServerOptions public_listener(const config::GatewayConfig& config) {
-    return ServerOptions{config.listen.addresses, config.listen.port, true, config.tls, config.limits,
+    return ServerOptions{config.listen.addresses,      config.listen.port,    true, config.tls, config.limits,
                          config.listen.proxy_protocol, config.trusted_proxies};
 }
 
@@ -136,8 +137,8 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
         }
     }
     raise_open_files_limit(options.limits.max_connections);
-    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits, options.trusted_proxies), std::move(listeners), impl_->tls, impl_->router,
-                                                   impl_->workers);
+    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits, options.trusted_proxies), std::move(listeners),
+                                                   impl_->tls, impl_->router, impl_->workers);
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -14,7 +14,7 @@ namespace dyndns::http {
 struct ServerOptions {
     std::vector<std::string> addresses;
     std::uint16_t port = 0;
-    bool tls = true;             // HTTPS with tls_files; false: clear HTTP (the loopback metrics listener)
+    bool tls = true; // HTTPS with tls_files; false: clear HTTP (the loopback metrics listener)
     config::TlsConfig tls_files;
     config::LimitsConfig limits; // deadlines, caps, sizes, workers
     bool proxy_protocol = false; // every connection starts with a PROXY header from one of trusted_proxies

@@ -47,7 +47,9 @@ std::string HttpRequest::header(const std::string& name) const {
     return "";
 }
 
-std::optional<BasicCredentials> HttpRequest::basic_credentials() const { return http::basic_credentials(header("Authorization")); }
+std::optional<BasicCredentials> HttpRequest::basic_credentials() const {
+    return http::basic_credentials(header("Authorization"));
+}
 
 std::optional<BasicCredentials> basic_credentials(const std::string& authorization) {
     if (authorization.empty()) return std::nullopt;

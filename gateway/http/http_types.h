@@ -25,10 +25,10 @@ struct FormFields {
 
 struct HttpRequest {
     std::string method;
-    std::string path;         // without the query, not percent-decoded
-    std::string query;        // after '?', raw
+    std::string path; // without the query, not percent-decoded
+    std::string query; // after '?', raw
     std::string content_type; // raw header value
-    std::string body;         // complete, within the configured limit
+    std::string body; // complete, within the configured limit
     std::string peer_address; // the TCP peer, e.g. "127.0.0.1" or "::1"; behind PROXY protocol, the client its header named
     bool via_proxy_protocol = false; // came on a listen.proxy_protocol listener
     std::vector<std::pair<std::string, std::string>> headers; // as received

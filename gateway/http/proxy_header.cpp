@@ -24,7 +24,7 @@ constexpr unsigned kTcp6 = 0x21;
 constexpr unsigned kUdp6 = 0x22;
 constexpr unsigned kUnixStream = 0x31;
 constexpr unsigned kUnixDgram = 0x32;
-constexpr std::size_t kInet4AddressBytes = 12;  // two addresses and two ports
+constexpr std::size_t kInet4AddressBytes = 12; // two addresses and two ports
 constexpr std::size_t kInet6AddressBytes = 36;
 constexpr std::size_t kUnixAddressBytes = 216;
 constexpr unsigned kCommandLocal = 0x0;
@@ -100,12 +100,16 @@ ProxyHeader parse_v1(std::string_view bytes) {
     // 2.1: after UNKNOWN the receiver ignores the rest of the line and keeps the real endpoints.
     if (fields[0] == "UNKNOWN") return complete(length, std::nullopt);
     int family = 0;
-    if (fields[0] == "TCP4") family = AF_INET;
-    else if (fields[0] == "TCP6") family = AF_INET6;
-    else return invalid("v1 header with an unknown protocol (TCP4, TCP6 or UNKNOWN expected)");
+    if (fields[0] == "TCP4")
+        family = AF_INET;
+    else if (fields[0] == "TCP6")
+        family = AF_INET6;
+    else
+        return invalid("v1 header with an unknown protocol (TCP4, TCP6 or UNKNOWN expected)");
     if (fields.size() != 5) return invalid("v1 header does not have exactly: protocol, two addresses, two ports");
     const auto source = v1_address(fields[1], family);
-    if (!source || !v1_address(fields[2], family)) return invalid("v1 header with an address that is not " + std::string(fields[0]));
+    if (!source || !v1_address(fields[2], family))
+        return invalid("v1 header with an address that is not " + std::string(fields[0]));
     if (!v1_port(fields[3]) || !v1_port(fields[4])) return invalid("v1 header with a port that is not 0..65535");
     if (!can_be_tcp_source(*source)) return invalid("v1 header names " + source->toString() + " as the client");
     return complete(length, source);
@@ -116,7 +120,8 @@ ProxyHeader parse_v1(std::string_view bytes) {
 bool tlvs_fit(std::string_view tlvs) {
     while (!tlvs.empty()) {
         if (tlvs.size() < 3) return false;
-        const std::size_t length = static_cast<std::size_t>(static_cast<unsigned char>(tlvs[1])) << 8 | static_cast<unsigned char>(tlvs[2]);
+        const std::size_t length =
+            static_cast<std::size_t>(static_cast<unsigned char>(tlvs[1])) << 8 | static_cast<unsigned char>(tlvs[2]);
         if (tlvs.size() - 3 < length) return false;
         tlvs.remove_prefix(3 + length);
     }
@@ -130,10 +135,12 @@ ProxyHeader parse_v2(std::string_view bytes) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[i])); };
     if (byte(12) >> 4 != 2) return invalid("v2 header with version " + std::to_string(byte(12) >> 4));
     const unsigned command = byte(12) & 0xF;
-    if (command != kCommandLocal && command != kCommandProxy) return invalid("v2 header with an unknown command " + std::to_string(command));
+    if (command != kCommandLocal && command != kCommandProxy)
+        return invalid("v2 header with an unknown command " + std::to_string(command));
     const std::size_t body = byte(14) << 8 | byte(15);
     if (body > kProxyV2MaxBodyBytes)
-        return invalid("v2 header of " + std::to_string(body) + " bytes, over the " + std::to_string(kProxyV2MaxBodyBytes) + " allowed");
+        return invalid("v2 header of " + std::to_string(body) + " bytes, over the " + std::to_string(kProxyV2MaxBodyBytes) +
+                       " allowed");
     const unsigned family = byte(13);
 
     // Refused before its body arrives when the family alone says it is wrong.
@@ -156,7 +163,8 @@ ProxyHeader parse_v2(std::string_view bytes) {
     // 2.2: LOCAL (a proxy's own health check) keeps the real endpoints, whatever the block says.
     if (command == kCommandLocal) return complete(length, std::nullopt);
     if (!tlvs_fit(bytes.substr(kV2FixedBytes + addresses, body - addresses))) return invalid("v2 header with a truncated TLV");
-    if (family != kTcp4 && family != kTcp6) return complete(length, std::nullopt); // no IP client named: the proxy's address holds
+    if (family != kTcp4 && family != kTcp6)
+        return complete(length, std::nullopt); // no IP client named: the proxy's address holds
     const Poco::Net::IPAddress source(bytes.data() + kV2FixedBytes, family == kTcp4 ? sizeof(in_addr) : sizeof(in6_addr));
     if (!can_be_tcp_source(source)) return invalid("v2 header names " + source.toString() + " as the client");
     return complete(length, source);

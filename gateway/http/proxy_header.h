@@ -20,7 +20,7 @@ constexpr std::size_t kProxyHeaderMaxBytes = 16 + kProxyV2MaxBodyBytes;
 enum class ProxyHeaderStatus {
     NeedMore, // a valid beginning: every byte given belongs to the header, more must come
     Complete, // a whole header: `length` bytes; what follows them is the connection's own (TLS)
-    Invalid,  // not a PROXY header, or a malformed or oversized one
+    Invalid, // not a PROXY header, or a malformed or oversized one
 };
 
 struct ProxyHeader {

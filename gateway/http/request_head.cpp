@@ -48,7 +48,8 @@ bool has_bare_line_break(std::string_view head) {
 std::vector<std::string_view> header_lines(std::string_view head) {
     std::vector<std::string_view> lines;
     std::size_t start = head.find("\r\n") + 2;
-    for (std::size_t end = head.find("\r\n", start); end != std::string_view::npos && end > start; end = head.find("\r\n", start)) {
+    for (std::size_t end = head.find("\r\n", start); end != std::string_view::npos && end > start;
+         end = head.find("\r\n", start)) {
         lines.push_back(head.substr(start, end - start));
         start = end + 2;
     }
@@ -60,7 +61,8 @@ std::vector<std::string_view> header_lines(std::string_view head) {
 bool raw_lengths_are_digits(const std::vector<std::string_view>& lines) {
     for (std::string_view line : lines) {
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos || Poco::icompare(std::string(line.substr(0, colon)), "Content-Length") != 0) continue;
+        if (colon == std::string_view::npos || Poco::icompare(std::string(line.substr(0, colon)), "Content-Length") != 0)
+            continue;
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
         while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
@@ -86,8 +88,7 @@ std::size_t head_end(std::string_view received) {
 
 std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, const HeadLimits& limits) {
     const auto line_end = head.find("\r\n");
-    if (head.size() - line_end - 2 > limits.max_header_bytes + 2)
-        return refusal(431, "request header fields too large\n");
+    if (head.size() - line_end - 2 > limits.max_header_bytes + 2) return refusal(431, "request header fields too large\n");
     if (has_bare_line_break(head)) return refusal(400, "a line ends without CRLF\n");
     const auto lines = header_lines(head);
     if (!raw_lengths_are_digits(lines)) return refusal(400, "Content-Length must be plain decimal digits\n");
@@ -130,7 +131,8 @@ std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, 
         if (*length > limits.max_body_bytes)
             return refusal(413, "request body larger than " + std::to_string(limits.max_body_bytes) + " bytes\n");
         result.content_length = *length;
-    } else if (parsed.getMethod() == Poco::Net::HTTPRequest::HTTP_POST || parsed.getMethod() == Poco::Net::HTTPRequest::HTTP_PUT) {
+    } else if (parsed.getMethod() == Poco::Net::HTTPRequest::HTTP_POST ||
+               parsed.getMethod() == Poco::Net::HTTPRequest::HTTP_PUT) {
         return refusal(411, "Content-Length required\n");
     }
 

@@ -26,11 +26,11 @@ std::size_t head_end(std::string_view received);
 
 // A head that passed every rule: the request without its body and peer, and how to frame what follows.
 struct RequestHead {
-    HttpRequest request;            // method, path, query, content_type, headers; body and peer left empty
+    HttpRequest request; // method, path, query, content_type, headers; body and peer left empty
     std::size_t content_length = 0; // the body's exact size
-    bool keep_alive = true;         // HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive"
+    bool keep_alive = true; // HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive"
     bool http11 = true;
-    bool expects_continue = false;  // "Expect: 100-continue" with a body to come
+    bool expects_continue = false; // "Expect: 100-continue" with a body to come
 };
 
 // The answer a head is refused with; the connection always closes after it.

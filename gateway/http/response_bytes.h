@@ -9,8 +9,8 @@ namespace dyndns::http {
 
 struct ResponseFraming {
     bool keep_alive = true; // false: "Connection: close", and the server closes after writing
-    bool http11 = true;     // the request's version; an HTTP/1.0 keep-alive answer says so
-    bool https = true;      // Strict-Transport-Security only over TLS (RFC 6797 §7.2)
+    bool http11 = true; // the request's version; an HTTP/1.0 keep-alive answer says so
+    bool https = true; // Strict-Transport-Security only over TLS (RFC 6797 §7.2)
 };
 
 // Status line, headers (Poco writes them) and body.

@@ -31,8 +31,8 @@ GatewayMetrics::GatewayMetrics(Registry& r)
     : registry(r),
       calls(r.counter("dyndns_calls_total", "Calls that reached the update core, by protocol, method and outcome.",
                       {"protocol", "method", "outcome"})),
-      call_seconds(r.histogram("dyndns_call_duration_seconds", "Time the update core took for a call.", duration_buckets(),
-                               {"protocol"})),
+      call_seconds(
+          r.histogram("dyndns_call_duration_seconds", "Time the update core took for a call.", duration_buckets(), {"protocol"})),
       update_messages(r.counter("dyndns_dns_update_messages_total", "RFC 2136 UPDATE messages sent to a primary.").with({})),
       update_changes(r.counter("dyndns_dns_update_changes_total", "RRset changes carried by those messages.").with({})),
       batch_size(r.histogram("dyndns_dns_update_batch_changes", "Changes carried by one UPDATE message.",
@@ -56,9 +56,8 @@ GatewayMetrics& gateway_metrics() {
     static Registry registry;
     static GatewayMetrics metrics = [] {
         GatewayMetrics m(registry);
-        registry.gauge_callback("process_resident_memory_bytes", "Resident memory size in bytes.", [] {
-            return field(self_stat(), 24) * static_cast<double>(sysconf(_SC_PAGESIZE));
-        });
+        registry.gauge_callback("process_resident_memory_bytes", "Resident memory size in bytes.",
+                                [] { return field(self_stat(), 24) * static_cast<double>(sysconf(_SC_PAGESIZE)); });
         registry.counter_callback("process_cpu_seconds_total", "User and system CPU time spent in seconds.", [] {
             const auto fields = self_stat();
             return (field(fields, 14) + field(fields, 15)) / static_cast<double>(sysconf(_SC_CLK_TCK));

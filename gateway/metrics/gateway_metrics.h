@@ -15,18 +15,18 @@ struct GatewayMetrics {
     // (changed, unchanged, ok, or the fault's name in lower case).
     Family<Counter>& calls;
     Family<Histogram>& call_seconds; // by protocol
-    Counter& update_messages;        // RFC 2136 UPDATE messages sent
-    Counter& update_changes;         // changes they carried
-    Histogram& batch_size;           // changes per UPDATE message
-    Counter& dns_reads;              // signed reads from a primary
+    Counter& update_messages; // RFC 2136 UPDATE messages sent
+    Counter& update_changes; // changes they carried
+    Histogram& batch_size; // changes per UPDATE message
+    Counter& dns_reads; // signed reads from a primary
     Family<Counter>& zone_transfers; // by kind: full, incremental, up_to_date, serial_mismatch, failed
-    Family<Counter>& notifies;       // NOTIFY messages received, by result: accepted, unverified, malformed
-    Family<Counter>& dns_failures;   // by kind: timeout, unreachable, refused, servfail, bad_reply, local
-    Counter& rate_limited;           // calls refused by the call budget or the login throttle
-    Counter& failed_logins;          // wrong account, password or token
+    Family<Counter>& notifies; // NOTIFY messages received, by result: accepted, unverified, malformed
+    Family<Counter>& dns_failures; // by kind: timeout, unreachable, refused, servfail, bad_reply, local
+    Counter& rate_limited; // calls refused by the call budget or the login throttle
+    Counter& failed_logins; // wrong account, password or token
     Gauge& connections_open;
     Family<Counter>& connections_closed; // by reason
-    Family<Counter>& http_requests;      // by status class (2xx, 4xx…)
+    Family<Counter>& http_requests; // by status class (2xx, 4xx…)
 };
 
 // The gateway's one set, registered on first use with the process and build metrics.

@@ -11,10 +11,14 @@ namespace {
 std::string escaped(const std::string& value, bool in_help) {
     std::string out;
     for (const char c : value) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else if (c == '"' && !in_help) out += "\\\"";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '"' && !in_help)
+            out += "\\\"";
+        else
+            out += c;
     }
     return out;
 }
@@ -55,8 +59,7 @@ void Histogram::observe(double value) noexcept {
     while (bucket < bounds_.size() && value > bounds_[bucket]) ++bucket;
     counts_[bucket].fetch_add(1, std::memory_order_relaxed);
     double sum = sum_.load(std::memory_order_relaxed);
-    while (!sum_.compare_exchange_weak(sum, sum + value, std::memory_order_relaxed)) {
-    }
+    while (!sum_.compare_exchange_weak(sum, sum + value, std::memory_order_relaxed)) {}
 }
 
 Histogram::Snapshot Histogram::snapshot() const {

@@ -26,8 +26,7 @@ public:
     void set(double v) noexcept { value_.store(v, std::memory_order_relaxed); }
     void add(double d) noexcept {
         double v = value_.load(std::memory_order_relaxed);
-        while (!value_.compare_exchange_weak(v, v + d, std::memory_order_relaxed)) {
-        }
+        while (!value_.compare_exchange_weak(v, v + d, std::memory_order_relaxed)) {}
     }
     double value() const noexcept { return value_.load(std::memory_order_relaxed); }
 

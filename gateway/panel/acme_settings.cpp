@@ -21,11 +21,11 @@ std::string acme_settings(const std::string& domain, const ClientEndpoints& e, c
     std::ostringstream out;
     out << "<section aria-labelledby=\"acme\"><h2 id=\"acme\">Certificates (ACME DNS-01)</h2>"
         << "<p>A certificate for <code>" << d << "</code> (or <code>*." << d
-        << "</code>, or a name under it): the client puts its challenge in a TXT record at <code>_acme-challenge."
-        << d << "</code> through the gateway. Nothing else in the zone is touched.</p>"
+        << "</code>, or a name under it): the client puts its challenge in a TXT record at <code>_acme-challenge." << d
+        << "</code> through the gateway. Nothing else in the zone is touched.</p>"
         << "<h3>lego, httpreq (account and password)</h3><pre><code>HTTPREQ_ENDPOINT=" << httpreq
-        << " \\\nHTTPREQ_USERNAME=" << html(account) << " HTTPREQ_PASSWORD=PASSWORD \\\nlego --email you@" << d
-        << " --domains " << d << " --dns httpreq run</code></pre>"
+        << " \\\nHTTPREQ_USERNAME=" << html(account) << " HTTPREQ_PASSWORD=PASSWORD \\\nlego --email you@" << d << " --domains "
+        << d << " --dns httpreq run</code></pre>"
         << "<h3>lego, acme-dns (a per-host token)</h3><p>Create a token for <code>" << d
         << "</code> above, put it in <code>acme-dns.json</code>:</p><pre><code>" << registration << "</code></pre>"
         << "<pre><code>ACME_DNS_API_BASE=" << acme_dns << " ACME_DNS_STORAGE_PATH=acme-dns.json \\\nlego --email you@" << d

@@ -57,7 +57,8 @@ bool same_secret(const std::string& a, const std::string& b) {
 }
 
 http::HttpResponse forbidden_form() {
-    return html_response(403, message_page("Form refused", "This form was not sent from this session's page "
+    return html_response(403, message_page("Form refused",
+                                           "This form was not sent from this session's page "
                                            "(missing or stale CSRF token). Reload the page and try again.",
                                            "/panel/"));
 }
@@ -98,15 +99,19 @@ std::vector<http::Route> PanelEndpoint::routes() {
     return {
         {"/panel", {"GET"}, [](const http::HttpRequest&) { return redirect("/panel/"); }},
         {"/panel/", {"GET"}, bind(&PanelEndpoint::home)},
-        {"/panel/login", {"GET", "POST"},
+        {"/panel/login",
+         {"GET", "POST"},
          [this](const http::HttpRequest& request) { return request.method == "POST" ? login(request) : login_form(request); }},
         {"/panel/logout", {"POST"}, bind(&PanelEndpoint::logout)},
         {"/panel/domain", {"GET"}, bind(&PanelEndpoint::domain)},
         {"/panel/dyndns", {"POST"}, bind(&PanelEndpoint::set_dyndns)},
         {"/panel/token/new", {"POST"}, bind(&PanelEndpoint::new_token)},
         {"/panel/token/revoke", {"POST"}, bind(&PanelEndpoint::revoke_token)},
-        {"/panel/style.css", {"GET"},
-         [](const http::HttpRequest&) { return http::HttpResponse{200, "text/css; charset=utf-8", stylesheet(), {}}; }},
+        {"/panel/style.css",
+         {"GET"},
+         [](const http::HttpRequest&) {
+             return http::HttpResponse{200, "text/css; charset=utf-8", stylesheet(), {}};
+         }},
     };
 }
 
@@ -141,8 +146,8 @@ http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
     const std::string name = Poco::toLower(account);
     const Session session = sessions_.create(name, accounts_.credential_stamp(name));
     auto response = redirect("/panel/");
-    response.headers.emplace_back("Set-Cookie",
-                                  cookie_header(kSessionCookie, session.id, static_cast<int>(sessions_.absolute_lifetime().count())));
+    response.headers.emplace_back(
+        "Set-Cookie", cookie_header(kSessionCookie, session.id, static_cast<int>(sessions_.absolute_lifetime().count())));
     response.headers.emplace_back("Set-Cookie", cookie_header(kLoginCookie, "", 0));
     return response;
 }

@@ -6,7 +6,6 @@
 #include <variant>
 #include <vector>
 
-
 #include "core/account_service.h"
 #include "http/http_types.h"
 #include "panel/panel_pages.h"

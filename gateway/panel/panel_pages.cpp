@@ -32,9 +32,7 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-std::string csrf_field(const std::string& csrf) {
-    return "<input type=\"hidden\" name=\"csrf\" value=\"" + html(csrf) + "\">";
-}
+std::string csrf_field(const std::string& csrf) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + html(csrf) + "\">"; }
 
 std::string domain_href(const std::string& domain, std::size_t page = 0) {
     return "/panel/domain?name=" + html(domain) + (page ? "&amp;page=" + std::to_string(page) : "");
@@ -83,7 +81,8 @@ std::string login_page(const std::string& csrf, const std::string& problem) {
 std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains) {
     std::ostringstream main;
     main << "<h1>Your domains</h1>";
-    if (domains.empty()) main << "<p>This account has no domains yet.</p>";
+    if (domains.empty())
+        main << "<p>This account has no domains yet.</p>";
     else {
         main << "<table><caption>Domains and their dyndns switch</caption><thead><tr><th scope=\"col\">Domain</th>"
              << "<th scope=\"col\">dyndns</th></tr></thead><tbody>";
@@ -132,8 +131,9 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
             break;
         }
     if (last && history_page == 0)
-        main << "<p class=\"last\">Last update: " << html(core::utc(last->time, core::TimeStyle::Readable)) << " from " << html(last->caller_address) << " via "
-             << html(last->protocol) << (last->user_agent.empty() ? "" : " (" + html(last->user_agent) + ")") << "</p>";
+        main << "<p class=\"last\">Last update: " << html(core::utc(last->time, core::TimeStyle::Readable)) << " from "
+             << html(last->caller_address) << " via " << html(last->protocol)
+             << (last->user_agent.empty() ? "" : " (" + html(last->user_agent) + ")") << "</p>";
     main << "</section>";
 
     main << "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2><table><caption>Recent calls, newest first"
@@ -141,9 +141,9 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
          << "<th scope=\"col\">Outcome</th><th scope=\"col\">Caller</th><th scope=\"col\">Client</th></tr></thead><tbody>";
     if (view.history.empty()) main << "<tr><td colspan=\"6\">No calls yet.</td></tr>";
     for (const auto& e : view.history)
-        main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable)) << "</td><td>" << html(e.name) << "</td><td>" << or_dash(e.type) << " "
-             << or_dash(e.old_address) << " → " << or_dash(e.new_address) << "</td><td>" << html(e.outcome) << "</td><td>"
-             << html(e.caller_address) << "</td><td>" << html(e.protocol)
+        main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable)) << "</td><td>" << html(e.name) << "</td><td>"
+             << or_dash(e.type) << " " << or_dash(e.old_address) << " → " << or_dash(e.new_address) << "</td><td>"
+             << html(e.outcome) << "</td><td>" << html(e.caller_address) << "</td><td>" << html(e.protocol)
              << (e.user_agent.empty() ? "" : " (" + html(e.user_agent) + ")") << "</td></tr>";
     main << "</tbody></table><nav aria-label=\"History pages\" class=\"pages\">";
     if (history_page > 0) main << "<a href=\"" << domain_href(name, history_page - 1) << "#history\">Newer</a> ";
@@ -156,13 +156,16 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
         main << "<div class=\"secret\" role=\"status\"><p>New token for <strong>" << html(new_token->first.name)
              << "</strong>, shown only now:</p><p><code id=\"new-token\">" << html(new_token->second) << "</code></p></div>";
     main << "<table><caption>Tokens</caption><thead><tr><th scope=\"col\">Number</th><th scope=\"col\">Host</th>"
-         << "<th scope=\"col\">Created</th><th scope=\"col\"><span class=\"visually-hidden\">Action</span></th></tr></thead><tbody>";
+         << "<th scope=\"col\">Created</th><th scope=\"col\"><span "
+            "class=\"visually-hidden\">Action</span></th></tr></thead><tbody>";
     if (view.tokens.empty()) main << "<tr><td colspan=\"4\">No tokens.</td></tr>";
     for (const auto& t : view.tokens)
-        main << "<tr><td>" << t.id << "</td><td>" << html(t.name) << "</td><td>" << html(core::utc(t.created, core::TimeStyle::Readable)) << "</td><td>"
+        main << "<tr><td>" << t.id << "</td><td>" << html(t.name) << "</td><td>"
+             << html(core::utc(t.created, core::TimeStyle::Readable)) << "</td><td>"
              << "<form method=\"post\" action=\"/panel/token/revoke\">" << csrf_field(csrf)
-             << "<input type=\"hidden\" name=\"domain\" value=\"" << html(name) << "\"><input type=\"hidden\" name=\"id\" value=\""
-             << t.id << "\"><button type=\"submit\" aria-label=\"Revoke token " << t.id << " for " << html(t.name)
+             << "<input type=\"hidden\" name=\"domain\" value=\"" << html(name)
+             << "\"><input type=\"hidden\" name=\"id\" value=\"" << t.id
+             << "\"><button type=\"submit\" aria-label=\"Revoke token " << t.id << " for " << html(t.name)
              << "\">Revoke</button></form></td></tr>";
     main << "</tbody></table><form method=\"post\" action=\"/panel/token/new\" class=\"inline\">" << csrf_field(csrf)
          << "<input type=\"hidden\" name=\"domain\" value=\"" << html(name) << "\">"

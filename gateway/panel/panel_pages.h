@@ -12,8 +12,8 @@ namespace dyndns::panel {
 
 // Where clients reach the gateway, for the ready-to-copy settings.
 struct ClientEndpoints {
-    std::string api_url;   // public_url, e.g. https://dns.example.net:8192/dom/api
-    std::string host;      // dns.example.net
+    std::string api_url; // public_url, e.g. https://dns.example.net:8192/dom/api
+    std::string host; // dns.example.net
     unsigned port = 8192;
 };
 

@@ -12,7 +12,7 @@
 namespace dyndns::panel {
 
 struct Session {
-    std::string id;   // the cookie's value: 256 random bits
+    std::string id; // the cookie's value: 256 random bits
     std::string account;
     std::string csrf; // 256 random bits; every form carries it
     std::string credential_stamp; // the account's password stamp at login: a new password ends the session

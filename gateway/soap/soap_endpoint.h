@@ -10,9 +10,9 @@ namespace dyndns::soap {
 
 struct SoapLimits {
     std::size_t max_body_bytes = 64 * 1024;
-    long max_string_bytes = 8192;  // any one element's text
-    unsigned max_depth = 32;       // element nesting gSOAP will deserialise (≥ 16: it bounds output too)
-    std::size_t max_occurs = 64;   // repeated elements
+    long max_string_bytes = 8192; // any one element's text
+    unsigned max_depth = 32; // element nesting gSOAP will deserialise (≥ 16: it bounds output too)
+    std::size_t max_occurs = 64; // repeated elements
 };
 
 // One gSOAP context per call: nothing is shared between requests. Document/literal operations

@@ -22,8 +22,8 @@ class AddressFilter final : public Poco::XML::XMLFilterImpl {
 public:
     AddressFilter(Poco::XML::XMLReader* parent, std::string location) : XMLFilterImpl(parent), location_(std::move(location)) {}
 
-    void startElement(const Poco::XML::XMLString& uri, const Poco::XML::XMLString& local_name,
-                      const Poco::XML::XMLString& qname, const Poco::XML::Attributes& attributes) override {
+    void startElement(const Poco::XML::XMLString& uri, const Poco::XML::XMLString& local_name, const Poco::XML::XMLString& qname,
+                      const Poco::XML::Attributes& attributes) override {
         if (local_name == "address" && (uri == kSoap11BindingNs || uri == kSoap12BindingNs)) {
             Poco::XML::AttributesImpl changed(attributes);
             changed.setValue("", "location", location_);

@@ -16,7 +16,9 @@ namespace {
 template <auto F>
 struct Free {
     template <class T>
-    void operator()(T* p) const noexcept { F(p); }
+    void operator()(T* p) const noexcept {
+        F(p);
+    }
 };
 using Options = std::unique_ptr<PQconninfoOption, Free<&PQconninfoFree>>;
 
@@ -47,8 +49,7 @@ PostgresTarget postgres_target(const std::string& conninfo) {
     Options options(PQconninfoParse(conninfo.c_str(), &error));
     // libpq's message may quote a piece of the string, and the string may hold a password.
     PQfreemem(error);
-    if (!options)
-        throw StoreError("store.postgresql is not a libpq connection string (key=value pairs or a postgresql:// URI)");
+    if (!options) throw StoreError("store.postgresql is not a libpq connection string (key=value pairs or a postgresql:// URI)");
     std::map<std::string, std::string> values;
     for (const PQconninfoOption* option = options.get(); option->keyword; ++option)
         if (option->val && *option->val) values[option->keyword] = option->val;
@@ -61,7 +62,8 @@ PostgresTarget postgres_target(const std::string& conninfo) {
     PostgresTarget target;
     for (const auto& [key, value] : values) {
         if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return std::isspace(c) || std::iscntrl(c); }))
-            throw StoreError("store.postgresql: the value of " + key + " holds a space or control character, which Poco's "
+            throw StoreError("store.postgresql: the value of " + key +
+                             " holds a space or control character, which Poco's "
                              "PostgreSQL connector cannot pass on");
         if (!target.connection.empty()) target.connection += ' ';
         target.connection += key + '=' + escaped(value);

@@ -89,7 +89,8 @@ SessionPool::Lease SessionPool::lease() {
             last_failure_ = e.what();
         } else {
             last_failure_ = "store: cannot connect to " + what_ + ": " + (poco ? poco->displayText() : std::string(e.what()));
-            std::replace_if(last_failure_.begin(), last_failure_.end(), [](unsigned char c) { return c < 0x20; }, ' ');
+            std::replace_if(
+                last_failure_.begin(), last_failure_.end(), [](unsigned char c) { return c < 0x20; }, ' ');
         }
         throw DatabaseError(last_failure_);
     }

@@ -29,8 +29,8 @@ public:
     // `open` makes a ready session (connected, configured) or throws. `reconnect` makes a session
     // whose connection broke ready again, in place, or throws; without it a broken session is
     // dropped. `what` names the database for messages ("PostgreSQL host=… dbname=…").
-    SessionPool(std::function<Poco::Data::Session()> open, std::function<void(Poco::Data::Session&)> reconnect,
-                std::string what, Settings settings);
+    SessionPool(std::function<Poco::Data::Session()> open, std::function<void(Poco::Data::Session&)> reconnect, std::string what,
+                Settings settings);
     ~SessionPool();
     SessionPool(const SessionPool&) = delete;
     SessionPool& operator=(const SessionPool&) = delete;

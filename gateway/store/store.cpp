@@ -45,16 +45,14 @@ using core::lower;
 std::string account_name(const std::string& raw) {
     std::string name = lower(raw);
     const bool valid = !name.empty() && name.size() <= kMaxAccountLength &&
-                       std::all_of(name.begin(), name.end(), [](unsigned char c) {
-                           return std::isalnum(c) || c == '.' || c == '_' || c == '-';
-                       });
+                       std::all_of(name.begin(), name.end(),
+                                   [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == '-'; });
     if (!valid) throw InvalidInput("an account name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
     return name;
 }
 
 void check_password(const std::string& password) {
-    if (password.empty() || password.size() > kMaxPasswordLength)
-        throw InvalidInput("a password is 1 to 1024 bytes");
+    if (password.empty() || password.size() > kMaxPasswordLength) throw InvalidInput("a password is 1 to 1024 bytes");
 }
 
 // Host-name syntax (core/names.h): what a dyndns domain can be.
@@ -62,8 +60,8 @@ std::string domain_name(const std::string& raw) {
     auto name = core::host_name(raw);
     if (!name)
         throw InvalidInput("'" + raw.substr(0, 80) +
-                         "' is not a domain name (letters, digits, hyphens; labels of 1 to 63 that neither start nor end "
-                         "with a hyphen)");
+                           "' is not a domain name (letters, digits, hyphens; labels of 1 to 63 that neither start nor end "
+                           "with a hyphen)");
     return std::move(*name);
 }
 
@@ -95,7 +93,8 @@ struct Store::Impl {
 
     Impl(Dialect dialect_, std::string description_, std::function<Poco::Data::Session()> open,
          std::function<void(Poco::Data::Session&)> reconnect, SessionPool::Settings settings)
-        : dialect(dialect_), description(std::move(description_)),
+        : dialect(dialect_),
+          description(std::move(description_)),
           pool(std::move(open), std::move(reconnect), description, settings) {}
 
     // A statement written once, with `?` placeholders, in this database's dialect.
@@ -125,7 +124,7 @@ struct Store::Impl {
     static constexpr std::size_t kMaxCached = 100000;
     std::chrono::steady_clock::time_point last_call_prune{}; // under cache.mutex
     std::chrono::steady_clock::time_point last_failure_prune{}; // under cache.mutex
-    std::chrono::steady_clock::time_point last_source_prune{};  // under cache.mutex
+    std::chrono::steady_clock::time_point last_source_prune{}; // under cache.mutex
 
     // Whether a table's prune is due (at most once a minute per store), marking it done.
     bool prune_due(std::chrono::steady_clock::time_point& last) {
@@ -273,7 +272,8 @@ namespace {
 // line, and a bounded one.
 std::string one_line(std::string text) {
     constexpr std::size_t kMaxBytes = 400;
-    std::replace_if(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
+    std::replace_if(
+        text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
     if (text.size() > kMaxBytes) text = text.substr(0, kMaxBytes) + "...";
     return text;
 }
@@ -304,17 +304,16 @@ Store::Store(const Location& location) {
             one_connection.max_sessions = 1; // SQLite serialises writers anyway; data_version is per connection
             one_connection.wait = std::chrono::hours(24); // the connection's busy timeout bounds each use
             one_connection.close_after_error = false;
-            impl_ = std::make_unique<Impl>(Dialect::SQLite, "SQLite " + location.sqlite_path,
-                                           [path = location.sqlite_path] { return open_sqlite(path); }, nullptr,
-                                           one_connection);
+            impl_ = std::make_unique<Impl>(
+                Dialect::SQLite, "SQLite " + location.sqlite_path, [path = location.sqlite_path] { return open_sqlite(path); },
+                nullptr, one_connection);
         } else {
             const PostgresTarget target = postgres_target(location.postgresql);
             SessionPool::Settings pooled;
             pooled.max_sessions = std::max<std::size_t>(1, location.max_sessions);
-            impl_ = std::make_unique<Impl>(Dialect::PostgreSQL, "PostgreSQL " + target.description,
-                                           [target] { return open_postgresql(target); },
-                                           [target](Poco::Data::Session& session) { reconnect_postgresql(target, session); },
-                                           pooled);
+            impl_ = std::make_unique<Impl>(
+                Dialect::PostgreSQL, "PostgreSQL " + target.description, [target] { return open_postgresql(target); },
+                [target](Poco::Data::Session& session) { reconnect_postgresql(target, session); }, pooled);
         }
         auto db = impl_->pool.lease();
         migrate(db.session(), impl_->dialect);
@@ -349,8 +348,8 @@ std::int64_t Store::count_call(const std::string& account, std::chrono::system_c
             }
         }
         if (prune)
-            session << impl_->sql("DELETE FROM call_counts WHERE window_start_ms < ?"),
-                bind(start_ms - Poco::Int64{3600 * 1000}), now;
+            session << impl_->sql("DELETE FROM call_counts WHERE window_start_ms < ?"), bind(start_ms - Poco::Int64{3600 * 1000}),
+                now;
         return static_cast<std::int64_t>(calls);
     });
 }
@@ -359,10 +358,11 @@ Store::LoginCounts Store::login_counts(const std::string& account, const std::st
     return guarded("read the login counts", [&] {
         auto db = impl_->pool.lease();
         std::vector<Poco::Int64> scopes, values, times;
-        db.session() << impl_->sql("SELECT scope, failures, window_start_ms FROM login_failures "
-                                   "WHERE (scope = 0 AND account = ? AND source = ?) OR (scope = 1 AND account = '' AND source = ?) "
-                                   "OR (scope = 2 AND account = ? AND source = '') "
-                                   "UNION ALL SELECT 3, 0, last_login_ms FROM login_sources WHERE account = ? AND source = ?"),
+        db.session() << impl_->sql(
+            "SELECT scope, failures, window_start_ms FROM login_failures "
+            "WHERE (scope = 0 AND account = ? AND source = ?) OR (scope = 1 AND account = '' AND source = ?) "
+            "OR (scope = 2 AND account = ? AND source = '') "
+            "UNION ALL SELECT 3, 0, last_login_ms FROM login_sources WHERE account = ? AND source = ?"),
             bind(account), bind(source), bind(source), bind(account), bind(account), bind(source), into(scopes), into(values),
             into(times), now;
         return Impl::login_counts_of(scopes, values, times);
@@ -370,7 +370,7 @@ Store::LoginCounts Store::login_counts(const std::string& account, const std::st
 }
 
 Store::LoginCounts Store::count_login_failure(const std::string& account, const std::string& source, bool account_wide,
-                                               std::int64_t now_ms, std::int64_t window_ms) {
+                                              std::int64_t now_ms, std::int64_t window_ms) {
     return guarded("count the failed login", [&] {
         auto db = impl_->pool.lease();
         auto& session = db.session();
@@ -379,14 +379,15 @@ Store::LoginCounts Store::count_login_failure(const std::string& account, const 
         std::vector<Poco::Int64> scopes, values, times;
         // The rows in scope order: concurrent upserts lock them in the same order, so never deadlock.
         Poco::Data::Statement upsert(session);
-        upsert << impl_->sql(std::string("INSERT INTO login_failures(scope, account, source, window_start_ms, failures) "
-                                         "VALUES(0, ?, ?, ?, 1), (1, '', ?, ?, 1)") +
-                             (account_wide ? ", (2, ?, '', ?, 1)" : "") +
-                             " ON CONFLICT(scope, account, source) DO UPDATE SET "
-                             "failures = CASE WHEN login_failures.window_start_ms <= ? THEN 1 ELSE login_failures.failures + 1 END, "
-                             "window_start_ms = CASE WHEN login_failures.window_start_ms <= ? THEN excluded.window_start_ms "
-                             "ELSE login_failures.window_start_ms END "
-                             "RETURNING scope, failures, window_start_ms"),
+        upsert << impl_->sql(
+            std::string("INSERT INTO login_failures(scope, account, source, window_start_ms, failures) "
+                        "VALUES(0, ?, ?, ?, 1), (1, '', ?, ?, 1)") +
+            (account_wide ? ", (2, ?, '', ?, 1)" : "") +
+            " ON CONFLICT(scope, account, source) DO UPDATE SET "
+            "failures = CASE WHEN login_failures.window_start_ms <= ? THEN 1 ELSE login_failures.failures + 1 END, "
+            "window_start_ms = CASE WHEN login_failures.window_start_ms <= ? THEN excluded.window_start_ms "
+            "ELSE login_failures.window_start_ms END "
+            "RETURNING scope, failures, window_start_ms"),
             bind(account), bind(source), bind(at), bind(source), bind(at);
         if (account_wide) upsert, bind(account), bind(at);
         upsert, bind(ended_before), bind(ended_before), into(scopes), into(values), into(times);
@@ -524,7 +525,8 @@ void Store::add_domain(const std::string& raw_domain, const std::string& raw_acc
 std::size_t Store::add_domains(const std::vector<std::pair<std::string, std::string>>& domains, bool dyndns) {
     std::vector<std::pair<std::string, std::string>> checked;
     checked.reserve(domains.size());
-    for (const auto& [raw_domain, raw_account] : domains) checked.emplace_back(domain_name(raw_domain), account_name(raw_account));
+    for (const auto& [raw_domain, raw_account] : domains)
+        checked.emplace_back(domain_name(raw_domain), account_name(raw_account));
     std::size_t added = 0;
     guarded("import domains", [&] {
         auto db = impl_->pool.lease();
@@ -711,10 +713,9 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
         auto& session = db.session();
         in_transaction(session, impl_->dialect, [&] {
             for (const HistoryEntry& entry : entries) {
-                const auto time_ms =
-                    std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
+                const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
                 session << impl_->sql("INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
-                                     "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                      "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
                     bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
                     bind(entry.user_agent), bind(entry.outcome), now;
@@ -740,7 +741,8 @@ std::vector<std::string> Store::updated_names(const std::string& domain, std::si
         auto& session = db.session();
         std::vector<std::string> names;
         // The names whose address a call published (core::published); ACME challenge rows (TXT) are not addresses.
-        session << impl_->sql("SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) AND type <> 'TXT' ORDER BY name LIMIT ?"),
+        session << impl_->sql(
+            "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) AND type <> 'TXT' ORDER BY name LIMIT ?"),
             bind(lower(domain)), bind(std::string(core::outcome_name(core::HistoryOutcome::Changed))),
             bind(std::string(core::outcome_name(core::HistoryOutcome::Unchanged))), bind(static_cast<Poco::Int64>(limit)),
             into(names), now;

@@ -41,8 +41,8 @@ using Token = core::Token;
 
 // Where the store lives: an SQLite file (the default) or a PostgreSQL database.
 struct Location {
-    std::string sqlite_path;      // used when `postgresql` is empty
-    std::string postgresql;       // a libpq connection string: key=value pairs or a postgresql:// URI
+    std::string sqlite_path; // used when `postgresql` is empty
+    std::string postgresql; // a libpq connection string: key=value pairs or a postgresql:// URI
     std::size_t max_sessions = 4; // PostgreSQL: connections at most, one per thread that calls at once
 };
 
@@ -65,7 +65,7 @@ public:
     // Accounts. Names: 1..64 characters of [a-z0-9._-] (lower-cased on input). Passwords: 1..1024 bytes.
     void add_account(const std::string& account, const std::string& password); // StoreError if it exists
     void set_password(const std::string& account, const std::string& password); // StoreError if missing
-    void delete_account(const std::string& account);                            // also deletes its domains
+    void delete_account(const std::string& account); // also deletes its domains
     std::vector<std::string> list_accounts() const;
     bool account_exists(const std::string& account) const;
 
@@ -85,9 +85,9 @@ public:
     // an invalid name refuses the lot); domains already there are left as they are. Returns how
     // many were added.
     std::size_t add_domains(const std::vector<std::pair<std::string, std::string>>& domains, bool dyndns);
-    void delete_domain(const std::string& domain);                          // StoreError if missing
-    void set_dyndns(const std::string& domain, bool enabled);               // StoreError if missing
-    std::optional<Domain> find_domain(const std::string& domain) const;     // exact name
+    void delete_domain(const std::string& domain); // StoreError if missing
+    void set_dyndns(const std::string& domain, bool enabled); // StoreError if missing
+    std::optional<Domain> find_domain(const std::string& domain) const; // exact name
     // The domain `name` belongs to: the name itself or its nearest registered ancestor.
     std::optional<Domain> owning_domain(const std::string& name) const;
     std::vector<Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const;
@@ -120,8 +120,8 @@ public:
         std::int64_t window_start_ms = 0;
     };
     struct LoginCounts {
-        LoginCount pair;    // this account from this source
-        LoginCount source;  // this source against any account
+        LoginCount pair; // this account from this source
+        LoginCount source; // this source against any account
         LoginCount account; // any source against this account
         std::int64_t last_login_ms = 0; // this account's last login from this source; 0: none remembered
     };
@@ -129,8 +129,8 @@ public:
     // Counts one failure against the pair, the source and (`account_wide`) the account, each in
     // one atomic upsert that starts a new window at `now_ms` where the last began `window_ms` or
     // more before; returns the counts with it. Ended windows are deleted now and then.
-    LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide,
-                                    std::int64_t now_ms, std::int64_t window_ms);
+    LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide, std::int64_t now_ms,
+                                    std::int64_t window_ms);
     // A login: the pair's count is cleared and the source remembered as the account's at
     // `now_ms`; sources last seen before `forget_before_ms` are deleted now and then.
     void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,

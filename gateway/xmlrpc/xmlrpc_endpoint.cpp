@@ -19,20 +19,28 @@ struct MethodInfo {
 
 const std::vector<MethodInfo>& methods() {
     static const std::vector<MethodInfo> table = {
-        {"SetDyndnsIp", {"account", "password", "domain", "ip"}, "struct",
+        {"SetDyndnsIp",
+         {"account", "password", "domain", "ip"},
+         "struct",
          "Sets the A (IPv4) or AAAA (IPv6) record of domain, or of a name under it, with the short TTL the "
          "gateway is configured with (dns.ttl; by default a 60 s TTL). An empty ip "
          "means the address this call came from. Returns {domain, ip, type, ttl, changed}. Faults: 1 wrong account "
          "or password, 2 unknown domain, 3 dyndns off, 4 not an address, 5 private address, 6 rate limited, 7 DNS "
          "primary unreachable, 8 DNS primary refused, 9 malformed call, 10 the gateway's store is unavailable."},
-        {"GetDyndnsIp", {"account", "password", "domain"}, "struct",
+        {"GetDyndnsIp",
+         {"account", "password", "domain"},
+         "struct",
          "Reads the A and AAAA records of domain live from the DNS primary. Returns {domain, a, aaaa, ttl}."},
-        {"SetAcmeChallenge", {"account", "password", "name", "value"}, "struct",
+        {"SetAcmeChallenge",
+         {"account", "password", "name", "value"},
+         "struct",
          "Publishes an ACME DNS-01 challenge value (the 43-character base64url key-authorization digest) as a TXT "
          "record at _acme-challenge.name, for a name the caller may set the address of (name may also be given as "
          "*.name or _acme-challenge.name). At most two values per name: a third drops the oldest. Returns {name, "
          "values, ttl, changed}. Faults as SetDyndnsIp; 4: not a key-authorization digest."},
-        {"ClearAcmeChallenge", {"account", "password", "name", "value"}, "struct",
+        {"ClearAcmeChallenge",
+         {"account", "password", "name", "value"},
+         "struct",
          "Removes an ACME DNS-01 challenge value from _acme-challenge.name; the last one removed, the TXT record goes. "
          "Returns {name, values, ttl, changed}."},
         {"system.listMethods", {}, "array", "Lists the methods this server offers."},
@@ -48,7 +56,9 @@ const MethodInfo* find_method(const std::string& name) {
     return it == table.end() ? nullptr : &*it;
 }
 
-http::HttpResponse document(std::string body) { return http::HttpResponse{200, "text/xml; charset=utf-8", std::move(body), {}, false}; }
+http::HttpResponse document(std::string body) {
+    return http::HttpResponse{200, "text/xml; charset=utf-8", std::move(body), {}, false};
+}
 
 http::HttpResponse fault(core::Fault code, const std::string& message) {
     return document(fault_document(static_cast<int>(code), message));
@@ -102,19 +112,19 @@ XmlRpcAnswer XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo cl
         if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
         const auto& r = std::get<core::SetAddressResult>(outcome);
         return document(response_document(Value(Struct{{"domain", Value(r.name)},
-                                                        {"ip", Value(r.address)},
-                                                        {"type", Value(r.type)},
-                                                        {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
-                                                        {"changed", Value(r.changed)}})));
+                                                       {"ip", Value(r.address)},
+                                                       {"type", Value(r.type)},
+                                                       {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
+                                                       {"changed", Value(r.changed)}})));
     }
     if (method->name == "GetDyndnsIp") {
         const auto outcome = core_.get_addresses({p[0], p[1], p[2], client});
         if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
         const auto& r = std::get<core::GetAddressesResult>(outcome);
         return document(response_document(Value(Struct{{"domain", Value(r.name)},
-                                                        {"a", strings(r.a)},
-                                                        {"aaaa", strings(r.aaaa)},
-                                                        {"ttl", Value(static_cast<std::int64_t>(r.ttl))}})));
+                                                       {"a", strings(r.a)},
+                                                       {"aaaa", strings(r.aaaa)},
+                                                       {"ttl", Value(static_cast<std::int64_t>(r.ttl))}})));
     }
     if (method->name == "SetAcmeChallenge" || method->name == "ClearAcmeChallenge") {
         const core::AcmeChallengeRequest request{p[0], p[1], p[2], p[3], client};
@@ -123,9 +133,9 @@ XmlRpcAnswer XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo cl
         if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
         const auto& r = std::get<core::AcmeChallengeResult>(outcome);
         return document(response_document(Value(Struct{{"name", Value(r.name)},
-                                                        {"values", strings(r.values)},
-                                                        {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
-                                                        {"changed", Value(r.changed)}})));
+                                                       {"values", strings(r.values)},
+                                                       {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
+                                                       {"changed", Value(r.changed)}})));
     }
     if (method->name == "system.listMethods") {
         std::vector<std::string> names;

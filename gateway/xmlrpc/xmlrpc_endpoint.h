@@ -10,7 +10,8 @@
 namespace dyndns::xmlrpc {
 
 struct XmlRpcAnswer {
-    XmlRpcAnswer(http::HttpResponse r, bool other = false) : response(std::move(r)), other_root(other) {} // NOLINT: implicit on purpose
+    XmlRpcAnswer(http::HttpResponse r, bool other = false)
+        : response(std::move(r)), other_root(other) {} // NOLINT: implicit on purpose
     http::HttpResponse response;
     bool other_root = false; // well-formed XML that is not a methodCall (response is fault 9): another protocol may take it
 };

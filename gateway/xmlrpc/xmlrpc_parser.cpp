@@ -92,15 +92,17 @@ std::string trimmed(const std::string& text) {
 class Reader {
 public:
     MethodCall method_call(const Element& root) {
-        if (root.name != "methodCall")
-            throw Refused{"the root element is <" + short_name(root) + ">, not <methodCall>", true};
+        if (root.name != "methodCall") throw Refused{"the root element is <" + short_name(root) + ">, not <methodCall>", true};
         MethodCall call;
         const Element* name = nullptr;
         const Element* params = nullptr;
         for (const auto& child : root.children) {
-            if (child->name == "methodName" && !name) name = child.get();
-            else if (child->name == "params" && !params) params = child.get();
-            else throw Refused{"unexpected <" + short_name(*child) + "> in <methodCall>"};
+            if (child->name == "methodName" && !name)
+                name = child.get();
+            else if (child->name == "params" && !params)
+                params = child.get();
+            else
+                throw Refused{"unexpected <" + short_name(*child) + "> in <methodCall>"};
         }
         if (!name) throw Refused{"<methodCall> has no <methodName>"};
         call.method = trimmed(name->text);
@@ -160,9 +162,12 @@ private:
                 const Element* name = nullptr;
                 const Element* content = nullptr;
                 for (const auto& part : member->children) {
-                    if (part->name == "name" && !name) name = part.get();
-                    else if (part->name == "value" && !content) content = part.get();
-                    else throw Refused{"unexpected <" + short_name(*part) + "> in <member>"};
+                    if (part->name == "name" && !name)
+                        name = part.get();
+                    else if (part->name == "value" && !content)
+                        content = part.get();
+                    else
+                        throw Refused{"unexpected <" + short_name(*part) + "> in <member>"};
                 }
                 if (!name || !content) throw Refused{"a <member> needs a <name> and a <value>"};
                 members.emplace_back(leaf(*name).text, value(*content));
@@ -200,7 +205,8 @@ private:
 } // namespace
 
 std::variant<MethodCall, ParseError> parse_method_call(const std::string& body, const ParseLimits& limits) {
-    if (body.size() > limits.max_bytes) return ParseError{"the call is larger than " + std::to_string(limits.max_bytes) + " bytes"};
+    if (body.size() > limits.max_bytes)
+        return ParseError{"the call is larger than " + std::to_string(limits.max_bytes) + " bytes"};
     TreeBuilder builder(limits);
     try {
         xml::parse_untrusted(body, false, builder, &builder);

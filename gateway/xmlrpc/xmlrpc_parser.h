@@ -10,7 +10,7 @@ namespace dyndns::xmlrpc {
 
 struct ParseLimits {
     std::size_t max_bytes = 64 * 1024;
-    unsigned max_depth = 32;       // nesting of elements, all of them counted
+    unsigned max_depth = 32; // nesting of elements, all of them counted
     std::size_t max_elements = 4096;
 };
 

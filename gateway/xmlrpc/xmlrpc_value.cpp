@@ -4,7 +4,8 @@
 namespace dyndns::xmlrpc {
 
 std::string Value::type_name() const {
-    static const char* const names[] = {"string", "int", "boolean", "double", "base64", "dateTime.iso8601", "array", "struct", "nil"};
+    static const char* const names[] = {"string",           "int",   "boolean", "double", "base64",
+                                        "dateTime.iso8601", "array", "struct",  "nil"};
     return names[data.index()];
 }
 

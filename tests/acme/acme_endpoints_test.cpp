@@ -24,7 +24,9 @@ http::HttpRequest post(const std::string& body, std::vector<std::pair<std::strin
 // "Basic " + base64("demo:pw")
 const std::pair<std::string, std::string> kDemoAuth{"Authorization", "Basic ZGVtbzpwdw=="};
 
-core::UpdateError fault(core::Fault f) { return core::UpdateError{f, "the core's message", f == core::Fault::RateLimited ? 30 : 0}; }
+core::UpdateError fault(core::Fault f) {
+    return core::UpdateError{f, "the core's message", f == core::Fault::RateLimited ? 30 : 0};
+}
 
 std::string header(const http::HttpResponse& response, const std::string& name) {
     for (const auto& [n, v] : response.headers)
@@ -72,8 +74,8 @@ TEST_CASE("httpreq answers each fault with its status") {
     test::FakeCore core;
     acme::HttpreqEndpoint endpoint(core);
     const std::pair<core::Fault, int> expected[] = {
-        {core::Fault::AuthFailed, 401},     {core::Fault::NoSuchDomain, 404},   {core::Fault::DyndnsDisabled, 403},
-        {core::Fault::InvalidAddress, 400}, {core::Fault::RateLimited, 429},    {core::Fault::DnsUnavailable, 503},
+        {core::Fault::AuthFailed, 401},     {core::Fault::NoSuchDomain, 404}, {core::Fault::DyndnsDisabled, 403},
+        {core::Fault::InvalidAddress, 400}, {core::Fault::RateLimited, 429},  {core::Fault::DnsUnavailable, 503},
         {core::Fault::DnsRejected, 502},    {core::Fault::BadRequest, 400},
     };
     for (const auto& [f, status] : expected) {
@@ -90,7 +92,7 @@ TEST_CASE("acme-dns update reads its keys in any case and answers the txt") {
     acme::AcmeDnsEndpoint endpoint(core);
     const std::vector<std::pair<std::string, std::string>> auth{{"X-Api-User", "home.example.test"}, {"X-Api-Key", "token"}};
     for (const std::string& body : {R"({"SubDomain":"home.example.test","Txt":")" + kValue + "\"}",
-                                   R"({"subdomain":"home.example.test","txt":")" + kValue + "\"}"}) {
+                                    R"({"subdomain":"home.example.test","txt":")" + kValue + "\"}"}) {
         const auto reply = endpoint.update(post(body, auth), {});
         CHECK(reply.status == 200);
         CHECK(reply.body == R"({"txt":")" + kValue + "\"}");

@@ -18,7 +18,8 @@ struct TempDir : dyndns::test::TempDir {
     TempDir() : dyndns::test::TempDir("app-cli-test") {}
 };
 
-const std::string kKeyFile = "key \"dyndns-gateway\" {\n\talgorithm hmac-sha256;\n\tsecret \"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\";\n};\n";
+const std::string kKeyFile =
+    "key \"dyndns-gateway\" {\n\talgorithm hmac-sha256;\n\tsecret \"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\";\n};\n";
 
 } // namespace
 
@@ -99,8 +100,8 @@ TEST_CASE("dyndnsctl domain import loads many domains in one go and again adds n
     const auto again = run_process(CTL_BIN, {"--config", config, "domain", "import", file});
     CHECK(again.output.find("0 added, 2000 already there") != std::string::npos);
     // An unknown account refuses the whole file.
-    const auto bad = run_process(CTL_BIN, {"--config", config, "domain", "import",
-                                           dir.write("bad.txt", "new1.example alice\nnew2.example nobody\n")});
+    const auto bad = run_process(
+        CTL_BIN, {"--config", config, "domain", "import", dir.write("bad.txt", "new1.example alice\nnew2.example nobody\n")});
     CHECK(bad.exit_code == 3);
     const auto listed = run_process(CTL_BIN, {"--config", config, "list"});
     CHECK(listed.output.find("new1.example") == std::string::npos);

@@ -94,7 +94,7 @@ struct Tally {
 struct CallResult {
     bool ok = false;
     bool changed = false; // the gateway (or the primary) says the address was new
-    std::string why;      // for a fault or an error
+    std::string why; // for a fault or an error
 };
 
 // One client of the gateway over one keep-alive TLS connection (re-opened if the server closes it).
@@ -148,9 +148,9 @@ CallResult failed_unless(bool ok, int status, const std::string& reply) {
 Call make_call(const Options& o) {
     if (o.mode == "raw" || o.mode == "seed" || o.mode == "query") {
         auto key = std::make_shared<dyndns::dns::TsigKey>(dyndns::dns::load_key(o.key_file, "dyndns-gateway"));
-        auto client = std::make_shared<dyndns::dns::Rfc2136Client>(
-            dyndns::dns::ClientSettings{*key, std::chrono::milliseconds(5000), 1},
-            std::make_shared<dyndns::dns::TcpTransport>(o.server, o.port));
+        auto client =
+            std::make_shared<dyndns::dns::Rfc2136Client>(dyndns::dns::ClientSettings{*key, std::chrono::milliseconds(5000), 1},
+                                                         std::make_shared<dyndns::dns::TcpTransport>(o.server, o.port));
         if (o.mode == "query")
             return [client](const Target& target, const std::string&) {
                 const auto read = client->read(target.name, dyndns::dns::RRType::A);
@@ -165,13 +165,21 @@ Call make_call(const Options& o) {
     auto http = std::make_shared<HttpsClient>(o);
     if (o.mode == "xmlrpc") {
         return [http, o](const Target& target, const std::string& address) {
-            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, http->uri().getPath(), Poco::Net::HTTPMessage::HTTP_1_1);
+            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, http->uri().getPath(),
+                                           Poco::Net::HTTPMessage::HTTP_1_1);
             request.setContentType("text/xml");
             const std::string body = "<?xml version=\"1.0\"?><methodCall><methodName>SetDyndnsIp</methodName><params>"
-                                     "<param><value><string>" + o.account + "</string></value></param>"
-                                     "<param><value><string>" + o.password + "</string></value></param>"
-                                     "<param><value><string>" + target.name + "</string></value></param>"
-                                     "<param><value><string>" + address + "</string></value></param></params></methodCall>";
+                                     "<param><value><string>" +
+                                     o.account +
+                                     "</string></value></param>"
+                                     "<param><value><string>" +
+                                     o.password +
+                                     "</string></value></param>"
+                                     "<param><value><string>" +
+                                     target.name +
+                                     "</string></value></param>"
+                                     "<param><value><string>" +
+                                     address + "</string></value></param></params></methodCall>";
             std::string reply;
             const int status = http->exchange(request, body, reply);
             auto result = failed_unless(status == 200 && reply.find("<fault>") == std::string::npos, status, reply);
@@ -182,27 +190,31 @@ Call make_call(const Options& o) {
     if (o.mode == "dyndns2") {
         const std::string auth = basic_auth(o.account, o.password);
         return [http, auth](const Target& target, const std::string& address) {
-            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/nic/update?hostname=" + target.name + "&myip=" + address,
+            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET,
+                                           "/nic/update?hostname=" + target.name + "&myip=" + address,
                                            Poco::Net::HTTPMessage::HTTP_1_1);
             request.set("Authorization", auth);
             request.set("User-Agent", "dyndns-bench");
             std::string reply;
             const int status = http->exchange(request, "", reply);
-            auto result = failed_unless(status == 200 && (reply.rfind("good", 0) == 0 || reply.rfind("nochg", 0) == 0), status, reply);
+            auto result =
+                failed_unless(status == 200 && (reply.rfind("good", 0) == 0 || reply.rfind("nochg", 0) == 0), status, reply);
             result.changed = reply.rfind("good", 0) == 0;
             return result;
         };
     }
     if (o.mode == "soap") {
         return [http, o](const Target& target, const std::string& address) {
-            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, http->uri().getPath(), Poco::Net::HTTPMessage::HTTP_1_1);
+            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, http->uri().getPath(),
+                                           Poco::Net::HTTPMessage::HTTP_1_1);
             request.setContentType("text/xml; charset=utf-8");
             request.set("SOAPAction", "\"urn:dyndns-gateway#SetDyndnsIp\"");
-            const std::string body =
-                "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" "
-                "xmlns:d=\"urn:dyndns-gateway\"><s:Body><d:SetDyndnsIp><d:account>" + o.account + "</d:account><d:password>" +
-                o.password + "</d:password><d:domain>" + target.name + "</d:domain><d:ip>" + address + "</d:ip></d:SetDyndnsIp>"
-                "</s:Body></s:Envelope>";
+            const std::string body = "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+                                     "xmlns:d=\"urn:dyndns-gateway\"><s:Body><d:SetDyndnsIp><d:account>" +
+                                     o.account + "</d:account><d:password>" + o.password + "</d:password><d:domain>" +
+                                     target.name + "</d:domain><d:ip>" + address +
+                                     "</d:ip></d:SetDyndnsIp>"
+                                     "</s:Body></s:Envelope>";
             std::string reply;
             const int status = http->exchange(request, body, reply);
             auto result = failed_unless(status == 200, status, reply);
@@ -254,12 +266,13 @@ int run(const Options& o) {
                     result.why = e.what();
                     try {
                         call = make_call(o); // a broken connection: a new one, as a real client would
-                    } catch (const std::exception&) {
-                    }
+                    } catch (const std::exception&) {}
                 }
                 tally.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
-                if (result.ok) current[i] = address;
-                else if (tally.faults++ == 0) tally.first_fault = result.why;
+                if (result.ok)
+                    current[i] = address;
+                else if (tally.faults++ == 0)
+                    tally.first_fault = result.why;
                 if (result.changed) ++tally.changed;
                 i += o.clients;
                 if (i >= targets.size() && !seeding) i = c;
@@ -294,10 +307,10 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
     Options o;
-    std::map<std::string, std::string*> text{{"--url", &o.url}, {"--ca", &o.ca}, {"--account", &o.account},
-                                             {"--password", &o.password}, {"--domain", &o.domain},
-                                             {"--zones-file", &o.zones_file},
-                                             {"--server", &o.server}, {"--key-file", &o.key_file}};
+    std::map<std::string, std::string*> text{{"--url", &o.url},         {"--ca", &o.ca},
+                                             {"--account", &o.account}, {"--password", &o.password},
+                                             {"--domain", &o.domain},   {"--zones-file", &o.zones_file},
+                                             {"--server", &o.server},   {"--key-file", &o.key_file}};
     if (argc < 2) {
         std::cerr << "usage: dyndns-bench raw|query|seed|xmlrpc|dyndns2|soap [--clients N] [--seconds S]\n"
                      "         [--domain D | --zones-file F] [--unchanged SHARE]\n"
@@ -308,11 +321,16 @@ int main(int argc, char** argv) {
     o.mode = argv[1];
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string flag = argv[i], value = argv[i + 1];
-        if (text.count(flag)) *text[flag] = value;
-        else if (flag == "--clients") o.clients = static_cast<unsigned>(std::stoul(value));
-        else if (flag == "--seconds") o.seconds = std::stod(value);
-        else if (flag == "--unchanged") o.unchanged = std::stod(value);
-        else if (flag == "--port") o.port = static_cast<std::uint16_t>(std::stoul(value));
+        if (text.count(flag))
+            *text[flag] = value;
+        else if (flag == "--clients")
+            o.clients = static_cast<unsigned>(std::stoul(value));
+        else if (flag == "--seconds")
+            o.seconds = std::stod(value);
+        else if (flag == "--unchanged")
+            o.unchanged = std::stod(value);
+        else if (flag == "--port")
+            o.port = static_cast<std::uint16_t>(std::stoul(value));
         else {
             std::cerr << "dyndns-bench: unknown option " << flag << '\n';
             return 2;

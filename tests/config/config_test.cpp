@@ -53,9 +53,7 @@ ConfigError refusal(const TempDir& dir, const std::string& yaml) {
     return ConfigError("", 0, "", "unreachable");
 }
 
-bool mentions(const ConfigError& e, const std::string& text) {
-    return std::string(e.what()).find(text) != std::string::npos;
-}
+bool mentions(const ConfigError& e, const std::string& text) { return std::string(e.what()).find(text) != std::string::npos; }
 
 } // namespace
 
@@ -299,8 +297,8 @@ TEST_CASE("proxy_protocol without trusted_proxies is refused on its line") {
     CHECK(e.line() == 3);
     CHECK(mentions(e, "needs trusted_proxies"));
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: 1}\n").key() == "listen.proxy_protocol");
-    const GatewayConfig config =
-        load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: true}\ntrusted_proxies: [127.0.0.1]\n"));
+    const GatewayConfig config = load_config(
+        dir.write("gw.yaml", "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: true}\ntrusted_proxies: [127.0.0.1]\n"));
     CHECK(config.listen.proxy_protocol);
 }
 
@@ -344,7 +342,8 @@ TEST_CASE("a bad IP address in listen.addresses is refused") {
 TEST_CASE("an empty or repeated listen address list is refused") {
     TempDir dir;
     dir.write_good_key();
-    CHECK(mentions(refusal(dir, "dns: {key_file: tsig.key}\nlisten: {addresses: []}\n"), "listen.addresses: must list at least one"));
+    CHECK(mentions(refusal(dir, "dns: {key_file: tsig.key}\nlisten: {addresses: []}\n"),
+                   "listen.addresses: must list at least one"));
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlisten: {addresses: ['::1', '0:0::1']}\n").key() == "listen.addresses[1]");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlisten: {addresses: '::1'}\n").key() == "listen.addresses");
 }
@@ -369,8 +368,8 @@ TEST_CASE("a bad CIDR in trusted_proxies is refused") {
 TEST_CASE("trusted proxy blocks match their addresses") {
     TempDir dir;
     dir.write_good_key();
-    const GatewayConfig config =
-        load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\ntrusted_proxies: [192.0.2.0/25, '2001:db8::/33', 10.1.2.3]\n"));
+    const GatewayConfig config = load_config(
+        dir.write("gw.yaml", "dns: {key_file: tsig.key}\ntrusted_proxies: [192.0.2.0/25, '2001:db8::/33', 10.1.2.3]\n"));
     REQUIRE(config.trusted_proxies.size() == 3);
     const auto ip = [](const std::string& text) { return Poco::Net::IPAddress(text); };
     const auto& v4 = config.trusted_proxies[0];
@@ -533,7 +532,8 @@ TEST_CASE("a zone given to two primaries or a primary without an address or zone
 TEST_CASE("metrics.listen takes an address and port or nothing and log.level a syslog word") {
     TempDir dir;
     dir.write_good_key();
-    const auto config = load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"[::1]:9300\"}\nlog: {level: notice}\n"));
+    const auto config =
+        load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"[::1]:9300\"}\nlog: {level: notice}\n"));
     CHECK(config.metrics.enabled);
     CHECK(config.metrics.address == "::1");
     CHECK(config.metrics.port == 9300);

@@ -52,7 +52,8 @@ struct Fixture {
         return core->set_acme_challenge({account, password, name, value, {"198.51.100.1", "", "", "test", "acme-test/1"}});
     }
     core::AcmeChallengeOutcome clear(const std::string& name, const std::string& value) {
-        return core->clear_acme_challenge({"alice", "alice-password", name, value, {"198.51.100.1", "", "", "test", "acme-test/1"}});
+        return core->clear_acme_challenge(
+            {"alice", "alice-password", name, value, {"198.51.100.1", "", "", "test", "acme-test/1"}});
     }
 };
 
@@ -76,13 +77,13 @@ TEST_CASE("a key-authorization digest is 43 canonical base64url characters") {
     CHECK(core::is_key_authorization_digest(kFirst));
     CHECK(core::is_key_authorization_digest(kSecond));
     CHECK_FALSE(core::is_key_authorization_digest(""));
-    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(1)));                  // 42
-    CHECK_FALSE(core::is_key_authorization_digest(kFirst + "A"));                       // 44
-    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "="));         // padding
-    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "+"));         // plain base64
+    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(1))); // 42
+    CHECK_FALSE(core::is_key_authorization_digest(kFirst + "A")); // 44
+    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "=")); // padding
+    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "+")); // plain base64
     CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "/"));
     CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + " "));
-    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "1"));         // stray low bits
+    CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 42) + "1")); // stray low bits
     CHECK_FALSE(core::is_key_authorization_digest(kFirst.substr(0, 20) + "\"" + kFirst.substr(21)));
 }
 
@@ -228,9 +229,12 @@ TEST_CASE("challenges and addresses of one zone travel together through group co
         callers.emplace_back([&, c] {
             const std::string name = "gc" + std::to_string(c) + ".example.test";
             const bool ok = c % 2 ? std::holds_alternative<core::AcmeChallengeResult>(f.set(name, values[c % 3]))
-                                  : std::holds_alternative<core::SetAddressResult>(f.core->set_address(
-                                        {"alice", "alice-password", name, "192.0.2." + std::to_string(c + 1),
-                                         {"198.51.100.1", "", "", "test", "acme-test/1"}}));
+                                  : std::holds_alternative<core::SetAddressResult>(
+                                        f.core->set_address({"alice",
+                                                             "alice-password",
+                                                             name,
+                                                             "192.0.2." + std::to_string(c + 1),
+                                                             {"198.51.100.1", "", "", "test", "acme-test/1"}}));
             if (!ok) ++faults;
         });
     for (auto& caller : callers) caller.join();

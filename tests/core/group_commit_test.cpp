@@ -17,8 +17,8 @@ namespace {
 struct Stack : test::CoreStack {
     Stack()
         : test::CoreStack("group-commit",
-                          core::CoreSettings{.ttl = 60, .allow_private_addresses = true, .trusted_proxies = {}, .throttle = {},
-                                             .max_batch = 32},
+                          core::CoreSettings{
+                              .ttl = 60, .allow_private_addresses = true, .trusted_proxies = {}, .throttle = {}, .max_batch = 32},
                           dns::ClientSettings{{}, 2000ms, 2}) {}
 
     core::SetAddressOutcome set(const std::string& name, const std::string& address) {

@@ -31,7 +31,8 @@ ThrottleSettings settings(unsigned pair, unsigned source, unsigned account) {
 struct Throttled {
 #ifdef DYNDNS_TEST_POSTGRESQL
     explicit Throttled(ThrottleSettings settings)
-        : database(test::shared_postgres().new_database()), store(store::Location{"", database, 20}),
+        : database(test::shared_postgres().new_database()),
+          store(store::Location{"", database, 20}),
           throttle(settings, &store) {}
     std::string database;
     store::Store store;
@@ -193,10 +194,10 @@ TEST_CASE("two gateways on one store share every count and the known sources") {
     // The customer logs in through one gateway; the other knows the source past the account-wide limit.
     REQUIRE_FALSE(blocked(one.throttle, "dave", "203.0.113.1", t0));
     for (int i = 0; i < 4; ++i) fail(i % 2 ? one.throttle : other, 2, "dave", "198.51.100." + std::to_string(i), t0);
-    CHECK(fail(other, 1, "dave", "203.0.113.1", t0) == 1);   // the customer mistyped once
-    CHECK(fail(other, 1, "dave", "198.51.100.9", t0) == 1);  // a new source's first try
-    CHECK(blocked(other, "dave", "198.51.100.9", t0));       // then the account's 6 hold it
-    CHECK_FALSE(blocked(other, "dave", "203.0.113.1", t0));  // known through the store
+    CHECK(fail(other, 1, "dave", "203.0.113.1", t0) == 1); // the customer mistyped once
+    CHECK(fail(other, 1, "dave", "198.51.100.9", t0) == 1); // a new source's first try
+    CHECK(blocked(other, "dave", "198.51.100.9", t0)); // then the account's 6 hold it
+    CHECK_FALSE(blocked(other, "dave", "203.0.113.1", t0)); // known through the store
     // A success through one gateway clears the pair's count for both.
     CHECK(fail(one.throttle, 2, "erin", "192.0.2.9", t0) == 2);
     REQUIRE_FALSE(blocked(other, "erin", "192.0.2.9", t0));

@@ -27,12 +27,11 @@ struct Fixture : test::CoreStack {
     explicit Fixture(bool allow_private = true, std::uint16_t dns_port = 0,
                      std::shared_ptr<dns::DnsTransport> transport = nullptr)
         : test::CoreStack("core-test",
-                          core::CoreSettings{.ttl = 60,
-                                             .allow_private_addresses = allow_private,
-                                             .trusted_proxies = {},
-                                             .throttle = {.max_failures_per_account_source = 3,
-                                                          .max_failures_per_source = 100,
-                                                          .window = 60s}},
+                          core::CoreSettings{
+                              .ttl = 60,
+                              .allow_private_addresses = allow_private,
+                              .trusted_proxies = {},
+                              .throttle = {.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}},
                           dns::ClientSettings{{}, 500ms, 2, 1500ms},
                           dns_port && !transport ? std::make_shared<dns::TcpTransport>("127.0.0.1", dns_port) : transport) {
         db->add_account("bob", "bob-password");
@@ -52,7 +51,9 @@ class SplitTransport final : public dns::DnsTransport {
 public:
     enum class Mode { SilentUpdates, ServFailUpdates, ServFailAll };
     explicit SplitTransport(Mode mode)
-        : mode_(mode), silent_(Poco::Net::SocketAddress("127.0.0.1", 0)), named_("127.0.0.1", test::shared_bind().port()),
+        : mode_(mode),
+          silent_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+          named_("127.0.0.1", test::shared_bind().port()),
           silent_transport_("127.0.0.1", silent_.address().port()) {}
 
     dns::ExchangeResult exchange(std::span<const std::uint8_t> query, std::chrono::milliseconds timeout) override {
@@ -83,7 +84,8 @@ private:
 };
 
 core::SetAddressResult ok(const core::SetAddressOutcome& outcome) {
-    if (const auto* e = std::get_if<core::UpdateError>(&outcome)) FAIL("fault " << static_cast<int>(e->fault) << ": " << e->message);
+    if (const auto* e = std::get_if<core::UpdateError>(&outcome))
+        FAIL("fault " << static_cast<int>(e->fault) << ": " << e->message);
     return std::get<core::SetAddressResult>(outcome);
 }
 
@@ -165,7 +167,8 @@ TEST_CASE("private addresses pass when allowed") {
 
 TEST_CASE("repeated failed logins are rate limited with a retry time") {
     Fixture f;
-    for (int i = 0; i < 3; ++i) CHECK(fault(f.set("alice", "guess", "example.test", "203.0.113.1")).fault == core::Fault::AuthFailed);
+    for (int i = 0; i < 3; ++i)
+        CHECK(fault(f.set("alice", "guess", "example.test", "203.0.113.1")).fault == core::Fault::AuthFailed);
     const auto limited = fault(f.set("alice", "alice-password", "example.test", "203.0.113.1"));
     CHECK(limited.fault == core::Fault::RateLimited);
     CHECK(limited.retry_after_seconds > 0);

@@ -23,7 +23,7 @@ struct SlowPrimary {
     std::mutex mutex;
     std::vector<dns::ZoneUpdate> messages;
     std::string refuse_name; // a message containing this name is refused (as BIND does, all or nothing)
-    bool servfail = false;   // every message answered SERVFAIL (a zone still loading)
+    bool servfail = false; // every message answered SERVFAIL (a zone still loading)
     std::atomic<int> in_flight{0};
     std::atomic<int> max_in_flight{0};
 
@@ -37,7 +37,8 @@ struct SlowPrimary {
         messages.push_back(update);
         if (servfail) return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeServFail, 0, "SERVFAIL"};
         for (const auto& change : update.changes)
-            if (change.name == refuse_name) return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeYxRrset, 0, "YXRRSET"};
+            if (change.name == refuse_name)
+                return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeYxRrset, 0, "YXRRSET"};
         return dns::DnsOutcome::success();
     }
 };
@@ -110,7 +111,8 @@ TEST_CASE("within a message the latest change to an RRset wins and every caller 
     GatedPrimary primary;
     core::ZoneCommitter committer(std::ref(primary), 64);
     std::atomic<int> ok{0};
-    auto busy = queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
+    auto busy =
+        queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
     auto callers = queue_in_order(committer, 5, [&](int i) {
         if (committer.apply("example.test", a_record("same.example.test", "192.0.2." + std::to_string(i + 1))).ok()) ++ok;
     });
@@ -128,13 +130,16 @@ TEST_CASE("a rejected message is retried change by change: only the bad change f
     GatedPrimary primary;
     primary.inner.refuse_name = "bad.example.test";
     core::ZoneCommitter committer(std::ref(primary), 64);
-    auto busy = queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
+    auto busy =
+        queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
     const std::vector<std::string> names{"good1.example.test", "bad.example.test", "good2.example.test"};
     std::atomic<int> ok{0}, refused{0};
     auto callers = queue_in_order(committer, 3, [&](int i) {
         const auto outcome = committer.apply("example.test", a_record(names[static_cast<std::size_t>(i)], "192.0.2.7"));
-        if (outcome.ok()) ++ok;
-        else if (outcome.rcode == dns::kRcodeYxRrset && i == 1) ++refused;
+        if (outcome.ok())
+            ++ok;
+        else if (outcome.rcode == dns::kRcodeYxRrset && i == 1)
+            ++refused;
     });
     primary.open = true;
     for (auto& caller : busy) caller.join();
@@ -166,7 +171,8 @@ TEST_CASE("a SERVFAIL message is not retried change by change") {
     GatedPrimary primary;
     primary.inner.servfail = true;
     core::ZoneCommitter committer(std::ref(primary), 64);
-    auto busy = queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
+    auto busy =
+        queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
     std::atomic<int> server_failures{0};
     auto callers = queue_in_order(committer, 3, [&](int i) {
         if (committer.apply("example.test", a_record("h" + std::to_string(i) + ".example.test", "192.0.2.7")).server_failure())
@@ -182,10 +188,10 @@ TEST_CASE("a SERVFAIL message is not retried change by change") {
 TEST_CASE("a change whose deadline passes while it waits is answered unsent and never sent") {
     GatedPrimary primary;
     core::ZoneCommitter committer(std::ref(primary), 64);
-    auto busy = queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
+    auto busy =
+        queue_in_order(committer, 1, [&](int) { committer.apply("example.test", a_record("busy.example.test", "192.0.2.9")); });
     const auto start = std::chrono::steady_clock::now();
-    const auto outcome =
-        committer.apply("example.test", a_record("late.example.test", "192.0.2.8"), start + 100ms);
+    const auto outcome = committer.apply("example.test", a_record("late.example.test", "192.0.2.8"), start + 100ms);
     CHECK(std::chrono::steady_clock::now() - start < 1s);
     CHECK(outcome.kind == dns::DnsOutcome::Kind::Unavailable);
     primary.open = true;
@@ -217,8 +223,8 @@ TEST_CASE("a message refused for its signature is not retried change by change")
             return dns::DnsOutcome{dns::DnsOutcome::Kind::Rejected, dns::kRcodeNotAuth, dns::kTsigBadSig, "BADSIG"};
         },
         64);
-    const auto outcomes = committer.apply_all({{"a.test", a_record("x.a.test", "192.0.2.1")},
-                                               {"a.test", a_record("y.a.test", "192.0.2.2")}});
+    const auto outcomes =
+        committer.apply_all({{"a.test", a_record("x.a.test", "192.0.2.1")}, {"a.test", a_record("y.a.test", "192.0.2.2")}});
     CHECK(sent == 1);
     for (const auto& outcome : outcomes) CHECK(outcome.tsig_error == dns::kTsigBadSig);
 }

@@ -150,16 +150,16 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         CHECK(shared_bind().dig_short("example.test", RRType::MX) == kStaticMx);
     }
     SUBCASE("a zone the server does not serve is NOTAUTH") {
-        const DnsOutcome outcome = gateway_client().apply(
-            {"not-served.test", {RRsetChange::replace("not-served.test", RRType::A, 60, {"192.0.2.66"})}});
+        const DnsOutcome outcome =
+            gateway_client().apply({"not-served.test", {RRsetChange::replace("not-served.test", RRType::A, 60, {"192.0.2.66"})}});
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeNotAuth);
         CHECK(outcome.tsig_error == 0);
         CHECK(outcome.message.find("not authoritative for zone 'not-served.test'") != std::string::npos);
     }
     SUBCASE("a name outside the zone is NOTZONE") {
-        const DnsOutcome outcome = gateway_client().apply(
-            {"example.test", {RRsetChange::replace("www.elsewhere.test", RRType::A, 60, {"192.0.2.66"})}});
+        const DnsOutcome outcome =
+            gateway_client().apply({"example.test", {RRsetChange::replace("www.elsewhere.test", RRType::A, 60, {"192.0.2.66"})}});
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeNotZone);
     }
@@ -171,10 +171,10 @@ TEST_CASE("fault matrix: each failure has its typed outcome and changes nothing"
         CHECK(shared_bind().dig_short("alias.example.test", RRType::CNAME) == "www.example.test.");
     }
     SUBCASE("a batch with one refused change applies none") {
-        const DnsOutcome outcome = gateway_client().apply(
-            {"example.test",
-             {RRsetChange::replace("example.test", RRType::A, 60, {"192.0.2.66"}),
-              RRsetChange::replace("example.test", RRType::MX, 60, {"10 mail2.example.test."})}});
+        const DnsOutcome outcome =
+            gateway_client().apply({"example.test",
+                                    {RRsetChange::replace("example.test", RRType::A, 60, {"192.0.2.66"}),
+                                     RRsetChange::replace("example.test", RRType::MX, 60, {"10 mail2.example.test."})}});
         CHECK(outcome.kind == DnsOutcome::Kind::Rejected);
         CHECK(outcome.rcode == kRcodeRefused);
     }
@@ -186,7 +186,8 @@ TEST_CASE("a primary that is down is unavailable at once") {
     // A port nobody listens on: connect() is refused immediately on loopback.
     const std::uint16_t port = dyndns::test::free_loopback_port();
     const auto start = std::chrono::steady_clock::now();
-    const DnsOutcome outcome = client_for(shared_bind().key(), port, 5000ms, 3).apply(replace("example.test", RRType::A, "192.0.2.1"));
+    const DnsOutcome outcome =
+        client_for(shared_bind().key(), port, 5000ms, 3).apply(replace("example.test", RRType::A, "192.0.2.1"));
     const auto elapsed = std::chrono::steady_clock::now() - start;
     CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
     CHECK(outcome.message.find("refused the connection") != std::string::npos);

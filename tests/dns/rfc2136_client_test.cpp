@@ -70,8 +70,9 @@ TEST_CASE("a signed NOERROR reply is success") {
 }
 
 TEST_CASE("a refused connection fails at once without retrying") {
-    auto transport = std::make_shared<FakeTransport>(
-        [](auto) { return ExchangeResult{ExchangeResult::Status::ConnectionRefused, {}, "connection refused"}; });
+    auto transport = std::make_shared<FakeTransport>([](auto) {
+        return ExchangeResult{ExchangeResult::Status::ConnectionRefused, {}, "connection refused"};
+    });
     const DnsOutcome outcome = client_with(transport).apply(kUpdate);
     CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
     CHECK(outcome.message.find("refused the connection") != std::string::npos);
@@ -79,8 +80,9 @@ TEST_CASE("a refused connection fails at once without retrying") {
 }
 
 TEST_CASE("timeouts are retried up to the configured attempts and then reported") {
-    auto transport = std::make_shared<FakeTransport>(
-        [](auto) { return ExchangeResult{ExchangeResult::Status::Timeout, {}, "no reply within 100 ms"}; });
+    auto transport = std::make_shared<FakeTransport>([](auto) {
+        return ExchangeResult{ExchangeResult::Status::Timeout, {}, "no reply within 100 ms"};
+    });
     const DnsOutcome outcome = client_with(transport, 3).apply(kUpdate);
     CHECK(outcome.kind == DnsOutcome::Kind::NoAnswer); // sent, unanswered: it may have been applied
     CHECK(outcome.message.find("3 attempts") != std::string::npos);
@@ -88,8 +90,9 @@ TEST_CASE("timeouts are retried up to the configured attempts and then reported"
 }
 
 TEST_CASE("a request that never left is unavailable: nothing changed") {
-    auto transport = std::make_shared<FakeTransport>(
-        [](auto) { return ExchangeResult{ExchangeResult::Status::NotSent, {}, "no connection within 100 ms"}; });
+    auto transport = std::make_shared<FakeTransport>([](auto) {
+        return ExchangeResult{ExchangeResult::Status::NotSent, {}, "no connection within 100 ms"};
+    });
     const DnsOutcome outcome = client_with(transport, 2).apply(kUpdate);
     CHECK(outcome.kind == DnsOutcome::Kind::Unavailable);
     CHECK_FALSE(outcome.may_have_applied());
@@ -151,15 +154,18 @@ TEST_CASE("a reply with another id is not an answer") {
 }
 
 TEST_CASE("garbage is a bad reply") {
-    auto transport = std::make_shared<FakeTransport>(
-        [](auto) { return ExchangeResult{ExchangeResult::Status::Ok, {0x01, 0x02, 0x03}, ""}; });
+    auto transport = std::make_shared<FakeTransport>([](auto) {
+        return ExchangeResult{ExchangeResult::Status::Ok, {0x01, 0x02, 0x03}, ""};
+    });
     CHECK(client_with(transport).apply(kUpdate).kind == DnsOutcome::Kind::BadReply);
 }
 
 TEST_CASE("rcodes map to rejected outcomes with messages") {
-    const std::vector<std::pair<ldns_pkt_rcode, std::string>> cases{
-        {LDNS_RCODE_REFUSED, "REFUSED"}, {LDNS_RCODE_NOTAUTH, "not authoritative"}, {LDNS_RCODE_NOTZONE, "NOTZONE"},
-        {LDNS_RCODE_SERVFAIL, "SERVFAIL"}, {LDNS_RCODE_FORMERR, "FORMERR"}};
+    const std::vector<std::pair<ldns_pkt_rcode, std::string>> cases{{LDNS_RCODE_REFUSED, "REFUSED"},
+                                                                    {LDNS_RCODE_NOTAUTH, "not authoritative"},
+                                                                    {LDNS_RCODE_NOTZONE, "NOTZONE"},
+                                                                    {LDNS_RCODE_SERVFAIL, "SERVFAIL"},
+                                                                    {LDNS_RCODE_FORMERR, "FORMERR"}};
     for (const auto& [rcode, words] : cases) {
         CAPTURE(words);
         auto transport = std::make_shared<FakeTransport>([rcode](auto q) { return answer(q, rcode, &kKey); });

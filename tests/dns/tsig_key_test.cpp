@@ -28,7 +28,6 @@ std::string message_of(const std::string& text) {
     return "";
 }
 
-
 } // namespace
 
 TEST_CASE("parses a key as tsig-keygen writes it") {
@@ -68,7 +67,8 @@ TEST_CASE("refuses malformed key files with the line and never the secret") {
     CHECK(message_of("key \"k\" { algorithm hmac-sha256; secret \"!!notbase64!!\"; };").find("base64") != std::string::npos);
     CHECK(message_of("key \"k\" { algorithm hmac-sha256 secret \"x\"; };").find("expected ';'") != std::string::npos);
     CHECK(message_of("options { };").find("expected a key clause") != std::string::npos);
-    CHECK(message_of("key \"k\" { algorithm hmac-sha256; secret \"" + kSecret + "\"; }").find("expected ';'") != std::string::npos);
+    CHECK(message_of("key \"k\" { algorithm hmac-sha256; secret \"" + kSecret + "\"; }").find("expected ';'") !=
+          std::string::npos);
     CHECK(message_of("/* never closed").find("unterminated") != std::string::npos);
     CHECK(message_of("\n\nkey \"k\" { bogus 1; };").find("keys.conf:3:") != std::string::npos);
     const std::string unknown = message_of("key \"k\" { algorithm hmac-sha256; secret \"" + kSecret + "\"; colour blue; };");

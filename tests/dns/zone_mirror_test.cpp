@@ -38,8 +38,8 @@ TransferResult full(std::uint32_t serial, std::vector<ZoneRecord> records) {
 } // namespace
 
 TEST_CASE("an AXFR over several messages: the kept types only, complete at the closing SOA") {
-    const auto result = read(std::nullopt, {{soa(7), a("h1.example.test", "192.0.2.1"), mx()},
-                                            {a("h2.example.test", "192.0.2.2"), soa(7)}});
+    const auto result =
+        read(std::nullopt, {{soa(7), a("h1.example.test", "192.0.2.1"), mx()}, {a("h2.example.test", "192.0.2.2"), soa(7)}});
     CHECK(result.kind == TransferResult::Kind::Full);
     CHECK(result.serial == 7);
     REQUIRE(result.records.size() == 2);
@@ -53,8 +53,9 @@ TEST_CASE("an IXFR: up to date, incremental in several differences, or answered 
         CHECK(result.serial == 7);
     }
     SUBCASE("two differences, 5 to 6 to 7") {
-        const auto result = read(5, {{soa(7), soa(5), a("h1.example.test", "192.0.2.1"), soa(6), a("h1.example.test", "192.0.2.2")},
-                                     {soa(6), soa(7), a("h2.example.test", "192.0.2.9"), soa(7)}});
+        const auto result =
+            read(5, {{soa(7), soa(5), a("h1.example.test", "192.0.2.1"), soa(6), a("h1.example.test", "192.0.2.2")},
+                     {soa(6), soa(7), a("h2.example.test", "192.0.2.9"), soa(7)}});
         CHECK(result.kind == TransferResult::Kind::Incremental);
         CHECK(result.serial == 7);
         REQUIRE(result.diffs.size() == 2);
@@ -71,7 +72,7 @@ TEST_CASE("an IXFR: up to date, incremental in several differences, or answered 
 }
 
 TEST_CASE("a transfer that is not one is refused") {
-    CHECK_THROWS(read(std::nullopt, {{a("h1.example.test", "192.0.2.1")}}));        // no SOA first
+    CHECK_THROWS(read(std::nullopt, {{a("h1.example.test", "192.0.2.1")}})); // no SOA first
     CHECK_THROWS(read(std::nullopt, {{soa(7), a("h1.example.test", "192.0.2.1")}})); // never closed
     CHECK_THROWS(read(std::nullopt, {{soa(7), a("h1.example.test", "192.0.2.1"), soa(8)}}));
     TransferReader small(std::nullopt, kKept, 3);
@@ -163,5 +164,5 @@ TEST_CASE("an IXFR is read by its serials, not by how the primary split its mess
 
 TEST_CASE("IXFR differences that do not chain are refused") {
     CHECK_THROWS(read(5, {{soa(7), soa(4), a("h1.example.test", "192.0.2.1"), soa(7), soa(7)}})); // not from 5
-    CHECK_THROWS(read(5, {{soa(8), soa(5), soa(6), soa(7), soa(8), soa(8)}}));                   // 6, then from 7
+    CHECK_THROWS(read(5, {{soa(8), soa(5), soa(6), soa(7), soa(8), soa(8)}})); // 6, then from 7
 }

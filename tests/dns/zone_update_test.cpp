@@ -49,9 +49,8 @@ TEST_CASE("several changes to one zone travel in one message in order") {
 }
 
 TEST_CASE("a TXT replace of two values is one RRset change with the no-CNAME prerequisite") {
-    PktPtr pkt = build_update_packet({"example.test",
-                                      {RRsetChange::replace("_acme-challenge.h.example.test", RRType::TXT, 60,
-                                                            {"\"one\"", "\"two\""})}});
+    PktPtr pkt = build_update_packet(
+        {"example.test", {RRsetChange::replace("_acme-challenge.h.example.test", RRType::TXT, 60, {"\"one\"", "\"two\""})}});
     REQUIRE(ldns_update_prcount(pkt.get()) == 1);
     CHECK(rr_text(ldns_rr_list_rr(ldns_pkt_answer(pkt.get()), 0)) == "_acme-challenge.h.example.test.\t0\tNONE\tCNAME\t\\# 0");
     REQUIRE(ldns_update_upcount(pkt.get()) == 3);
@@ -81,8 +80,11 @@ TEST_CASE("bad names and record data are refused before anything is sent") {
                     std::invalid_argument);
     CHECK_THROWS_AS(build_update_packet({"example.test", {RRsetChange::replace("x.example.test", RRType::A, 60, {"300.1.1.1"})}}),
                     std::invalid_argument);
-    CHECK_THROWS_AS(build_update_packet({"example.test", {RRsetChange::replace("x.example.test", RRType::AAAA, 60, {"192.0.2.1"})}}),
-                    std::invalid_argument);
-    CHECK_THROWS_AS(build_update_packet({"example.test", {RRsetChange::replace("x.example.test", RRType::A, 60, {"192.0.2.1\nx. 1 IN MX 1 y."})}}),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(
+        build_update_packet({"example.test", {RRsetChange::replace("x.example.test", RRType::AAAA, 60, {"192.0.2.1"})}}),
+        std::invalid_argument);
+    CHECK_THROWS_AS(
+        build_update_packet(
+            {"example.test", {RRsetChange::replace("x.example.test", RRType::A, 60, {"192.0.2.1\nx. 1 IN MX 1 y."})}}),
+        std::invalid_argument);
 }

@@ -74,11 +74,12 @@ TEST_CASE("host faults take one line each; account faults are the whole answer")
     core.answers["off.example.test"] = fault(core::Fault::DyndnsDisabled);
     core.answers["bad.example.test"] = fault(core::Fault::DnsRejected);
     dyndns2::Dyndns2Endpoint endpoint(core);
-    CHECK(endpoint.update("hostname=a.example.test,off.example.test,bad.example.test,short&myip=192.0.2.1", kDemoAuth, {})
-              .body == "good 192.0.2.1\nnohost\ndnserr\nnotfqdn\n");
+    CHECK(endpoint.update("hostname=a.example.test,off.example.test,bad.example.test,short&myip=192.0.2.1", kDemoAuth, {}).body ==
+          "good 192.0.2.1\nnohost\ndnserr\nnotfqdn\n");
 
-    for (const auto& [f, code] : std::vector<std::pair<core::Fault, std::string>>{
-             {core::Fault::AuthFailed, "badauth"}, {core::Fault::RateLimited, "abuse"}, {core::Fault::ServiceUnavailable, "911"}}) {
+    for (const auto& [f, code] : std::vector<std::pair<core::Fault, std::string>>{{core::Fault::AuthFailed, "badauth"},
+                                                                                  {core::Fault::RateLimited, "abuse"},
+                                                                                  {core::Fault::ServiceUnavailable, "911"}}) {
         FakeCore failing;
         failing.answers["a.example.test"] = fault(f);
         dyndns2::Dyndns2Endpoint e(failing);

@@ -14,8 +14,8 @@ const std::string kSignature("\r\n\r\n\0\r\nQUIT\n", 12);
 const std::string kTlsHello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11); // the start of a ClientHello
 
 std::string v2(unsigned char version_command, unsigned char family, const std::string& body) {
-    return kSignature + static_cast<char>(version_command) + static_cast<char>(family) +
-           static_cast<char>(body.size() >> 8) + static_cast<char>(body.size() & 0xff) + body;
+    return kSignature + static_cast<char>(version_command) + static_cast<char>(family) + static_cast<char>(body.size() >> 8) +
+           static_cast<char>(body.size() & 0xff) + body;
 }
 
 // Two IPv4 addresses and ports, as in 2.2: source, destination, source port, destination port.
@@ -24,7 +24,7 @@ std::string inet4(const std::string& source, const std::string& destination) {
 }
 
 const std::string kV4Client("\xc6\x33\x64\x07", 4); // 198.51.100.7
-const std::string kV4Proxy("\x7f\x00\x00\x01", 4);  // 127.0.0.1
+const std::string kV4Proxy("\x7f\x00\x00\x01", 4); // 127.0.0.1
 
 std::string client_of(const ProxyHeader& header) { return header.client ? header.client->toString() : "none"; }
 
@@ -77,24 +77,25 @@ TEST_CASE("v1 of 107 bytes is taken and one of 108 refused") {
 }
 
 TEST_CASE("v1 with bad addresses is refused") {
-    for (const char* line : {"PROXY TCP4 198.51.100.256 127.0.0.1 1 2\r\n", "PROXY TCP4 127.1 127.0.0.1 1 2\r\n",
-                             "PROXY TCP4 2001:db8::1 127.0.0.1 1 2\r\n", "PROXY TCP6 198.51.100.7 ::1 1 2\r\n",
-                             "PROXY TCP4 198.51.100.7 nowhere 1 2\r\n", "PROXY TCP4 0.0.0.0 127.0.0.1 1 2\r\n",
-                             "PROXY TCP4 224.0.0.1 127.0.0.1 1 2\r\n", "PROXY TCP6 :: ::1 1 2\r\n",
-                             "PROXY TCP4 198.51.100.07 127.0.0.1 1 2\r\n"}) {
+    for (const char* line :
+         {"PROXY TCP4 198.51.100.256 127.0.0.1 1 2\r\n", "PROXY TCP4 127.1 127.0.0.1 1 2\r\n",
+          "PROXY TCP4 2001:db8::1 127.0.0.1 1 2\r\n", "PROXY TCP6 198.51.100.7 ::1 1 2\r\n",
+          "PROXY TCP4 198.51.100.7 nowhere 1 2\r\n", "PROXY TCP4 0.0.0.0 127.0.0.1 1 2\r\n",
+          "PROXY TCP4 224.0.0.1 127.0.0.1 1 2\r\n", "PROXY TCP6 :: ::1 1 2\r\n", "PROXY TCP4 198.51.100.07 127.0.0.1 1 2\r\n"}) {
         INFO(line);
         CHECK(parse_proxy_header(line).status == ProxyHeaderStatus::Invalid);
     }
 }
 
 TEST_CASE("v1 with bad ports or fields is refused") {
-    for (const char* line : {"PROXY TCP4 198.51.100.7 127.0.0.1 65536 8192\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 -1 8192\r\n",
-                             "PROXY TCP4 198.51.100.7 127.0.0.1 040000 8192\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 4a 8192\r\n",
-                             "PROXY TCP4 198.51.100.7 127.0.0.1 40000\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 40000 8192 9\r\n",
-                             "PROXY TCP4  198.51.100.7 127.0.0.1 40000 8192\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 40000 8192 \r\n",
-                             "PROXY UDP4 198.51.100.7 127.0.0.1 40000 8192\r\n", "PROXY \r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 1 2\n",
-                             "PROXY TCP4 198.51.100.7 127.0.0.1 1 2\rX", "PROXY TCP4 198.51.100.7\t127.0.0.1 1 2\r\n",
-                             "PROXYTCP4 198.51.100.7 127.0.0.1 1 2\r\n", "proxy TCP4 198.51.100.7 127.0.0.1 1 2\r\n"}) {
+    for (const char* line :
+         {"PROXY TCP4 198.51.100.7 127.0.0.1 65536 8192\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 -1 8192\r\n",
+          "PROXY TCP4 198.51.100.7 127.0.0.1 040000 8192\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 4a 8192\r\n",
+          "PROXY TCP4 198.51.100.7 127.0.0.1 40000\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 40000 8192 9\r\n",
+          "PROXY TCP4  198.51.100.7 127.0.0.1 40000 8192\r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 40000 8192 \r\n",
+          "PROXY UDP4 198.51.100.7 127.0.0.1 40000 8192\r\n", "PROXY \r\n", "PROXY TCP4 198.51.100.7 127.0.0.1 1 2\n",
+          "PROXY TCP4 198.51.100.7 127.0.0.1 1 2\rX", "PROXY TCP4 198.51.100.7\t127.0.0.1 1 2\r\n",
+          "PROXYTCP4 198.51.100.7 127.0.0.1 1 2\r\n", "proxy TCP4 198.51.100.7 127.0.0.1 1 2\r\n"}) {
         INFO(line);
         CHECK(parse_proxy_header(line).status == ProxyHeaderStatus::Invalid);
     }
@@ -166,7 +167,8 @@ TEST_CASE("v2 with a wrong signature version command or family is refused") {
 TEST_CASE("v2 too short for its family or with a truncated TLV is refused") {
     CHECK(parse_proxy_header(v2(0x21, 0x11, std::string(11, '\x01'))).status == ProxyHeaderStatus::Invalid);
     CHECK(parse_proxy_header(v2(0x21, 0x21, inet4(kV4Client, kV4Proxy))).status == ProxyHeaderStatus::Invalid);
-    CHECK(parse_proxy_header(v2(0x21, 0x11, inet4(kV4Client, kV4Proxy) + "\x04\x00\x05xy"s)).status == ProxyHeaderStatus::Invalid);
+    CHECK(parse_proxy_header(v2(0x21, 0x11, inet4(kV4Client, kV4Proxy) + "\x04\x00\x05xy"s)).status ==
+          ProxyHeaderStatus::Invalid);
     CHECK(parse_proxy_header(v2(0x21, 0x11, inet4(kV4Client, kV4Proxy) + "\x04\x00"s)).status == ProxyHeaderStatus::Invalid);
 }
 
@@ -181,9 +183,10 @@ TEST_CASE("v2 over its length bound is refused from its fixed part alone") {
     const std::string fixed = kSignature + "\x21\x11"s + static_cast<char>((kProxyV2MaxBodyBytes + 1) >> 8) +
                               static_cast<char>((kProxyV2MaxBodyBytes + 1) & 0xff);
     CHECK(parse_proxy_header(fixed).status == ProxyHeaderStatus::Invalid);
-    const std::string largest = v2(0x21, 0x11, inet4(kV4Client, kV4Proxy) + "\x04"s + static_cast<char>((kProxyV2MaxBodyBytes - 15) >> 8) +
-                                                   static_cast<char>((kProxyV2MaxBodyBytes - 15) & 0xff) +
-                                                   std::string(kProxyV2MaxBodyBytes - 15, 'n'));
+    const std::string largest =
+        v2(0x21, 0x11,
+           inet4(kV4Client, kV4Proxy) + "\x04"s + static_cast<char>((kProxyV2MaxBodyBytes - 15) >> 8) +
+               static_cast<char>((kProxyV2MaxBodyBytes - 15) & 0xff) + std::string(kProxyV2MaxBodyBytes - 15, 'n'));
     REQUIRE(largest.size() == kProxyHeaderMaxBytes);
     CHECK(client_of(parse_proxy_header(largest)) == "198.51.100.7");
 }

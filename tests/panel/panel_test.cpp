@@ -66,12 +66,13 @@ TEST_CASE("the number of sessions is bounded") {
 }
 
 TEST_CASE("the ACME settings name both APIs and the acme-dns registration of the host") {
-    const std::string section = acme_settings("home.example.test", {"https://dns.example.net:8192/dom/api", "dns.example.net", 8192}, "demo");
-    for (const char* part : {"HTTPREQ_ENDPOINT=https://dns.example.net:8192/acme", "HTTPREQ_USERNAME=demo",
-                             "--dns httpreq", "ACME_DNS_API_BASE=https://dns.example.net:8192/acme-dns", "--dns acme-dns",
-                             "\"username\": \"home.example.test\"", "\"subdomain\": \"home.example.test\"",
-                             "\"fulldomain\": \"_acme-challenge.home.example.test\"", "dns_acmedns_api_url",
-                             "provider: httpreq", "dns acmedns"})
+    const std::string section =
+        acme_settings("home.example.test", {"https://dns.example.net:8192/dom/api", "dns.example.net", 8192}, "demo");
+    for (const char* part :
+         {"HTTPREQ_ENDPOINT=https://dns.example.net:8192/acme", "HTTPREQ_USERNAME=demo", "--dns httpreq",
+          "ACME_DNS_API_BASE=https://dns.example.net:8192/acme-dns", "--dns acme-dns", "\"username\": \"home.example.test\"",
+          "\"subdomain\": \"home.example.test\"", "\"fulldomain\": \"_acme-challenge.home.example.test\"", "dns_acmedns_api_url",
+          "provider: httpreq", "dns acmedns"})
         CHECK(section.find(part) != std::string::npos);
     // The account's name is escaped like everything else on the page.
     CHECK(acme_settings("h.example.test", {"https://d/dom/api", "d", 8192}, "<b>").find("<b>") == std::string::npos);

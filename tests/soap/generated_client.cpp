@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     const SOAP_ENV__Detail* detail =
-        proxy.soap->fault ? (proxy.soap->version == 2 ? proxy.soap->fault->SOAP_ENV__Detail : proxy.soap->fault->detail) : nullptr;
+        proxy.soap->fault ? (proxy.soap->version == 2 ? proxy.soap->fault->SOAP_ENV__Detail : proxy.soap->fault->detail)
+                          : nullptr;
     const char** message = soap_faultstring(proxy.soap);
     if (detail && detail->ns1__DyndnsFault)
         std::cout << "fault " << detail->ns1__DyndnsFault->code << ' ' << detail->ns1__DyndnsFault->name << ": "

@@ -171,8 +171,9 @@ TEST_CASE("SetAcmeChallenge and ClearAcmeChallenge reach the core and answer nam
     FakeCore core;
     soap::SoapEndpoint endpoint(core);
     const std::string value = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
-    const std::string fields = "<d:account>demo</d:account><d:password>pw</d:password><d:name>home.example.test</d:name><d:value>" +
-                               value + "</d:value>";
+    const std::string fields =
+        "<d:account>demo</d:account><d:password>pw</d:password><d:name>home.example.test</d:name><d:value>" + value +
+        "</d:value>";
     const auto set = endpoint.handle(envelope(kSoap11, "<d:SetAcmeChallenge>" + fields + "</d:SetAcmeChallenge>"), {});
     CHECK(set.status == 200);
     CHECK(contains(set.body, "SetAcmeChallengeResponse"));

@@ -122,8 +122,8 @@ TEST_CASE("domains: owner, dyndns switch, normalised names, deletion with the ac
     CHECK_FALSE(db.find_domain("www.example.test"));
     CHECK_FALSE(db.find_domain("bad..name"));
 
-    CHECK_THROWS_AS(db.add_domain("example.test", "bob"), store::StoreError);   // taken
-    CHECK_THROWS_AS(db.add_domain("new.test", "nobody"), store::StoreError);    // no such account
+    CHECK_THROWS_AS(db.add_domain("example.test", "bob"), store::StoreError); // taken
+    CHECK_THROWS_AS(db.add_domain("new.test", "nobody"), store::StoreError); // no such account
     CHECK_THROWS_AS(db.add_domain("under_score.test", "bob"), store::StoreError); // not a host name
     CHECK_THROWS_AS(db.set_dyndns("missing.test", true), store::StoreError);
 
@@ -402,8 +402,7 @@ TEST_CASE("postgresql: gateways opening a fresh database together migrate it onc
         });
     for (auto& gateway : gateways) gateway.join();
     CHECK(opened == 4);
-    CHECK(query_one(database, "SELECT count(*) || ' ' || max(version) FROM schema_version") ==
-          "1 " + std::to_string(4));
+    CHECK(query_one(database, "SELECT count(*) || ' ' || max(version) FROM schema_version") == "1 " + std::to_string(4));
     store::Store again(store::Location{"", database, 1});
     again.add_account("alice", "pw");
     CHECK(again.verify_password("alice", "pw"));
@@ -441,8 +440,8 @@ TEST_CASE("postgresql: the connection string's password reaches no message") {
     }
     // A URI works as well, and the description names the server and the database only.
     const auto& server = test::shared_postgres();
-    store::Store db(store::Location{
-        "", "postgresql://postgres:" + secret + "@127.0.0.1:" + std::to_string(server.port()) + "/postgres", 2});
+    store::Store db(
+        store::Location{"", "postgresql://postgres:" + secret + "@127.0.0.1:" + std::to_string(server.port()) + "/postgres", 2});
     CHECK(db.description().find("dbname=postgres") != std::string::npos);
     CHECK(db.description().find(secret) == std::string::npos);
 }

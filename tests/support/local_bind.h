@@ -37,7 +37,7 @@ public:
 private:
     std::string dig(const std::vector<std::string>& extra) const;
 
-    TempDir temp_;    // removed after named is stopped (members go after the destructor's body)
+    TempDir temp_; // removed after named is stopped (members go after the destructor's body)
     std::string dir_; // temp_'s path
     std::uint16_t port_ = 0;
 };

@@ -22,7 +22,9 @@ void run_script(const std::vector<std::string>& args) {
 template <auto F>
 struct Free {
     template <class T>
-    void operator()(T* p) const noexcept { F(p); }
+    void operator()(T* p) const noexcept {
+        F(p);
+    }
 };
 
 } // namespace

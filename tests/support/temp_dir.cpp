@@ -13,8 +13,8 @@ namespace dyndns::test {
 TempDir::TempDir(const std::string& prefix) {
     std::random_device random;
     for (int attempt = 0; attempt < 20; ++attempt) {
-        const auto candidate = std::filesystem::temp_directory_path() /
-                               (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+        const auto candidate =
+            std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
         if (std::filesystem::create_directory(candidate)) {
             path_ = candidate;
             return;

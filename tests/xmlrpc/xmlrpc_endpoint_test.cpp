@@ -72,8 +72,8 @@ TEST_CASE("a NUL or another control character in a string is fault 9 and never r
     // The rule SOAP follows too (tests/soap): expat refuses what XML 1.0 forbids.
     FakeCore core;
     xmlrpc::XmlRpcEndpoint endpoint(core);
-    for (const std::string& ip : {std::string("192.0.2.9&#0;garbage"), std::string("192.0.2.9") + '\0' + "garbage",
-                                  std::string("192.0.2.9&#1;")}) {
+    for (const std::string& ip :
+         {std::string("192.0.2.9&#0;garbage"), std::string("192.0.2.9") + '\0' + "garbage", std::string("192.0.2.9&#1;")}) {
         const auto reply = endpoint.handle(call("SetDyndnsIp", {s("a"), s("b"), s("example.test"), s(ip)}), {});
         CHECK(contains(reply.response.body, fault_code(9)));
     }
@@ -93,7 +93,8 @@ TEST_CASE("GetDyndnsIp returns arrays of both families") {
     core.get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto reply = endpoint.handle(call("GetDyndnsIp", {s("a"), s("b"), s("example.test")}), {});
-    CHECK(contains(reply.response.body, "<name>a</name><value><array><data><value><string>192.0.2.1</string></value></data></array>"));
+    CHECK(contains(reply.response.body,
+                   "<name>a</name><value><array><data><value><string>192.0.2.1</string></value></data></array>"));
     CHECK(contains(reply.response.body, "<string>2001:db8::2</string>"));
 }
 
@@ -114,9 +115,10 @@ TEST_CASE("SetAcmeChallenge and ClearAcmeChallenge pass four strings and return 
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const std::string value = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
     const auto set = endpoint.handle(call("SetAcmeChallenge", {s("demo"), s("pw"), s("home.example.test"), s(value)}), {});
-    for (const std::string& field : std::vector<std::string>{"<name>name</name><value><string>_acme-challenge.home.example.test</string>",
-                                    "<name>values</name><value><array><data><value><string>" + value,
-                                    "<name>ttl</name><value><int>60</int>", "<name>changed</name><value><boolean>1</boolean>"})
+    for (const std::string& field :
+         std::vector<std::string>{"<name>name</name><value><string>_acme-challenge.home.example.test</string>",
+                                  "<name>values</name><value><array><data><value><string>" + value,
+                                  "<name>ttl</name><value><int>60</int>", "<name>changed</name><value><boolean>1</boolean>"})
         CHECK(contains(set.response.body, field));
     endpoint.handle(call("ClearAcmeChallenge", {s("demo"), s("pw"), s("home.example.test"), s(value)}), {});
     CHECK(core.acme_ops == std::vector<std::string>{"set", "clear"});

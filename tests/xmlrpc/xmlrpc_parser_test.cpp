@@ -27,12 +27,11 @@ std::string call(const std::string& params) {
 } // namespace
 
 TEST_CASE("a call as Python's xmlrpc.client writes it") {
-    const auto c = parsed(
-        "<?xml version='1.0'?>\n<methodCall>\n<methodName>SetDyndnsIp</methodName>\n<params>\n"
-        "<param>\n<value><string>demo</string></value>\n</param>\n"
-        "<param>\n<value><string>p&lt;&amp;&gt;w</string></value>\n</param>\n"
-        "<param>\n<value><string>example.test</string></value>\n</param>\n"
-        "<param>\n<value><string></string></value>\n</param>\n</params>\n</methodCall>\n");
+    const auto c = parsed("<?xml version='1.0'?>\n<methodCall>\n<methodName>SetDyndnsIp</methodName>\n<params>\n"
+                          "<param>\n<value><string>demo</string></value>\n</param>\n"
+                          "<param>\n<value><string>p&lt;&amp;&gt;w</string></value>\n</param>\n"
+                          "<param>\n<value><string>example.test</string></value>\n</param>\n"
+                          "<param>\n<value><string></string></value>\n</param>\n</params>\n</methodCall>\n");
     CHECK(c.method == "SetDyndnsIp");
     REQUIRE(c.params.size() == 4);
     CHECK(*c.params[1].string() == "p<&>w");
@@ -46,16 +45,16 @@ TEST_CASE("a value without a type is a string, whitespace kept") {
 }
 
 TEST_CASE("every type of the specification") {
-    const auto c = parsed(call(
-        "<param><value><int>-7</int></value></param>"
-        "<param><value><i4>+12</i4></value></param>"
-        "<param><value><boolean>1</boolean></value></param>"
-        "<param><value><double>-1.5</double></value></param>"
-        "<param><value><base64>aGk=</base64></value></param>"
-        "<param><value><dateTime.iso8601>19980717T14:08:55</dateTime.iso8601></value></param>"
-        "<param><value><array><data><value>a</value><value><int>1</int></value></data></array></value></param>"
-        "<param><value><struct><member><name>k</name><value><string>v</string></value></member></struct></value></param>"
-        "<param><value><nil/></value></param>"));
+    const auto c = parsed(
+        call("<param><value><int>-7</int></value></param>"
+             "<param><value><i4>+12</i4></value></param>"
+             "<param><value><boolean>1</boolean></value></param>"
+             "<param><value><double>-1.5</double></value></param>"
+             "<param><value><base64>aGk=</base64></value></param>"
+             "<param><value><dateTime.iso8601>19980717T14:08:55</dateTime.iso8601></value></param>"
+             "<param><value><array><data><value>a</value><value><int>1</int></value></data></array></value></param>"
+             "<param><value><struct><member><name>k</name><value><string>v</string></value></member></struct></value></param>"
+             "<param><value><nil/></value></param>"));
     REQUIRE(c.params.size() == 9);
     CHECK(std::get<std::int64_t>(c.params[0].data) == -7);
     CHECK(std::get<std::int64_t>(c.params[1].data) == 12);
@@ -85,8 +84,8 @@ TEST_CASE("malformed documents are refused with a reason") {
     CHECK(refused(call("<param><value><float>1</float></value></param>")).find("unknown value type") != std::string::npos);
     CHECK(refused(call("<param><value><string>a</string><string>b</string></value></param>")).find("one typed") !=
           std::string::npos);
-    CHECK(refused(call("<param><value><struct><member><name>x</name></member></struct></value></param>"))
-              .find("member") != std::string::npos);
+    CHECK(refused(call("<param><value><struct><member><name>x</name></member></struct></value></param>")).find("member") !=
+          std::string::npos);
 }
 
 TEST_CASE("a DOCTYPE is refused: no entity bomb and no external entity") {
