@@ -69,7 +69,7 @@ TEST_CASE("good, nochg and both families on one line") {
     CHECK(core.set_calls[0].client.protocol == "dyndns2");
 }
 
-TEST_CASE("host faults take one line each; account faults are the whole answer") {
+TEST_CASE("host faults take one line each, account faults are the whole answer") {
     FakeCore core;
     core.answers["off.example.test"] = fault(core::Fault::DyndnsDisabled);
     core.answers["bad.example.test"] = fault(core::Fault::DnsRejected);
@@ -128,7 +128,7 @@ TEST_CASE("an address refused for one family refuses the request before anything
     CHECK(core.set_calls.empty());
 }
 
-TEST_CASE("one core call per request; a primary that is down answers only its own hosts") {
+TEST_CASE("one core call per request, and a primary that is down answers only its own hosts") {
     FakeCore core;
     core.answers["b.example.test"] = fault(core::Fault::DnsUnavailable); // b's zone is on another primary, say
     dyndns2::Dyndns2Endpoint endpoint(core);

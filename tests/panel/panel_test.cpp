@@ -43,7 +43,7 @@ TEST_CASE("a session expires after idling and after its absolute lifetime") {
     CHECK_FALSE(store.find("made-up", start));
 }
 
-TEST_CASE("logout destroys the session; a flash is handed out once") {
+TEST_CASE("logout destroys the session, and a flash is handed out once") {
     SessionStore store;
     const auto session = store.create("alice", "stamp");
     store.set_flash(session.id, TokenFlash{7, "example.test", "secret"});
