@@ -5,7 +5,8 @@ As a program:
   loopback.py free-ports N
       prints N distinct ports, one a line, each free for TCP and UDP on 127.0.0.1 and ::1
   loopback.py wait-listening --port P [--port P]... [--pid PID] [--log FILE] [--seconds S] [--name NAME]
-      waits until every port P accepts TCP on 127.0.0.1; fails (status 1, with the last lines of
+      waits until every port P accepts TCP (P on 127.0.0.1, [::1]:P on ::1: every address the
+      server listens on, so one it binds last is not missed); fails (status 1, with the last lines of
       FILE) when process PID exits first or S seconds (default 20) pass. With --pid -, it prints
       "waiting" once started, then reads the pid from its input: a caller that times the server's
       start-up launches it after that line, so python's own start-up is not counted
@@ -89,30 +90,51 @@ def _log_tail(log_path, lines=20):
     return f"\nlast lines of {log_path}:\n" + "\n".join(tail)
 
 
-def _accepts(port):
+def _address(port):
+    """(host, port) from a port (127.0.0.1) or a (host, port) pair."""
+    return ("127.0.0.1", port) if isinstance(port, int) else tuple(port)
+
+
+def _shown(address):
+    return f"{address[0]} port {address[1]}"
+
+
+def _accepts(address):
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        with socket.create_connection(address, timeout=0.5):
             return True
     except OSError:
         return False
 
 
 def wait_until_listening(ports, process=None, log_path=None, seconds=20, name="the server"):
-    """Returns once every port in `ports` (or the one port) accepts TCP on 127.0.0.1; raises RuntimeError,
-    with the last lines of `log_path`, when `process` (a Popen or a pid) exits first or `seconds` pass."""
-    waiting = [ports] if isinstance(ports, int) else list(ports)
+    """Returns once every port in `ports` (or the one port) accepts TCP: a port on 127.0.0.1, a (host, port)
+    pair on its host. Raises RuntimeError, with the last lines of `log_path`, when `process` (a Popen or a
+    pid) exits first or `seconds` pass. Give every address the server listens on: a server that fails
+    to bind its last one accepts on the others until it exits."""
+    waiting = [_address(ports)] if isinstance(ports, int) else [_address(port) for port in ports]
     deadline = time.monotonic() + seconds
     while True:
-        waiting = [port for port in waiting if not _accepts(port)]
+        waiting = [address for address in waiting if not _accepts(address)]
+        alive = _alive(process)
+        if not alive:
+            where = f" on {_shown(waiting[0])}" if waiting else ""
+            raise RuntimeError(f"{name} exited before listening{where}" + _log_tail(log_path))
         if not waiting:
             return
-        if not _alive(process):
-            raise RuntimeError(f"{name} exited before listening on 127.0.0.1 port {waiting[0]}" + _log_tail(log_path))
         if time.monotonic() >= deadline:
-            raise RuntimeError(f"{name} did not listen on 127.0.0.1 port {waiting[0]} within {seconds:g} s" +
-                               _log_tail(log_path))
+            raise RuntimeError(f"{name} did not listen on {_shown(waiting[0])} within {seconds:g} s" + _log_tail(log_path))
         # 20 ms: scripts/demo prints how long the gateway took to listen, to this precision.
         time.sleep(0.02)
+
+
+def _listen_address(text):
+    """P (127.0.0.1), HOST:P or [HOST]:P."""
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port, HOST:PORT or [HOST]:PORT")
+    return host, int(port)
 
 
 def _count(text):
@@ -127,7 +149,7 @@ def main():
     free = commands.add_parser("free-ports", help="print N free loopback ports, one a line")
     free.add_argument("count", type=_count, metavar="N")
     wait = commands.add_parser("wait-listening", help="wait until ports accept TCP on 127.0.0.1")
-    wait.add_argument("--port", type=int, action="append", required=True)
+    wait.add_argument("--port", type=_listen_address, action="append", required=True)
     wait.add_argument("--pid", help="the server's process: its exit ends the wait; - reads it from the input")
     wait.add_argument("--log", help="the server's log, whose last lines a failure prints")
     wait.add_argument("--seconds", type=float, default=20)

@@ -61,8 +61,9 @@ class Gateway:
         self.process = subprocess.Popen([os.path.join(BIN_DIR, "dyndns-gateway"), "--config", self.config],
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         env=dict(os.environ, **env) if env else None)
-        # Both listeners: the public one and the metrics one the operations tests scrape.
-        wait_until_listening((self.port, self.metrics_port), self.process, self.log_path, name="dyndns-gateway")
+        # Every address it listens on: the public port on 127.0.0.1 and ::1, the metrics port.
+        wait_until_listening((self.port, ("::1", self.port), self.metrics_port), self.process, self.log_path,
+                             name="dyndns-gateway")
         return self
 
     def stop(self):

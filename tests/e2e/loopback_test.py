@@ -64,6 +64,23 @@ class WaitListening(unittest.TestCase):
         self.assertIn(f"sleeper exited before listening on 127.0.0.1 port {port}", result.stderr)
         self.assertIn("the reason it died", result.stderr)
 
+    def test_every_address_is_waited_for(self):
+        # A server that listens on 127.0.0.1, then fails to bind ::1 and exits: not ready.
+        port = int(loopback("free-ports", 1).stdout)
+        server = subprocess.Popen([sys.executable, "-c", "import socket, sys, time; "
+                                   "s = socket.create_server(('127.0.0.1', int(sys.argv[1]))); time.sleep(1)", str(port)])
+        result = loopback("wait-listening", "--port", port, "--port", f"[::1]:{port}", "--pid", server.pid,
+                          "--name", "half")
+        server.wait()
+        self.assertEqual(result.returncode, 1, result)
+        self.assertIn(f"half exited before listening on ::1 port {port}", result.stderr)
+
+    def test_an_address_that_is_not_one_is_refused(self):
+        for address in ("x", "127.0.0.1:", "[::1]:70000"):
+            result = loopback("wait-listening", "--port", address)
+            self.assertEqual(result.returncode, 2, result)
+            self.assertIn("is not a port, HOST:PORT or [HOST]:PORT", result.stderr)
+
     def test_the_deadline_fails_the_wait(self):
         port = int(loopback("free-ports", 1).stdout)
         result = loopback("wait-listening", "--port", port, "--seconds", 0.5)

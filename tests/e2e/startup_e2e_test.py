@@ -21,11 +21,11 @@ def tearDownModule():
         stack.stop()
 
 
-def held(family, kind, host, port):
+def held(family, kind, host, port, listening=True):
     """A socket holding host:port, as another program on the machine would."""
     s = socket.socket(family, kind)
     s.bind((host, port))
-    if kind == socket.SOCK_STREAM:
+    if kind == socket.SOCK_STREAM and listening:
         s.listen()
     return s
 
@@ -106,15 +106,15 @@ class StartupFailures(unittest.TestCase):
 
     def test_the_wait_for_a_listener_fails_with_the_reason(self):
         # What every script and test waiting for a gateway prints when it cannot start.
-        # Held on ::1: a socket listening on 127.0.0.1 would answer the wait's connections itself.
+        # Bound but not listening: a listening socket would answer the wait's connections itself.
         gw = stack.gateway("waited-for")
-        with held(socket.AF_INET6, socket.SOCK_STREAM, "::1", gw.port):
+        with held(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", gw.port, listening=False):
             with self.assertRaises(RuntimeError) as raised:
                 gw.start()
         message = str(raised.exception)
         self.assertIn(f"dyndns-gateway exited before listening on 127.0.0.1 port {gw.port}", message)
         self.assertIn(f"last lines of {gw.log_path}:", message)
-        self.assertIn(f"cannot listen on ::1 port {gw.port} (HTTPS): Address already in use", message)
+        self.assertIn(f"cannot listen on 127.0.0.1 port {gw.port} (HTTPS): Address already in use", message)
         self.assertEqual(gw.process.wait(timeout=10), 3)
 
 
