@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include <Poco/Exception.h>
 #include <systemd/sd-daemon.h>
 
 #include "app/config_summary.h"
@@ -133,6 +134,10 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         dyndns::log::notice(std::to_string(sent.changes) + " DNS changes sent in " + std::to_string(sent.messages) +
                             " UPDATE messages");
         return 0;
+    } catch (const Poco::Exception& e) {
+        // Its what() is only its class ("Net Exception"); displayText() has the message too.
+        dyndns::log::error("cannot start: " + e.displayText());
+        return 3;
     } catch (const std::exception& e) {
         dyndns::log::error(std::string("cannot start: ") + e.what());
         return 3;

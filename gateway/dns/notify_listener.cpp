@@ -7,6 +7,7 @@
 #include "dns/ldns_handles.h"
 #include "dns/tsig.h"
 #include "dns/zone_packets.h"
+#include "log/listen_error.h"
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
 
@@ -67,7 +68,12 @@ NotifyListener::NotifyListener(const std::string& listen, Primaries primaries, N
     : socket_(std::make_unique<Socket>()), primaries_(std::move(primaries)), notified_(std::move(notified)) {
     // No address reuse: a second gateway configured with the same address must fail at start,
     // not silently share (and miss) the NOTIFYs.
-    socket_->socket.bind(Poco::Net::SocketAddress(listen), false);
+    const Poco::Net::SocketAddress address(listen);
+    try {
+        socket_->socket.bind(address, false);
+    } catch (const Poco::Exception& e) {
+        throw log::listen_error(address.host().toString(), address.port(), "NOTIFY, UDP", e);
+    }
     socket_->socket.setReceiveTimeout(kPollInterval);
 }
 

@@ -1,7 +1,12 @@
 // Wires the edge: Poco's TLS context and listening sockets, the route table, the worker pool, the connection loop.
 #include "http/http_server.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SSLManager.h>
@@ -10,6 +15,7 @@
 #include "http/connection_loop.h"
 #include "http/router.h"
 #include "http/worker_pool.h"
+#include "log/listen_error.h"
 #include "log/log.h"
 
 namespace dyndns::http {
@@ -29,9 +35,20 @@ constexpr std::chrono::seconds kShutdownGrace{30};
 // Descriptors besides connections: listeners, the store, DNS sockets, log files, the metrics listener's 64.
 constexpr rlim_t kSpareDescriptors = 256;
 
+// A file that cannot be opened is named with the system's reason ("Permission denied"); OpenSSL's
+// words for it, through Poco, do not say it plainly.
+void check_readable(const std::string& path, const std::string& what) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw std::runtime_error("cannot read the TLS " + what + " " + path + ": " + std::system_category().message(errno));
+    ::close(fd);
+}
+
 Poco::Net::Context::Ptr make_tls_context(const config::TlsConfig& tls) {
     if (tls.certificate.empty() || tls.private_key.empty())
         throw std::runtime_error("tls.certificate and tls.private_key must be set to serve HTTPS");
+    check_readable(tls.certificate, "certificate");
+    check_readable(tls.private_key, "private key");
     Poco::Net::Context::Params params;
     params.privateKeyFile = tls.private_key;
     params.certificateFile = tls.certificate;
@@ -46,8 +63,9 @@ Poco::Net::Context::Ptr make_tls_context(const config::TlsConfig& tls) {
         context->enableSessionCache(true, "dyndns-gateway");
         return context;
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error("cannot load the TLS certificate or key (" + tls.certificate + ", " + tls.private_key +
-                                 "): " + e.displayText());
+        // Poco's message names the file it could not load and OpenSSL's reason.
+        throw std::runtime_error("cannot load the TLS certificate " + tls.certificate + " or private key " + tls.private_key +
+                                 ": " + e.message());
     }
 }
 
@@ -105,7 +123,7 @@ ServerOptions public_listener(const config::GatewayConfig& config) {
 }
 
 ServerOptions metrics_listener(const config::GatewayConfig& config) {
-    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits, false, {}};
+    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits, false, {}, "metrics"};
     // A scraper and a health checker or two: a few connections, two workers.
     options.limits.max_threads = 2;
     options.limits.max_queue = 16;
@@ -132,8 +150,7 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
             listeners.push_back(Listener{socket.impl()->sockfd(), options.tls, options.proxy_protocol});
             impl_->sockets.push_back(std::move(socket));
         } catch (const Poco::Exception& e) {
-            throw std::runtime_error("cannot listen on " + address + " port " + std::to_string(options.port) + ": " +
-                                     e.displayText());
+            throw log::listen_error(address, options.port, options.purpose, e);
         }
     }
     raise_open_files_limit(options.limits.max_connections);

@@ -19,6 +19,7 @@ struct ServerOptions {
     config::LimitsConfig limits; // deadlines, caps, sizes, workers
     bool proxy_protocol = false; // every connection starts with a PROXY header from one of trusted_proxies
     std::vector<config::Cidr> trusted_proxies;
+    std::string purpose = "HTTPS"; // what a failure to bind calls this listener
 };
 
 // The public listener: HTTPS on listen.addresses, with the configured limits.

@@ -2,11 +2,13 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <functional>
 #include <cctype>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <unordered_map>
 
 #include <fcntl.h>
@@ -70,13 +72,26 @@ std::string domain_name(const std::string& raw) {
 // gives the -wal and -shm files it creates later the database file's mode.
 void create_private(const std::string& path) {
     if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const auto failure = [&path](const char* doing, int error) {
+        return StoreError("store: cannot " + std::string(doing) + " the SQLite file " + path + ": " +
+                          std::system_category().message(error));
+    };
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
         ::fchmod(fd, 0600); // whatever the umask left
         ::close(fd);
+        return;
     }
-    // EEXIST: an existing store keeps the mode its operator chose. Anything else: SQLite's open
-    // reports it with its own words.
+    // Said here with the system's words: SQLite's are "unable to open database file", and only
+    // after Poco has retried the open for its login timeout (a minute).
+    if (errno != EEXIST) throw failure("create", errno);
+    // An existing store keeps the mode its operator chose; it may be read-only (dyndnsctl's reads).
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw failure("open", errno);
+    struct stat status {};
+    const bool directory = ::fstat(fd, &status) == 0 && S_ISDIR(status.st_mode);
+    ::close(fd);
+    if (directory) throw failure("open", EISDIR);
 }
 
 std::int64_t now_ms() {

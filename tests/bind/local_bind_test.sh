@@ -22,26 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free port chosen by the kernel (TCP and UDP are both checked: named needs both).
-port=$(python3 - <<'EOF'
-import socket
-for _ in range(50):
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    t.bind(("127.0.0.1", 0))
-    port = t.getsockname()[1]
-    try:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind(("127.0.0.1", port))
-        u.close()
-    except OSError:
-        t.close()
-        continue
-    t.close()
-    print(port)
-    break
-EOF
-)
-[ -n "$port" ] || fail "no free port"
+# A port free for TCP and UDP on 127.0.0.1 and ::1: named binds all four.
+port=$("$root/scripts/lib/loopback.py" free-ports 1) || fail "no free port"
 
 # dig without recursion; prints the answer section and the status line.
 ask() {

@@ -4,11 +4,9 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
-import time
 import unittest
 import urllib.request
 import xmlrpc.client
@@ -19,7 +17,7 @@ import zeep.exceptions
 from zeep.transports import Transport
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_stack import Stack, free_port  # noqa: E402
+from gateway_stack import Stack, free_ports, wait_until_listening  # noqa: E402
 
 APEX_TXT = ['"v=spf1 mx -all"']  # scripts/local-bind's static apex TXT: no test may change it
 
@@ -55,7 +53,7 @@ def setUpModule():
 
     # pebble serves its ACME directory over TLS with the stack's server certificate (127.0.0.1),
     # so lego trusts one CA for pebble and the gateway; its VA asks the test named for TXT.
-    pebble_port, pebble_management_port = free_port(), free_port()
+    pebble_port, pebble_management_port, http_port, tls_port = free_ports(4)
     config = os.path.join(stack.dir, "pebble.json")
     with open(config, "w") as f:
         json.dump({"pebble": {
@@ -63,23 +61,13 @@ def setUpModule():
             "managementListenAddress": f"127.0.0.1:{pebble_management_port}",
             "certificate": os.path.join(stack.dir, "certs/server.pem"),
             "privateKey": os.path.join(stack.dir, "certs/server.key"),
-            "httpPort": free_port(), "tlsPort": free_port(),  # HTTP-01 and TLS-ALPN-01: not used
+            "httpPort": http_port, "tlsPort": tls_port,  # HTTP-01 and TLS-ALPN-01: not used
             "ocspResponderURL": "", "externalAccountBindingRequired": False}}, f)
     env = dict(os.environ, PEBBLE_VA_NOSLEEP="1", PEBBLE_WFE_NONCEREJECT="0", PEBBLE_AUTHZREUSE="0")
     log = open(os.path.join(stack.dir, "pebble.log"), "ab")
     pebble = subprocess.Popen([pebble_bin, "-config", config, "-dnsserver", f"127.0.0.1:{stack.dns_port}"],
                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 20
-    while True:
-        if pebble.poll() is not None:
-            raise RuntimeError("pebble exited: " + open(os.path.join(stack.dir, "pebble.log")).read())
-        try:
-            with socket.create_connection(("127.0.0.1", pebble_port), timeout=0.5):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("pebble did not start listening")
-            time.sleep(0.1)
+    wait_until_listening(pebble_port, pebble, os.path.join(stack.dir, "pebble.log"), name="pebble")
 
 
 def stop_everything():

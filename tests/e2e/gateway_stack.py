@@ -1,34 +1,19 @@
 """A real stack for end-to-end tests: named (scripts/local-bind), a local CA, dyndns-gateway, dyndnsctl."""
 import os
 import shutil
-import socket
 import ssl
 import subprocess
+import sys
 import tempfile
-import time
 import urllib.request
 import xmlrpc.client
 
 SOURCE_DIR = os.environ["DYNDNS_SOURCE_DIR"]
 BIN_DIR = os.environ["DYNDNS_BIN_DIR"]
 
-
-def free_port():
-    """A loopback port free for TCP and UDP on 127.0.0.1 and ::1 (named and the gateway need both families)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        try:
-            for family, kind, host in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                                       (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
-                                       (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
-                with socket.socket(family, kind) as s:
-                    s.bind((host, port))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port")
+# The scripts' helper for free ports and waiting for a listener: the tests import it from here.
+sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts/lib"))
+from loopback import free_port, free_ports, wait_until_listening  # noqa: E402,F401
 
 
 def run(*args, input=None, check=True):
@@ -76,19 +61,10 @@ class Gateway:
         self.process = subprocess.Popen([os.path.join(BIN_DIR, "dyndns-gateway"), "--config", self.config],
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         env=dict(os.environ, **env) if env else None)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("dyndns-gateway exited: " + open(self.log_path).read())
-            try:
-                # Both listeners: the public one and the metrics one the operations tests scrape.
-                for port in (self.port, self.metrics_port):
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                        pass
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("dyndns-gateway did not start listening: " + open(self.log_path).read())
+        # Every address it listens on: the public port on 127.0.0.1 and ::1, the metrics port.
+        wait_until_listening((self.port, ("::1", self.port), self.metrics_port), self.process, self.log_path,
+                             name="dyndns-gateway")
+        return self
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -56,9 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 as_user() { runuser -u "$user" -- "$@"; }
-free_port() {
-  DYNDNS_BIN_DIR=/usr/bin "$PYTHON3" -c 'import sys; sys.path.insert(0, sys.argv[1]); from gateway_stack import free_port; print(free_port())' "$src/tests/e2e"
-}
+loopback() { "$PYTHON3" "$src/scripts/lib/loopback.py" "$@"; }
 
 # --- install (twice: the second is what an upgrade runs, with the user already there)
 installed=yes
@@ -91,7 +89,7 @@ say "systemd-analyze verify $unit: clean"
 # --- a real named and a certificate, readable by the service's user as BIND's group would make them
 port=
 for _ in 1 2 3; do
-  port=$(free_port)
+  port=$(loopback free-ports 1)
   "$src/scripts/local-bind" start "$work/bind" "$port" >"$work/bind.log" 2>&1 && break
   port=
 done
@@ -106,7 +104,7 @@ sed "s|^  key_file: /etc/bind/dyndns-gateway.key$|  key_file: $work/bind/tsig.ke
 ! cmp -s "$conf_dir/gateway.yaml" "$work/installed.yaml" || fail "the installed gateway.yaml has no key_file line to point at the test key"
 as_user /usr/sbin/dyndns-gateway --check-config "$work/installed.yaml" >/dev/null || fail "the installed gateway.yaml does not check"
 
-https_port=$(free_port)
+https_port=$(loopback free-ports 1)
 config=$work/gateway.yaml
 cat >"$config" <<YAML
 # The package test's configuration: the installed binary, the packaged state directory, a test named.
@@ -138,11 +136,8 @@ as_user /usr/bin/dyndnsctl --config "$config" dns show example.test MX | grep -q
 setpriv --reuid="$user" --regid="$user" --init-groups -- /usr/sbin/dyndns-gateway --config "$config" \
   >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
-for _ in $(seq 1 200); do
-  kill -0 "$gateway_pid" 2>/dev/null || fail "dyndns-gateway exited"
-  (exec 3<>"/dev/tcp/127.0.0.1/$https_port") 2>/dev/null && break
-  sleep 0.1
-done
+loopback wait-listening --port "$https_port" --pid "$gateway_pid" --log "$work/gateway.log" --name dyndns-gateway ||
+  fail "dyndns-gateway did not start"
 [ "$(stat -c %U "/proc/$gateway_pid")" = "$user" ] || fail "the gateway does not run as $user"
 
 # The seed's call, unmodified but for the URL; SSL_CERT_FILE makes Python trust the test CA.
