@@ -1,0 +1,52 @@
+// Who may open a connection and start a request: trusted proxies, the per-address and global caps.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <Poco/Net/IPAddress.h>
+
+#include "http/connection_caps.h"
+#include "http/edge_settings.h"
+
+namespace dyndns::http {
+
+enum class Verdict {
+    Admit,
+    UntrustedProxy, // a proxy_protocol listener, a peer not in trusted_proxies: nothing is read from it
+    AddressCap, // its block holds max_connections_per_block already
+};
+
+// The counts behind the caps, per client block (client_block()). Used from the loop's thread only.
+// The global cap is only asked here: making room (evicting an idle connection) is the loop's.
+class Admission {
+public:
+    explicit Admission(const EdgeSettings& settings);
+    // New caps for what is counted from now on; what is counted stays counted.
+    void set_settings(const EdgeSettings& settings);
+
+    // A connection accepted from `peer`. Admit: `block` is what it is counted under, or empty on a
+    // proxy_protocol listener, whose connections are counted by the client their header names
+    // (counted at once, every connection would be the proxy's and meet the per-address cap).
+    Verdict accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block);
+    // The client a PROXY header named: counted under its block, or false at the cap.
+    bool count_client(const Poco::Net::IPAddress& client, std::string& block);
+    // With `open` connections, a new one must first make room.
+    bool at_global_cap(std::size_t open) const { return open >= max_connections_; }
+    // A connection closed; `block` may be empty (never counted).
+    void release(const std::string& block);
+
+    // A request of `block` starts running, or false: max_requests_per_block run already (503).
+    bool try_start_request(const std::string& block) { return running_.try_add(block); }
+    void end_request(const std::string& block) { running_.remove(block); }
+
+private:
+    bool is_trusted_proxy(const Poco::Net::IPAddress& address) const;
+
+    std::vector<core::Cidr> trusted_proxies_;
+    std::size_t max_connections_;
+    AddressCounts open_; // connections per block
+    AddressCounts running_; // requests being run per block: one client cannot fill the worker queue
+};
+
+} // namespace dyndns::http

@@ -1,0 +1,89 @@
+// Who is let in: trusted proxies only on a PROXY listener, per-block and global caps, running requests per block.
+#include <doctest/doctest.h>
+
+#include "http/admission.h"
+
+using namespace dyndns::http;
+using Poco::Net::IPAddress;
+// Spelled through EdgeSettings so the test follows the block type wherever it lives.
+using Cidr = decltype(EdgeSettings::trusted_proxies)::value_type;
+
+namespace {
+
+EdgeSettings caps(std::size_t per_block, std::size_t total, std::size_t running) {
+    EdgeSettings settings;
+    settings.max_connections_per_block = per_block;
+    settings.max_connections = total;
+    settings.max_requests_per_block = running;
+    settings.trusted_proxies = {Cidr{IPAddress("10.0.0.0"), 8}};
+    return settings;
+}
+
+} // namespace
+
+TEST_CASE("a direct connection is counted under its block up to the cap and freed on release") {
+    Admission admission(caps(2, 100, 8));
+    std::string block;
+    CHECK(admission.accept(IPAddress("192.0.2.7"), false, block) == Verdict::Admit);
+    CHECK(block == "192.0.2.7");
+    CHECK(admission.accept(IPAddress("::ffff:192.0.2.7"), false, block) == Verdict::Admit);
+    CHECK(admission.accept(IPAddress("192.0.2.7"), false, block) == Verdict::AddressCap);
+    CHECK(block.empty());
+    CHECK(admission.accept(IPAddress("192.0.2.8"), false, block) == Verdict::Admit);
+    admission.release("192.0.2.7");
+    CHECK(admission.accept(IPAddress("192.0.2.7"), false, block) == Verdict::Admit);
+    admission.release(""); // never counted: nothing happens
+}
+
+TEST_CASE("IPv6 clients share their /64's cap") {
+    Admission admission(caps(1, 100, 8));
+    std::string block;
+    CHECK(admission.accept(IPAddress("2001:db8:1:2::1"), false, block) == Verdict::Admit);
+    CHECK(admission.accept(IPAddress("2001:db8:1:2::ffff"), false, block) == Verdict::AddressCap);
+    CHECK(admission.accept(IPAddress("2001:db8:1:3::1"), false, block) == Verdict::Admit);
+}
+
+TEST_CASE("a PROXY listener admits trusted proxies uncounted and counts the client their header names") {
+    Admission admission(caps(1, 100, 8));
+    std::string block = "stale";
+    CHECK(admission.accept(IPAddress("192.0.2.7"), true, block) == Verdict::UntrustedProxy);
+    CHECK(admission.accept(IPAddress("10.1.2.3"), true, block) == Verdict::Admit);
+    CHECK(block.empty());
+    CHECK(admission.accept(IPAddress("10.1.2.3"), true, block) == Verdict::Admit); // the proxy meets no cap
+    std::string client;
+    CHECK(admission.count_client(IPAddress("198.51.100.1"), client));
+    CHECK(client == "198.51.100.1");
+    std::string again;
+    CHECK_FALSE(admission.count_client(IPAddress("198.51.100.1"), again));
+    CHECK(again.empty());
+    admission.release(client);
+    CHECK(admission.count_client(IPAddress("198.51.100.1"), again));
+}
+
+TEST_CASE("the global cap is reached at max_connections") {
+    const Admission admission(caps(32, 3, 8));
+    CHECK_FALSE(admission.at_global_cap(2));
+    CHECK(admission.at_global_cap(3));
+    CHECK(admission.at_global_cap(4));
+}
+
+TEST_CASE("running requests are capped per block, and new settings change the caps") {
+    Admission admission(caps(1, 100, 2));
+    CHECK(admission.try_start_request("a"));
+    CHECK(admission.try_start_request("a"));
+    CHECK_FALSE(admission.try_start_request("a"));
+    CHECK(admission.try_start_request("b"));
+    admission.end_request("a");
+    CHECK(admission.try_start_request("a"));
+
+    EdgeSettings wider = caps(2, 1, 3);
+    wider.trusted_proxies.clear();
+    admission.set_settings(wider);
+    CHECK(admission.try_start_request("a"));
+    CHECK(admission.at_global_cap(1));
+    std::string block;
+    CHECK(admission.accept(IPAddress("10.1.2.3"), true, block) == Verdict::UntrustedProxy);
+    CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::Admit);
+    CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::Admit);
+    CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::AddressCap);
+}
