@@ -486,8 +486,7 @@ std::optional<std::pair<std::string, std::uint16_t>> read_address_port(const YAM
     try {
         const Poco::URI uri("http://" + text);
         port = uri.getPort();
-        if (!Poco::Net::IPAddress::tryParse(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 ||
-            text.find(':') == std::string::npos)
+        if (!parse_ip(uri.getHost(), address) || uri.getPath().size() > 0 || port == 0 || text.find(':') == std::string::npos)
             throw Poco::SyntaxException(text);
     } catch (const Poco::Exception&) {
         fail(at,
