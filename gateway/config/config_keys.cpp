@@ -184,7 +184,7 @@ const KeyRow kKeys[] = {
      .reload = R,
      .doc = "The SQLite database file; created if missing."},
     {.path = "store.postgresql",
-     .type = "libpq connection string",
+     .type = "connection string (libpq)",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.store.postgresql; },
      .reload = R,
      .doc = "Or a PostgreSQL database shared by several gateways (give path or postgresql, not both): key=value pairs or a "
