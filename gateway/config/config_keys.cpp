@@ -1,6 +1,10 @@
-// The table of every configuration key: the one place its type, bounds, reload behaviour and doc are written.
+// The table of every configuration key (the service, DNS and store rows here; the rest in client_and_edge_keys.cpp).
 #include "config/config_keys.h"
 
+#include <iterator>
+#include <vector>
+
+#include "config/client_and_edge_keys.h"
 #include "config/special_keys.h"
 
 namespace dyndns::config {
@@ -11,10 +15,6 @@ namespace {
 // worker for long.
 constexpr long long kMaxPort = 65535;
 constexpr long long kMaxTimeoutMs = 60'000;
-constexpr long long kMaxTtl = 86'400;
-constexpr long long kMinEdgeTimeoutMs = 100;
-constexpr long long kMaxEdgeTimeoutMs = 3'600'000;
-constexpr long long kMaxConnections = 1'000'000;
 
 constexpr auto R = Reload::Restart;
 constexpr auto S = Reload::OnSighup;
@@ -23,7 +23,8 @@ const SectionRow kSections[] = {
     {"listen", "Where the HTTPS service listens: XML-RPC, SOAP, dyndns2 and the panel share one port."},
     {"tls", "The server's certificate and private key, PEM files. Both or neither; the server needs them to serve HTTPS and "
             "checks that they exist and match when it starts (not when this file is read, so the file can be checked on a "
-            "machine that does not hold them). The key must be readable by the user dyndns-gateway."},
+            "machine that does not hold them). The installed configuration names /etc/dyndns-gateway/tls/cert.pem and "
+            "/etc/dyndns-gateway/tls/key.pem; the key must be readable by the user dyndns-gateway."},
     {"dns", "The BIND primary that receives the RFC 2136 UPDATEs."},
     {"store", "The store of accounts, domains, the dyndns switch, tokens and history."},
     {"limits", "Bounds on what one client can make the server hold or wait for. The *_timeout_ms deadlines each cover a whole "
@@ -46,7 +47,8 @@ const KeyRow kKeys[] = {
      .type = "integer",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.listen.port; },
      .reload = R,
-     .doc = "TCP port (8192 is the original service's). A port below 1024 needs the capability CAP_NET_BIND_SERVICE.",
+     .doc = "TCP port (8192 is the original service's). A port below 1024 needs the capability CAP_NET_BIND_SERVICE (a drop-in "
+            "in /usr/share/doc/dyndns-gateway/examples/).",
      .min = 1,
      .max = kMaxPort},
     {.path = "listen.proxy_protocol",
@@ -101,7 +103,7 @@ const KeyRow kKeys[] = {
      .reload = R,
      .doc = "The BIND key file holding the gateway's TSIG key: the output of `tsig-keygen dyndns-gateway`, the same file "
             "named.conf includes. hmac-sha256, hmac-sha512 and hmac-sha1 are accepted; hmac-md5 and hmac-sha384 are "
-            "refused.",
+            "refused. The installed configuration names /etc/bind/dyndns-gateway.key.",
      .example = "tsig.key",
      .required = true},
     {.path = "dns.key_name",
@@ -182,7 +184,8 @@ const KeyRow kKeys[] = {
      .type = "path",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.store.path; },
      .reload = R,
-     .doc = "The SQLite database file; created if missing."},
+     .doc = "The SQLite database file; created if missing. The installed configuration names "
+            "/var/lib/dyndns-gateway/gateway.sqlite."},
     {.path = "store.postgresql",
      .type = "connection string (libpq)",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.store.postgresql; },
@@ -200,157 +203,20 @@ const KeyRow kKeys[] = {
      .doc = "Update history older than this many days is deleted (checked hourly); 0 keeps everything.",
      .min = 0,
      .max = 36500},
-    {.path = "trusted_proxies",
-     .type = "list of address blocks",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.trusted_proxies; },
-     .reload = S,
-     .doc = "Reverse proxies whose X-Forwarded-For / Forwarded headers are believed: a request whose direct peer is in one "
-            "of these gets the client address from those headers; from anyone else the headers are ignored. Addresses (a "
-            "/32 or /128) or network/prefix blocks with the host bits zero (192.0.2.0/24, not 192.0.2.1/24); /0 is refused "
-            "(it would let every client name its own address). An IPv4 block also matches the IPv4-mapped IPv6 form "
-            "(::ffff:192.0.2.1). With listen.proxy_protocol: the load balancers allowed to connect (required then).",
-     .read = read_trusted_proxies,
-     .example = "[]\n#trusted_proxies: [\"10.0.0.1\", \"192.0.2.0/24\", \"2001:db8::/32\"]",
-     .default_doc = "[] (no proxy; the peer's own address is used)"},
-    {.path = "allow_private_addresses",
-     .type = "true or false",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.allow_private_addresses; },
-     .reload = S,
-     .doc = "Accept addresses that are not globally reachable as a domain's address: loopback, private (RFC 1918), CGNAT, "
-            "link-local, ULA, multicast, unspecified, documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, "
-            "2001:db8::/32, 3fff::/20), benchmarking and the rest of the IANA special-purpose registries' non-reachable "
-            "blocks, and NAT64/6to4 forms carrying such an IPv4 address. Off, because such an address almost always means "
-            "the client is behind NAT; turn on for a lab, a demo or an internal-only zone."},
-    {.path = "limits.max_body_bytes",
-     .type = "bytes",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_body_bytes; },
-     .reload = S,
-     .doc = "Largest request body.",
-     .min = 1024,
-     .max = 16 * 1024 * 1024},
-    {.path = "limits.max_header_bytes",
-     .type = "bytes",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_header_bytes; },
-     .reload = S,
-     .doc = "Largest request header block.",
-     .min = 1024,
-     .max = 1024 * 1024},
-    {.path = "limits.max_uri_bytes",
-     .type = "bytes",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_uri_bytes; },
-     .reload = S,
-     .doc = "Longest request URI (path and query).",
-     .min = 256,
-     .max = 64 * 1024},
-    {.path = "limits.max_threads",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_threads; },
-     .reload = R,
-     .doc = "Worker threads running complete requests (they wait on DNS and password hashing; connections themselves need "
-            "no thread).",
-     .min = 1,
-     .max = 1024},
-    {.path = "limits.max_queue",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_queue; },
-     .reload = R,
-     .doc = "Complete requests waiting for a worker before new ones are answered 503.",
-     .min = 1,
-     .max = 65536},
-    {.path = "limits.handshake_timeout_ms",
-     .type = "milliseconds",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.handshake_timeout; },
-     .reload = S,
-     .doc = "The TLS handshake.",
-     .min = kMinEdgeTimeoutMs,
-     .max = kMaxEdgeTimeoutMs},
-    {.path = "limits.head_timeout_ms",
-     .type = "milliseconds",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.head_timeout; },
-     .reload = S,
-     .doc = "A request head, from its first byte (or the handshake's end) to its blank line.",
-     .min = kMinEdgeTimeoutMs,
-     .max = kMaxEdgeTimeoutMs},
-    {.path = "limits.body_timeout_ms",
-     .type = "milliseconds",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.body_timeout; },
-     .reload = S,
-     .doc = "A request body, whole; writing an answer to a client that does not read gets as long.",
-     .min = kMinEdgeTimeoutMs,
-     .max = kMaxEdgeTimeoutMs},
-    {.path = "limits.keep_alive_timeout_ms",
-     .type = "milliseconds",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.keep_alive_timeout; },
-     .reload = S,
-     .doc = "An idle keep-alive connection between requests.",
-     .min = kMinEdgeTimeoutMs,
-     .max = kMaxEdgeTimeoutMs},
-    {.path = "limits.max_connections",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_connections; },
-     .reload = S,
-     .doc = "Connections open at once; at the cap the oldest idle keep-alive connections close first, and a new connection "
-            "is refused when none is idle. The gateway raises its open-files limit to fit.",
-     .min = 1,
-     .max = kMaxConnections},
-    {.path = "limits.max_connections_per_address",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_connections_per_address; },
-     .reload = S,
-     .doc = "Connections one client may hold open at once (an IPv4 address, or an IPv6 /64); more are closed at accept. "
-            "Behind a TCP proxy every client has the proxy's address: raise it there.",
-     .min = 1,
-     .max = kMaxConnections},
-    {.path = "limits.max_requests_per_address",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_requests_per_address; },
-     .reload = S,
-     .doc = "Requests one client (an IPv4 address, or an IPv6 /64) may have being run at once; more are answered 503 with "
-            "Retry-After, so one client cannot fill the workers' queue. Behind a TCP proxy, raise it as above.",
-     .min = 1,
-     .max = kMaxConnections},
-    {.path = "limits.max_keep_alive_requests",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_keep_alive_requests; },
-     .reload = S,
-     .doc = "Requests served on one keep-alive connection before it is closed.",
-     .min = 1,
-     .max = 100'000},
-    {.path = "limits.calls_per_minute",
-     .type = "integer",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.calls_per_minute; },
-     .reload = S,
-     .doc = "Calls (SetDyndnsIp, GetDyndnsIp, dyndns2 updates) one account may make per minute, bursts included, before it "
-            "gets RATE_LIMITED (dyndns2: abuse) with the seconds to wait; every call costs a read from the primary, and a "
-            "changed address an UPDATE. 0 = no limit.",
-     .min = 0,
-     .max = 1'000'000},
-    {.path = "metrics.listen",
-     .type = "ADDRESS:PORT",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.metrics; },
-     .reload = R,
-     .doc = "ADDRESS:PORT with an IP address (\"[::1]:9192\" for IPv6; IPv4 as a dotted quad), or \"\" to turn it off.",
-     .read = read_metrics_listen,
-     .text = metrics_listen_text},
-    {.path = "log.level",
-     .type = "log level",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.log.level; },
-     .reload = S,
-     .doc = "One of error, warning, notice, info (an access line per call), debug.",
-     .read = read_log_level},
-    {.path = "acme.ttl",
-     .type = "seconds",
-     .field = [](GatewayConfig& c) -> FieldRef { return &c.acme.ttl; },
-     .reload = S,
-     .doc = "The TTL of the _acme-challenge TXT records the gateway writes. Short, so a resolver does not keep an old "
-            "challenge while a CA checks the next.",
-     .min = 1,
-     .max = kMaxTtl},
 };
 
 } // namespace
 
-std::span<const KeyRow> config_keys() { return kKeys; }
+std::span<const KeyRow> config_keys() {
+    static const std::vector<KeyRow> all = [] {
+        std::vector<KeyRow> rows(std::begin(kKeys), std::end(kKeys));
+        const auto more = client_and_edge_keys();
+        rows.insert(rows.end(), more.begin(), more.end());
+        return rows;
+    }();
+    return all;
+}
+
 std::span<const SectionRow> config_sections() { return kSections; }
 
 } // namespace dyndns::config

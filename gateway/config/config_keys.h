@@ -20,6 +20,9 @@ namespace dyndns::config {
 
 enum class Reload { OnSighup, Restart };
 
+// The longest TTL the gateway writes (a day), for every TTL key: a record it manages should follow changes within that.
+inline constexpr long long kMaxTtl = 86'400;
+
 // The typed field a key fills. uint32_t is unsigned here, so std::uint32_t fields are `unsigned*`.
 using FieldRef =
     std::variant<std::uint16_t*, unsigned*, std::size_t*, std::chrono::milliseconds*, std::chrono::seconds*, bool*, std::string*,
