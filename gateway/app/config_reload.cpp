@@ -6,6 +6,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "app/core_settings.h"
+#include "config/config_keys.h"
 #include "log/log.h"
 
 namespace dyndns::app {
@@ -21,28 +22,9 @@ std::uint64_t monotonic_usec() {
 
 std::vector<std::string> restart_only_changes(const config::GatewayConfig& running, const config::GatewayConfig& next) {
     std::vector<std::string> changed;
-    const auto note = [&](bool differs, const char* key) {
-        if (differs) changed.emplace_back(key);
-    };
-    note(running.listen.addresses != next.listen.addresses, "listen.addresses");
-    note(running.listen.port != next.listen.port, "listen.port");
-    note(running.listen.proxy_protocol != next.listen.proxy_protocol, "listen.proxy_protocol");
-    note(running.store.path != next.store.path, "store.path");
-    note(running.store.postgresql != next.store.postgresql, "store.postgresql");
-    note(running.public_url != next.public_url, "public_url");
-    note(running.dns.primary != next.dns.primary, "dns.primary");
-    note(running.dns.port != next.dns.port, "dns.port");
-    note(running.dns.key_file != next.dns.key_file || running.dns.key_name != next.dns.key_name, "dns.key_file");
-    note(running.dns.timeout != next.dns.timeout, "dns.timeout_ms");
-    note(running.dns.attempts != next.dns.attempts, "dns.attempts");
-    note(running.dns.max_batch != next.dns.max_batch, "dns.max_batch");
-    note(running.dns.notify_listen != next.dns.notify_listen, "dns.notify_listen");
-    note(running.dns.zone_refresh != next.dns.zone_refresh, "dns.zone_refresh_s");
-    note(running.metrics.enabled != next.metrics.enabled || running.metrics.address != next.metrics.address ||
-             running.metrics.port != next.metrics.port,
-         "metrics.listen");
-    note(running.limits.max_threads != next.limits.max_threads, "limits.max_threads");
-    note(running.limits.max_queue != next.limits.max_queue, "limits.max_queue");
+    for (const config::KeyRow& row : config::config_keys())
+        if (row.reload == config::Reload::Restart && config::value_text(row, running) != config::value_text(row, next))
+            changed.emplace_back(row.path);
     return changed;
 }
 
@@ -62,16 +44,8 @@ void reload(const std::string& path, config::GatewayConfig& running, http::HttpS
             log::warning("reload: " + key + " changed; it takes effect after a restart");
         // What a restart would change stays as it runs, so the next reload compares with that.
         config::GatewayConfig applied = running;
-        applied.tls = next.tls;
-        applied.limits = next.limits;
-        applied.limits.max_threads = running.limits.max_threads;
-        applied.limits.max_queue = running.limits.max_queue;
-        applied.log = next.log;
-        applied.trusted_proxies = next.trusted_proxies;
-        applied.allow_private_addresses = next.allow_private_addresses;
-        applied.dns.ttl = next.dns.ttl;
-        applied.dns.call_deadline = next.dns.call_deadline;
-        applied.store.history_days = next.store.history_days;
+        for (const config::KeyRow& row : config::config_keys())
+            if (row.reload == config::Reload::OnSighup) config::copy_key(row, next, applied);
         running = applied;
         log::notice("reloaded " + path + " and the TLS certificate " + next.tls.certificate);
     } catch (const std::exception& e) {

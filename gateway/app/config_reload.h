@@ -11,7 +11,7 @@
 namespace dyndns::app {
 
 // The settings that differ between `running` and `next` and take effect only after a restart
-// (listeners, store, DNS primary and key, public URL, worker count), by key name.
+// (the keys marked Reload::Restart in config/config_keys.cpp), by key name.
 std::vector<std::string> restart_only_changes(const config::GatewayConfig& running, const config::GatewayConfig& next);
 
 // Loads `path`; on any error (the file, or the certificate and key it names) logs it and changes

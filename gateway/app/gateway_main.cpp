@@ -14,6 +14,7 @@
 #include "app/operations_routes.h"
 #include "app/store_location.h"
 #include "app/version.h"
+#include "config/config_docs.h"
 #include "config/gateway_config.h"
 #include "core/account_service.h"
 #include "core/update_core.h"
@@ -27,6 +28,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: dyndns-gateway --config FILE         run the gateway (SIGHUP reloads FILE and the TLS certificate)\n"
     "       dyndns-gateway --check-config FILE   validate FILE (and its TSIG key file), then exit\n"
+    "       dyndns-gateway --print-example-config    the commented example configuration, every key\n"
+    "       dyndns-gateway --print-config-reference  the KEYS section of dyndns-gateway.yaml(5), roff\n"
     "       dyndns-gateway --help | --version\n"
     "exit codes: 0 ok, 1 bad configuration, 2 bad usage, 3 cannot start (store, TLS files, listen address)\n";
 
@@ -154,6 +157,14 @@ int main(int argc, char** argv) {
     }
     if (command == "--version") {
         std::cout << "dyndns-gateway " << dyndns::app::kVersion << '\n';
+        return 0;
+    }
+    if (command == "--print-example-config") {
+        std::cout << dyndns::config::example_yaml();
+        return 0;
+    }
+    if (command == "--print-config-reference") {
+        std::cout << dyndns::config::man_keys_section();
         return 0;
     }
     if (argc == 3 && (command == "--check-config" || command == "--config")) {

@@ -541,6 +541,16 @@ TEST_CASE("metrics.listen takes an address and port or nothing and log.level a s
     CHECK_FALSE(load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"\"}\n")).metrics.enabled);
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"localhost:9192\"}\n").key() == "metrics.listen");
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"127.0.0.1\"}\n").key() == "metrics.listen");
+    // Like listen.addresses: IPv4 only as the dotted quad, so 127.1 is not silently 127.0.0.1.
+    const ConfigError short_form = refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"127.1:9192\"}\n");
+    CHECK(short_form.key() == "metrics.listen");
+    CHECK(std::string(short_form.what()).find("127.1:9192") != std::string::npos);
+    CHECK(refusal(dir, "dns: {key_file: tsig.key}\nmetrics: {listen: \"127.0.0.1:70000\"}\n").key() == "metrics.listen");
+    const auto dotted = load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"127.0.0.1:9192\"}\n"));
+    CHECK(dotted.metrics.address == "127.0.0.1");
+    CHECK(dotted.metrics.port == 9192);
+    CHECK(load_config(dir.write("gw.yaml", "dns: {key_file: tsig.key}\nmetrics: {listen: \"[::1]:9192\"}\n")).metrics.port ==
+          9192);
     CHECK(refusal(dir, "dns: {key_file: tsig.key}\nlog: {level: loud}\n").key() == "log.level");
 }
 
