@@ -10,7 +10,7 @@
 #include <Poco/Exception.h>
 #include <Poco/StreamCopier.h>
 
-#include "core/names.h"
+#include "vocabulary/names.h"
 
 namespace dyndns::core {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <Poco/Net/Context.h>
 
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 #include "http/request_head.h"
 #include "http/router.h"
 #include "http/worker_pool.h"
