@@ -89,7 +89,7 @@ bool Store::verify_password(const std::string& raw_account, const std::string& p
     } catch (const InvalidInput&) {
         // A name that cannot exist still pays for a hash, like any unknown account.
     }
-    if (password.empty() || password.size() > kMaxPasswordLength) return false;
+    if (password.empty() || password.size() > core::kMaxPasswordLength) return false;
     return impl_->passwords.verify(account, password, hash); // outside the store's lock
 }
 

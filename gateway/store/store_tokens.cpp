@@ -46,7 +46,7 @@ std::vector<Token> Store::tokens_where(const std::string& where, const std::vect
 }
 
 std::optional<Token> Store::verify_token(const std::string& raw_name, const std::string& secret) const {
-    if (secret.empty() || secret.size() > kMaxPasswordLength) return std::nullopt;
+    if (secret.empty() || secret.size() > core::kMaxPasswordLength) return std::nullopt;
     const auto found = tokens_where("WHERE name = ? AND secret_hash = ?", {lower(raw_name), token_hash(secret)});
     if (found.empty()) return std::nullopt;
     return found.front();
