@@ -6,7 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "acme/json_body.h"
-#include "core/names.h"
+#include "vocabulary/names.h"
 
 namespace dyndns::acme {
 namespace {

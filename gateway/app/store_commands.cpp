@@ -8,7 +8,7 @@
 
 #include "app/password_input.h"
 #include "app/store_location.h"
-#include "core/utc_time.h"
+#include "vocabulary/utc_time.h"
 #include "store/store.h"
 
 namespace dyndns::app {

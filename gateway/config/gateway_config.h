@@ -11,7 +11,7 @@
 
 #include <Poco/Net/IPAddress.h>
 
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 #include "dns/tsig_key.h"
 
 namespace dyndns::config {

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "core/names.h"
+#include "vocabulary/names.h"
 
 namespace dyndns::core {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "core/update_core.h"
 #include "dns/primaries.h"
-#include "store/store.h"
+#include "core/ports/store_ports.h"
 
 namespace dyndns::core {
 
@@ -43,7 +43,7 @@ struct DomainView {
 // NoSuchDomain, in the same words as for an unknown one.
 class AccountService {
 public:
-    AccountService(store::Store& store, dns::Primaries primaries, UpdateCore& core)
+    AccountService(StorePorts& store, dns::Primaries primaries, UpdateCore& core)
         : store_(store), primaries_(std::move(primaries)), core_(core) {}
 
     static constexpr std::size_t kHistoryPage = 20;
@@ -71,7 +71,7 @@ private:
     // `more`: whether an older page exists.
     std::vector<HistoryEntry> written_history(const std::string& domain, std::size_t page, bool& more) const;
 
-    store::Store& store_;
+    StorePorts& store_;
     const dns::Primaries primaries_;
     UpdateCore& core_;
 };

@@ -1,4 +1,4 @@
-// Challenge values are checked by a Poco base64url round trip; names by the one host-name rule (core/names.h).
+// Challenge values are checked by a Poco base64url round trip; names by the one host-name rule (vocabulary/names.h).
 #include "core/acme_challenges.h"
 
 #include <algorithm>
@@ -10,7 +10,7 @@
 #include <Poco/Exception.h>
 #include <Poco/StreamCopier.h>
 
-#include "core/names.h"
+#include "vocabulary/names.h"
 
 namespace dyndns::core {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <Poco/Net/IPAddress.h>
 
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 
 namespace dyndns::core {
 
@@ -15,7 +15,7 @@ namespace dyndns::core {
 // so it is published as an A record. Nothing for anything else.
 std::optional<Poco::Net::IPAddress> parse_address(const std::string& text);
 
-// unmapped() (core/cidr.h) does the same unwrapping for an address already parsed.
+// unmapped() (vocabulary/cidr.h) does the same unwrapping for an address already parsed.
 
 // Why `address` cannot be reached from the Internet ("a private (RFC 1918) address", "a
 // loopback address"…), or nothing when it is public: every block of the IANA special-purpose

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "store/store.h"
+#include "vocabulary/store_errors.h"
 
 namespace dyndns::core {
 

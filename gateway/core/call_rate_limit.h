@@ -8,9 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace dyndns::store {
-class Store;
-}
+#include "core/ports/counter_port.h"
 
 namespace dyndns::core {
 
@@ -24,7 +22,7 @@ namespace dyndns::core {
 class CallRateLimit {
 public:
     using Clock = std::chrono::steady_clock;
-    explicit CallRateLimit(unsigned per_minute, store::Store* shared = nullptr) : per_minute_(per_minute), shared_(shared) {}
+    explicit CallRateLimit(unsigned per_minute, CallCountPort* shared = nullptr) : per_minute_(per_minute), shared_(shared) {}
 
     // A reload: the new budget applies from the next call; buckets keep what they hold.
     void set_per_minute(unsigned per_minute) { per_minute_.store(per_minute); }
@@ -40,7 +38,7 @@ private:
         Clock::time_point refilled;
     };
     std::atomic<unsigned> per_minute_;
-    store::Store* shared_;
+    CallCountPort* shared_;
     std::mutex mutex_;
     std::unordered_map<std::string, Bucket> buckets_;
     Clock::time_point last_sweep_{};

@@ -6,7 +6,7 @@
 
 #include <Poco/Net/IPAddress.h>
 
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 #include "core/update_service.h"
 
 namespace dyndns::core {

@@ -10,7 +10,7 @@ constexpr std::size_t kBatchRows = 512;
 
 } // namespace
 
-HistoryWriter::HistoryWriter(store::Store& store, std::size_t max_queued, unsigned retention_days)
+HistoryWriter::HistoryWriter(HistoryPort& store, std::size_t max_queued, unsigned retention_days)
     : store_(store), max_queued_(max_queued ? max_queued : 1), retention_days_(retention_days), thread_([this] { run(); }) {}
 
 std::size_t HistoryWriter::depth() {
@@ -27,7 +27,7 @@ HistoryWriter::~HistoryWriter() {
     thread_.join();
 }
 
-void HistoryWriter::append(store::HistoryEntry entry) {
+void HistoryWriter::append(HistoryEntry entry) {
     std::unique_lock lock(mutex_);
     written_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
     queue_.push_back(std::move(entry));
@@ -52,7 +52,7 @@ void HistoryWriter::run() {
         // Gather for a moment: under load one transaction then carries hundreds of rows instead
         // of a few, and the writer wakes a few times a second instead of once per call.
         work_.wait_for(lock, kGather, [&] { return stopping_ || flushes_waiting_ > 0 || queue_.size() >= kBatchRows; });
-        std::vector<store::HistoryEntry> batch;
+        std::vector<HistoryEntry> batch;
         batch.swap(queue_);
         lock.unlock();
         try {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/store.h"
+#include "core/ports/history_port.h"
 
 namespace dyndns::core {
 
@@ -23,7 +23,7 @@ public:
     static constexpr std::size_t kDefaultMaxQueued = 10000;
 
     // `retention_days` > 0: rows older than that are deleted, once an hour (and at the first write).
-    explicit HistoryWriter(store::Store& store, std::size_t max_queued = kDefaultMaxQueued, unsigned retention_days = 0);
+    explicit HistoryWriter(HistoryPort& store, std::size_t max_queued = kDefaultMaxQueued, unsigned retention_days = 0);
     ~HistoryWriter(); // writes everything queued, then stops
 
     // Rows queued and not yet written.
@@ -34,21 +34,21 @@ public:
     HistoryWriter(const HistoryWriter&) = delete;
     HistoryWriter& operator=(const HistoryWriter&) = delete;
 
-    void append(store::HistoryEntry entry);
+    void append(HistoryEntry entry);
     // Returns once everything queued before the call is in the store.
     void flush();
 
 private:
     void run();
 
-    store::Store& store_;
+    HistoryPort& store_;
     std::size_t max_queued_;
     std::atomic<unsigned> retention_days_;
     std::chrono::steady_clock::time_point last_prune_{};
     std::mutex mutex_;
     std::condition_variable work_; // to the writer: rows queued, or stop
     std::condition_variable written_; // to producers: room in the queue, or a flush done
-    std::vector<store::HistoryEntry> queue_;
+    std::vector<HistoryEntry> queue_;
     std::size_t queued_total_ = 0;
     std::size_t written_total_ = 0;
     bool stopping_ = false;

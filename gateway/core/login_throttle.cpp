@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "core/cidr.h"
-#include "store/store.h"
+#include "vocabulary/cidr.h"
+#include "vocabulary/store_errors.h"
 
 namespace dyndns::core {
 
@@ -104,7 +104,7 @@ std::int64_t LoginThrottle::wall_ms(Clock::time_point now) const {
 std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string& account, const std::string& source, Kind kind,
                                                                Clock::time_point now) {
     const std::int64_t now_ms = shared_ ? wall_ms(now) : 0;
-    std::optional<store::Store::LoginCounts> stored;
+    std::optional<LoginCounts> stored;
     bool store_success = false;
     std::unique_lock lock(mutex_);
     forget_expired(now);
@@ -123,7 +123,7 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         const Count* pair = find(by_pair_, Pair{account, source});
         const Count* from_source = find(by_source_, source);
         const Count* for_account = kind == Kind::Password ? find(by_account_, account) : nullptr;
-        const auto stored_seen = [&](const Count* local, const store::Store::LoginCount& count) {
+        const auto stored_seen = [&](const Count* local, const LoginCount& count) {
             return seen(local, count.window_start_ms, count.failures, now_ms);
         };
         const Seen pair_seen = stored ? stored_seen(pair, stored->pair) : seen(pair, now);

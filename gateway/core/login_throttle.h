@@ -13,9 +13,7 @@
 
 #include <Poco/Net/IPAddress.h>
 
-namespace dyndns::store {
-class Store;
-}
+#include "core/ports/counter_port.h"
 
 namespace dyndns::core {
 
@@ -49,7 +47,7 @@ std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, c
 class LoginThrottle {
 public:
     using Clock = std::chrono::steady_clock;
-    explicit LoginThrottle(ThrottleSettings settings = {}, store::Store* shared = nullptr)
+    explicit LoginThrottle(ThrottleSettings settings = {}, LoginCountPort* shared = nullptr)
         : settings_(settings), shared_(shared) {}
     LoginThrottle(const LoginThrottle&) = delete;
     LoginThrottle& operator=(const LoginThrottle&) = delete;
@@ -127,7 +125,7 @@ private:
     void forget_expired(Clock::time_point now);
 
     ThrottleSettings settings_;
-    store::Store* shared_;
+    LoginCountPort* shared_;
     std::mutex mutex_;
     std::uint64_t failures_ended_ = 0; // under mutex_: a shared count read before one changed may be stale
     std::condition_variable finished_; // an in-flight try ended

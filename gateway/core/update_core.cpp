@@ -9,9 +9,9 @@
 #include "core/address_policy.h"
 #include "core/caller_address.h"
 #include "core/dns_error.h"
-#include "core/history_outcome.h"
-#include "core/names.h"
-#include "core/utf8_prefix.h"
+#include "vocabulary/history_outcome.h"
+#include "vocabulary/names.h"
+#include "vocabulary/utf8_prefix.h"
 #include "dns/tsig.h"
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
@@ -73,7 +73,7 @@ UpdateError dns_error(const dns::DnsOutcome& outcome, const std::string& doing, 
     return error(Fault::DnsRejected, "the DNS primary refused the update (" + code + ")");
 }
 
-UpdateCore::UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
+UpdateCore::UpdateCore(CoreSettings settings, StorePorts& store, dns::Primaries primaries,
                        std::shared_ptr<dns::ZoneFollower> follower)
     : settings_(std::make_shared<const CoreSettings>(std::move(settings))),
       store_(store),

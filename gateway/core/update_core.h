@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/acme_challenges.h"
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 #include "core/call_rate_limit.h"
 #include "core/history_writer.h"
 #include "core/login_throttle.h"
@@ -16,7 +16,7 @@
 #include "dns/primaries.h"
 #include "dns/rfc2136_client.h"
 #include "dns/zone_follower.h"
-#include "store/store.h"
+#include "core/ports/store_ports.h"
 
 namespace dyndns::core {
 
@@ -36,7 +36,7 @@ class UpdateCore final : public UpdateService {
 public:
     // With a `follower`, the current records of followed zones come from it, not from a read per
     // call; without one (or for a zone not in step) the primary is asked.
-    UpdateCore(CoreSettings settings, store::Store& store, dns::Primaries primaries,
+    UpdateCore(CoreSettings settings, StorePorts& store, dns::Primaries primaries,
                std::shared_ptr<dns::ZoneFollower> follower = nullptr);
 
     SetAddressOutcome set_address(const SetAddressRequest& request) override;
@@ -145,7 +145,7 @@ private:
     std::shared_ptr<const CoreSettings> settings() const { return settings_.load(); }
 
     std::atomic<std::shared_ptr<const CoreSettings>> settings_;
-    store::Store& store_;
+    StorePorts& store_;
     const dns::Primaries primaries_;
     LoginThrottle throttle_;
     CallRateLimit calls_;

@@ -5,8 +5,8 @@
 
 #include "core/acme_challenges.h"
 #include "core/dns_error.h"
-#include "core/history_outcome.h"
-#include "core/names.h"
+#include "vocabulary/history_outcome.h"
+#include "vocabulary/names.h"
 #include "core/update_core.h"
 #include "dns/txt_rdata.h"
 #include "log/log.h"

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 #include "http/request_head.h"
 
 namespace dyndns::http {

@@ -177,10 +177,10 @@ http::HttpResponse PanelEndpoint::domain(const http::HttpRequest& request) {
     if (const auto* error = std::get_if<core::UpdateError>(&view)) return problem_page(*error, "/panel/");
     const auto& domain_view = std::get<core::DomainView>(view);
     // A token made by the previous request (post, redirect, get): shown on this page only.
-    std::optional<std::pair<store::Token, std::string>> new_token;
+    std::optional<std::pair<core::Token, std::string>> new_token;
     if (const auto flash = sessions_.take_flash(session->id); flash && flash->domain == domain_view.domain.name) {
         const auto made = std::find_if(domain_view.tokens.begin(), domain_view.tokens.end(),
-                                       [&](const store::Token& t) { return t.id == flash->token_id; });
+                                       [&](const core::Token& t) { return t.id == flash->token_id; });
         if (made != domain_view.tokens.end()) new_token.emplace(*made, flash->secret);
     }
     return html_response(200, domain_page(session->account, session->csrf, domain_view, page, endpoints_, new_token, ""));
@@ -206,7 +206,7 @@ http::HttpResponse PanelEndpoint::new_token(const http::HttpRequest& request) {
     if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, domain_url(domain));
     // Post, redirect, get: reloading the page cannot make a second token. The secret waits in
     // the session (memory only) for the next page, never in a URL.
-    const auto& [token, secret] = std::get<std::pair<store::Token, std::string>>(made);
+    const auto& [token, secret] = std::get<std::pair<core::Token, std::string>>(made);
     sessions_.set_flash(session.id, TokenFlash{token.id, token.domain, secret});
     return redirect(domain_url(domain));
 }

@@ -3,9 +3,9 @@
 
 #include <sstream>
 
-#include "core/history_outcome.h"
+#include "vocabulary/history_outcome.h"
 #include "panel/acme_settings.h"
-#include "core/utc_time.h"
+#include "vocabulary/utc_time.h"
 #include "panel/html_text.h"
 
 namespace dyndns::panel {

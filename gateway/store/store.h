@@ -10,31 +10,13 @@
 #include <utility>
 #include <vector>
 
-#include "core/records.h"
+#include "core/ports/store_ports.h"
+#include "vocabulary/records.h"
+#include "vocabulary/store_errors.h"
 
 namespace dyndns::store {
 
-// Everything the store refuses or fails at; what() is for the operator (no secret in it).
-class StoreError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// A name or password the store never holds (bad syntax, too long): the caller's input.
-class InvalidInput : public StoreError {
-public:
-    using StoreError::StoreError;
-};
-
-// The database itself failed (cannot open or connect, locked beyond the busy timeout, disk full,
-// the server gone): what() starts "store: cannot …" and holds no password. Nothing was changed by
-// the call that threw it.
-class DatabaseError : public StoreError {
-public:
-    using StoreError::StoreError;
-};
-
-// The records the store keeps are the core's (core/records.h); these names stay for its callers.
+// The records the store keeps are the vocabulary's (vocabulary/records.h); these names stay for its callers.
 using Domain = core::Domain;
 using HistoryEntry = core::HistoryEntry;
 using Token = core::Token;
@@ -48,7 +30,7 @@ struct Location {
 
 // Thread-safe. Several processes (gateways, dyndnsctl) may use the same database at once; a change
 // made by one is seen by the others within kForeignChangeBound.
-class Store {
+class Store final : public core::StorePorts {
 public:
     // SQLite sees another process's change on its next call; PostgreSQL's answers from memory
     // are at most this old.
@@ -73,11 +55,11 @@ public:
     // passwords. A successful check is cached in memory for a short time under a keyed hash of
     // (account, password, stored hash), so a password change, here or from another process,
     // invalidates it; the password itself is never kept.
-    bool verify_password(const std::string& account, const std::string& password);
+    bool verify_password(const std::string& account, const std::string& password) override;
     // A digest of the account's stored password hash ("" when there is no such account): it
     // changes with the password and when the account is deleted and made again. Sessions keep
     // it to end themselves then.
-    std::string credential_stamp(const std::string& account) const;
+    std::string credential_stamp(const std::string& account) const override;
 
     // Domains. A domain belongs to one account; names are lower-cased, trailing dot removed.
     void add_domain(const std::string& domain, const std::string& account); // StoreError if taken or account missing
@@ -86,64 +68,56 @@ public:
     // many were added.
     std::size_t add_domains(const std::vector<std::pair<std::string, std::string>>& domains, bool dyndns);
     void delete_domain(const std::string& domain); // StoreError if missing
-    void set_dyndns(const std::string& domain, bool enabled); // StoreError if missing
-    std::optional<Domain> find_domain(const std::string& domain) const; // exact name
+    void set_dyndns(const std::string& domain, bool enabled) override; // StoreError if missing
+    std::optional<Domain> find_domain(const std::string& domain) const override; // exact name
     // The domain `name` belongs to: the name itself or its nearest registered ancestor.
-    std::optional<Domain> owning_domain(const std::string& name) const;
-    std::vector<Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const;
+    std::optional<Domain> owning_domain(const std::string& name) const override;
+    std::vector<Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const override;
 
     // Tokens. create_token returns the secret (at least 128 random bits, URL-safe base64): the
     // only time it exists outside the caller. StoreError when no registered domain holds `name`.
-    std::pair<Token, std::string> create_token(const std::string& name);
+    std::pair<Token, std::string> create_token(const std::string& name) override;
     // The token whose name is `name` and whose secret is `secret`, if any. Cheap (a hash, not argon2):
     // the secret is random, not a password.
-    std::optional<Token> verify_token(const std::string& name, const std::string& secret) const;
-    bool has_tokens(const std::string& name) const;
-    std::vector<Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const;
-    void revoke_token(std::int64_t id); // StoreError if missing
+    std::optional<Token> verify_token(const std::string& name, const std::string& secret) const override;
+    bool has_tokens(const std::string& name) const override;
+    std::vector<Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const override;
+    void revoke_token(std::int64_t id) override; // StoreError if missing
 
     // "SQLite FILE" or "PostgreSQL host=… port=… dbname=…": for logs; never a password.
     const std::string& description() const;
 
     // True when several gateways may share this store (PostgreSQL): what they must agree on (the
     // call budget, the login throttle) is then counted here rather than in each one's memory.
-    bool is_shared() const;
+    bool is_shared() const override;
     // Counts one call of `account` in the window starting at `window_start` (one atomic upsert:
     // gateways calling at once never lose a count); returns the window's count with this call.
     // Windows ended over an hour ago are deleted now and then.
-    std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start);
+    std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start) override;
 
     // The login throttle's counts, shared the same way (core/login_throttle.h holds the rules).
     // Times are wall-clock milliseconds; a count whose window has ended is stale, not zero.
-    struct LoginCount {
-        std::int64_t failures = 0;
-        std::int64_t window_start_ms = 0;
-    };
-    struct LoginCounts {
-        LoginCount pair; // this account from this source
-        LoginCount source; // this source against any account
-        LoginCount account; // any source against this account
-        std::int64_t last_login_ms = 0; // this account's last login from this source; 0: none remembered
-    };
-    LoginCounts login_counts(const std::string& account, const std::string& source) const;
+    using LoginCount = core::LoginCount;
+    using LoginCounts = core::LoginCounts;
+    LoginCounts login_counts(const std::string& account, const std::string& source) const override;
     // Counts one failure against the pair, the source and (`account_wide`) the account, each in
     // one atomic upsert that starts a new window at `now_ms` where the last began `window_ms` or
     // more before; returns the counts with it. Ended windows are deleted now and then.
     LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide, std::int64_t now_ms,
-                                    std::int64_t window_ms);
+                                    std::int64_t window_ms) override;
     // A login: the pair's count is cleared and the source remembered as the account's at
     // `now_ms`; sources last seen before `forget_before_ms` are deleted now and then.
     void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
-                             std::int64_t forget_before_ms);
+                             std::int64_t forget_before_ms) override;
 
     // History, newest first.
-    void append_history(const std::vector<HistoryEntry>& entries); // one transaction: one journal sync for all
+    void append_history(const std::vector<HistoryEntry>& entries) override; // one transaction: one journal sync for all
     // Deletes the rows older than `before`; returns how many.
-    std::size_t prune_history(std::chrono::system_clock::time_point before);
+    std::size_t prune_history(std::chrono::system_clock::time_point before) override;
     // The names under `domain` whose address calls have set (outcome changed or unchanged), sorted.
-    std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const;
+    std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const override;
     std::vector<HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,
-                                      std::size_t offset = 0) const;
+                                      std::size_t offset = 0) const override;
 
 private:
     std::vector<Domain> list_where(const std::string& where, const std::string& value) const;

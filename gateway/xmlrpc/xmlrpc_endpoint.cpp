@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "core/utf8_prefix.h"
+#include "vocabulary/utf8_prefix.h"
 #include "xmlrpc/xmlrpc_writer.h"
 
 namespace dyndns::xmlrpc {

@@ -10,7 +10,7 @@
 #include <Poco/SAX/LexicalHandler.h>
 #include <Poco/SAX/Locator.h>
 
-#include "core/utf8_prefix.h"
+#include "vocabulary/utf8_prefix.h"
 #include "xml/untrusted_sax.h"
 
 namespace dyndns::xmlrpc {

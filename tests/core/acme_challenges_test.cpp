@@ -1,4 +1,4 @@
-// ACME DNS-01 challenges: the value and name rules alone, then SetAcmeChallenge/ClearAcmeChallenge against a real named and store.
+// ACME DNS-01 challenges: the value and name rules alone, then SetAcmeChallenge/ClearAcmeChallenge against a real named and an in-memory store (tests/support/memory_store.h).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,7 +12,7 @@
 #include "dns/dns_transport.h"
 #include "dns/txt_rdata.h"
 #include "support/local_bind.h"
-#include "support/temp_dir.h"
+#include "support/memory_store.h"
 
 using namespace dyndns;
 using namespace std::chrono_literals;
@@ -27,13 +27,12 @@ const std::string kThird = "Qj8lMbZc0k0hzGdyTfsmLxnOXy6cDUdmNZdKOI2Tl_E";
 std::string quoted(const std::string& value) { return "\"" + value + "\""; }
 
 struct Fixture {
-    test::TempDir dir{"acme-core-test"};
-    std::unique_ptr<store::Store> db;
+    std::unique_ptr<test::MemoryStore> db;
     std::unique_ptr<dns::Rfc2136Client> dns;
     std::unique_ptr<core::UpdateCore> core;
 
     explicit Fixture(std::uint32_t acme_ttl = 60) {
-        db = std::make_unique<store::Store>(dir.file("gateway.sqlite"));
+        db = std::make_unique<test::MemoryStore>();
         db->add_account("alice", "alice-password");
         db->add_domain("example.test", "alice");
         db->set_dyndns("example.test", true);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/update_core.h"
+#include "store/store.h"
 #include "support/local_bind.h"
 #ifdef DYNDNS_TEST_POSTGRESQL
 #include "support/local_postgres.h"

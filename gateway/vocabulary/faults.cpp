@@ -1,5 +1,5 @@
 // Names of the faults every protocol shares (DESIGN.md "Faults"), which side each blames, and the one NO_SUCH_DOMAIN text.
-#include "core/update_service.h"
+#include "vocabulary/faults.h"
 
 namespace dyndns::core {
 

@@ -1,5 +1,5 @@
 // Blocks compared by masking with Poco::Net::IPAddress (a mask built from the prefix length, then &), never bit by bit.
-#include "core/cidr.h"
+#include "vocabulary/cidr.h"
 
 namespace dyndns::core {
 

@@ -1,5 +1,5 @@
 // Host names checked label by label; lower case by Poco::toLower (ASCII only, as DNS compares).
-#include "core/names.h"
+#include "vocabulary/names.h"
 
 #include <cctype>
 

@@ -1,0 +1,92 @@
+// The history table: one row per answered call, written in batches, pruned by age, read newest first.
+#include <algorithm>
+#include <optional>
+
+#include <Poco/Tuple.h>
+
+#include "store/store_impl.h"
+#include "vocabulary/history_outcome.h"
+#include "store/transaction.h"
+
+namespace dyndns::store {
+
+void Store::append_history(const std::vector<HistoryEntry>& entries) {
+    if (entries.empty()) return;
+    guarded("record the history", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        in_transaction(session, impl_->dialect, [&] {
+            for (const HistoryEntry& entry : entries) {
+                const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
+                session << impl_->sql("INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
+                                      "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
+                    bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
+                    bind(entry.user_agent), bind(entry.outcome), now;
+            }
+        });
+    });
+}
+
+std::size_t Store::prune_history(std::chrono::system_clock::time_point before) {
+    const auto before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
+    return guarded("prune the history", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        Poco::Data::Statement remove(session);
+        remove << impl_->sql("DELETE FROM history WHERE time_ms < ?"), bind(static_cast<Poco::Int64>(before_ms));
+        return remove.execute();
+    });
+}
+
+std::vector<std::string> Store::updated_names(const std::string& domain, std::size_t limit) const {
+    return guarded("read the history", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        std::vector<std::string> names;
+        // The names whose address a call published (core::published); ACME challenge rows (TXT) are not addresses.
+        session << impl_->sql(
+            "SELECT DISTINCT name FROM history WHERE domain = ? AND outcome IN (?, ?) AND type <> 'TXT' ORDER BY name LIMIT ?"),
+            bind(lower(domain)), bind(std::string(core::outcome_name(core::HistoryOutcome::Changed))),
+            bind(std::string(core::outcome_name(core::HistoryOutcome::Unchanged))), bind(static_cast<Poco::Int64>(limit)),
+            into(names), now;
+        return names;
+    });
+}
+
+std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domain, std::size_t limit, std::size_t offset) const {
+    return guarded("read the history", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        using Row = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string, std::string,
+                                std::string, std::string, std::string, std::string>;
+        std::vector<Row> rows;
+        Poco::Data::Statement select(session);
+        select << impl_->sql("SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
+                             "user_agent, outcome FROM history " +
+                             std::string(domain ? "WHERE domain = ? " : "") + "ORDER BY id DESC LIMIT ? OFFSET ?"),
+            into(rows);
+        if (domain) select, bind(lower(*domain));
+        select, bind(static_cast<Poco::Int64>(limit)), bind(static_cast<Poco::Int64>(offset));
+        select.execute();
+        std::vector<HistoryEntry> entries;
+        for (const Row& row : rows) {
+            HistoryEntry e;
+            e.id = row.get<0>();
+            e.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(row.get<1>()));
+            e.name = row.get<2>();
+            e.domain = row.get<3>();
+            e.type = row.get<4>();
+            e.old_address = row.get<5>();
+            e.new_address = row.get<6>();
+            e.caller_address = row.get<7>();
+            e.protocol = row.get<8>();
+            e.user_agent = row.get<9>();
+            e.outcome = row.get<10>();
+            entries.push_back(std::move(e));
+        }
+        return entries;
+    });
+}
+
+} // namespace dyndns::store

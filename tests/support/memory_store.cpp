@@ -1,0 +1,196 @@
+// The in-memory store ports: the same answers store::Store gives for the rows it holds, without SQL.
+#include "support/memory_store.h"
+
+#include <algorithm>
+
+#include "vocabulary/history_outcome.h"
+#include "vocabulary/names.h"
+#include "vocabulary/store_errors.h"
+
+namespace dyndns::test {
+
+using core::lower;
+
+void MemoryStore::add_account(const std::string& account, const std::string& password) {
+    std::lock_guard lock(mutex_);
+    if (passwords_.contains(lower(account))) throw store::StoreError("account '" + account + "' already exists");
+    passwords_[lower(account)] = password;
+    ++stamps_[lower(account)];
+}
+
+void MemoryStore::add_domain(const std::string& domain, const std::string& account) {
+    std::lock_guard lock(mutex_);
+    const auto name = core::host_name(domain);
+    if (!name) throw store::InvalidInput("'" + domain + "' is not a host name");
+    if (!passwords_.contains(lower(account))) throw store::StoreError("no account '" + account + "'");
+    if (domains_.contains(*name)) throw store::StoreError("domain '" + *name + "' already exists");
+    domains_[*name] = core::Domain{*name, lower(account), false};
+}
+
+bool MemoryStore::verify_password(const std::string& account, const std::string& password) {
+    std::lock_guard lock(mutex_);
+    const auto found = passwords_.find(lower(account));
+    return found != passwords_.end() && found->second == password;
+}
+
+std::string MemoryStore::credential_stamp(const std::string& account) const {
+    std::lock_guard lock(mutex_);
+    const auto found = passwords_.find(lower(account));
+    if (found == passwords_.end()) return "";
+    return std::to_string(stamps_.at(found->first)) + ":" + found->second;
+}
+
+void MemoryStore::set_dyndns(const std::string& domain, bool enabled) {
+    std::lock_guard lock(mutex_);
+    const auto found = domains_.find(lower(domain));
+    if (found == domains_.end()) throw store::StoreError("no domain '" + domain + "'");
+    found->second.dyndns = enabled;
+}
+
+std::optional<core::Domain> MemoryStore::find_domain(const std::string& domain) const {
+    std::lock_guard lock(mutex_);
+    const auto found = domains_.find(lower(domain));
+    if (found == domains_.end()) return std::nullopt;
+    return found->second;
+}
+
+std::optional<core::Domain> MemoryStore::owning_domain_locked(const std::string& name) const {
+    for (std::string candidate = lower(name);;) {
+        if (const auto found = domains_.find(candidate); found != domains_.end()) return found->second;
+        const auto dot = candidate.find('.');
+        if (dot == std::string::npos) return std::nullopt;
+        candidate = candidate.substr(dot + 1);
+    }
+}
+
+std::optional<core::Domain> MemoryStore::owning_domain(const std::string& name) const {
+    std::lock_guard lock(mutex_);
+    return owning_domain_locked(name);
+}
+
+std::vector<core::Domain> MemoryStore::list_domains(const std::optional<std::string>& account) const {
+    std::lock_guard lock(mutex_);
+    std::vector<core::Domain> domains;
+    for (const auto& [name, domain] : domains_)
+        if (!account || domain.account == lower(*account)) domains.push_back(domain);
+    return domains;
+}
+
+std::pair<core::Token, std::string> MemoryStore::create_token(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    const auto domain = owning_domain_locked(name);
+    if (!domain) throw store::StoreError("'" + name + "' is not under any registered domain");
+    const std::int64_t id = next_id_++;
+    core::Token token{id, lower(name), domain->name, std::chrono::system_clock::now()};
+    std::string secret = "memory-token-secret-" + std::to_string(id);
+    tokens_[id] = {token, secret};
+    return {token, secret};
+}
+
+std::optional<core::Token> MemoryStore::verify_token(const std::string& name, const std::string& secret) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, held] : tokens_)
+        if (held.first.name == lower(name) && held.second == secret) return held.first;
+    return std::nullopt;
+}
+
+bool MemoryStore::has_tokens(const std::string& name) const {
+    std::lock_guard lock(mutex_);
+    return std::any_of(tokens_.begin(), tokens_.end(), [&](const auto& held) { return held.second.first.name == lower(name); });
+}
+
+std::vector<core::Token> MemoryStore::list_tokens(const std::optional<std::string>& domain) const {
+    std::lock_guard lock(mutex_);
+    std::vector<core::Token> tokens;
+    for (const auto& [id, held] : tokens_)
+        if (!domain || held.first.domain == lower(*domain)) tokens.push_back(held.first);
+    return tokens;
+}
+
+void MemoryStore::revoke_token(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    if (tokens_.erase(id) == 0) throw store::StoreError("no token " + std::to_string(id));
+}
+
+void MemoryStore::append_history(const std::vector<core::HistoryEntry>& entries) {
+    std::lock_guard lock(mutex_);
+    for (auto entry : entries) {
+        entry.id = next_id_++;
+        history_.push_back(std::move(entry));
+    }
+}
+
+std::size_t MemoryStore::prune_history(std::chrono::system_clock::time_point before) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(history_, [&](const core::HistoryEntry& entry) { return entry.time < before; });
+}
+
+std::vector<std::string> MemoryStore::updated_names(const std::string& domain, std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> names;
+    for (const auto& entry : history_)
+        if (entry.domain == lower(domain) && entry.type != "TXT" && core::published(entry.outcome)) names.push_back(entry.name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    if (names.size() > limit) names.resize(limit);
+    return names;
+}
+
+std::vector<core::HistoryEntry> MemoryStore::history(const std::optional<std::string>& domain, std::size_t limit,
+                                                     std::size_t offset) const {
+    std::lock_guard lock(mutex_);
+    std::vector<core::HistoryEntry> rows;
+    for (auto entry = history_.rbegin(); entry != history_.rend() && rows.size() < limit; ++entry) {
+        if (domain && entry->domain != lower(*domain)) continue;
+        if (offset > 0) {
+            --offset;
+            continue;
+        }
+        rows.push_back(*entry);
+    }
+    return rows;
+}
+
+std::int64_t MemoryStore::count_call(const std::string& account, std::chrono::system_clock::time_point window_start) {
+    std::lock_guard lock(mutex_);
+    const auto start = std::chrono::duration_cast<std::chrono::milliseconds>(window_start.time_since_epoch()).count();
+    return ++calls_[{account, start}];
+}
+
+core::LoginCounts MemoryStore::login_counts_locked(const std::string& account, const std::string& source) const {
+    const auto count = [&](const std::string& key) {
+        const auto found = login_failures_.find(key);
+        return found == login_failures_.end() ? core::LoginCount{} : found->second;
+    };
+    const auto last = last_logins_.find({account, source});
+    return {count("p:" + account + "/" + source), count("s:" + source), count("a:" + account),
+            last == last_logins_.end() ? 0 : last->second};
+}
+
+core::LoginCounts MemoryStore::login_counts(const std::string& account, const std::string& source) const {
+    std::lock_guard lock(mutex_);
+    return login_counts_locked(account, source);
+}
+
+core::LoginCounts MemoryStore::count_login_failure(const std::string& account, const std::string& source, bool account_wide,
+                                                   std::int64_t now_ms, std::int64_t window_ms) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> keys{"p:" + account + "/" + source, "s:" + source};
+    if (account_wide) keys.push_back("a:" + account);
+    for (const auto& key : keys) {
+        auto& count = login_failures_[key];
+        if (count.failures == 0 || count.window_start_ms <= now_ms - window_ms) count = {0, now_ms};
+        ++count.failures;
+    }
+    return login_counts_locked(account, source);
+}
+
+void MemoryStore::count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
+                                      std::int64_t forget_before_ms) {
+    std::lock_guard lock(mutex_);
+    login_failures_.erase("p:" + account + "/" + source);
+    last_logins_[{account, source}] = now_ms;
+    std::erase_if(last_logins_, [&](const auto& known) { return known.second < forget_before_ms; });
+}
+
+} // namespace dyndns::test

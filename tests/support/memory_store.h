@@ -1,0 +1,65 @@
+// The core's store ports held in memory: for unit tests of the core that need accounts, domains, tokens and history but no database.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/ports/store_ports.h"
+
+namespace dyndns::test {
+
+// Thread-safe; unshared (is_shared() is false), so the core counts calls and logins in its own
+// memory. Names and accounts are lower-cased as the real store does; passwords are compared as
+// given. Errors are those store::Store throws for the same misuse (StoreError for a missing row).
+class MemoryStore final : public core::StorePorts {
+public:
+    void add_account(const std::string& account, const std::string& password);
+    void add_domain(const std::string& domain, const std::string& account);
+
+    bool verify_password(const std::string& account, const std::string& password) override;
+    std::string credential_stamp(const std::string& account) const override;
+
+    void set_dyndns(const std::string& domain, bool enabled) override;
+    std::optional<core::Domain> find_domain(const std::string& domain) const override;
+    std::optional<core::Domain> owning_domain(const std::string& name) const override;
+    std::vector<core::Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const override;
+
+    std::pair<core::Token, std::string> create_token(const std::string& name) override;
+    std::optional<core::Token> verify_token(const std::string& name, const std::string& secret) const override;
+    bool has_tokens(const std::string& name) const override;
+    std::vector<core::Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const override;
+    void revoke_token(std::int64_t id) override;
+
+    void append_history(const std::vector<core::HistoryEntry>& entries) override;
+    std::size_t prune_history(std::chrono::system_clock::time_point before) override;
+    std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const override;
+    std::vector<core::HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,
+                                            std::size_t offset = 0) const override;
+
+    bool is_shared() const override { return false; }
+    std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start) override;
+    core::LoginCounts login_counts(const std::string& account, const std::string& source) const override;
+    core::LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide,
+                                          std::int64_t now_ms, std::int64_t window_ms) override;
+    void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
+                             std::int64_t forget_before_ms) override;
+
+private:
+    std::optional<core::Domain> owning_domain_locked(const std::string& name) const;
+    core::LoginCounts login_counts_locked(const std::string& account, const std::string& source) const;
+
+    mutable std::mutex mutex_;
+    std::map<std::string, std::string> passwords_; // account -> password
+    std::map<std::string, std::int64_t> stamps_; // account -> how many times it was (re)made or changed
+    std::map<std::string, core::Domain> domains_;
+    std::map<std::int64_t, std::pair<core::Token, std::string>> tokens_; // id -> (token, secret)
+    std::vector<core::HistoryEntry> history_; // oldest first
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> calls_; // (account, window start) -> count
+    std::map<std::string, core::LoginCount> login_failures_; // "p:account/source", "s:source", "a:account"
+    std::map<std::pair<std::string, std::string>, std::int64_t> last_logins_; // (account, source) -> ms
+    std::int64_t next_id_ = 1;
+};
+
+} // namespace dyndns::test
