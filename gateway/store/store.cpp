@@ -120,6 +120,13 @@ void reconnect_postgresql(const PostgresTarget& target, Poco::Data::Session& ses
 
 std::string one_line(std::string text) {
     constexpr std::size_t kMaxBytes = 400;
+    // Poco's PostgreSQL connector quotes the whole connection string in "Not connected to data
+    // source: …", password included: the message keeps what it says before it.
+    if (const auto quoted = text.find("data source:"); quoted != std::string::npos)
+        text = text.substr(0, quoted) + "data source (connection string not shown)";
+    for (const char* secret : {"password=", "password ="})
+        if (const auto at = text.find(secret); at != std::string::npos)
+            text = text.substr(0, at) + "(connection details not shown)";
     std::replace_if(
         text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
     if (text.size() > kMaxBytes) text = text.substr(0, kMaxBytes) + "...";

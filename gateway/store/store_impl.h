@@ -21,7 +21,7 @@
 
 namespace dyndns::store {
 
-// Only the store's own .cpp files include this header.
+// Only the store's own .cpp files (and its tests) include this header.
 using namespace Poco::Data::Keywords;
 using core::lower;
 
@@ -33,7 +33,7 @@ void check_password(const std::string& password);
 std::string domain_name(const std::string& raw);
 std::int64_t now_ms();
 // PostgreSQL's messages span lines (the statement, a caret under the error): a log line is one
-// line, and a bounded one.
+// line, and a bounded one, which never quotes the connection string (it may hold a password).
 std::string one_line(std::string text);
 
 struct Store::Impl {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "store/store_impl.h"
 #include "support/temp_dir.h"
 #ifdef DYNDNS_TEST_POSTGRESQL
 #include <libpq-fe.h>
@@ -474,3 +475,11 @@ TEST_CASE("postgresql: a database that goes away costs DatabaseError promptly an
     CHECK(db.list_accounts().size() == 2);
 }
 #endif
+
+TEST_CASE("a store error's message never quotes the connection string") {
+    using dyndns::store::one_line;
+    CHECK(one_line("Not connected to data source: connect_timeout=3 dbname=dyndns host=127.0.0.1 password=never-shown") ==
+          "Not connected to data source (connection string not shown)");
+    CHECK(one_line("cannot connect: host=127.0.0.1 password=never-shown").find("never-shown") == std::string::npos);
+    CHECK(one_line("disk full") == "disk full");
+}
