@@ -86,6 +86,8 @@ AccountService::new_token(const std::string& account, const std::string& domain,
         return UpdateError{Fault::NoSuchDomain, "the name must be " + found->name + " or a name under it", 0};
     try {
         return store_.create_token(name);
+    } catch (const store::DatabaseError&) {
+        throw; // an outage, not the caller's mistake: the front end answers fault 10
     } catch (const store::StoreError& e) {
         return UpdateError{Fault::BadRequest, e.what(), 0};
     }

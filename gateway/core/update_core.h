@@ -34,6 +34,12 @@ struct CoreSettings {
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
 class UpdateCore final : public UpdateService {
 public:
+    // A store that fails mid-call (a database gone or locked away) answers fault 10: what the
+    // caller can do is retry later, as with an unreachable primary. Nothing was changed: the
+    // store is read before any UPDATE, and history after it is only queued. Logs the failure;
+    // every front end that meets a store::DatabaseError outside the core answers with this.
+    static UpdateError store_unavailable(const std::exception& failure);
+
     // With a `follower`, the current records of followed zones come from it, not from a read per
     // call; without one (or for a zone not in step) the primary is asked.
     UpdateCore(CoreSettings settings, StorePorts& store, dns::Primaries primaries,
@@ -124,10 +130,6 @@ private:
     void observe(const ClientInfo& client, const char* method, const std::string& name, const std::string& outcome,
                  const std::string& address, std::chrono::steady_clock::time_point started) const;
     static std::string outcome_word(const UpdateError& error);
-    // A store that fails mid-call (a database gone or locked away) answers fault 10: what the
-    // caller can do is retry later, as with an unreachable primary. Nothing was changed: the
-    // store is read before any UPDATE, and history after it is only queued.
-    static UpdateError store_unavailable(const std::exception& failure);
     template <class Outcome, class Call>
     static Outcome with_store(Call call) {
         try {
@@ -136,7 +138,7 @@ private:
             return store_unavailable(failure);
         }
     }
-    // The private-address rule (DESIGN.md): the fault when `address` may not be published.
+    // The private-address rule (docs/contract.md "Private addresses"): the fault when `address` may not be published.
     std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
     void record(const Authorized& who, const SetAddressRequest& request, const std::string& type, const std::string& old_address,
                 const std::string& new_address, const std::string& outcome);

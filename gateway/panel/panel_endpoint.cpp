@@ -10,6 +10,7 @@
 
 #include "http/client_info.h"
 #include "panel/panel_style.h"
+#include "vocabulary/store_errors.h"
 
 namespace dyndns::panel {
 namespace {
@@ -63,9 +64,36 @@ http::HttpResponse forbidden_form() {
                                            "/panel/"));
 }
 
+// The HTTP status of a fault on a page, as the other HTTP front ends answer it (docs/contract.md "Faults").
+int panel_status(core::Fault fault) {
+    switch (fault) {
+    case core::Fault::AuthFailed: return 401;
+    case core::Fault::NoSuchDomain: return 404;
+    case core::Fault::RateLimited: return 429;
+    case core::Fault::DnsUnavailable:
+    case core::Fault::ServiceUnavailable: return 503;
+    default: return 400;
+    }
+}
+
 http::HttpResponse problem_page(const core::UpdateError& error, const std::string& back) {
-    const int status = error.fault == core::Fault::NoSuchDomain ? 404 : 400;
-    return html_response(status, message_page("Not done", error.message, back));
+    auto response = html_response(panel_status(error.fault), message_page("Not done", error.message, back));
+    if (error.retry_after_seconds > 0) response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+    return response;
+}
+
+// Every page reads the store (the session's account, its domains); a store outage anywhere in a
+// request is one answer, fault 10 as a 503, never a 500 or a half-drawn page.
+http::Handler store_boundary(http::Handler page) {
+    return [page = std::move(page)](const http::HttpRequest& request) {
+        try {
+            return page(request);
+        } catch (const store::DatabaseError& failure) {
+            auto response = problem_page(core::UpdateCore::store_unavailable(failure), "/panel/");
+            response.headers.emplace_back("Retry-After", "30");
+            return response;
+        }
+    };
 }
 
 std::string domain_url(const std::string& domain) { return "/panel/domain?name=" + domain; }
@@ -96,7 +124,7 @@ std::vector<http::Route> PanelEndpoint::routes() {
     const auto bind = [this](http::HttpResponse (PanelEndpoint::*member)(const http::HttpRequest&)) {
         return [this, member](const http::HttpRequest& request) { return (this->*member)(request); };
     };
-    return {
+    std::vector<http::Route> routes{
         {"/panel", {"GET"}, [](const http::HttpRequest&) { return redirect("/panel/"); }},
         {"/panel/", {"GET"}, bind(&PanelEndpoint::home)},
         {"/panel/login",
@@ -113,6 +141,8 @@ std::vector<http::Route> PanelEndpoint::routes() {
              return http::HttpResponse{200, "text/css; charset=utf-8", stylesheet(), {}};
          }},
     };
+    for (auto& route : routes) route.handler = store_boundary(std::move(route.handler));
+    return routes;
 }
 
 http::HttpResponse PanelEndpoint::home(const http::HttpRequest& request) {

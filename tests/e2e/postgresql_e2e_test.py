@@ -1,5 +1,8 @@
-"""Gateways on one PostgreSQL store end to end: a fresh database migrated once by two gateways started together, dyndnsctl on the same store, a database stopped and started under load, and a call budget and a login throttle that hold across both."""
+"""Gateways on one PostgreSQL store end to end: a fresh database migrated once by two gateways started together, dyndnsctl on the same store, a database stopped and started under load (the XML-RPC, dyndns2 and panel answers), and a call budget and a login throttle that hold across both."""
 import base64
+import html
+import html.parser
+import http.cookiejar
 import os
 import ssl
 import sys
@@ -7,6 +10,7 @@ import threading
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 import xmlrpc.client
 
@@ -89,6 +93,44 @@ def answer_of(gw, source, password):
         return "ok"
     except xmlrpc.client.Fault as fault:
         return f"fault {fault.faultCode}"
+
+
+class CsrfField(html.parser.HTMLParser):
+    """The value of the first <input name="csrf"> on a panel page."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.value = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        fields = dict(attrs)
+        if tag == "input" and fields.get("name") == "csrf" and self.value is None:
+            self.value = fields.get("value")
+
+
+class PanelBrowser:
+    """A logged-in panel session through urllib: cookies kept, redirects followed, errors returned as answers."""
+
+    def __init__(self, gw):
+        self.gw = gw
+        context = ssl.create_default_context(cafile=os.path.join(stack.dir, "certs/ca.pem"))
+        self.opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context),
+                                                  urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def open(self, path, form=None):
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.gw.url(path=path), data=data, timeout=30) as answer:
+                return answer.status, dict(answer.headers), answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def log_in(self, account, password):
+        _, _, page = self.open("/panel/login")
+        status, _, page = self.open("/panel/login", {"csrf": CsrfField(page).value, "account": account,
+                                                    "password": password})
+        return status, page
 
 
 class PostgresqlStore(unittest.TestCase):
@@ -239,6 +281,35 @@ class PostgresqlStore(unittest.TestCase):
         summary = run(os.path.join(BIN_DIR, "dyndns-gateway"), "--check-config", gateways[0].config).stdout
         self.assertIn(f"PostgreSQL host=127.0.0.1 port={postgres.port} dbname=dyndns", summary)
         self.assertNotIn(DB_PASSWORD, summary)
+
+    def test_7_the_panel_answers_a_store_outage_like_every_front_end(self):
+        browser = PanelBrowser(gateways[0])
+        status, page = browser.log_in("demo", "demo-password")
+        self.assertEqual(status, 200, page)
+        csrf = CsrfField(page).value
+        self.assertTrue(csrf, page)
+        postgres.stop()
+        try:
+            # Any page (it checks the session against the store) and a new token: fault 10 as a
+            # 503 with Retry-After, never a 500 or a 400.
+            for path, form in (("/panel/", None),
+                               ("/panel/token/new", {"csrf": csrf, "domain": "example.test", "name": "example.test"})):
+                status, headers, page = browser.open(path, form)
+                self.assertEqual(status, 503, f"{path}: {page}")
+                self.assertIn("the gateway's store is unavailable; nothing changed, retry later", html.unescape(page))
+                self.assertIn("Retry-After", headers)
+        finally:
+            postgres.start()
+        # The same session works again once the pool has reconnected (a few seconds, as for the calls in test 3).
+        deadline = time.monotonic() + 15
+        while True:
+            status, _, page = browser.open("/panel/")
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        self.assertEqual(status, 200, page)
+        self.assertIn("example.test", page)
+        self.assertIsNone(gateways[0].process.poll(), "the gateway exited")
 
 
 if __name__ == "__main__":
