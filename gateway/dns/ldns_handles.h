@@ -9,23 +9,15 @@
 #include <vector>
 
 #include "dns/ldns_include.h"
+#include "vocabulary/free_deleter.h"
 
 namespace dyndns::dns {
 
-// A deleter type rather than decltype(&fn): it costs no storage and cannot be null.
-template <auto FreeFn>
-struct LdnsFree {
-    template <class T>
-    void operator()(T* p) const noexcept {
-        FreeFn(p);
-    }
-};
-
-using PktPtr = std::unique_ptr<ldns_pkt, LdnsFree<&ldns_pkt_free>>;
-using RrPtr = std::unique_ptr<ldns_rr, LdnsFree<&ldns_rr_free>>;
-using RrListPtr = std::unique_ptr<ldns_rr_list, LdnsFree<&ldns_rr_list_deep_free>>;
-using RdfPtr = std::unique_ptr<ldns_rdf, LdnsFree<&ldns_rdf_deep_free>>;
-using BufferPtr = std::unique_ptr<ldns_buffer, LdnsFree<&ldns_buffer_free>>;
+using PktPtr = std::unique_ptr<ldns_pkt, Free<&ldns_pkt_free>>;
+using RrPtr = std::unique_ptr<ldns_rr, Free<&ldns_rr_free>>;
+using RrListPtr = std::unique_ptr<ldns_rr_list, Free<&ldns_rr_list_deep_free>>;
+using RdfPtr = std::unique_ptr<ldns_rdf, Free<&ldns_rdf_deep_free>>;
+using BufferPtr = std::unique_ptr<ldns_buffer, Free<&ldns_buffer_free>>;
 
 // ldns hands out wire buffers and strings allocated with malloc.
 struct MallocFree {

@@ -9,16 +9,10 @@
 
 #include <openssl/err.h>
 
+#include "vocabulary/free_deleter.h"
+
 namespace dyndns::http {
 namespace {
-
-template <auto F>
-struct Free {
-    template <class T>
-    void operator()(T* p) const noexcept {
-        F(p);
-    }
-};
 
 class TlsStream final : public ByteStream {
 public:

@@ -9,17 +9,11 @@
 #include <libpq-fe.h>
 
 #include "store/store.h"
+#include "vocabulary/free_deleter.h"
 
 namespace dyndns::store {
 namespace {
 
-template <auto F>
-struct Free {
-    template <class T>
-    void operator()(T* p) const noexcept {
-        F(p);
-    }
-};
 using Options = std::unique_ptr<PQconninfoOption, Free<&PQconninfoFree>>;
 
 // A call never waits longer than this for a connection, nor for the server to acknowledge what
