@@ -82,7 +82,7 @@ std::pair<core::Token, std::string> MemoryStore::create_token(const std::string&
     if (!domain) throw store::StoreError("'" + name + "' is not under any registered domain");
     const std::int64_t id = next_id_++;
     core::Token token{id, lower(name), domain->name, std::chrono::system_clock::now()};
-    std::string secret = "memory-token-secret-" + std::to_string(id);
+    std::string secret = "memory-token-secret-id-" + std::to_string(id); // as long as a real one (22+)
     tokens_[id] = {token, secret};
     return {token, secret};
 }
@@ -182,7 +182,11 @@ core::LoginCounts MemoryStore::count_login_failure(const std::string& account, c
         if (count.failures == 0 || count.window_start_ms <= now_ms - window_ms) count = {0, now_ms};
         ++count.failures;
     }
-    return login_counts_locked(account, source);
+    // As the store's RETURNING clause: the counts this call changed, and nothing else.
+    auto counts = login_counts_locked(account, source);
+    if (!account_wide) counts.account = {};
+    counts.last_login_ms = 0;
+    return counts;
 }
 
 void MemoryStore::count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,

@@ -36,6 +36,7 @@ public:
     virtual LoginCounts login_counts(const std::string& account, const std::string& source) const = 0;
     // Counts one failure against the pair, the source and (`account_wide`) the account, each
     // atomically, starting a new window at `now_ms` where the last began `window_ms` or more before.
+    // Returns the counts it changed: the account's is zero when not `account_wide`, last_login_ms 0.
     virtual LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide,
                                             std::int64_t now_ms, std::int64_t window_ms) = 0;
     // A login: the pair's count is cleared and the source remembered as the account's at `now_ms`;

@@ -1,0 +1,185 @@
+// The core's store ports as a contract: the same cases against the SQLite store and the tests' MemoryStore, so the double answers as the store does.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "store/store.h"
+#include "support/memory_store.h"
+#include "support/temp_dir.h"
+
+using namespace dyndns;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Each implementation with one account ("alice", "pw-alice") and two of its domains.
+struct SqliteStore {
+    test::TempDir dir{"store-ports"};
+    store::Store ports{dir.file("store.db")};
+};
+struct InMemory {
+    test::MemoryStore ports;
+};
+
+template <class Impl>
+std::unique_ptr<Impl> seeded() {
+    auto impl = std::make_unique<Impl>();
+    impl->ports.add_account("Alice", "pw-alice");
+    impl->ports.add_account("bob", "pw-bob");
+    impl->ports.add_domain("Example.TEST.", "alice");
+    impl->ports.add_domain("other.test", "alice");
+    impl->ports.add_domain("bob.test", "bob");
+    return impl;
+}
+
+core::HistoryEntry entry(std::chrono::system_clock::time_point at, const std::string& name, const std::string& outcome) {
+    core::HistoryEntry e;
+    e.time = at;
+    e.name = name;
+    e.domain = "example.test";
+    e.type = "A";
+    e.new_address = "192.0.2.1";
+    e.caller_address = "198.51.100.1";
+    e.protocol = "xmlrpc";
+    e.outcome = outcome;
+    return e;
+}
+
+} // namespace
+
+TYPE_TO_STRING(SqliteStore);
+TYPE_TO_STRING(InMemory);
+
+TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and names are case-insensitive", Impl, SqliteStore, InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    CHECK(ports.verify_password("alice", "pw-alice"));
+    CHECK(ports.verify_password("ALICE", "pw-alice"));
+    CHECK_FALSE(ports.verify_password("alice", "pw-bob"));
+    CHECK_FALSE(ports.verify_password("nobody", "pw-alice"));
+    CHECK_FALSE(ports.credential_stamp("alice").empty());
+    CHECK(ports.credential_stamp("alice") != ports.credential_stamp("bob"));
+    CHECK(ports.credential_stamp("nobody").empty());
+}
+
+TEST_CASE_TEMPLATE("store ports: domains are found by exact name and owned by their nearest registered ancestor", Impl, SqliteStore,
+                   InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    const auto found = ports.find_domain("EXAMPLE.test");
+    REQUIRE(found);
+    CHECK(found->name == "example.test");
+    CHECK(found->account == "alice");
+    CHECK_FALSE(found->dyndns);
+    CHECK_FALSE(ports.find_domain("www.example.test"));
+    CHECK(ports.owning_domain("a.b.www.example.test")->name == "example.test");
+    CHECK(ports.owning_domain("example.test")->name == "example.test");
+    CHECK_FALSE(ports.owning_domain("test"));
+    CHECK_FALSE(ports.owning_domain("notexample.test"));
+
+    std::vector<std::string> alices;
+    for (const auto& d : ports.list_domains(std::string("alice"))) alices.push_back(d.name);
+    std::sort(alices.begin(), alices.end());
+    CHECK(alices == std::vector<std::string>{"example.test", "other.test"});
+    CHECK(ports.list_domains().size() == 3);
+
+    ports.set_dyndns("example.test", true);
+    CHECK(ports.find_domain("example.test")->dyndns);
+    ports.set_dyndns("example.test", false);
+    CHECK_FALSE(ports.find_domain("example.test")->dyndns);
+    CHECK_THROWS_AS(ports.set_dyndns("missing.test", true), store::StoreError);
+}
+
+TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret until revoked", Impl, SqliteStore, InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    CHECK_FALSE(ports.has_tokens("home.example.test"));
+    const auto [token, secret] = ports.create_token("home.example.test");
+    CHECK(token.name == "home.example.test");
+    CHECK(token.domain == "example.test");
+    CHECK(secret.size() >= 22); // 128 random bits in base64url
+    CHECK(ports.has_tokens("home.example.test"));
+    const auto verified = ports.verify_token("home.example.test", secret);
+    REQUIRE(verified);
+    CHECK(verified->id == token.id);
+    CHECK_FALSE(ports.verify_token("home.example.test", secret + "x"));
+    CHECK_FALSE(ports.verify_token("example.test", secret));
+    CHECK(ports.list_tokens(std::string("example.test")).size() == 1);
+    CHECK(ports.list_tokens(std::string("other.test")).empty());
+
+    const auto second = ports.create_token("home.example.test");
+    CHECK(second.second != secret);
+    CHECK(ports.list_tokens(std::string("example.test")).size() == 2);
+
+    ports.revoke_token(token.id);
+    CHECK_FALSE(ports.verify_token("home.example.test", secret));
+    CHECK(ports.verify_token("home.example.test", second.second));
+    CHECK_THROWS_AS(ports.revoke_token(token.id), store::StoreError);
+    CHECK_THROWS_AS(ports.create_token("nowhere.invalid"), store::StoreError);
+}
+
+TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by age and names the hosts calls set", Impl, SqliteStore,
+                   InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    const auto now = std::chrono::system_clock::now();
+    ports.append_history({entry(now - 48h, "old.example.test", "changed"), entry(now - 2h, "example.test", "unchanged"),
+                          entry(now - 1h, "www.example.test", "changed"), entry(now, "www.example.test", "AUTH_FAILED")});
+    const auto all = ports.history(std::string("example.test"), 10, 0);
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].outcome == "AUTH_FAILED");
+    CHECK(all[3].name == "old.example.test");
+    CHECK(all[0].id != all[1].id);
+    const auto page = ports.history(std::string("example.test"), 2, 1);
+    REQUIRE(page.size() == 2);
+    CHECK(page[0].name == "www.example.test");
+    CHECK(page[0].outcome == "changed");
+    CHECK(ports.history(std::string("other.test"), 10, 0).empty());
+
+    CHECK(ports.updated_names("example.test") ==
+          std::vector<std::string>{"example.test", "old.example.test", "www.example.test"});
+    CHECK(ports.prune_history(now - 24h) == 1);
+    CHECK(ports.history(std::nullopt, 10, 0).size() == 3);
+    CHECK(ports.updated_names("example.test") == std::vector<std::string>{"example.test", "www.example.test"});
+}
+
+TEST_CASE_TEMPLATE("store ports: calls are counted per account and window", Impl, SqliteStore, InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    const auto window = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+    CHECK(ports.count_call("alice", window) == 1);
+    CHECK(ports.count_call("alice", window) == 2);
+    CHECK(ports.count_call("bob", window) == 1);
+    CHECK(ports.count_call("alice", window + 60s) == 1);
+}
+
+TEST_CASE_TEMPLATE("store ports: login failures are counted per pair and source and account and a login clears the pair",
+                   Impl, SqliteStore, InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    constexpr std::int64_t window = 60'000;
+    const std::int64_t t0 = 1'800'000'000'000;
+    auto counts = ports.count_login_failure("alice", "198.51.100.1", true, t0, window);
+    CHECK(counts.pair.failures == 1);
+    CHECK(counts.source.failures == 1);
+    CHECK(counts.account.failures == 1);
+    counts = ports.count_login_failure("alice", "198.51.100.1", false, t0 + 1000, window);
+    CHECK(counts.pair.failures == 2);
+    CHECK(counts.source.failures == 2);
+    CHECK(counts.account.failures == 0); // not account-wide: the account's count is neither changed nor returned
+    counts = ports.count_login_failure("bob", "198.51.100.1", true, t0 + 2000, window);
+    CHECK(counts.pair.failures == 1);
+    CHECK(counts.source.failures == 3);
+    CHECK(counts.account.failures == 1);
+    // A window that has ended starts again at one.
+    counts = ports.count_login_failure("alice", "198.51.100.1", true, t0 + window + 5000, window);
+    CHECK(counts.pair.failures == 1);
+    CHECK(counts.pair.window_start_ms == t0 + window + 5000);
+
+    ports.count_login_success("alice", "198.51.100.1", t0 + window + 6000, 0);
+    counts = ports.login_counts("alice", "198.51.100.1");
+    CHECK(counts.pair.failures == 0);
+    CHECK(counts.last_login_ms == t0 + window + 6000);
+    CHECK(ports.login_counts("alice", "198.51.100.2").last_login_ms == 0);
+}
