@@ -104,7 +104,7 @@ sed "s|^  key_file: /etc/bind/dyndns-gateway.key$|  key_file: $work/bind/tsig.ke
 ! cmp -s "$conf_dir/gateway.yaml" "$work/installed.yaml" || fail "the installed gateway.yaml has no key_file line to point at the test key"
 as_user /usr/sbin/dyndns-gateway --check-config "$work/installed.yaml" >/dev/null || fail "the installed gateway.yaml does not check"
 
-https_port=$(loopback free-ports 1)
+read -r https_port metrics_port < <(loopback free-ports 2 | tr '\n' ' ')
 config=$work/gateway.yaml
 cat >"$config" <<YAML
 # The package test's configuration: the installed binary, the packaged state directory, a test named.
@@ -122,6 +122,8 @@ dns:
 store:
   path: $state_dir/gateway.sqlite
 allow_private_addresses: true
+metrics:
+  listen: 127.0.0.1:$metrics_port
 YAML
 as_user /usr/sbin/dyndns-gateway --check-config "$config" || fail "--check-config as $user failed"
 
