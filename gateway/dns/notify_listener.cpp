@@ -5,8 +5,8 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include "dns/ldns_handles.h"
+#include "dns/notify_message.h"
 #include "dns/tsig.h"
-#include "dns/zone_packets.h"
 #include "log/listen_error.h"
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
@@ -17,46 +17,6 @@ namespace {
 // A NOTIFY is a few hundred bytes; anything longer is not one.
 constexpr std::size_t kMaxNotifyBytes = 4096;
 const Poco::Timespan kPollInterval(0, 200'000); // how soon stop() is noticed
-
-struct Notify {
-    std::string zone;
-    std::optional<std::uint32_t> serial;
-};
-
-// The zone a well-formed NOTIFY request names (opcode NOTIFY, QR clear, one SOA question).
-std::optional<Notify> notify_of(const ldns_pkt* pkt) {
-    if (ldns_pkt_get_opcode(pkt) != LDNS_PACKET_NOTIFY || ldns_pkt_qr(pkt)) return std::nullopt;
-    const ldns_rr_list* question = ldns_pkt_question(pkt);
-    if (ldns_rr_list_rr_count(question) != 1) return std::nullopt;
-    const ldns_rr* q = ldns_rr_list_rr(question, 0);
-    if (ldns_rr_get_type(q) != LDNS_RR_TYPE_SOA || ldns_rr_get_class(q) != LDNS_RR_CLASS_IN) return std::nullopt;
-    Notify notify{name_text(ldns_rr_owner(q)), std::nullopt};
-    // RFC 1996 3.7: the answer section may carry the new SOA; its serial spares a transfer
-    // when the gateway already has it.
-    const ldns_rr_list* answer = ldns_pkt_answer(pkt);
-    for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-        const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) >= 3 && name_text(ldns_rr_owner(rr)) == notify.zone)
-            notify.serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
-    }
-    return notify;
-}
-
-// RFC 1996 4.7: the answer echoes the id, the opcode and the question, with QR and AA set.
-std::vector<std::uint8_t> acknowledgement(const ldns_pkt* request, const TsigKey& key) {
-    PktPtr reply(ldns_pkt_new());
-    if (!reply) throw std::bad_alloc();
-    ldns_pkt_set_id(reply.get(), ldns_pkt_id(request));
-    ldns_pkt_set_qr(reply.get(), true);
-    ldns_pkt_set_aa(reply.get(), true);
-    ldns_pkt_set_opcode(reply.get(), LDNS_PACKET_NOTIFY);
-    ldns_pkt_set_rcode(reply.get(), LDNS_RCODE_NOERROR);
-    RrPtr question(ldns_rr_clone(ldns_rr_list_rr(ldns_pkt_question(request), 0)));
-    if (!question || !ldns_pkt_push_rr(reply.get(), LDNS_SECTION_QUESTION, question.get())) throw std::bad_alloc();
-    question.release();
-    tsig_sign(reply.get(), key, tsig_mac(request));
-    return packet_wire(reply.get());
-}
 
 } // namespace
 

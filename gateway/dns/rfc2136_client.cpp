@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 
 #include "dns/ldns_handles.h"
+#include "dns/rdata_checks.h"
 #include "dns/zone_packets.h"
 #include "dns/tsig.h"
 #include "metrics/gateway_metrics.h"
@@ -192,6 +193,8 @@ ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline de
         const ldns_rr* rr = ldns_rr_list_rr(answer, i);
         if (ldns_rr_get_type(rr) != static_cast<ldns_rr_type>(type) || ldns_dname_compare(ldns_rr_owner(rr), asked) != 0)
             continue;
+        if (const auto malformed = malformed_rdata(rr))
+            return {{DnsOutcome::Kind::BadReply, 0, 0, "the answer to the query for " + lower_name(name) + ": " + *malformed}, {}};
         if (result.rrset.rdata.empty()) result.rrset.ttl = ldns_rr_ttl(rr);
         result.rrset.rdata.push_back(rdata_text(rr));
     }
@@ -248,10 +251,13 @@ TransferResult Rfc2136Client::transfer(const std::string& zone, std::optional<st
         try {
             for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
                 const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+                if (const auto malformed = malformed_rdata(rr)) throw std::runtime_error(*malformed);
                 TransferReader::Item item{name_text(ldns_rr_owner(rr)), static_cast<std::uint16_t>(ldns_rr_get_type(rr)),
                                           ldns_rr_ttl(rr), "", 0};
                 if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
-                    item.soa_serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+                    const auto serial = soa_serial(rr);
+                    if (!serial) throw std::runtime_error("an SOA record whose serial cannot be read");
+                    item.soa_serial = *serial;
                 } else {
                     item.rdata = rdata_text(rr);
                 }

@@ -6,6 +6,7 @@
 #include "dns/ldns_handles.h"
 #include "dns/rfc2136_client.h"
 #include "dns/tsig.h"
+#include "support/signed_stream.h"
 
 using namespace dyndns::dns;
 using namespace std::chrono_literals;
@@ -190,4 +191,69 @@ TEST_CASE("read returns the RRset sorted with its TTL and empty for NXDOMAIN") {
     const ReadResult missing = client_with(nx).read("nothing.example.test", RRType::A);
     CHECK(missing.outcome.ok());
     CHECK(missing.rrset.rdata.empty());
+}
+
+namespace {
+
+TransferResult transfer_of(const std::vector<std::vector<std::string>>& messages, std::optional<std::uint32_t> since = {}) {
+    std::vector<std::vector<std::uint8_t>> wire;
+    for (const auto& records : messages) wire.push_back(dyndns::test::answer_message("example.test.", records));
+    auto primary = std::make_shared<dyndns::test::SignedStream>(kKey, std::move(wire));
+    return Rfc2136Client(ClientSettings{kKey, 100ms, 1}, primary).transfer("example.test", since, {RRType::A, RRType::AAAA}, 1000);
+}
+
+const std::string kSoa = "example.test. 60 IN SOA ns.example.test. hostmaster.example.test. 7 3600 600 86400 60";
+
+} // namespace
+
+TEST_CASE("a signed AXFR in two messages is read whole (the hostile-primary cases below differ from it in one thing each)") {
+    const TransferResult whole = transfer_of({{kSoa, "www.example.test. 60 IN A 192.0.2.1"}, {kSoa}});
+    REQUIRE(whole.outcome.ok());
+    CHECK(whole.serial == 7);
+    CHECK(whole.records.size() == 1);
+}
+
+TEST_CASE("a transfer from a hostile primary is refused with a reason and read no further") {
+    SUBCASE("an SOA with no RDATA (it used to abort the process in ldns_rdf2native_int32)") {
+        const TransferResult refused = transfer_of({{""}, {kSoa}});
+        CHECK(refused.outcome.kind == DnsOutcome::Kind::BadReply);
+        CHECK(refused.outcome.message.find("SOA record at example.test has 0 RDATA fields") != std::string::npos);
+    }
+    SUBCASE("an SOA with no RDATA closing the transfer") {
+        const TransferResult refused = transfer_of({{kSoa, "www.example.test. 60 IN A 192.0.2.1"}, {""}});
+        CHECK(refused.outcome.kind == DnsOutcome::Kind::BadReply);
+    }
+    SUBCASE("the stream ends before the closing SOA") {
+        const TransferResult refused = transfer_of({{kSoa, "www.example.test. 60 IN A 192.0.2.1"}});
+        CHECK(refused.outcome.kind == DnsOutcome::Kind::BadReply);
+    }
+    SUBCASE("records after the closing SOA") {
+        const TransferResult refused = transfer_of({{kSoa, kSoa, "www.example.test. 60 IN A 192.0.2.1"}});
+        CHECK(refused.outcome.kind == DnsOutcome::Kind::BadReply);
+    }
+    SUBCASE("bytes that are no DNS message") {
+        auto primary = std::make_shared<dyndns::test::SignedStream>(kKey, std::vector<std::vector<std::uint8_t>>{{1, 2, 3}});
+        const TransferResult refused =
+            Rfc2136Client(ClientSettings{kKey, 100ms, 1}, primary).transfer("example.test", std::nullopt, {RRType::A}, 1000);
+        CHECK(refused.outcome.kind == DnsOutcome::Kind::BadReply);
+    }
+}
+
+TEST_CASE("an answer holding an A record with no RDATA is a bad reply, not an empty address") {
+    auto transport = std::make_shared<FakeTransport>([](auto query) {
+        ExchangeResult good = answer(query, LDNS_RCODE_NOERROR, nullptr, {"example.test. 60 IN A 192.0.2.1"});
+        ldns_pkt* raw = nullptr;
+        REQUIRE(ldns_wire2pkt(&raw, good.reply.data(), good.reply.size()) == LDNS_STATUS_OK);
+        PktPtr reply(raw);
+        ldns_rr* a = ldns_rr_list_rr(ldns_pkt_answer(reply.get()), 0);
+        while (ldns_rr_rd_count(a) > 0) ldns_rdf_deep_free(ldns_rr_pop_rdf(a));
+        ldns_pkt* request_raw = nullptr;
+        REQUIRE(ldns_wire2pkt(&request_raw, query.data(), query.size()) == LDNS_STATUS_OK);
+        PktPtr request(request_raw);
+        tsig_sign(reply.get(), kKey, tsig_mac(request.get()));
+        return ExchangeResult{ExchangeResult::Status::Ok, packet_wire(reply.get()), ""};
+    });
+    const ReadResult read = client_with(transport).read("example.test", RRType::A);
+    CHECK(read.outcome.kind == DnsOutcome::Kind::BadReply);
+    CHECK(read.outcome.message.find("A record at example.test has 0 RDATA fields") != std::string::npos);
 }
