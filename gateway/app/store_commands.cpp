@@ -8,6 +8,7 @@
 
 #include "app/password_input.h"
 #include "app/store_location.h"
+#include "vocabulary/printable.h"
 #include "vocabulary/utc_time.h"
 #include "store/store.h"
 
@@ -75,12 +76,14 @@ int history(store::Store& db, const std::vector<std::string>& args) {
     }
     const auto entries = db.history(domain, limit);
     if (entries.empty()) std::cout << "no history\n";
+    // Every stored field printed through printable(): rows hold what callers sent, and a terminal
+    // must not obey it (rows written before the User-Agent was cleaned on input included).
+    const auto shown = [](const std::string& field) { return field.empty() ? std::string("-") : core::printable(field); };
     for (const auto& e : entries) {
-        std::cout << core::utc(e.time, core::TimeStyle::Iso8601) << "  " << e.name << ' ' << (e.type.empty() ? "-" : e.type)
-                  << ' ' << (e.old_address.empty() ? "-" : e.old_address) << " -> "
-                  << (e.new_address.empty() ? "-" : e.new_address) << "  " << e.outcome << "  from " << e.caller_address
-                  << " via " << e.protocol;
-        if (!e.user_agent.empty()) std::cout << " (" << e.user_agent << ")";
+        std::cout << core::utc(e.time, core::TimeStyle::Iso8601) << "  " << shown(e.name) << ' ' << shown(e.type) << ' '
+                  << shown(e.old_address) << " -> " << shown(e.new_address) << "  " << shown(e.outcome) << "  from "
+                  << shown(e.caller_address) << " via " << shown(e.protocol);
+        if (!e.user_agent.empty()) std::cout << " (" << core::printable(e.user_agent) << ")";
         std::cout << '\n';
     }
     return 0;

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <string>
 
+#include "vocabulary/printable.h"
+
 namespace dyndns::log {
 namespace {
 
@@ -20,7 +22,9 @@ bool enabled(Level level) { return static_cast<int>(level) <= g_level.load(std::
 void write(Level level, std::string_view message) {
     if (!enabled(level)) return;
     std::string line = "<" + std::to_string(static_cast<int>(level)) + ">dyndns-gateway: ";
-    line.append(message);
+    // Messages quote what callers sent (names, headers): one event stays one line, and a terminal
+    // reading the journal sees escapes, not control sequences.
+    line.append(core::printable(message));
     line += '\n';
     std::size_t written = 0;
     while (written < line.size()) {

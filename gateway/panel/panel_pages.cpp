@@ -5,6 +5,7 @@
 
 #include "vocabulary/history_outcome.h"
 #include "panel/acme_settings.h"
+#include "vocabulary/printable.h"
 #include "vocabulary/utc_time.h"
 #include "panel/html_text.h"
 
@@ -133,7 +134,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
     if (last && history_page == 0)
         main << "<p class=\"last\">Last update: " << html(core::utc(last->time, core::TimeStyle::Readable)) << " from "
              << html(last->caller_address) << " via " << html(last->protocol)
-             << (last->user_agent.empty() ? "" : " (" + html(last->user_agent) + ")") << "</p>";
+             << (last->user_agent.empty() ? "" : " (" + html(core::printable(last->user_agent)) + ")") << "</p>";
     main << "</section>";
 
     main << "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2><table><caption>Recent calls, newest first"
@@ -144,7 +145,7 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
         main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable)) << "</td><td>" << html(e.name) << "</td><td>"
              << or_dash(e.type) << " " << or_dash(e.old_address) << " → " << or_dash(e.new_address) << "</td><td>"
              << html(e.outcome) << "</td><td>" << html(e.caller_address) << "</td><td>" << html(e.protocol)
-             << (e.user_agent.empty() ? "" : " (" + html(e.user_agent) + ")") << "</td></tr>";
+             << (e.user_agent.empty() ? "" : " (" + html(core::printable(e.user_agent)) + ")") << "</td></tr>";
     main << "</tbody></table><nav aria-label=\"History pages\" class=\"pages\">";
     if (history_page > 0) main << "<a href=\"" << domain_href(name, history_page - 1) << "#history\">Newer</a> ";
     if (view.more_history) main << "<a href=\"" << domain_href(name, history_page + 1) << "#history\">Older</a>";

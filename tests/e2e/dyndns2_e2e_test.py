@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -38,10 +39,11 @@ def ca():
     return os.path.join(stack.dir, "certs/ca.pem")
 
 
-def nic(query="", user="demo", password="demo-password", host="127.0.0.1", path="/nic/update", gw=None):
+def nic(query="", user="demo", password="demo-password", host="127.0.0.1", path="/nic/update", gw=None,
+        agent="e2e-curl/1"):
     """One request with curl; returns (status, body, headers as lower-case text)."""
     gw = gw or gateway
-    args = ["curl", "-sS", "--cacert", ca(), "-D", "-", "-A", "e2e-curl/1"]
+    args = ["curl", "-sS", "--cacert", ca(), "-D", "-", "-A", agent]
     if user is not None:
         args += ["-u", f"{user}:{password}"]
     url = gw.url(host, path) + (("?" + query) if query else "")
@@ -158,6 +160,28 @@ class Tokens(unittest.TestCase):
 
 
 class CheckIp(unittest.TestCase):
+    def test_a_hostile_user_agent_prints_as_escaped_text_in_dyndnsctl_history(self):
+        # An encoded word (RFC 2047), which Poco decodes into CR, LF and ESC, and a raw ESC.
+        encoded = "=?utf-8?q?router=0D=0A2026-01-01T00:00:00Z__forged.example.test_A_-_->_6.6.6.6=1B[2J?="
+        # Stored as sent (history is evidence); escaped wherever it is printed.
+        status, body, _ = nic("hostname=agent.example.test&myip=192.0.2.77", agent=encoded)
+        self.assertEqual((status, body.strip()), (200, "good 192.0.2.77"))
+        status, _, _ = nic("hostname=agent.example.test&myip=192.0.2.78", agent="raw\x1b[31mred")
+        self.assertEqual(status, 200)
+        deadline = time.monotonic() + 5
+        history = stack.ctl("history", "example.test").stdout
+        while "192.0.2.77" not in history and time.monotonic() < deadline:
+            time.sleep(0.05)
+            history = stack.ctl("history", "example.test").stdout
+        self.assertIn("192.0.2.77", history)
+        self.assertNotIn("\x1b", history)
+        self.assertNotIn("\r", history)
+        self.assertIn("(router\\x0D\\x0A2026-01-01T00:00:00Z  forged.example.test A - -> 6.6.6.6\\x1B[2J)", history)
+        self.assertIn("(raw\\x1B[31mred)", history)
+        lines = [line for line in history.splitlines() if "forged.example.test" in line]
+        self.assertEqual(len(lines), 1, history)  # the forged row is text inside the real one
+        self.assertTrue(lines[0].split()[1] == "agent.example.test", history)
+
     def test_checkip_and_myip_show_the_caller(self):
         for path in ("/nic/checkip", "/myip"):
             self.assertEqual(nic(user=None, path=path)[1], "127.0.0.1\n")
