@@ -164,7 +164,9 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
 std::optional<UpdateError> UpdateCore::login(const std::string& account, const std::string& password, const ClientInfo& client) {
     auto identity = authenticate(account, password, client, false);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
-    return std::nullopt;
+    // A login costs a call of the account's budget like any other: a customer cannot log in
+    // faster than they may call (each login also makes a session to keep).
+    return charge(std::get<Identity>(identity).account);
 }
 
 std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,

@@ -74,7 +74,7 @@ public:
     ZoneCommitter::Counters dns_counters() const { return committer_.counters(); }
 
     // An account's own login (the control panel): the same throttle and faults as every call,
-    // per-host tokens not accepted. Nothing on success.
+    // per-host tokens not accepted, and one call of the account's budget (fault 6 when spent). Nothing on success.
     std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client);
 
 private:

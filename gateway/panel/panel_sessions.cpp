@@ -25,11 +25,21 @@ Session SessionStore::create(const std::string& account, const std::string& cred
     Session session{random_token(), account, random_token(), credential_stamp};
     std::lock_guard lock(mutex_);
     forget_expired(now);
-    if (sessions_.size() >= settings_.max_sessions) {
-        const auto oldest = std::min_element(sessions_.begin(), sessions_.end(),
-                                             [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
+    const auto older = [](const auto& a, const auto& b) { return a.second.created < b.second.created; };
+    const auto account_oldest = [&] {
+        auto oldest = sessions_.end();
+        std::size_t held = 0;
+        for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+            if (it->second.session.account != account) continue;
+            ++held;
+            if (oldest == sessions_.end() || older(*it, *oldest)) oldest = it;
+        }
+        return std::pair{oldest, held};
+    };
+    if (const auto [oldest, held] = account_oldest(); held >= std::max<std::size_t>(settings_.max_sessions_per_account, 1))
         sessions_.erase(oldest);
-    }
+    else if (sessions_.size() >= settings_.max_sessions)
+        sessions_.erase(std::min_element(sessions_.begin(), sessions_.end(), older));
     sessions_[session.id] = Entry{session, now, now, {}};
     return session;
 }

@@ -35,6 +35,9 @@ public:
         std::chrono::seconds idle{30 * 60};
         std::chrono::seconds absolute{12 * 60 * 60};
         std::size_t max_sessions = 10000; // beyond it, the oldest session is dropped
+        // Beyond it, the account's own oldest session is dropped: one customer logging in again
+        // and again can only ever push out their own sessions, never another account's.
+        std::size_t max_sessions_per_account = 20;
     };
     SessionStore() : SessionStore(Settings{}) {}
     explicit SessionStore(Settings settings) : settings_(settings) {}

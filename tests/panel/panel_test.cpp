@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <vector>
 
 #include "panel/acme_settings.h"
 #include "panel/html_text.h"
@@ -57,12 +58,25 @@ TEST_CASE("logout destroys the session, and a flash is handed out once") {
 }
 
 TEST_CASE("the number of sessions is bounded") {
-    SessionStore store(SessionStore::Settings{3600s, 3600s, 3});
+    SessionStore store(SessionStore::Settings{3600s, 3600s, 3, 3});
     const auto first = store.create("a", "");
     store.create("b", "");
     store.create("c", "");
     store.create("d", "");
     CHECK_FALSE(store.find(first.id));
+}
+
+TEST_CASE("one account logging in again and again drops only its own oldest sessions") {
+    SessionStore store(SessionStore::Settings{3600s, 3600s, 100, 3});
+    auto now = SessionStore::Clock::now();
+    const auto other = store.create("other", "", now);
+    std::vector<Session> mine;
+    for (int i = 0; i < 11000; ++i) mine.push_back(store.create("attacker", "", now += 1ms));
+    CHECK(store.find(other.id, now));
+    CHECK(store.find(mine.back().id, now));
+    CHECK(store.find(mine[mine.size() - 3].id, now));
+    CHECK_FALSE(store.find(mine[mine.size() - 4].id, now));
+    CHECK_FALSE(store.find(mine.front().id, now));
 }
 
 TEST_CASE("the ACME settings name both APIs and the acme-dns registration of the host") {

@@ -1,0 +1,143 @@
+"""Panel sessions under abuse: one account logging in 11,000 times pushes out only its own sessions, and logins spend the account's call budget."""
+import html.parser
+import http.client
+import http.cookies
+import os
+import ssl
+import sys
+import threading
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gateway_stack import Stack  # noqa: E402
+
+stack = None
+gateways = {}
+
+
+def setUpModule():
+    global stack
+    stack = Stack().start()
+    # One store (the first gateway's config names it) for both: no budget, and a budget of 5 calls.
+    gateways["unlimited"] = stack.gateway("unlimited", limits={"calls_per_minute": 0})
+    gateways["budget"] = stack.gateway("budget", limits={"calls_per_minute": 5})
+    for account in ("victim", "attacker"):
+        stack.ctl("account", "add", account, input=f"{account}-password\n")
+    stack.ctl("domain", "add", "example.test", "--account", "victim")
+
+
+def tearDownModule():
+    if stack:
+        stack.stop()
+
+
+class CsrfField(html.parser.HTMLParser):
+    """The value of the first <input name="csrf"> on a panel page."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.value = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        fields = dict(attrs)
+        if tag == "input" and fields.get("name") == "csrf" and self.value is None:
+            self.value = fields.get("value")
+
+
+class Panel:
+    """One keep-alive HTTPS connection to the panel with its own cookies (http.client and http.cookies)."""
+
+    def __init__(self, gateway):
+        self.gateway = gateway
+        self.context = ssl.create_default_context(cafile=os.path.join(stack.dir, "certs/ca.pem"))
+        self.cookies = http.cookies.SimpleCookie()
+        self.connection = None
+
+    def request(self, method, path, form=None):
+        body = urllib.parse.urlencode(form) if form is not None else None
+        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in self.cookies.items() if m.value)}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):  # the server may close a kept-alive connection between requests
+            if self.connection is None:
+                self.connection = http.client.HTTPSConnection("127.0.0.1", self.gateway.port, context=self.context,
+                                                              timeout=30)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                answer = self.connection.getresponse()
+                page = answer.read().decode()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        for value in answer.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(value)
+        if answer.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+            self.connection = None
+        return answer.status, answer.headers, page
+
+    def login_csrf(self):
+        _, _, page = self.request("GET", "/panel/login")
+        return CsrfField(page).value
+
+    def log_in(self, account, csrf=None):
+        if csrf:  # an attacker keeps the pre-session cookie the server clears after each login
+            self.cookies["__Host-dyndns-login"] = csrf
+        return self.request("POST", "/panel/login",
+                            {"csrf": csrf or self.login_csrf(), "account": account, "password": f"{account}-password"})
+
+
+class PanelSessions(unittest.TestCase):
+    def test_11000_logins_of_one_account_leave_another_accounts_session_alive(self):
+        gateway = gateways["unlimited"].start()
+        try:
+            victim = Panel(gateway)
+            status, _, _ = victim.log_in("victim")
+            self.assertEqual(status, 303)
+            self.assertEqual(victim.request("GET", "/panel/")[0], 200)
+
+            statuses = []
+            lock = threading.Lock()
+
+            def attack(n):
+                attacker = Panel(gateway)
+                csrf = attacker.login_csrf()  # double submit: one login cookie serves every try
+                mine = [attacker.log_in("attacker", csrf)[0] for _ in range(n)]
+                with lock:
+                    statuses.extend(mine)
+
+            threads = [threading.Thread(target=attack, args=(5500,)) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            self.assertEqual(len(statuses), 11000)
+            self.assertEqual(set(statuses), {303}, "every attacker login succeeded: only the session cap protects")
+            status, _, page = victim.request("GET", "/panel/")
+            self.assertEqual(status, 200, page)
+            self.assertIn("example.test", page)
+        finally:
+            gateway.stop()
+
+    def test_logins_spend_the_accounts_call_budget(self):
+        gateway = gateways["budget"].start()
+        try:
+            attacker = Panel(gateway)
+            csrf = attacker.login_csrf()
+            answers = [attacker.log_in("attacker", csrf) for _ in range(8)]
+            statuses = [status for status, _, _ in answers]
+            self.assertEqual(statuses, [303] * 5 + [429] * 3)
+            self.assertTrue(answers[-1][1].get("Retry-After"))
+            # Another account's budget is its own.
+            self.assertEqual(Panel(gateway).log_in("victim")[0], 303)
+        finally:
+            gateway.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
