@@ -3,6 +3,7 @@
 
 #include "config/gateway_config.h"
 #include "core/update_core.h"
+#include "vocabulary/forwarding_header.h"
 
 namespace dyndns::app {
 
@@ -11,6 +12,8 @@ inline core::CoreSettings core_settings(const config::GatewayConfig& config) {
         .ttl = config.dns.ttl,
         .allow_private_addresses = config.allow_private_addresses,
         .trusted_proxies = config.trusted_proxies,
+        // The parser accepts only the three words.
+        .forwarding_header = core::forwarding_header(config.trusted_proxy_header).value_or(core::ForwardingHeader::XForwardedFor),
         .throttle = {},
         .max_batch = config.dns.max_batch,
         .calls_per_minute = config.limits.calls_per_minute,

@@ -28,6 +28,18 @@ const KeyRow kKeys[] = {
      .read = read_trusted_proxies,
      .example = "[]\n#trusted_proxies: [\"10.0.0.1\", \"192.0.2.0/24\", \"2001:db8::/32\"]",
      .default_doc = "[] (no proxy; the peer's own address is used)"},
+    {.path = "trusted_proxy_header",
+     .type = "x-forwarded-for, forwarded or proxy-protocol",
+     .field = [](GatewayConfig& c) -> FieldRef { return &c.trusted_proxy_header; },
+     .reload = S,
+     .doc = "Where a trusted proxy names the client: the one header believed, never another one the client may have "
+            "written. x-forwarded-for: every X-Forwarded-For line joined (RFC 9110 5.3) and read from the last entry back, "
+            "past trusted proxies, to the first that is not one; HAProxy's option forwardfor and nginx's "
+            "$proxy_add_x_forwarded_for append the client there. forwarded: the for= of RFC 7239 Forwarded, read the same "
+            "way; the proxy must append to it. proxy-protocol: the PROXY protocol header alone (it is the only value, and "
+            "the default, with listen.proxy_protocol).",
+     .read = read_trusted_proxy_header,
+     .default_doc = "x-forwarded-for (proxy-protocol with listen.proxy_protocol)"},
     {.path = "allow_private_addresses",
      .type = "true or false",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.allow_private_addresses; },

@@ -115,6 +115,20 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
         throw ConfigError(origin, key_line(state, "listen.proxy_protocol"), "listen.proxy_protocol",
                           "needs trusted_proxies: only the proxies listed there may connect and name the client");
 
+    // One source names the client (docs/contract.md "The caller's address"): behind the PROXY
+    // protocol its header, and no HTTP header a client could have written.
+    const bool header_given = state.lines.contains("trusted_proxy_header");
+    if (config.listen.proxy_protocol) {
+        if (header_given && config.trusted_proxy_header != "proxy-protocol")
+            throw ConfigError(origin, key_line(state, "trusted_proxy_header"), "trusted_proxy_header",
+                              "must be proxy-protocol (or left out) with listen.proxy_protocol: the PROXY header names "
+                              "the client, and no HTTP header is believed");
+        config.trusted_proxy_header = "proxy-protocol";
+    } else if (config.trusted_proxy_header == "proxy-protocol") {
+        throw ConfigError(origin, key_line(state, "trusted_proxy_header"), "trusted_proxy_header",
+                          "proxy-protocol needs listen.proxy_protocol: true");
+    }
+
     // Relative to the config file, not the working directory, so the gateway finds the same files
     // however it is started; defaults included.
     config.tls.certificate = resolve_path(base_dir, config.tls.certificate);

@@ -92,14 +92,14 @@ struct LimitsConfig {
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
 };
 
-// The metrics and health listener: clear HTTP, loopback by default (DESIGN.md "The edge").
+// The metrics and health listener: clear HTTP, loopback by default (docs/contract.md "Metrics and health").
 struct MetricsConfig {
     bool enabled = true; // metrics.listen: "" turns it off
     std::string address = "127.0.0.1"; // an IP address, canonical text form
     std::uint16_t port = 9192;
 };
 
-// ACME DNS-01 challenges (DESIGN.md "ACME DNS-01 challenges").
+// ACME DNS-01 challenges (docs/contract.md "ACME DNS-01 challenges").
 struct AcmeConfig {
     std::uint32_t ttl = 60; // the TTL of the _acme-challenge TXT records the gateway writes
 };
@@ -119,6 +119,9 @@ struct GatewayConfig {
     // Peers whose X-Forwarded-For / Forwarded headers are believed; with listen.proxy_protocol,
     // the only peers that may connect, and whose PROXY header names the client.
     std::vector<Cidr> trusted_proxies;
+    // The one source of the client's address from a trusted proxy (vocabulary/forwarding_header.h's
+    // words); "proxy-protocol" exactly when listen.proxy_protocol is on.
+    std::string trusted_proxy_header = "x-forwarded-for";
     bool allow_private_addresses = false;
     LimitsConfig limits;
     MetricsConfig metrics;

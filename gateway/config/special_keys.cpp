@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "vocabulary/forwarding_header.h"
+
 namespace dyndns::config {
 namespace {
 
@@ -109,6 +111,12 @@ void read_metrics_listen(const KeyRow&, const YAML::Node& value, const Where& at
     if (!listen) return;
     metrics.address = listen->first;
     metrics.port = listen->second;
+}
+
+void read_trusted_proxy_header(const KeyRow&, const YAML::Node& value, const Where& at, ParseState& state) {
+    const std::string text = read_string(value, at);
+    if (!core::forwarding_header(text)) fail(at, "must be one of x-forwarded-for, forwarded, proxy-protocol, got " + echo(text));
+    state.config.trusted_proxy_header = text;
 }
 
 void read_log_level(const KeyRow&, const YAML::Node& value, const Where& at, ParseState& state) {

@@ -15,6 +15,7 @@ void read_primaries(const KeyRow& row, const YAML::Node& value, const Where& at,
 void read_postgresql(const KeyRow& row, const YAML::Node& value, const Where& at, ParseState& state);
 void read_trusted_proxies(const KeyRow& row, const YAML::Node& value, const Where& at, ParseState& state);
 void read_metrics_listen(const KeyRow& row, const YAML::Node& value, const Where& at, ParseState& state);
+void read_trusted_proxy_header(const KeyRow& row, const YAML::Node& value, const Where& at, ParseState& state);
 void read_log_level(const KeyRow& row, const YAML::Node& value, const Where& at, ParseState& state);
 
 std::string primaries_text(const GatewayConfig& config);

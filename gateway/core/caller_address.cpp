@@ -1,4 +1,4 @@
-// Resolves the caller's address through trusted proxies (RFC 7239 Forwarded, X-Forwarded-For).
+// Resolves the caller's address through trusted proxies from the one configured header (RFC 7239 Forwarded, X-Forwarded-For).
 #include "core/caller_address.h"
 
 #include <algorithm>
@@ -60,11 +60,13 @@ std::vector<std::optional<Poco::Net::IPAddress>> x_forwarded_for_hops(const std:
 
 } // namespace
 
-std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client, const std::vector<Cidr>& trusted_proxies) {
+std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client, const std::vector<Cidr>& trusted_proxies,
+                                                   ForwardingHeader header) {
     const auto peer = parse_address(client.peer_address);
-    if (!peer || !is_trusted(*peer, trusted_proxies)) return peer;
+    if (!peer || header == ForwardingHeader::ProxyProtocol || !is_trusted(*peer, trusted_proxies)) return peer;
 
-    const auto hops = !client.forwarded.empty() ? forwarded_hops(client.forwarded) : x_forwarded_for_hops(client.x_forwarded_for);
+    const auto hops = header == ForwardingHeader::Forwarded ? forwarded_hops(client.forwarded)
+                                                            : x_forwarded_for_hops(client.x_forwarded_for);
     // From the nearest hop back: each trusted proxy vouches for the hop before it; the first
     // untrusted hop is the client. An entry that is not an address ends the chain of trust, and
     // nothing further from us than that is believed.

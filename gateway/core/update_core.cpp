@@ -137,7 +137,7 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
                                                                          const std::string& password, const ClientInfo& client,
                                                                          bool tokens_allowed) {
     const std::string account = lower(raw_account);
-    const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies), client.peer_address);
+    const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
     const bool token_name = tokens_allowed && !password.empty() && store_.has_tokens(account);
@@ -203,7 +203,7 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize_name(con
 }
 
 std::optional<std::string> UpdateCore::caller_address(const ClientInfo& client) const {
-    const auto address = core::caller_address(client, settings()->trusted_proxies);
+    const auto address = core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header);
     if (!address) return std::nullopt;
     return address->toString();
 }
@@ -250,7 +250,7 @@ void UpdateCore::observe(const ClientInfo& client, const char* method, const std
     std::string printable = utf8_prefix(name, 100);
     for (char& c : printable)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ' ') c = '?';
-    const auto caller = core::caller_address(client, settings()->trusted_proxies);
+    const auto caller = core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header);
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.1f", seconds * 1000);
     log::info("call protocol=" + protocol + " method=" + method + " name=" + (printable.empty() ? "-" : printable) +
@@ -289,7 +289,7 @@ std::variant<Poco::Net::IPAddress, UpdateError> UpdateCore::requested_address(co
                                                                               const ClientInfo& client) const {
     std::optional<Poco::Net::IPAddress> address;
     if (text.empty()) {
-        address = core::caller_address(client, settings()->trusted_proxies);
+        address = core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header);
         if (!address) return error(Fault::InvalidAddress, "the caller's address cannot be determined; pass ip explicitly");
     } else {
         address = parse_address(text);

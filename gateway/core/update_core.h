@@ -12,6 +12,7 @@
 #include "core/history_writer.h"
 #include "core/login_throttle.h"
 #include "core/update_service.h"
+#include "vocabulary/forwarding_header.h"
 #include "core/zone_committer.h"
 #include "dns/primaries.h"
 #include "dns/rfc2136_client.h"
@@ -24,6 +25,7 @@ struct CoreSettings {
     std::uint32_t ttl = 60;
     bool allow_private_addresses = false;
     std::vector<Cidr> trusted_proxies;
+    ForwardingHeader forwarding_header = ForwardingHeader::XForwardedFor; // where a trusted proxy names the client
     ThrottleSettings throttle;
     std::size_t max_batch = 64; // changes to one zone in one UPDATE message (group commit)
     unsigned calls_per_minute = 0; // per account; 0: no limit

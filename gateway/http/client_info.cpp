@@ -10,8 +10,8 @@ core::ClientInfo client_info(const HttpRequest& request, std::string protocol) {
     // client; forwarding headers on such a connection were written by the client itself (who may
     // even sit at a trusted proxy's address), so none reaches the core.
     if (!request.via_proxy_protocol) {
-        client.x_forwarded_for = request.header("X-Forwarded-For");
-        client.forwarded = request.header("Forwarded");
+        client.x_forwarded_for = request.header_list("X-Forwarded-For");
+        client.forwarded = request.header_list("Forwarded");
     }
     client.protocol = std::move(protocol);
     client.user_agent = request.header("User-Agent");

@@ -47,6 +47,16 @@ std::string HttpRequest::header(const std::string& name) const {
     return "";
 }
 
+std::string HttpRequest::header_list(const std::string& name) const {
+    std::string joined;
+    for (const auto& [key, value] : headers) {
+        if (Poco::icompare(key, name) != 0) continue;
+        if (!joined.empty()) joined += ", ";
+        joined += value;
+    }
+    return joined;
+}
+
 std::optional<BasicCredentials> HttpRequest::basic_credentials() const {
     return http::basic_credentials(header("Authorization"));
 }

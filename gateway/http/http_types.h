@@ -35,6 +35,9 @@ struct HttpRequest {
 
     // The first header with this name (case-insensitive), or "".
     std::string header(const std::string& name) const;
+    // Every line of a list header joined with ", " in the order received (RFC 9110 5.3): what a
+    // proxy appended in a line of its own is then the last entry, not lost behind the client's line.
+    std::string header_list(const std::string& name) const;
     // HTTP Basic credentials (Poco decodes them); nothing when absent, not Basic, or either half empty.
     std::optional<BasicCredentials> basic_credentials() const;
     // The value of one cookie, or "".

@@ -302,6 +302,28 @@ TEST_CASE("proxy_protocol without trusted_proxies is refused on its line") {
     CHECK(config.listen.proxy_protocol);
 }
 
+TEST_CASE("trusted_proxy_header names one source and agrees with listen.proxy_protocol") {
+    TempDir dir;
+    dir.write_good_key();
+    CHECK(load_config(dir.write("a.yaml", "dns: {key_file: tsig.key}\n")).trusted_proxy_header == "x-forwarded-for");
+    CHECK(load_config(dir.write("b.yaml", "dns: {key_file: tsig.key}\ntrusted_proxy_header: forwarded\n")).trusted_proxy_header ==
+          "forwarded");
+    // Behind the PROXY protocol it is the only source, given or not.
+    CHECK(load_config(dir.write("c.yaml", "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: true}\ntrusted_proxies: "
+                                          "[127.0.0.1]\n"))
+              .trusted_proxy_header == "proxy-protocol");
+    const ConfigError both = refusal(dir, "dns: {key_file: tsig.key}\nlisten: {proxy_protocol: true}\ntrusted_proxies: "
+                                          "[127.0.0.1]\ntrusted_proxy_header: x-forwarded-for\n");
+    CHECK(both.key() == "trusted_proxy_header");
+    CHECK(both.line() == 4);
+    CHECK(mentions(both, "no HTTP header is believed"));
+    CHECK(mentions(refusal(dir, "dns: {key_file: tsig.key}\ntrusted_proxy_header: proxy-protocol\n"),
+                   "needs listen.proxy_protocol"));
+    const ConfigError word = refusal(dir, "dns: {key_file: tsig.key}\ntrusted_proxy_header: X-Real-IP\n");
+    CHECK(word.key() == "trusted_proxy_header");
+    CHECK(mentions(word, "must be one of x-forwarded-for, forwarded, proxy-protocol"));
+}
+
 TEST_CASE("an out-of-range port is refused") {
     TempDir dir;
     dir.write_good_key();

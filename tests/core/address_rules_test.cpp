@@ -19,8 +19,9 @@ dyndns::core::Cidr cidr(const std::string& network, unsigned prefix) {
     return dyndns::core::Cidr{Poco::Net::IPAddress(network), prefix};
 }
 
-std::string caller(ClientInfo client, const std::vector<dyndns::core::Cidr>& trusted) {
-    const auto address = caller_address(client, trusted);
+std::string caller(ClientInfo client, const std::vector<dyndns::core::Cidr>& trusted,
+                   ForwardingHeader header = ForwardingHeader::XForwardedFor) {
+    const auto address = caller_address(client, trusted, header);
     return address ? address->toString() : "-";
 }
 
@@ -121,12 +122,25 @@ TEST_CASE("a trusted proxy's X-Forwarded-For names the client") {
     CHECK(caller({"::ffff:10.0.0.1", "2001:db8::5", "", "", ""}, trusted) == "2001:db8::5");
 }
 
-TEST_CASE("a trusted proxy's Forwarded header wins over X-Forwarded-For") {
+TEST_CASE("with forwarded configured a trusted proxy's Forwarded header names the client") {
     const std::vector<dyndns::core::Cidr> trusted{cidr("10.0.0.0", 8)};
-    CHECK(caller({"10.0.0.1", "203.0.113.9", "for=203.0.113.5;proto=https", "", ""}, trusted) == "203.0.113.5");
-    CHECK(caller({"10.0.0.1", "", "for=\"[2001:db8::7]:4711\"", "", ""}, trusted) == "2001:db8::7");
-    CHECK(caller({"10.0.0.1", "", "for=203.0.113.5:8080, for=10.0.0.3", "", ""}, trusted) == "203.0.113.5");
-    CHECK(caller({"10.0.0.1", "", "For=unknown", "", ""}, trusted) == "10.0.0.1");
+    const auto forwarded = ForwardingHeader::Forwarded;
+    CHECK(caller({"10.0.0.1", "203.0.113.9", "for=203.0.113.5;proto=https", "", ""}, trusted, forwarded) == "203.0.113.5");
+    CHECK(caller({"10.0.0.1", "", "for=\"[2001:db8::7]:4711\"", "", ""}, trusted, forwarded) == "2001:db8::7");
+    CHECK(caller({"10.0.0.1", "", "for=203.0.113.5:8080, for=10.0.0.3", "", ""}, trusted, forwarded) == "203.0.113.5");
+    CHECK(caller({"10.0.0.1", "", "For=unknown", "", ""}, trusted, forwarded) == "10.0.0.1");
+    // The client's own X-Forwarded-For is not read at all.
+    CHECK(caller({"10.0.0.1", "8.8.8.8", "", "", ""}, trusted, forwarded) == "10.0.0.1");
+}
+
+TEST_CASE("only the configured header is read: a client cannot add the other one to pick its address") {
+    const std::vector<dyndns::core::Cidr> trusted{cidr("10.0.0.0", 8)};
+    // Behind HAProxy's option forwardfor: the client wrote Forwarded and an X-Forwarded-For line,
+    // the proxy appended its own line (joined by the edge, RFC 9110 5.3).
+    const ClientInfo spoofing{"10.0.0.1", "8.8.8.8, 198.51.100.7", "for=8.8.4.4", "", ""};
+    CHECK(caller(spoofing, trusted) == "198.51.100.7");
+    // Behind the PROXY protocol the peer is the client; no header is read even from a trusted address.
+    CHECK(caller(spoofing, trusted, ForwardingHeader::ProxyProtocol) == "10.0.0.1");
 }
 
 TEST_CASE("the per-account call budget: a burst, then one call per refill, each account its own") {

@@ -1,4 +1,4 @@
-"""Two gateways behind a real HAProxy (TCP passthrough, send-proxy-v2): the client's address comes from the PROXY header, and only from a trusted proxy."""
+"""Gateways behind a real HAProxy: two by TCP passthrough (send-proxy-v2), the client's address from the PROXY header; one behind HAProxy terminating TLS with option forwardfor, the address from the X-Forwarded-For line HAProxy appends; never from a header the client wrote."""
 import csv
 import http.client
 import io
@@ -46,21 +46,40 @@ backend gateways
     balance roundrobin
     default-server send-proxy-v2 check inter 1s fall 2 rise 1
 {servers}
+
+# HTTP mode: HAProxy terminates TLS, appends its own X-Forwarded-For line, and re-encrypts to the gateway.
+frontend dyndns_http
+    mode http
+    bind 127.0.0.1:{http_port} ssl crt {dir}/haproxy.pem
+    option forwardfor
+    default_backend gateway_http
+
+backend gateway_http
+    mode http
+    timeout http-request 10s
+    server gw_http 127.0.0.1:{http_server_port} ssl verify required ca-file {dir}/certs/ca.pem
 """
 
 
 class Haproxy:
     """haproxy -db (foreground) as a child, its config in the stack's directory."""
 
-    def __init__(self, directory, servers):
+    def __init__(self, directory, servers, http_server_port):
         if not shutil.which("haproxy"):
             raise RuntimeError("haproxy is not installed (scripts/install-deps installs it)")
         self.dir = directory
         self.port = free_port()
+        self.http_port = free_port()
         self.config = os.path.join(directory, "haproxy.cfg")
+        # HAProxy's crt: the certificate and its key in one file.
+        with open(os.path.join(directory, "haproxy.pem"), "w") as pem:
+            for part in ("server.pem", "server.key"):
+                with open(os.path.join(directory, "certs", part)) as f:
+                    pem.write(f.read())
         with open(self.config, "w") as f:
-            f.write(HAPROXY_CONFIG.format(dir=directory, port=self.port, servers="\n".join(
-                f"    server {name} 127.0.0.1:{port}" for name, port in servers)))
+            f.write(HAPROXY_CONFIG.format(dir=directory, port=self.port, http_port=self.http_port,
+                                          http_server_port=http_server_port, servers="\n".join(
+                                              f"    server {name} 127.0.0.1:{port}" for name, port in servers)))
         self.log = open(os.path.join(directory, "haproxy.log"), "ab")
         self.process = subprocess.Popen(["haproxy", "-f", self.config, "-db"], stdout=self.log, stderr=subprocess.STDOUT)
 
@@ -97,20 +116,25 @@ class Haproxy:
         self.log.close()
 
 
+http_gateway = None
+
+
 def setUpModule():
-    global stack, haproxy
+    global stack, haproxy, http_gateway
     stack = Stack().start()
     limits = {"max_connections_per_address": PER_ADDRESS_CAP, "handshake_timeout_ms": int(HANDSHAKE_TIMEOUT * 1000),
               "calls_per_minute": 0}
     for name in ("gw1", "gw2"):
         # Both on the one SQLite file of the stack's directory (store.path is relative to the config).
         gateways.append(stack.gateway(name, trusted_proxies=("127.0.0.1",), proxy_protocol=True, limits=limits))
+    # Behind HAProxy in HTTP mode: HAProxy (127.0.0.1) is its one trusted proxy; the header is the default, X-Forwarded-For.
+    http_gateway = stack.gateway("gw_http", trusted_proxies=("127.0.0.1",), limits={"calls_per_minute": 0})
     stack.ctl("account", "add", "demo", input="demo-password\n")
     stack.ctl("domain", "add", "example.test", "--account", "demo")
     stack.ctl("dyndns", "on", "example.test")
-    for gw in gateways:
+    for gw in gateways + [http_gateway]:
         gw.start()
-    haproxy = Haproxy(stack.dir, [(f"gw{i + 1}", gw.port) for i, gw in enumerate(gateways)])
+    haproxy = Haproxy(stack.dir, [(f"gw{i + 1}", gw.port) for i, gw in enumerate(gateways)], http_gateway.port)
     # Both UP: the gateways take HAProxy's health checks (a PROXY v2 LOCAL header, then a close).
     haproxy.wait_until_up(["gw1", "gw2"])
 
@@ -230,6 +254,31 @@ class ThroughHaproxy(unittest.TestCase):
             result = via_haproxy(source, spoof).SetDyndnsIp("demo", "demo-password", name, "")
             self.assertEqual(result["ip"], source)
             self.assertEqual(stack.dig_short(name, "A"), [source])
+
+    def test_5_behind_option_forwardfor_the_clients_own_headers_change_nothing(self):
+        # The client (127.0.0.9) writes a Forwarded and an X-Forwarded-For line of its own; HAProxy
+        # appends "X-Forwarded-For: 127.0.0.9" in a line of its own.
+        spoof = {"X-Forwarded-For": "203.0.113.5", "Forwarded": "for=203.0.113.6"}
+        url = f"https://127.0.0.1:{haproxy.http_port}/dom/api"
+        proxy = xmlrpc.client.ServerProxy(url, transport=SourceTransport("127.0.0.9", spoof))
+        result = proxy.SetDyndnsIp("demo", "demo-password", "forwardfor.example.test", "")
+        self.assertEqual(result["ip"], "127.0.0.9")
+        self.assertEqual(stack.dig_short("forwardfor.example.test", "A"), ["127.0.0.9"])
+        # check-ip answers the same, and the history records the real client.
+        connection = http.client.HTTPSConnection("127.0.0.1", haproxy.http_port, context=stack.tls_context(), timeout=10,
+                                                 source_address=("127.0.0.9", 0))
+        connection.request("GET", "/nic/checkip", headers=spoof)
+        answer = connection.getresponse().read().decode()
+        connection.close()
+        self.assertIn("127.0.0.9", answer)
+        self.assertNotIn("203.0.113", answer)
+        deadline = time.monotonic() + 5
+        history = ""
+        while "forwardfor.example.test" not in history and time.monotonic() < deadline:
+            time.sleep(0.05)
+            history = stack.ctl("history", "example.test").stdout
+        line = next(line for line in history.splitlines() if "forwardfor.example.test" in line)
+        self.assertIn("from 127.0.0.9 via xmlrpc", line)
 
     def test_4_clients_at_different_addresses_are_not_capped_together(self):
         # 4 connections per gateway through the one HAProxy address, over a cap of 3 per address.

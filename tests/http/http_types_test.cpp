@@ -79,3 +79,13 @@ TEST_CASE("forwarding headers reach the core except on a PROXY protocol connecti
     CHECK(proxied.x_forwarded_for.empty());
     CHECK(proxied.forwarded.empty());
 }
+
+TEST_CASE("every line of a forwarding header reaches the core joined in order, so a proxy's appended line is last") {
+    HttpRequest request;
+    request.peer_address = "127.0.0.1";
+    // The client's own line first, then the one HAProxy's option forwardfor adds.
+    request.headers = {{"X-Forwarded-For", "8.8.8.8"}, {"User-Agent", "x"}, {"x-forwarded-for", "198.51.100.7"}};
+    CHECK(request.header_list("X-Forwarded-For") == "8.8.8.8, 198.51.100.7");
+    CHECK(client_info(request, "xmlrpc").x_forwarded_for == "8.8.8.8, 198.51.100.7");
+    CHECK(request.header_list("Forwarded").empty());
+}
