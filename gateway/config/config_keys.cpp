@@ -40,8 +40,9 @@ const KeyRow kKeys[] = {
      .type = "list of IP addresses",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.listen.addresses; },
      .reload = R,
-     .doc = "IPv4 and/or IPv6 addresses to bind; at least one. \"0.0.0.0\" and \"::\" mean every interface. IPv4 is written "
-            "as a plain dotted quad (127.1 or 010.0.0.1 are refused).",
+     .doc = "IPv4 and/or IPv6 addresses to bind; at least one. \"::\" means every interface of both families (one dual-stack "
+            "socket; list it alone), \"0.0.0.0\" every IPv4 interface. IPv4 is written as a plain dotted quad (127.1 or "
+            "010.0.0.1 are refused).",
      .read = read_listen_addresses},
     {.path = "listen.port",
      .type = "integer",

@@ -63,6 +63,13 @@ void read_listen_addresses(const KeyRow&, const YAML::Node& value, const Where& 
         addresses.push_back(address);
     });
     if (addresses.empty()) fail(at, "must list at least one address to listen on");
+    // "::" is bound dual stack (IPv4 arrives as ::ffff:a.b.c.d): an IPv4 address beside it would
+    // be the same port bound twice.
+    const bool every_interface = std::find(addresses.begin(), addresses.end(), "::") != addresses.end();
+    for (const auto& address : addresses)
+        if (every_interface && address.find(':') == std::string::npos)
+            fail(at, "lists \"::\" (every interface, IPv4 and IPv6) beside the IPv4 address " + echo(address) +
+                         ": give \"::\" alone");
     state.config.listen.addresses = std::move(addresses);
 }
 

@@ -130,6 +130,11 @@ void read_sequence(const YAML::Node& node, const Where& where, const std::string
 // 8.0.0.1 (octal): accept IPv4 only as the dotted quad it prints back, so what the file says is
 // what is used.
 bool parse_ip(const std::string& text, Poco::Net::IPAddress& address) {
+    // Poco 1.11's tryParse refuses the IPv6 wildcard its own constructor accepts.
+    if (text == "::") {
+        address = Poco::Net::IPAddress(Poco::Net::IPAddress::IPv6);
+        return true;
+    }
     if (!Poco::Net::IPAddress::tryParse(text, address)) return false;
     return address.family() != Poco::Net::IPAddress::IPv4 || address.toString() == text;
 }

@@ -3,12 +3,16 @@
 
 namespace dyndns::http {
 
+Poco::Net::IPAddress unmapped_peer(const Poco::Net::IPAddress& address) {
+    // Poco calls every IPv4 address "IPv4-mapped" too: only an IPv6 one is unwrapped.
+    if (address.family() != Poco::Net::IPAddress::IPv6 || !address.isIPv4Mapped()) return address;
+    const auto* bytes = static_cast<const unsigned char*>(address.addr());
+    return Poco::Net::IPAddress(bytes + 12, 4);
+}
+
 std::string client_block(const Poco::Net::IPAddress& address) {
     if (address.family() == Poco::Net::IPAddress::IPv4) return address.toString();
-    if (address.isIPv4Mapped()) {
-        const auto* bytes = static_cast<const unsigned char*>(address.addr());
-        return Poco::Net::IPAddress(bytes + 12, 4).toString();
-    }
+    if (address.isIPv4Mapped()) return unmapped_peer(address).toString();
     // operator&, not IPAddress::mask(): Poco 1.11 throws NotImplementedException for IPv6 mask().
     const Poco::Net::IPAddress block = address & Poco::Net::IPAddress(64, Poco::Net::IPAddress::IPv6);
     return block.toString() + "/64";

@@ -12,6 +12,9 @@ namespace dyndns::http {
 // The key connections are counted under: an IPv4 address as it is (an IPv4-mapped IPv6 address
 // as the IPv4 it maps), an IPv6 address by its /64, the block one subscriber line is given.
 std::string client_block(const Poco::Net::IPAddress& address);
+// An IPv4-mapped IPv6 address (a dual-stack "::" listener's IPv4 peer) as the IPv4 address it is;
+// any other address as it is.
+Poco::Net::IPAddress unmapped_peer(const Poco::Net::IPAddress& address);
 
 // Counts open connections per client block. Used from the event loop's thread only.
 class AddressCounts {

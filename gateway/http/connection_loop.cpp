@@ -137,7 +137,7 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
     c->https = listener.tls;
     c->proxied = listener.proxy_protocol;
     c->block = std::move(block);
-    c->peer = peer.host().toString();
+    c->peer = unmapped_peer(peer.host()).toString();
     try {
         if (listener.tls) c->tls = tls;
         c->stream = listener.tls ? tls_stream(tls->sslContext(), fd) : plain_stream(fd);
@@ -168,7 +168,13 @@ StreamStatus ConnectionLoop::Impl::read_proxy_header(Connection& c) {
 }
 
 bool ConnectionLoop::Impl::take_client(Connection& c, const std::optional<Poco::Net::IPAddress>& client) {
-    const Poco::Net::IPAddress address = client ? *client : Poco::Net::IPAddress(c.peer);
+    const Poco::Net::IPAddress address = unmapped_peer(client ? *client : Poco::Net::IPAddress(c.peer));
+    // A proxy naming no one (0.0.0.0, ::, ::ffff:0.0.0.0) would leave every call unable to tell its caller.
+    if (address.isWildcard()) {
+        log::warning("closed a connection from the trusted proxy " + c.peer + ": its PROXY header names the unspecified address");
+        metrics.connections_closed.with({"proxy_header_invalid"}).add();
+        return false;
+    }
     if (!admission.count_client(address, c.block)) {
         metrics.connections_closed.with({"address_cap"}).add();
         return false;

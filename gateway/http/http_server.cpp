@@ -144,7 +144,11 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
             // SO_REUSEADDR for a quick restart, never SO_REUSEPORT (Poco's default with it): a
             // second gateway started on the same port must fail, not share the connections.
             Poco::Net::ServerSocket socket;
-            socket.bind(Poco::Net::SocketAddress(address, options.port), true, false);
+            const Poco::Net::SocketAddress where(address, options.port);
+            if (where.family() == Poco::Net::SocketAddress::IPv6)
+                socket.bind6(where, true, false, false); // not IPv6-only: "::" serves IPv4 too, whatever the sysctl says
+            else
+                socket.bind(where, true, false);
             socket.listen(kListenBacklog);
             socket.setBlocking(false);
             listeners.push_back(Listener{socket.impl()->sockfd(), options.tls, options.proxy_protocol});

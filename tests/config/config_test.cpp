@@ -324,6 +324,18 @@ TEST_CASE("trusted_proxy_header names one source and agrees with listen.proxy_pr
     CHECK(mentions(word, "must be one of x-forwarded-for, forwarded, proxy-protocol"));
 }
 
+TEST_CASE("listen.addresses takes :: as every interface of both families, alone") {
+    TempDir dir;
+    dir.write_good_key();
+    CHECK(load_config(dir.write("a.yaml", "dns: {key_file: tsig.key}\nlisten: {addresses: [\"::\"]}\n")).listen.addresses ==
+          std::vector<std::string>{"::"});
+    const ConfigError beside = refusal(dir, "dns: {key_file: tsig.key}\nlisten: {addresses: [\"::\", 0.0.0.0]}\n");
+    CHECK(beside.key() == "listen.addresses");
+    CHECK(mentions(beside, "give \"::\" alone"));
+    CHECK(load_config(dir.write("b.yaml", "dns: {key_file: tsig.key}\nlisten: {addresses: [\"::1\", 127.0.0.1]}\n"))
+              .listen.addresses.size() == 2);
+}
+
 TEST_CASE("an out-of-range port is refused") {
     TempDir dir;
     dir.write_good_key();

@@ -27,7 +27,7 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
-                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False, postgresql=None):
+                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False, postgresql=None, listen=()):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -35,6 +35,8 @@ class Gateway:
         # scripts/lib/gateway-yaml writes every gateway.yaml of the tests, the demo and the benchmark.
         command = [os.path.join(SOURCE_DIR, "scripts/lib/gateway-yaml"), "--port", str(self.port),
                    "--dns-port", str(dns_port or stack.dns_port)]
+        for address in listen:
+            command += ["--listen", address]
         for proxy in trusted_proxies:
             command += ["--trusted-proxy", proxy]
         if allow_private:

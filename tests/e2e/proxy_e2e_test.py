@@ -336,6 +336,20 @@ class StraightToTheGateway(unittest.TestCase):
         # xmlrpc.client tries a reset call once more: two or three connections refused.
         self.assertGreaterEqual(closed_reasons(gw).get("untrusted_proxy", 0), before + 2)
 
+    def test_3_a_proxy_header_naming_the_unspecified_address_is_closed(self):
+        # From the trusted proxy's address, a v2 header for 0.0.0.0, and a v2 TCP6 header for ::ffff:0.0.0.0.
+        gw = gateways[0]
+        before = closed_reasons(gw).get("proxy_header_invalid", 0)
+        mapped = socket.inet_pton(socket.AF_INET6, "::ffff:0.0.0.0")
+        tcp6 = mapped + socket.inet_pton(socket.AF_INET6, "::1") + (40000).to_bytes(2, "big") + gw.port.to_bytes(2, "big")
+        for header in (v2_header("0.0.0.0", gw), b"\r\n\r\n\x00\r\nQUIT\n" + b"\x21\x21" + len(tcp6).to_bytes(2, "big") + tcp6):
+            raw = socket.create_connection(("127.0.0.1", gw.port), timeout=10)
+            with raw:
+                raw.sendall(header)
+                self.assertTrue(closed_without_a_byte(raw, 5))
+        self.assertGreaterEqual(closed_reasons(gw).get("proxy_header_invalid", 0), before + 2)
+        self.assertIn("its PROXY header names the unspecified address", open(gw.log_path, errors="replace").read())
+
     def test_3_a_trusted_peer_without_a_header_is_closed(self):
         gw = gateways[0]
         before = closed_reasons(gw).get("proxy_header_invalid", 0)

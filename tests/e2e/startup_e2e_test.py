@@ -1,4 +1,4 @@
-"""Start-up failures end to end: the gateway exits 3 with a line naming what failed (address and port, or file) and why."""
+"""Start-up end to end: the gateway exits 3 with a line naming what failed (address and port, or file) and why; "::" listens on both families."""
 import os
 import socket
 import subprocess
@@ -103,6 +103,18 @@ class StartupFailures(unittest.TestCase):
             f.write(text.replace("path: gateway.sqlite", "path: a-directory.sqlite"))
         store = os.path.join(stack.dir, "a-directory.sqlite")
         self.assert_fails_with(gw, f"store: cannot open the SQLite file {store}: Is a directory")
+
+    def test_listening_on_double_colon_serves_both_families_on_one_socket(self):
+        gw = stack.gateway("every-interface", listen=("::",))
+        try:
+            gw.start()  # waits until it answers on 127.0.0.1 and on ::1
+            for host in ("127.0.0.1", "[::1]"):
+                with gw.proxy(host) as proxy:
+                    self.assertIn("SetDyndnsIp", proxy.system.listMethods())
+            with open(gw.log_path, errors="replace") as f:
+                self.assertNotIn("::ffff:", f.read())  # an IPv4 caller is logged as IPv4
+        finally:
+            gw.stop()
 
     def test_the_wait_for_a_listener_fails_with_the_reason(self):
         # What every script and test waiting for a gateway prints when it cannot start.
