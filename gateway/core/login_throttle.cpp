@@ -28,6 +28,7 @@ LoginThrottle::Attempt::Attempt(Attempt&& other) noexcept
       account_(std::move(other.account_)),
       source_(std::move(other.source_)),
       kind_(other.kind_),
+      unknown_first_(other.unknown_first_),
       store_success_(other.store_success_) {}
 
 LoginThrottle::Attempt::~Attempt() {
@@ -68,8 +69,10 @@ const LoginThrottle::Count* LoginThrottle::find(const Map& map, const Key& key) 
     return found == map.end() ? nullptr : &found->second;
 }
 
-LoginThrottle::Counts LoginThrottle::counts_of(const std::string& account, const std::string& source, Kind kind) {
-    return {&by_pair_[Pair{account, source}], &by_source_[source], kind == Kind::Password ? &by_account_[account] : nullptr};
+LoginThrottle::Counts LoginThrottle::counts_of(const std::string& account, const std::string& source, Kind kind,
+                                               bool unknown_first) {
+    return {&by_pair_[Pair{account, source}], &by_source_[source], kind == Kind::Password ? &by_account_[account] : nullptr,
+            unknown_first ? &by_account_unknown_[account] : nullptr};
 }
 
 void LoginThrottle::forget_expired(Clock::time_point now) {
@@ -81,6 +84,7 @@ void LoginThrottle::forget_expired(Clock::time_point now) {
     std::erase_if(by_pair_, idle);
     std::erase_if(by_source_, idle);
     std::erase_if(by_account_, idle);
+    std::erase_if(by_account_unknown_, idle);
     std::erase_if(known_sources_, [&](const auto& entry) { return now - entry.second >= settings_.known_source_memory; });
 }
 
@@ -106,6 +110,7 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
     const std::int64_t now_ms = shared_ ? wall_ms(now) : 0;
     std::optional<LoginCounts> stored;
     bool store_success = false;
+    bool unknown_first = false;
     std::unique_lock lock(mutex_);
     forget_expired(now);
     for (;;) {
@@ -123,24 +128,29 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         const Count* pair = find(by_pair_, Pair{account, source});
         const Count* from_source = find(by_source_, source);
         const Count* for_account = kind == Kind::Password ? find(by_account_, account) : nullptr;
+        const Count* unknown_sources = kind == Kind::Password ? find(by_account_unknown_, account) : nullptr;
         const auto stored_seen = [&](const Count* local, const LoginCount& count) {
             return seen(local, count.window_start_ms, count.failures, now_ms);
         };
         const Seen pair_seen = stored ? stored_seen(pair, stored->pair) : seen(pair, now);
         const Seen source_seen = stored ? stored_seen(from_source, stored->source) : seen(from_source, now);
         const Seen account_seen = stored ? stored_seen(for_account, stored->account) : seen(for_account, now);
+        const Seen unknown_seen = stored ? stored_seen(unknown_sources, stored->unknown_sources) : seen(unknown_sources, now);
         const bool known_source =
             stored ? stored->last_login_ms > 0 && now_ms - stored->last_login_ms < milliseconds(settings_.known_source_memory)
                    : known(account, source, now);
         // The account-wide limit never holds back a source that logged in to the account
         // recently, nor a source's first try of the window that has not failed against it:
-        // a customer's router whose address just changed gets its try.
+        // a customer's router whose address just changed gets its try. Those first tries share
+        // a budget of their own, so many sources do not each get a free guess.
         const bool first_try = pair_seen.failures == 0 && (!pair || pair->in_flight == 0);
         const bool account_limit = kind == Kind::Password && !known_source && !first_try;
+        unknown_first = kind == Kind::Password && !known_source && first_try;
         const std::pair<const Seen*, unsigned> limits[] = {
             {&pair_seen, settings_.max_failures_per_account_source},
             {&source_seen, settings_.max_failures_per_source},
             {account_limit ? &account_seen : nullptr, settings_.max_failures_per_account},
+            {unknown_first ? &unknown_seen : nullptr, settings_.max_unknown_source_failures_per_account},
         };
         std::optional<int> wait;
         bool crowded = false; // room only if the tries in flight do not all fail
@@ -159,13 +169,13 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         }
         finished_.wait(lock);
     }
-    const Counts counts = counts_of(account, source, kind);
-    for (Count* count : {counts.pair, counts.source, counts.account}) {
+    const Counts counts = counts_of(account, source, kind, unknown_first);
+    for (Count* count : {counts.pair, counts.source, counts.account, counts.unknown}) {
         if (!count) continue;
         failures(*count, now); // an expired window starts over before this try counts in it
         ++count->in_flight;
     }
-    return Attempt(this, account, source, kind, store_success);
+    return Attempt(this, account, source, kind, unknown_first, store_success);
 }
 
 // The store holds the count before the try stops being in flight, so a try starting meanwhile
@@ -174,8 +184,8 @@ void LoginThrottle::end_shared(const Attempt& attempt, End how, Clock::time_poin
     const auto release = [&] {
         {
             std::lock_guard lock(mutex_);
-            const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_);
-            for (Count* count : {counts.pair, counts.source, counts.account})
+            const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_, attempt.unknown_first_);
+            for (Count* count : {counts.pair, counts.source, counts.account, counts.unknown})
                 if (count) --count->in_flight;
             if (how == End::Failed) ++failures_ended_;
         }
@@ -184,7 +194,8 @@ void LoginThrottle::end_shared(const Attempt& attempt, End how, Clock::time_poin
     try {
         const std::int64_t now_ms = wall_ms(now);
         if (how == End::Failed)
-            shared_->count_login_failure(attempt.account_, attempt.source_, attempt.kind_ == Kind::Password, now_ms,
+            shared_->count_login_failure(attempt.account_, attempt.source_, attempt.kind_ == Kind::Password, attempt.unknown_first_,
+                                         now_ms,
                                          milliseconds(settings_.window));
         else if (how == End::Succeeded && attempt.store_success_)
             shared_->count_login_success(attempt.account_, attempt.source_, now_ms,
@@ -200,8 +211,8 @@ void LoginThrottle::end(const Attempt& attempt, End how, Clock::time_point now) 
     if (shared_) return end_shared(attempt, how, now);
     {
         std::lock_guard lock(mutex_);
-        const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_);
-        for (Count* count : {counts.pair, counts.source, counts.account}) {
+        const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_, attempt.unknown_first_);
+        for (Count* count : {counts.pair, counts.source, counts.account, counts.unknown}) {
             if (!count) continue;
             --count->in_flight;
             if (how != End::Failed) continue;

@@ -23,6 +23,10 @@ struct ThrottleSettings {
     // All sources together against one account, except sources that logged in to it recently
     // and per-host tokens: a botnet is slowed, the customer's own routers are not.
     unsigned max_failures_per_account = 100;
+    // First tries from sources the account never logged in from, all together: each such source's
+    // first guess is not held back by the account-wide limit (a router whose address just changed
+    // gets its try), so without this budget every new IPv4 address or IPv6 /64 would be a free guess.
+    unsigned max_unknown_source_failures_per_account = 20;
     std::chrono::seconds window{300}; // each count is a fixed window; a blocked caller waits for its end
     std::chrono::seconds known_source_memory{24 * 3600}; // a successful login vouches for its source this long
 };
@@ -71,16 +75,19 @@ public:
 
     private:
         friend class LoginThrottle;
-        Attempt(LoginThrottle* throttle, std::string account, std::string source, Kind kind, bool store_success)
+        Attempt(LoginThrottle* throttle, std::string account, std::string source, Kind kind, bool unknown_first,
+                bool store_success)
             : throttle_(throttle),
               account_(std::move(account)),
               source_(std::move(source)),
               kind_(kind),
+              unknown_first_(unknown_first),
               store_success_(store_success) {}
         LoginThrottle* throttle_; // null once ended or moved from
         std::string account_;
         std::string source_;
         Kind kind_;
+        bool unknown_first_; // a password's first try from a source the account does not know
         bool store_success_; // shared: a success has a count to clear or a known source to refresh
     };
 
@@ -100,6 +107,7 @@ private:
         Count* pair;
         Count* source;
         Count* account; // null for a token
+        Count* unknown; // the account's first tries from unknown sources; null for any other try
     };
 
     // What a try is checked against, for one count: failures in its window, and when that ends.
@@ -114,7 +122,7 @@ private:
     std::int64_t wall_ms(Clock::time_point now) const; // `now` on the wall clock every gateway reads
     void end_shared(const Attempt& attempt, End how, Clock::time_point now);
 
-    Counts counts_of(const std::string& account, const std::string& source, Kind kind); // inserts
+    Counts counts_of(const std::string& account, const std::string& source, Kind kind, bool unknown_first); // inserts
     template <class Map, class Key>
     static const Count* find(const Map& map, const Key& key); // does not
     unsigned current_failures(const Count* count, Clock::time_point now) const; // 0 when absent or expired
@@ -132,6 +140,7 @@ private:
     std::map<Pair, Count> by_pair_;
     std::map<std::string, Count> by_source_;
     std::map<std::string, Count> by_account_;
+    std::map<std::string, Count> by_account_unknown_;
     std::map<Pair, Clock::time_point> known_sources_; // last successful login
     Clock::time_point last_sweep_{};
 };

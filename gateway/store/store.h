@@ -103,8 +103,8 @@ public:
     // Counts one failure against the pair, the source and (`account_wide`) the account, each in
     // one atomic upsert that starts a new window at `now_ms` where the last began `window_ms` or
     // more before; returns the counts with it. Ended windows are deleted now and then.
-    LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide, std::int64_t now_ms,
-                                    std::int64_t window_ms) override;
+    LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide, bool unknown_source,
+                                    std::int64_t now_ms, std::int64_t window_ms) override;
     // A login: the pair's count is cleared and the source remembered as the account's at
     // `now_ms`; sources last seen before `forget_before_ms` are deleted now and then.
     void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,

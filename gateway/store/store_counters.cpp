@@ -42,7 +42,7 @@ Store::LoginCounts Store::login_counts(const std::string& account, const std::st
         db.session() << impl_->sql(
             "SELECT scope, failures, window_start_ms FROM login_failures "
             "WHERE (scope = 0 AND account = ? AND source = ?) OR (scope = 1 AND account = '' AND source = ?) "
-            "OR (scope = 2 AND account = ? AND source = '') "
+            "OR (scope IN (2, 4) AND account = ? AND source = '') "
             "UNION ALL SELECT 3, 0, last_login_ms FROM login_sources WHERE account = ? AND source = ?"),
             bind(account), bind(source), bind(source), bind(account), bind(account), bind(source), into(scopes), into(values),
             into(times), now;
@@ -51,7 +51,7 @@ Store::LoginCounts Store::login_counts(const std::string& account, const std::st
 }
 
 Store::LoginCounts Store::count_login_failure(const std::string& account, const std::string& source, bool account_wide,
-                                              std::int64_t now_ms, std::int64_t window_ms) {
+                                              bool unknown_source, std::int64_t now_ms, std::int64_t window_ms) {
     return guarded("count the failed login", [&] {
         auto db = impl_->pool.lease();
         auto& session = db.session();
@@ -63,7 +63,7 @@ Store::LoginCounts Store::count_login_failure(const std::string& account, const 
         upsert << impl_->sql(
             std::string("INSERT INTO login_failures(scope, account, source, window_start_ms, failures) "
                         "VALUES(0, ?, ?, ?, 1), (1, '', ?, ?, 1)") +
-            (account_wide ? ", (2, ?, '', ?, 1)" : "") +
+            (account_wide ? ", (2, ?, '', ?, 1)" : "") + (unknown_source ? ", (4, ?, '', ?, 1)" : "") +
             " ON CONFLICT(scope, account, source) DO UPDATE SET "
             "failures = CASE WHEN login_failures.window_start_ms <= ? THEN 1 ELSE login_failures.failures + 1 END, "
             "window_start_ms = CASE WHEN login_failures.window_start_ms <= ? THEN excluded.window_start_ms "
@@ -71,6 +71,7 @@ Store::LoginCounts Store::count_login_failure(const std::string& account, const 
             "RETURNING scope, failures, window_start_ms"),
             bind(account), bind(source), bind(at), bind(source), bind(at);
         if (account_wide) upsert, bind(account), bind(at);
+        if (unknown_source) upsert, bind(account), bind(at);
         upsert, bind(ended_before), bind(ended_before), into(scopes), into(values), into(times);
         upsert.execute();
         if (impl_->prune_due(impl_->last_failure_prune))

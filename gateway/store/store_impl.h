@@ -97,6 +97,7 @@ struct Store::Impl {
             case 1: counts.source = count; break;
             case 2: counts.account = count; break;
             case 3: counts.last_login_ms = times[i]; break;
+            case 4: counts.unknown_sources = count; break;
             default: break;
             }
         }

@@ -118,6 +118,20 @@ TEST_CASE("the account-wide limit spares sources that logged in and per-host tok
     CHECK_FALSE(blocked(throttle, "alice", "192.0.2.201", t0 + 1s, Kind::Token));
 }
 
+TEST_CASE("first tries from many new sources share one budget per account: 300 sources are not 300 guesses") {
+    Throttled throttled(settings(10, 30, 100)); // and 20 first tries from unknown sources
+    LoginThrottle& throttle = throttled.throttle;
+    const auto t0 = Clock::now();
+    REQUIRE_FALSE(blocked(throttle, "alice", "203.0.113.1", t0)); // the customer's own line
+    int checked = 0;
+    for (int i = 0; i < 300; ++i)
+        checked += fail(throttle, 1, "alice", "10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".1", t0);
+    CHECK(checked == 20);
+    CHECK_FALSE(blocked(throttle, "alice", "203.0.113.1", t0 + 1s)); // known: still logs in
+    CHECK_FALSE(blocked(throttle, "bob", "10.9.9.9", t0 + 1s)); // another account's budget is its own
+    CHECK_FALSE(blocked(throttle, "alice", "10.9.9.9", t0 + 301s)); // the window ends
+}
+
 TEST_CASE("a successful login does not clear the source's failures") {
     Throttled throttled(settings(10, 3, 100));
     LoginThrottle& throttle = throttled.throttle;

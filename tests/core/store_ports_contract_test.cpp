@@ -160,20 +160,25 @@ TEST_CASE_TEMPLATE("store ports: login failures are counted per pair and source 
     core::StorePorts& ports = impl->ports;
     constexpr std::int64_t window = 60'000;
     const std::int64_t t0 = 1'800'000'000'000;
-    auto counts = ports.count_login_failure("alice", "198.51.100.1", true, t0, window);
+    auto counts = ports.count_login_failure("alice", "198.51.100.1", true, true, t0, window);
     CHECK(counts.pair.failures == 1);
     CHECK(counts.source.failures == 1);
     CHECK(counts.account.failures == 1);
-    counts = ports.count_login_failure("alice", "198.51.100.1", false, t0 + 1000, window);
+    CHECK(counts.unknown_sources.failures == 1);
+    counts = ports.count_login_failure("alice", "198.51.100.1", false, false, t0 + 1000, window);
     CHECK(counts.pair.failures == 2);
     CHECK(counts.source.failures == 2);
     CHECK(counts.account.failures == 0); // not account-wide: the account's count is neither changed nor returned
-    counts = ports.count_login_failure("bob", "198.51.100.1", true, t0 + 2000, window);
+    counts = ports.count_login_failure("bob", "198.51.100.1", true, false, t0 + 2000, window);
     CHECK(counts.pair.failures == 1);
     CHECK(counts.source.failures == 3);
     CHECK(counts.account.failures == 1);
+    counts = ports.count_login_failure("alice", "198.51.100.2", true, true, t0 + 2500, window);
+    CHECK(counts.unknown_sources.failures == 2); // per account, whatever the source
+    CHECK(counts.account.failures == 2);
+    CHECK(ports.login_counts("alice", "198.51.100.1").unknown_sources.failures == 2);
     // A window that has ended starts again at one.
-    counts = ports.count_login_failure("alice", "198.51.100.1", true, t0 + window + 5000, window);
+    counts = ports.count_login_failure("alice", "198.51.100.1", true, false, t0 + window + 5000, window);
     CHECK(counts.pair.failures == 1);
     CHECK(counts.pair.window_start_ms == t0 + window + 5000);
 

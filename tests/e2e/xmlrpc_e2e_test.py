@@ -184,6 +184,36 @@ class Faults(unittest.TestCase):
         finally:
             limited.stop()
 
+    def test_7_300_sources_guessing_one_account_get_one_shared_budget_of_first_tries(self):
+        stack.ctl("account", "add", "guessed", input="guessed-password\n")
+        stack.ctl("domain", "add", "guessed.test", "--account", "guessed", "--force")
+
+        class From(xmlrpc.client.SafeTransport):
+            def __init__(self, source):
+                super().__init__(context=stack.tls_context())
+                self.source = source
+
+            def make_connection(self, host):
+                chost, self._extra_headers, _ = self.get_host_info(host)
+                self._connection = host, http.client.HTTPSConnection(chost, context=self.context,
+                                                                     source_address=(self.source, 0))
+                return self._connection[1]
+
+        def answer(source, password):
+            proxy = gateway.proxy(transport=From(source))
+            try:
+                proxy.GetDyndnsIp("guessed", password, "guessed.test")
+                return "ok"
+            except xmlrpc.client.Fault as fault:
+                return fault.faultCode
+
+        # The owner logs in from its line once: a known source.
+        self.assertNotIn(answer("127.0.0.1", "guessed-password"), (1, 6))
+        guesses = [answer(f"127.0.{1 + i // 250}.{1 + i % 250}", "wrong") for i in range(300)]
+        # 20 first tries from unknown sources are checked (docs/contract.md "Limits"); the rest are refused unchecked.
+        self.assertEqual((guesses.count(1), guesses.count(6)), (20, 280), guesses)
+        self.assertNotIn(answer("127.0.0.1", "guessed-password"), (1, 6))
+
     def test_9_malformed_calls(self):
         proxy = gateway.proxy()
         self.assertEqual(fault_of(lambda: proxy.SetDyndnsIp("demo", "demo-password", "example.test")).faultCode, 9)

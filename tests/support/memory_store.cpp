@@ -163,8 +163,11 @@ core::LoginCounts MemoryStore::login_counts_locked(const std::string& account, c
         return found == login_failures_.end() ? core::LoginCount{} : found->second;
     };
     const auto last = last_logins_.find({account, source});
-    return {count("p:" + account + "/" + source), count("s:" + source), count("a:" + account),
-            last == last_logins_.end() ? 0 : last->second};
+    return {.pair = count("p:" + account + "/" + source),
+            .source = count("s:" + source),
+            .account = count("a:" + account),
+            .unknown_sources = count("u:" + account),
+            .last_login_ms = last == last_logins_.end() ? 0 : last->second};
 }
 
 core::LoginCounts MemoryStore::login_counts(const std::string& account, const std::string& source) const {
@@ -173,10 +176,11 @@ core::LoginCounts MemoryStore::login_counts(const std::string& account, const st
 }
 
 core::LoginCounts MemoryStore::count_login_failure(const std::string& account, const std::string& source, bool account_wide,
-                                                   std::int64_t now_ms, std::int64_t window_ms) {
+                                                   bool unknown_source, std::int64_t now_ms, std::int64_t window_ms) {
     std::lock_guard lock(mutex_);
     std::vector<std::string> keys{"p:" + account + "/" + source, "s:" + source};
     if (account_wide) keys.push_back("a:" + account);
+    if (unknown_source) keys.push_back("u:" + account);
     for (const auto& key : keys) {
         auto& count = login_failures_[key];
         if (count.failures == 0 || count.window_start_ms <= now_ms - window_ms) count = {0, now_ms};
@@ -185,6 +189,7 @@ core::LoginCounts MemoryStore::count_login_failure(const std::string& account, c
     // As the store's RETURNING clause: the counts this call changed, and nothing else.
     auto counts = login_counts_locked(account, source);
     if (!account_wide) counts.account = {};
+    if (!unknown_source) counts.unknown_sources = {};
     counts.last_login_ms = 0;
     return counts;
 }

@@ -42,7 +42,7 @@ public:
     std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start) override;
     core::LoginCounts login_counts(const std::string& account, const std::string& source) const override;
     core::LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide,
-                                          std::int64_t now_ms, std::int64_t window_ms) override;
+                                          bool unknown_source, std::int64_t now_ms, std::int64_t window_ms) override;
     void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
                              std::int64_t forget_before_ms) override;
 

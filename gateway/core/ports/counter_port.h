@@ -26,6 +26,7 @@ struct LoginCounts {
     LoginCount pair; // this account from this source
     LoginCount source; // this source against any account
     LoginCount account; // any source against this account
+    LoginCount unknown_sources; // first tries of sources the account has never logged in from, against it
     std::int64_t last_login_ms = 0; // this account's last login from this source; 0: none remembered
 };
 
@@ -37,8 +38,10 @@ public:
     // Counts one failure against the pair, the source and (`account_wide`) the account, each
     // atomically, starting a new window at `now_ms` where the last began `window_ms` or more before.
     // Returns the counts it changed: the account's is zero when not `account_wide`, last_login_ms 0.
+    // `unknown_source`: the try was a first one from a source not known to the account, also counted
+    // in `unknown_sources`.
     virtual LoginCounts count_login_failure(const std::string& account, const std::string& source, bool account_wide,
-                                            std::int64_t now_ms, std::int64_t window_ms) = 0;
+                                            bool unknown_source, std::int64_t now_ms, std::int64_t window_ms) = 0;
     // A login: the pair's count is cleared and the source remembered as the account's at `now_ms`;
     // sources last seen before `forget_before_ms` may be deleted.
     virtual void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
