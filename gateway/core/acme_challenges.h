@@ -1,4 +1,4 @@
-// ACME DNS-01 rules: which values, at which name, and which two are kept (DESIGN.md "ACME DNS-01 challenges").
+// ACME DNS-01 rules: which values, at which name, and which two are kept (docs/contract.md "ACME DNS-01 challenges").
 #pragma once
 
 #include <array>

@@ -27,11 +27,12 @@ public:
     // A reload: the new budget applies from the next call; buckets keep what they hold.
     void set_per_minute(unsigned per_minute) { per_minute_.store(per_minute); }
 
-    // Nothing when `account` may call now (one call taken); else the seconds until it may.
-    std::optional<int> take(const std::string& account, Clock::time_point now = Clock::now());
+    // Nothing when `account` may make `calls` calls now (all taken); else the seconds until it may
+    // (in memory none taken; a shared store counts refused calls too, as it always has).
+    std::optional<int> take(const std::string& account, Clock::time_point now = Clock::now(), unsigned calls = 1);
 
 private:
-    std::optional<int> take_shared(const std::string& account, unsigned per_minute);
+    std::optional<int> take_shared(const std::string& account, unsigned per_minute, unsigned calls);
 
     struct Bucket {
         double tokens = 0;

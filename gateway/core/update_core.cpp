@@ -178,8 +178,8 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
     return authorize_name(std::get<Identity>(identity), name);
 }
 
-std::optional<UpdateError> UpdateCore::charge(const std::string& account) {
-    const auto wait = calls_.take(account);
+std::optional<UpdateError> UpdateCore::charge(const std::string& account, unsigned calls) {
+    const auto wait = calls_.take(account, CallRateLimit::Clock::now(), calls);
     if (!wait) return std::nullopt;
     metrics::gateway_metrics().rate_limited.add();
     return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);

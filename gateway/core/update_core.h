@@ -100,7 +100,7 @@ private:
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
                                                     const std::string& name, const ClientInfo& client);
     // The call budget's charge for one request of `account`; the fault when it is spent.
-    std::optional<UpdateError> charge(const std::string& account);
+    std::optional<UpdateError> charge(const std::string& account, unsigned calls = 1);
     // Whether the logged-in `identity` may set `name`.
     std::variant<Authorized, UpdateError> authorize_name(const Identity& identity, const std::string& name);
     // The address a request asks for: `text`, or the caller's when empty; vetted.

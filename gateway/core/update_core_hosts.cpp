@@ -5,9 +5,8 @@
 
 namespace dyndns::core {
 
-// Charged once per request, not per name: the budget bounds how often a client calls, and a
-// router that keeps 20 names is one client polling. Each name's UPDATE cost is bounded apart
-// (kMaxHosts names, group commit per zone).
+// Charged one call per name: 20 names in one request cost what 20 calls would (a store lookup,
+// a history row and maybe an UPDATE each), so a request of many names cannot stretch the budget.
 SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request) {
     const auto started = std::chrono::steady_clock::now();
     const auto observed = [&](const SetAddressesOutcome& outcome) {
@@ -30,7 +29,8 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
     return observed(with_store<SetAddressesOutcome>([&]() -> SetAddressesOutcome {
         auto identity = authenticate(request.account, request.password, request.client, true);
         if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
-        if (auto spent = charge(std::get<Identity>(identity).account)) return *spent;
+        if (auto spent = charge(std::get<Identity>(identity).account, static_cast<unsigned>(request.names.size())))
+            return *spent;
 
         // Every address is vetted before any name is looked at: a request that fails changes nothing.
         std::vector<Poco::Net::IPAddress> addresses;

@@ -52,7 +52,7 @@ struct GetAddressesResult {
     std::uint32_t ttl = 60;
 };
 
-// An ACME DNS-01 challenge value (DESIGN.md "ACME DNS-01 challenges"). `name` is the name the
+// An ACME DNS-01 challenge value (docs/contract.md "ACME DNS-01 challenges"). `name` is the name the
 // certificate is for ("home.example.com"), its wildcard ("*.home.example.com") or the challenge
 // name itself ("_acme-challenge.home.example.com", trailing dot allowed); the same callers may
 // set it as may set the name's address.

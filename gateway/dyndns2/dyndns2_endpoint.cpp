@@ -10,7 +10,7 @@
 namespace dyndns::dyndns2 {
 namespace {
 
-// DESIGN.md "Faults", dyndns2 column. None of these words contains good, nochg, ok, true,
+// docs/contract.md "Faults", dyndns2 column. None of these words contains good, nochg, ok, true,
 // success or updated: inadyn and some routers match those as substrings.
 std::string answer_code(core::Fault fault) {
     switch (fault) {

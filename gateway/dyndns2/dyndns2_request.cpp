@@ -1,6 +1,8 @@
 // The dyndns2 query's rules: comma lists, "YES" for an absent hostname, prefixes dropped from addresses.
 #include "dyndns2/dyndns2_request.h"
 
+#include <set>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/String.h>
@@ -64,6 +66,14 @@ std::variant<UpdateParameters, ParameterError> read_update_parameters(const std:
         }
     }
     if (result.hosts.size() > kMaxHosts) return ParameterError{"numhost"};
+    // A name given twice is refused as Dyn refused it ("numhost"): each copy would be another
+    // history row and another charge, for nothing.
+    std::set<std::string> seen;
+    for (const auto& host : result.hosts) {
+        std::string name = Poco::toLower(host);
+        if (!name.empty() && name.back() == '.') name.pop_back();
+        if (!seen.insert(name).second) return ParameterError{"numhost"};
+    }
     if (v4) result.addresses.push_back(*v4);
     if (v6) result.addresses.push_back(*v6);
     return result;

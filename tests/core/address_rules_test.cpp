@@ -143,6 +143,18 @@ TEST_CASE("only the configured header is read: a client cannot add the other one
     CHECK(caller(spoofing, trusted, ForwardingHeader::ProxyProtocol) == "10.0.0.1");
 }
 
+TEST_CASE("a request of several calls takes them all or none") {
+    CallRateLimit limit(60);
+    const auto start = CallRateLimit::Clock::now();
+    CHECK_FALSE(limit.take("alice", start, 40));
+    const auto wait = limit.take("alice", start, 21); // 20 left: none taken
+    REQUIRE(wait);
+    CHECK(*wait == 1);
+    CHECK_FALSE(limit.take("alice", start, 20));
+    CHECK(limit.take("alice", start, 1));
+    CHECK_FALSE(limit.take("bob", start, 500)); // more than the budget is the whole budget, not never
+}
+
 TEST_CASE("the per-account call budget: a burst, then one call per refill, each account its own") {
     using namespace std::chrono_literals;
     CallRateLimit limit(60); // one a second, bursts of 60

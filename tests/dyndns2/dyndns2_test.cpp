@@ -54,6 +54,8 @@ TEST_CASE("too many hosts, three addresses, an IPv4 myipv6") {
     CHECK(refused("myipv6=192.0.2.1") == "dnserr");
     CHECK(refused("myipv6=::ffff:8.8.4.4") == "dnserr"); // IPv4-mapped: it would set the A
     CHECK(refused("myipv6=not-an-address") == "dnserr");
+    // The same name twice (case and a trailing dot aside) is refused too, as Dyn refused it.
+    CHECK(refused("hostname=a.example.test,b.example.test,A.Example.Test.") == "numhost");
 }
 
 TEST_CASE("good, nochg and both families on one line") {
