@@ -17,6 +17,7 @@ namespace {
 // A NOTIFY is a few hundred bytes; anything longer is not one.
 constexpr std::size_t kMaxNotifyBytes = 4096;
 const Poco::Timespan kPollInterval(0, 200'000); // how soon stop() is noticed
+constexpr std::size_t kMaxRemembered = 4096; // NOTIFY MACs kept against replays: far more than primaries send in 10 minutes
 
 } // namespace
 
@@ -53,6 +54,8 @@ void NotifyListener::stop() {
 void NotifyListener::run() {
     auto& metrics = metrics::gateway_metrics();
     std::vector<std::uint8_t> buffer(kMaxNotifyBytes);
+    // Twice the fudge: a message is accepted from fudge before its time signed to fudge after.
+    NotifyReplays replays(std::chrono::seconds(2 * kTsigFudgeSeconds), kMaxRemembered);
     while (!stopping_) {
         Poco::Net::SocketAddress sender;
         int size = 0;
@@ -86,14 +89,19 @@ void NotifyListener::run() {
             log::debug("NOTIFY for " + notify->zone + " from " + sender.toString() + " ignored: " + tsig.detail);
             continue;
         }
-        metrics.notifies.with({"accepted"}).add();
+        // Acknowledged either way (a primary whose acknowledgement was lost sends the same message
+        // again), acted on once.
+        const ldns_rdf* mac = tsig_mac(pkt.get());
+        const bool replayed =
+            mac && !replays.first(std::string(reinterpret_cast<const char*>(ldns_rdf_data(mac)), ldns_rdf_size(mac)));
+        metrics.notifies.with({replayed ? "replayed" : "accepted"}).add();
         try {
             const auto answer = acknowledgement(pkt.get(), primary.key());
             socket_->socket.sendTo(answer.data(), static_cast<int>(answer.size()), sender);
         } catch (const std::exception& e) {
             log::warning("NOTIFY for " + notify->zone + ": cannot answer " + sender.toString() + ": " + e.what());
         }
-        notified_(notify->zone, notify->serial);
+        if (!replayed) notified_(notify->zone, notify->serial);
     }
 }
 

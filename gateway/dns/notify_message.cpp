@@ -28,6 +28,16 @@ std::optional<Notify> notify_of(const ldns_pkt* pkt) {
     return notify;
 }
 
+bool NotifyReplays::first(const std::string& mac, Clock::time_point now) {
+    while (!order_.empty() && (now - order_.front().first > window_ || order_.size() >= capacity_)) {
+        seen_.erase(order_.front().second);
+        order_.pop_front();
+    }
+    if (!seen_.insert(mac).second) return false;
+    order_.emplace_back(now, mac);
+    return true;
+}
+
 std::vector<std::uint8_t> acknowledgement(const ldns_pkt* request, const TsigKey& key) {
     PktPtr reply(ldns_pkt_new());
     if (!reply) throw std::bad_alloc();

@@ -6,6 +6,7 @@
 #include "dns/ldns_handles.h"
 #include "dns/rfc2136_client.h"
 #include "dns/tsig.h"
+#include "dns/notify_message.h"
 #include "support/signed_stream.h"
 
 using namespace dyndns::dns;
@@ -256,4 +257,18 @@ TEST_CASE("an answer holding an A record with no RDATA is a bad reply, not an em
     const ReadResult read = client_with(transport).read("example.test", RRType::A);
     CHECK(read.outcome.kind == DnsOutcome::Kind::BadReply);
     CHECK(read.outcome.message.find("A record at example.test has 0 RDATA fields") != std::string::npos);
+}
+
+TEST_CASE("a NOTIFY's MAC is acted on once within the window and forgotten after it or past the bound") {
+    using namespace std::chrono_literals;
+    NotifyReplays replays(600s, 3);
+    const auto t0 = NotifyReplays::Clock::now();
+    CHECK(replays.first("mac-a", t0));
+    CHECK_FALSE(replays.first("mac-a", t0 + 1s)); // the same signed message again: a replay
+    CHECK(replays.first("mac-b", t0 + 2s));
+    CHECK(replays.first("mac-a", t0 + 601s)); // its time would be refused by now anyway
+    CHECK(replays.first("mac-c", t0 + 602s));
+    CHECK(replays.first("mac-d", t0 + 603s));
+    CHECK(replays.first("mac-e", t0 + 604s)); // over the bound of 3: the oldest forgotten
+    CHECK(replays.first("mac-b", t0 + 605s));
 }

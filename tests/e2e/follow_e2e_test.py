@@ -1,5 +1,6 @@
 """Zone following: the gateway knows each dyndns name's records from AXFR/IXFR on NOTIFY, not from a read per call."""
 import base64
+import re
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import dns.message
 import dns.query
 import dns.rdatatype
 import dns.opcode
+import dns.tsigkeyring
 
 sys.path.insert(0, os.path.dirname(__file__))
 from gateway_stack import SOURCE_DIR, Stack, free_port, run  # noqa: E402
@@ -123,6 +125,31 @@ class ZoneFollowing(unittest.TestCase):
         with self.assertRaises(dns.exception.Timeout):
             dns.query.udp(notify, "127.0.0.1", port=notify_port, timeout=1)
         wait_until(lambda: gateway.metric("dyndns_notifies_total", result="unverified") == before + 1, 2, "counted")
+
+    def test_a_signed_notify_sent_again_is_answered_and_not_acted_on(self):
+        # A NOTIFY signed with the gateway's key, as a captured one would be, sent twice as it is.
+        with open(os.path.join(stack.dir, "bind/tsig.key")) as f:
+            text = f.read()
+        name = re.search(r'key\s+"([^"]+)"', text).group(1)
+        secret = re.search(r'secret\s+"([^"]+)"', text).group(1)
+        keyring = dns.tsigkeyring.from_text({name: ("hmac-sha256", secret)})
+        notify = dns.message.make_query("example.test", dns.rdatatype.SOA)
+        notify.set_opcode(dns.opcode.NOTIFY)
+        notify.use_tsig(keyring, keyname=name, algorithm="hmac-sha256")
+        wire = notify.to_wire()
+        accepted = gateway.metric("dyndns_notifies_total", result="accepted")
+        replayed = gateway.metric("dyndns_notifies_total", result="replayed")
+        transfers = gateway.metric("dyndns_zone_transfers_total")
+        for _ in range(2):
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.settimeout(2)
+                s.sendto(wire, ("127.0.0.1", notify_port))
+                answer = dns.message.from_wire(s.recv(4096), keyring=keyring, request_mac=notify.mac)
+                self.assertEqual(answer.opcode(), dns.opcode.NOTIFY)  # both are acknowledged, signed
+        wait_until(lambda: gateway.metric("dyndns_notifies_total", result="replayed") == replayed + 1, 2, "replay counted")
+        self.assertEqual(gateway.metric("dyndns_notifies_total", result="accepted"), accepted + 1)
+        time.sleep(0.5)
+        self.assertLessEqual(gateway.metric("dyndns_zone_transfers_total") - transfers, 1)  # at most the first one's
 
     def test_zz_named_killed_and_restarted(self):
         """Last: named comes back from kill -9; the gateway resynchronises and later calls are right."""
