@@ -24,6 +24,8 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
                                                                   std::size_t history_page) const {
     auto found = owned(account, domain);
     if (!found) return no_such_domain();
+    // A page view reads up to a hundred RRsets from the primary: it costs a call of the budget.
+    if (auto spent = core_.spend_call(lower(account))) return *spent;
     DomainView view;
     view.domain = *found;
 

@@ -75,6 +75,10 @@ public:
     // UPDATE messages sent and changes handed to them so far (their ratio is the batching).
     ZoneCommitter::Counters dns_counters() const { return committer_.counters(); }
 
+    // One call of `account`'s budget spent on something other than a call (a panel page that reads
+    // the primary): fault 6 with the wait when the budget is spent.
+    std::optional<UpdateError> spend_call(const std::string& account) { return charge(account); }
+
     // An account's own login (the control panel): the same throttle and faults as every call,
     // per-host tokens not accepted, and one call of the account's budget (fault 6 when spent). Nothing on success.
     std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client);

@@ -1,4 +1,4 @@
-"""Panel sessions under abuse: one account logging in 11,000 times pushes out only its own sessions, and logins spend the account's call budget."""
+"""Panel sessions under abuse: one account logging in 11,000 times pushes out only its own sessions, and logins and domain pages spend the account's call budget."""
 import html.parser
 import http.client
 import http.cookies
@@ -133,8 +133,11 @@ class PanelSessions(unittest.TestCase):
             statuses = [status for status, _, _ in answers]
             self.assertEqual(statuses, [303] * 5 + [429] * 3)
             self.assertTrue(answers[-1][1].get("Retry-After"))
-            # Another account's budget is its own.
-            self.assertEqual(Panel(gateway).log_in("victim")[0], 303)
+            # Another account's budget is its own; a domain page (it reads the primary) spends it too.
+            victim = Panel(gateway)
+            self.assertEqual(victim.log_in("victim")[0], 303)
+            pages = [victim.request("GET", "/panel/domain?name=example.test")[0] for _ in range(5)]
+            self.assertEqual(pages, [200] * 4 + [429])
         finally:
             gateway.stop()
 
