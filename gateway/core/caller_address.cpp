@@ -65,8 +65,8 @@ std::optional<Poco::Net::IPAddress> caller_address(const ClientInfo& client, con
     const auto peer = parse_address(client.peer_address);
     if (!peer || header == ForwardingHeader::ProxyProtocol || !is_trusted(*peer, trusted_proxies)) return peer;
 
-    const auto hops = header == ForwardingHeader::Forwarded ? forwarded_hops(client.forwarded)
-                                                            : x_forwarded_for_hops(client.x_forwarded_for);
+    const auto hops =
+        header == ForwardingHeader::Forwarded ? forwarded_hops(client.forwarded) : x_forwarded_for_hops(client.x_forwarded_for);
     // From the nearest hop back: each trusted proxy vouches for the hop before it; the first
     // untrusted hop is the client. An entry that is not an address ends the chain of trust, and
     // nothing further from us than that is believed.

@@ -194,9 +194,8 @@ void LoginThrottle::end_shared(const Attempt& attempt, End how, Clock::time_poin
     try {
         const std::int64_t now_ms = wall_ms(now);
         if (how == End::Failed)
-            shared_->count_login_failure(attempt.account_, attempt.source_, attempt.kind_ == Kind::Password, attempt.unknown_first_,
-                                         now_ms,
-                                         milliseconds(settings_.window));
+            shared_->count_login_failure(attempt.account_, attempt.source_, attempt.kind_ == Kind::Password,
+                                         attempt.unknown_first_, now_ms, milliseconds(settings_.window));
         else if (how == End::Succeeded && attempt.store_success_)
             shared_->count_login_success(attempt.account_, attempt.source_, now_ms,
                                          now_ms - milliseconds(settings_.known_source_memory));

@@ -137,7 +137,8 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
                                                                          const std::string& password, const ClientInfo& client,
                                                                          bool tokens_allowed) {
     const std::string account = lower(raw_account);
-    const std::string source = throttle_source(core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header), client.peer_address);
+    const std::string source = throttle_source(
+        core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
     const bool token_name = tokens_allowed && !password.empty() && store_.has_tokens(account);

@@ -29,8 +29,7 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
     return observed(with_store<SetAddressesOutcome>([&]() -> SetAddressesOutcome {
         auto identity = authenticate(request.account, request.password, request.client, true);
         if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
-        if (auto spent = charge(std::get<Identity>(identity).account, static_cast<unsigned>(request.names.size())))
-            return *spent;
+        if (auto spent = charge(std::get<Identity>(identity).account, static_cast<unsigned>(request.names.size()))) return *spent;
 
         // Every address is vetted before any name is looked at: a request that fails changes nothing.
         std::vector<Poco::Net::IPAddress> addresses;

@@ -194,7 +194,8 @@ ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline de
         if (ldns_rr_get_type(rr) != static_cast<ldns_rr_type>(type) || ldns_dname_compare(ldns_rr_owner(rr), asked) != 0)
             continue;
         if (const auto malformed = malformed_rdata(rr))
-            return {{DnsOutcome::Kind::BadReply, 0, 0, "the answer to the query for " + lower_name(name) + ": " + *malformed}, {}};
+            return {{DnsOutcome::Kind::BadReply, 0, 0, "the answer to the query for " + lower_name(name) + ": " + *malformed},
+                    {}};
         if (result.rrset.rdata.empty()) result.rrset.ttl = ldns_rr_ttl(rr);
         result.rrset.rdata.push_back(rdata_text(rr));
     }

@@ -42,7 +42,9 @@ GatewayMetrics::GatewayMetrics(Registry& r)
       zone_transfers(r.counter("dyndns_zone_transfers_total",
                                "Transfers of followed zones, by kind: full, incremental, up_to_date, serial_mismatch, failed.",
                                {"kind"})),
-      notifies(r.counter("dyndns_notifies_total", "NOTIFY messages received, by result: accepted, replayed (a signed one seen before, answered, not acted on), unverified, malformed.",
+      notifies(r.counter("dyndns_notifies_total",
+                         "NOTIFY messages received, by result: accepted, replayed (a signed one seen before, answered, not acted "
+                         "on), unverified, malformed.",
                          {"result"})),
       dns_failures(r.counter("dyndns_dns_failures_total", "DNS exchanges that failed, by kind.", {"kind"})),
       rate_limited(r.counter("dyndns_rate_limited_total", "Calls and logins refused by a rate limit.").with({})),

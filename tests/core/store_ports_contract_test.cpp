@@ -51,7 +51,8 @@ core::HistoryEntry entry(std::chrono::system_clock::time_point at, const std::st
 TYPE_TO_STRING(SqliteStore);
 TYPE_TO_STRING(InMemory);
 
-TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and names are case-insensitive", Impl, SqliteStore, InMemory) {
+TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and names are case-insensitive", Impl, SqliteStore,
+                   InMemory) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     CHECK(ports.verify_password("alice", "pw-alice"));
@@ -63,8 +64,8 @@ TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and nam
     CHECK(ports.credential_stamp("nobody").empty());
 }
 
-TEST_CASE_TEMPLATE("store ports: domains are found by exact name and owned by their nearest registered ancestor", Impl, SqliteStore,
-                   InMemory) {
+TEST_CASE_TEMPLATE("store ports: domains are found by exact name and owned by their nearest registered ancestor", Impl,
+                   SqliteStore, InMemory) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     const auto found = ports.find_domain("EXAMPLE.test");
@@ -119,8 +120,8 @@ TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret 
     CHECK_THROWS_AS(ports.create_token("nowhere.invalid"), store::StoreError);
 }
 
-TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by age and names the hosts calls set", Impl, SqliteStore,
-                   InMemory) {
+TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by age and names the hosts calls set", Impl,
+                   SqliteStore, InMemory) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     const auto now = std::chrono::system_clock::now();
@@ -154,8 +155,8 @@ TEST_CASE_TEMPLATE("store ports: calls are counted per account and window", Impl
     CHECK(ports.count_call("alice", window + 60s) == 1);
 }
 
-TEST_CASE_TEMPLATE("store ports: login failures are counted per pair and source and account and a login clears the pair",
-                   Impl, SqliteStore, InMemory) {
+TEST_CASE_TEMPLATE("store ports: login failures are counted per pair and source and account and a login clears the pair", Impl,
+                   SqliteStore, InMemory) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     constexpr std::int64_t window = 60'000;

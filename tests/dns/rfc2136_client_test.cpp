@@ -200,7 +200,8 @@ TransferResult transfer_of(const std::vector<std::vector<std::string>>& messages
     std::vector<std::vector<std::uint8_t>> wire;
     for (const auto& records : messages) wire.push_back(dyndns::test::answer_message("example.test.", records));
     auto primary = std::make_shared<dyndns::test::SignedStream>(kKey, std::move(wire));
-    return Rfc2136Client(ClientSettings{kKey, 100ms, 1}, primary).transfer("example.test", since, {RRType::A, RRType::AAAA}, 1000);
+    return Rfc2136Client(ClientSettings{kKey, 100ms, 1}, primary)
+        .transfer("example.test", since, {RRType::A, RRType::AAAA}, 1000);
 }
 
 const std::string kSoa = "example.test. 60 IN SOA ns.example.test. hostmaster.example.test. 7 3600 600 86400 60";

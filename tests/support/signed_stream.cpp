@@ -33,9 +33,9 @@ dns::ExchangeResult SignedStream::stream(std::span<const std::uint8_t> query, st
             ldns_rr_free(ldns_pkt_tsig(message.get()));
             ldns_pkt_set_tsig(message.get(), nullptr);
         }
-        const ldns_status signed_status = ldns_pkt_tsig_sign_next(
-            message.get(), key_.name.c_str(), key_.secret_base64.c_str(), dns::kTsigFudgeSeconds,
-            dns::algorithm_wire_name(key_.algorithm).c_str(), prior_mac.get(), first ? 0 : 1);
+        const ldns_status signed_status =
+            ldns_pkt_tsig_sign_next(message.get(), key_.name.c_str(), key_.secret_base64.c_str(), dns::kTsigFudgeSeconds,
+                                    dns::algorithm_wire_name(key_.algorithm).c_str(), prior_mac.get(), first ? 0 : 1);
         if (signed_status != LDNS_STATUS_OK) continue; // what cannot be signed cannot reach the reader either
         first = false;
         prior_mac.reset(ldns_rdf_clone(dns::tsig_mac(message.get())));

@@ -32,6 +32,4 @@ TEST_CASE("bytes that are not UTF-8 are escaped one by one") {
     CHECK(printable("\xc0\xaf") == "\\xC0\\xAF"); // an overlong '/'
 }
 
-TEST_CASE("a backslash is doubled so escaped text cannot pass for an escape") {
-    CHECK(printable("\\x1B") == "\\\\x1B");
-}
+TEST_CASE("a backslash is doubled so escaped text cannot pass for an escape") { CHECK(printable("\\x1B") == "\\\\x1B"); }
