@@ -104,7 +104,8 @@ sed "s|^  key_file: /etc/bind/dyndns-gateway.key$|  key_file: $work/bind/tsig.ke
 ! cmp -s "$conf_dir/gateway.yaml" "$work/installed.yaml" || fail "the installed gateway.yaml has no key_file line to point at the test key"
 as_user /usr/sbin/dyndns-gateway --check-config "$work/installed.yaml" >/dev/null || fail "the installed gateway.yaml does not check"
 
-read -r https_port metrics_port < <(loopback free-ports 2 | tr '\n' ' ')
+mapfile -t ports < <(loopback free-ports 2)
+https_port=${ports[0]} metrics_port=${ports[1]}
 config=$work/gateway.yaml
 cat >"$config" <<YAML
 # The package test's configuration: the installed binary, the packaged state directory, a test named.
