@@ -20,7 +20,7 @@ private:
     core::UpdateService& core_;
 };
 
-// DESIGN.md "Faults" as HTTP statuses: 401 credentials, 404 unknown name, 403 dyndns off, 400 a
+// docs/contract.md "Faults" as HTTP statuses: 401 credentials, 404 unknown name, 403 dyndns off, 400 a
 // bad value or call, 429 rate limited, 503 primary unreachable, 502 primary refused.
 int httpreq_status(core::Fault fault);
 

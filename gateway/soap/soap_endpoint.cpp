@@ -68,7 +68,7 @@ public:
 
     bool answered_with_fault() const { return answered_with_fault_; }
 
-    // Client faults for what the caller can fix, Server faults for the DNS side (DESIGN.md),
+    // Client faults for what the caller can fix, Server faults for the DNS side (docs/contract.md "Faults"),
     // with the fault's number and name in a typed DyndnsFault detail.
     int fault(const core::UpdateError& error) {
         answered_with_fault_ = true;

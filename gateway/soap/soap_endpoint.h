@@ -17,7 +17,7 @@ struct SoapLimits {
 
 // One gSOAP context per call: nothing is shared between requests. Document/literal operations
 // SetDyndnsIp, GetDyndnsIp, SetAcmeChallenge and ClearAcmeChallenge from wsdl/dyndns.wsdl; a
-// fault carries a DyndnsFault detail with the numeric code and its name (DESIGN.md "Faults").
+// fault carries a DyndnsFault detail with the numeric code and its name (docs/contract.md "Faults").
 class SoapEndpoint {
 public:
     explicit SoapEndpoint(core::UpdateService& core, SoapLimits limits = {}) : core_(core), limits_(limits) {}

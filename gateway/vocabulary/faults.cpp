@@ -1,4 +1,4 @@
-// Names of the faults every protocol shares (DESIGN.md "Faults"), which side each blames, and the one NO_SUCH_DOMAIN text.
+// Names of the faults every protocol shares (docs/contract.md "Faults"), which side each blames, and the one NO_SUCH_DOMAIN text.
 #include "vocabulary/faults.h"
 
 namespace dyndns::core {

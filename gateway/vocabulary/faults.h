@@ -5,7 +5,7 @@
 
 namespace dyndns::core {
 
-// One numbering for every protocol (DESIGN.md "Faults"); the values are the wire codes.
+// One numbering for every protocol (docs/contract.md "Faults"); the values are the wire codes.
 enum class Fault : int {
     AuthFailed = 1,
     NoSuchDomain = 2,

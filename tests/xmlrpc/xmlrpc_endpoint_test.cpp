@@ -1,4 +1,4 @@
-// The XML-RPC endpoint against a fake core: arity, types, unknown methods, results and faults as DESIGN.md says.
+// The XML-RPC endpoint against a fake core: arity, types, unknown methods, results and faults as docs/contract.md "Faults" says.
 #include <doctest/doctest.h>
 
 #include "support/fake_core.h"
