@@ -7,12 +7,13 @@
 #include <sstream>
 
 #include "acme/json_body.h"
+#include "http/fault_status.h"
 
 namespace dyndns::acme {
 namespace {
 
 http::HttpResponse refused(core::Fault fault, const std::string& message, int retry_after = 0) {
-    http::HttpResponse reply = http::HttpResponse::text(httpreq_status(fault), message + "\n");
+    http::HttpResponse reply = http::HttpResponse::text(http::fault_status(fault), message + "\n");
     if (fault == core::Fault::AuthFailed)
         reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"dyndns\", charset=\"UTF-8\"");
     if (retry_after > 0) reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
@@ -33,22 +34,6 @@ http::HttpResponse answer(const core::AcmeChallengeResult& result) {
 }
 
 } // namespace
-
-int httpreq_status(core::Fault fault) {
-    switch (fault) {
-    case core::Fault::AuthFailed: return 401;
-    case core::Fault::NoSuchDomain: return 404;
-    case core::Fault::DyndnsDisabled: return 403;
-    case core::Fault::InvalidAddress:
-    case core::Fault::PrivateAddress:
-    case core::Fault::BadRequest: return 400;
-    case core::Fault::RateLimited: return 429;
-    case core::Fault::DnsUnavailable:
-    case core::Fault::ServiceUnavailable: return 503;
-    case core::Fault::DnsRejected: return 502;
-    }
-    return 500;
-}
 
 http::HttpResponse HttpreqEndpoint::handle(bool present, const http::HttpRequest& request, core::ClientInfo client) const {
     client.protocol = "httpreq";

@@ -7,7 +7,7 @@
 namespace dyndns::acme {
 
 // The credentials are an account and its password, or a host name and one of its tokens.
-// Answers 200 with the challenge name's values, or the fault's HTTP status (httpreq_status)
+// Answers 200 with the challenge name's values, or the fault's HTTP status (http::fault_status)
 // with its message as text.
 class HttpreqEndpoint {
 public:
@@ -19,9 +19,5 @@ public:
 private:
     core::UpdateService& core_;
 };
-
-// docs/contract.md "Faults" as HTTP statuses: 401 credentials, 404 unknown name, 403 dyndns off, 400 a
-// bad value or call, 429 rate limited, 503 primary unreachable, 502 primary refused.
-int httpreq_status(core::Fault fault);
 
 } // namespace dyndns::acme

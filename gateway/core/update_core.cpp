@@ -152,7 +152,14 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
 
     std::optional<Token> token;
     if (token_name) token = store_.verify_token(account, password);
-    const bool password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
+    bool password_ok = false;
+    try {
+        password_ok = !token && !account.empty() && !password.empty() && store_.verify_password(account, password);
+    } catch (const store::PasswordCheckBusy&) {
+        // Not checked, so not counted: the try ends uncounted when `attempt` goes.
+        metrics::gateway_metrics().rate_limited.add();
+        return error(Fault::RateLimited, "the gateway is busy checking passwords, retry after 1 s", 1);
+    }
     if (!token && !password_ok) {
         metrics::gateway_metrics().failed_logins.add();
         attempt.failed();

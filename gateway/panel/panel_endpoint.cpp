@@ -9,6 +9,7 @@
 #include <Poco/String.h>
 
 #include "http/client_info.h"
+#include "http/fault_status.h"
 #include "panel/panel_style.h"
 #include "vocabulary/store_errors.h"
 
@@ -64,20 +65,8 @@ http::HttpResponse forbidden_form() {
                                            "/panel/"));
 }
 
-// The HTTP status of a fault on a page, as the other HTTP front ends answer it (docs/contract.md "Faults").
-int panel_status(core::Fault fault) {
-    switch (fault) {
-    case core::Fault::AuthFailed: return 401;
-    case core::Fault::NoSuchDomain: return 404;
-    case core::Fault::RateLimited: return 429;
-    case core::Fault::DnsUnavailable:
-    case core::Fault::ServiceUnavailable: return 503;
-    default: return 400;
-    }
-}
-
 http::HttpResponse problem_page(const core::UpdateError& error, const std::string& back) {
-    auto response = html_response(panel_status(error.fault), message_page("Not done", error.message, back));
+    auto response = html_response(http::fault_status(error.fault), message_page("Not done", error.message, back));
     if (error.retry_after_seconds > 0) response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
     return response;
 }
@@ -167,8 +156,8 @@ http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
     const core::ClientInfo client = http::client_info(request, "panel");
     const std::string account = form.get("account", "");
     if (const auto refused = accounts_.login(account, form.get("password", ""), client)) {
-        const int status = refused->fault == core::Fault::RateLimited ? 429 : 401;
-        auto response = html_response(status, login_page(expected, refused->message));
+        // 401 wrong credentials, 429 throttled or over budget, 503 the store down: as every page.
+        auto response = html_response(http::fault_status(refused->fault), login_page(expected, refused->message));
         if (refused->retry_after_seconds > 0)
             response.headers.emplace_back("Retry-After", std::to_string(refused->retry_after_seconds));
         return response;

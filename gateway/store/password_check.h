@@ -1,6 +1,7 @@
 // Authentication apart from persistence: a password checked against its stored hash, one argon2 run per account at a time, recent successes remembered.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,12 +12,27 @@
 namespace dyndns::store {
 
 // Thread-safe. Knows nothing of the database: the store looks the hash up and hands it in.
+//
+// argon2 is slow on purpose, and each verification holds the caller's thread (a worker). At most
+// `max_verifications` are under way (running, or waiting for their account's turn) at once; one
+// more throws PasswordCheckBusy at once instead of holding another worker. A remembered success
+// never counts against that bound: guessers from everywhere cannot make the customers whose
+// logins are cached wait.
 class PasswordCheck {
 public:
+    using Matcher = std::function<bool(const std::string& password, const std::string& hash)>;
+    explicit PasswordCheck(unsigned max_verifications = default_max_verifications(), Matcher matches = password_matches)
+        : max_verifications_(max_verifications), matches_(std::move(matches)) {}
+    // Twice the cores, at least 8: argon2 keeps every core busy with a few verifications, a client's
+    // burst of connections with the same new password still finds room, and half of the default 16
+    // workers (limits.max_threads) stay free for everything else.
+    static unsigned default_max_verifications();
+
     // True when `password` matches `hash`, the account's stored argon2id hash ("" for an unknown
     // account, which costs as much as a wrong password). Callers that arrive together with the
     // same credentials (a client's burst of connections) wait for the first verification and
     // find it remembered.
+    // PasswordCheckBusy when it would need a verification and `max_verifications` are under way.
     bool verify(const std::string& account, const std::string& password, const std::string& hash);
     // After a password change or an account's deletion.
     void forget(const std::string& account) { verified_.forget(account); }
@@ -25,6 +41,10 @@ private:
     // A mutex per account name, made on first use.
     std::shared_ptr<std::mutex> gate(const std::string& account);
 
+    const unsigned max_verifications_;
+    const Matcher matches_;
+    std::mutex under_way_mutex_;
+    unsigned under_way_ = 0;
     VerifiedCache verified_;
     std::mutex gates_mutex_;
     std::unordered_map<std::string, std::shared_ptr<std::mutex>> gates_;

@@ -22,7 +22,7 @@ std::int64_t Store::count_call(const std::string& account, std::chrono::system_c
         const auto now_time = std::chrono::steady_clock::now();
         bool prune = false;
         {
-            std::lock_guard lock(impl_->cache.mutex);
+            std::lock_guard lock(impl_->prune_mutex);
             if (now_time - impl_->last_call_prune > std::chrono::minutes(1)) {
                 impl_->last_call_prune = now_time;
                 prune = true;

@@ -123,7 +123,7 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     for (std::size_t i = 0; i < candidates.size(); ++i) where += i ? ", ?" : "?";
     where += ") ORDER BY length(name) DESC LIMIT 1";
     return guarded("read the domains", [&] {
-        return impl_->cached(&Impl::LookupCache::owners, name, [&](Poco::Data::Session& session) {
+        return impl_->cache.lookup(&LookupCache::Entries::owners, name, [&](Poco::Data::Session& session) {
             std::vector<Poco::Tuple<std::string, std::string, int>> rows;
             Poco::Data::Statement select(session);
             select << impl_->sql("SELECT name, account, dyndns FROM domains " + where), into(rows);

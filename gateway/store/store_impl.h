@@ -1,4 +1,4 @@
-// The store's shared insides for its per-table files: the session pool, the lookup cache, input checks and the failure wrapper.
+// The store's shared insides for its per-table files: the session pool, the lookup cache (lookup_cache.h), input checks and the failure wrapper.
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
+#include "store/lookup_cache.h"
 #include "store/password_check.h"
 #include "store/session_pool.h"
 #include "store/sql_dialect.h"
@@ -51,36 +52,16 @@ struct Store::Impl {
     // A statement written once, with `?` placeholders, in this database's dialect.
     std::string sql(const std::string& statement) const { return in_dialect(dialect, statement); }
 
-    // What every call looks up (a password hash, the domain owning a name, whether a name has
-    // tokens), answered from memory while the database is unchanged. Changes through this
-    // store clear it at once. Changes by another process: SQLite's PRAGMA data_version shows
-    // them, checked at most once a millisecond, so they take effect on the next call;
-    // PostgreSQL has no such counter, so what is remembered is forgotten after
-    // kForeignChangeBound.
-    struct LookupCache {
-        std::mutex mutex;
-        std::uint64_t generation = 0; // bumped by every clear: a lookup begun before one is not kept
-        std::int64_t version = -1;
-        std::chrono::steady_clock::time_point checked{};
-        std::unordered_map<std::string, std::string> hashes;
-        std::unordered_map<std::string, std::optional<Domain>> owners;
-        std::unordered_map<std::string, bool> token_names;
-        void clear() {
-            hashes.clear();
-            owners.clear();
-            token_names.clear();
-            ++generation;
-        }
-    } cache;
-    static constexpr std::size_t kMaxCached = 100000;
-    std::chrono::steady_clock::time_point last_call_prune{}; // under cache.mutex
-    std::chrono::steady_clock::time_point last_failure_prune{}; // under cache.mutex
-    std::chrono::steady_clock::time_point last_source_prune{}; // under cache.mutex
+    LookupCache cache{dialect, pool, kForeignChangeBound};
+    std::mutex prune_mutex;
+    std::chrono::steady_clock::time_point last_call_prune{}; // under prune_mutex
+    std::chrono::steady_clock::time_point last_failure_prune{}; // under prune_mutex
+    std::chrono::steady_clock::time_point last_source_prune{}; // under prune_mutex
 
     // Whether a table's prune is due (at most once a minute per store), marking it done.
     bool prune_due(std::chrono::steady_clock::time_point& last) {
         const auto now_time = std::chrono::steady_clock::now();
-        std::lock_guard lock(cache.mutex);
+        std::lock_guard lock(prune_mutex);
         if (now_time - last <= std::chrono::minutes(1)) return false;
         last = now_time;
         return true;
@@ -104,51 +85,12 @@ struct Store::Impl {
         return counts;
     }
 
-    // The cache's answer for `key` in `map`, or `query(session)`'s, remembered.
-    template <class T, class Query>
-    T cached(std::unordered_map<std::string, T> LookupCache::*map, const std::string& key, Query&& query) {
-        std::optional<SessionPool::Lease> db;
-        std::uint64_t generation = 0;
-        {
-            std::int64_t version = -1;
-            const auto now_time = std::chrono::steady_clock::now();
-            if (dialect == Dialect::SQLite) {
-                db.emplace(pool.lease()); // the one connection, whose data_version is meaningful
-                std::lock_guard lock(cache.mutex);
-                if (now_time - cache.checked >= std::chrono::milliseconds(1)) {
-                    cache.checked = now_time;
-                    db->session() << "PRAGMA data_version", into(version), now;
-                    if (version != cache.version) cache.clear();
-                    cache.version = version;
-                }
-            }
-            std::lock_guard lock(cache.mutex);
-            if (dialect == Dialect::PostgreSQL && now_time - cache.checked >= kForeignChangeBound) {
-                cache.clear();
-                cache.checked = now_time;
-            }
-            if (cache.hashes.size() + cache.owners.size() + cache.token_names.size() > kMaxCached) cache.clear();
-            const auto& entries = cache.*map;
-            if (const auto it = entries.find(key); it != entries.end()) return it->second;
-            generation = cache.generation;
-        }
-        if (!db) db.emplace(pool.lease());
-        // Kept only once the query has answered: a failed one must not read as "none".
-        T value = query(db->session());
-        std::lock_guard lock(cache.mutex);
-        if (cache.generation == generation) (cache.*map)[key] = value;
-        return value;
-    }
-
     // Call after any change made through this store.
-    void changed() {
-        std::lock_guard lock(cache.mutex);
-        cache.clear();
-        cache.checked = {};
-    }
+    void changed() { cache.changed(); }
 
     std::string cached_hash(const std::string& account) {
-        return cached(&LookupCache::hashes, account, [&](Poco::Data::Session& session) { return stored_hash(session, account); });
+        return cache.lookup(&LookupCache::Entries::hashes, account,
+                            [&](Poco::Data::Session& session) { return stored_hash(session, account); });
     }
 
     std::string stored_hash(Poco::Data::Session& session, const std::string& account) const {

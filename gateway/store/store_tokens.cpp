@@ -55,7 +55,7 @@ std::optional<Token> Store::verify_token(const std::string& raw_name, const std:
 bool Store::has_tokens(const std::string& raw_name) const {
     const std::string name = lower(raw_name);
     return guarded("read the tokens", [&] {
-        return impl_->cached(&Impl::LookupCache::token_names, name, [&](Poco::Data::Session& session) {
+        return impl_->cache.lookup(&LookupCache::Entries::token_names, name, [&](Poco::Data::Session& session) {
             int count = 0;
             session << impl_->sql("SELECT count(*) FROM tokens WHERE name = ?"), bind(name), into(count), now;
             return count > 0;

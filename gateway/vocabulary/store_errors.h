@@ -25,4 +25,11 @@ public:
     using StoreError::StoreError;
 };
 
+// Too many password verifications (argon2) under way already: this one was not started, and
+// nothing was decided about the password. The caller may retry in a second.
+class PasswordCheckBusy : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 } // namespace dyndns::store
