@@ -5,37 +5,70 @@
 
 namespace dyndns::http {
 
+namespace {
+constexpr std::size_t kBlocksPer56 = 4; // the /56 and /48 caps, in multiples of a block's
+constexpr std::size_t kBlocksPer48 = 16;
+} // namespace
+
 Admission::Admission(const EdgeSettings& settings)
     : trusted_proxies_(settings.trusted_proxies),
       max_connections_(settings.max_connections),
       open_(settings.max_connections_per_block),
+      open_56_(settings.max_connections_per_block * kBlocksPer56),
+      open_48_(settings.max_connections_per_block * kBlocksPer48),
       running_(settings.max_requests_per_block) {}
 
 void Admission::set_settings(const EdgeSettings& settings) {
     trusted_proxies_ = settings.trusted_proxies;
     max_connections_ = settings.max_connections;
     open_.set_cap(settings.max_connections_per_block);
+    open_56_.set_cap(settings.max_connections_per_block * kBlocksPer56);
+    open_48_.set_cap(settings.max_connections_per_block * kBlocksPer48);
     running_.set_cap(settings.max_requests_per_block);
+}
+
+bool Admission::try_add_open(const std::string& block) {
+    if (!open_.try_add(block)) return false;
+    const auto wider = wider_blocks(block);
+    if (!wider) return true;
+    if (!open_56_.try_add(wider->per_56)) {
+        open_.remove(block);
+        return false;
+    }
+    if (!open_48_.try_add(wider->per_48)) {
+        open_56_.remove(wider->per_56);
+        open_.remove(block);
+        return false;
+    }
+    return true;
+}
+
+void Admission::remove_open(const std::string& block) {
+    open_.remove(block);
+    if (const auto wider = wider_blocks(block)) {
+        open_56_.remove(wider->per_56);
+        open_48_.remove(wider->per_48);
+    }
 }
 
 Verdict Admission::accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block) {
     block.clear();
     if (proxy_protocol) return is_trusted_proxy(peer) ? Verdict::Admit : Verdict::UntrustedProxy;
     std::string counted = client_block(peer);
-    if (!open_.try_add(counted)) return Verdict::AddressCap; // closed before any TLS work
+    if (!try_add_open(counted)) return Verdict::AddressCap; // closed before any TLS work
     block = std::move(counted);
     return Verdict::Admit;
 }
 
 bool Admission::count_client(const Poco::Net::IPAddress& client, std::string& block) {
     std::string counted = client_block(client);
-    if (!open_.try_add(counted)) return false;
+    if (!try_add_open(counted)) return false;
     block = std::move(counted);
     return true;
 }
 
 void Admission::release(const std::string& block) {
-    if (!block.empty()) open_.remove(block);
+    if (!block.empty()) remove_open(block);
 }
 
 bool Admission::is_trusted_proxy(const Poco::Net::IPAddress& address) const {

@@ -1,4 +1,4 @@
-// Who may open a connection and start a request: trusted proxies, the per-address and global caps.
+// Who may open a connection and start a request: trusted proxies, the per-address (and per-/56, per-/48) and global caps.
 #pragma once
 
 #include <cstddef>
@@ -45,7 +45,14 @@ private:
 
     std::vector<core::Cidr> trusted_proxies_;
     std::size_t max_connections_;
+    bool try_add_open(const std::string& block); // the block and its wider IPv6 blocks, or none of them
+    void remove_open(const std::string& block);
+
     AddressCounts open_; // connections per block
+    // IPv6 sites: a /56 may hold 4, a /48 16 times a block's cap, so one provider's customer with
+    // a /48 (65,536 blocks of /64) cannot fill the global cap alone.
+    AddressCounts open_56_;
+    AddressCounts open_48_;
     AddressCounts running_; // requests being run per block: one client cannot fill the worker queue
 };
 

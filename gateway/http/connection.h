@@ -64,8 +64,9 @@ struct Connection {
     unsigned served = 0;
     std::size_t lingered = 0;
     std::uint32_t interest = 0; // the events registered; 0: not registered
-    std::list<Connection*>::iterator idle_position;
-    bool idle_listed = false;
+    // Its place in the loop's `idle` or `waiting` list (the ones evicted for room), if in one.
+    std::list<Connection*>* listed_in = nullptr;
+    std::list<Connection*>::iterator list_position;
 };
 
 } // namespace dyndns::http

@@ -18,6 +18,17 @@ std::string client_block(const Poco::Net::IPAddress& address) {
     return block.toString() + "/64";
 }
 
+std::optional<WiderBlocks> wider_blocks(const std::string& block) {
+    const auto slash = block.find('/');
+    if (slash == std::string::npos) return std::nullopt; // an IPv4 address
+    Poco::Net::IPAddress address;
+    if (!Poco::Net::IPAddress::tryParse(block.substr(0, slash), address)) return std::nullopt;
+    const auto masked = [&](unsigned bits) {
+        return (address & Poco::Net::IPAddress(bits, Poco::Net::IPAddress::IPv6)).toString() + "/" + std::to_string(bits);
+    };
+    return WiderBlocks{masked(56), masked(48)};
+}
+
 bool AddressCounts::try_add(const std::string& block) {
     auto& count = counts_[block];
     if (count >= per_block_) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -15,6 +16,14 @@ std::string client_block(const Poco::Net::IPAddress& address);
 // An IPv4-mapped IPv6 address (a dual-stack "::" listener's IPv4 peer) as the IPv4 address it is;
 // any other address as it is.
 Poco::Net::IPAddress unmapped_peer(const Poco::Net::IPAddress& address);
+
+// The wider IPv6 blocks a client block lies in, the /56 and the /48 ("2001:db8:1::/48"), which a
+// provider hands one site or one customer; none for an IPv4 block.
+struct WiderBlocks {
+    std::string per_56;
+    std::string per_48;
+};
+std::optional<WiderBlocks> wider_blocks(const std::string& block);
 
 // Counts open connections per client block. Used from the event loop's thread only.
 class AddressCounts {

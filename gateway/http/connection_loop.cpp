@@ -102,7 +102,7 @@ void ConnectionLoop::Impl::accept_from(const Listener& listener) {
             if (errno == EMFILE || errno == ENFILE) {
                 // Out of descriptors despite the raised limit: make room from the idle, or stop
                 // listening until the next sweep rather than spin on a listener that stays ready.
-                if (!evict_oldest_idle()) pause_listeners();
+                if (!make_room()) pause_listeners();
             }
             return; // EAGAIN: nothing more; anything else: this peer is gone already
         }
@@ -123,7 +123,7 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
         metrics.connections_closed.with({"address_cap"}).add();
         return;
     }
-    if (admission.at_global_cap(connections.size()) && !evict_oldest_idle()) {
+    if (admission.at_global_cap(connections.size()) && !make_room()) {
         admission.release(block);
         ::close(fd);
         metrics.connections_closed.with({"global_cap"}).add();
@@ -195,11 +195,18 @@ void ConnectionLoop::Impl::resume_listeners() {
     listeners_paused = false;
 }
 
-bool ConnectionLoop::Impl::evict_oldest_idle() {
-    if (idle.empty()) return false;
-    close(*idle.front());
-    metrics.connections_closed.with({"idle_evicted"}).add();
-    return true;
+bool ConnectionLoop::Impl::make_room() {
+    if (!idle.empty()) {
+        close(*idle.front());
+        metrics.connections_closed.with({"idle_evicted"}).add();
+        return true;
+    }
+    if (!waiting.empty()) {
+        close(*waiting.front());
+        metrics.connections_closed.with({"waiting_evicted"}).add();
+        return true;
+    }
+    return false;
 }
 
 void ConnectionLoop::Impl::sweep(Clock::time_point now) {
@@ -235,7 +242,7 @@ void ConnectionLoop::Impl::release_working(Connection& c) {
 void ConnectionLoop::Impl::close(Connection& c) {
     metrics.connections_open.add(-1);
     release_working(c);
-    if (c.idle_listed) idle.erase(c.idle_position);
+    if (c.listed_in) c.listed_in->erase(c.list_position);
     if (c.interest != 0) events.forget(c.fd);
     admission.release(c.block);
     const int fd = c.fd;

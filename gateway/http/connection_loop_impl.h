@@ -45,7 +45,11 @@ struct ConnectionLoop::Impl {
 
     // Touched by the loop's thread only.
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections;
-    std::list<Connection*> idle; // oldest first: evicted first when the global cap is reached
+    // Oldest first, evicted in this order when the global cap is reached: keep-alive connections
+    // between requests, then those that carry no request yet (PROXY header, TLS handshake, an
+    // incomplete head), so silent connections from many addresses cannot hold every slot.
+    std::list<Connection*> idle;
+    std::list<Connection*> waiting;
     Admission admission;
     std::vector<std::uint64_t> ready; // connections to advance again next turn without an epoll event
     std::uint64_t next_id = kFirstConnectionId;
@@ -75,14 +79,15 @@ struct ConnectionLoop::Impl {
     bool take_client(Connection& c, const std::optional<Poco::Net::IPAddress>& client);
     void pause_listeners();
     void resume_listeners();
-    bool evict_oldest_idle();
+    // Closes the oldest idle connection, else the oldest waiting one; false when there is neither.
+    bool make_room();
     void sweep(Clock::time_point now);
     void begin_stopping();
     void release_working(Connection& c);
     void close(Connection& c);
 
     // --- one connection's steps (connection_phases.cpp) -----------------------------------------
-    // Every phase change goes through here: its deadline starts, and the idle list follows.
+    // Every phase change goes through here: its deadline starts, and the idle and waiting lists follow.
     void enter(Connection& c, Phase phase);
     void set_interest(Connection& c, std::uint32_t wanted);
     // Runs the connection as far as it goes without blocking. May close (destroy) `c`.

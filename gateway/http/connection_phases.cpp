@@ -11,15 +11,18 @@ std::uint32_t events_for(StreamStatus status) { return status == StreamStatus::W
 } // namespace
 
 void ConnectionLoop::Impl::enter(Connection& c, Phase phase) {
-    if (c.idle_listed) {
-        idle.erase(c.idle_position);
-        c.idle_listed = false;
+    if (c.listed_in) {
+        c.listed_in->erase(c.list_position);
+        c.listed_in = nullptr;
     }
     c.phase = phase;
     c.deadline = Clock::now() + timeout_of(phase, settings);
-    if (phase == Phase::Idle) {
-        c.idle_position = idle.insert(idle.end(), &c);
-        c.idle_listed = true;
+    std::list<Connection*>* list = nullptr;
+    if (phase == Phase::Idle) list = &idle;
+    if (phase == Phase::ProxyHeader || phase == Phase::Handshake || phase == Phase::Head) list = &waiting;
+    if (list) {
+        c.list_position = list->insert(list->end(), &c);
+        c.listed_in = list;
     }
 }
 

@@ -26,24 +26,42 @@ unsigned PasswordCheck::default_max_verifications() { return std::max(8U, 2 * st
 
 bool PasswordCheck::verify(const std::string& account, const std::string& password, const std::string& hash) {
     if (!hash.empty() && verified_.contains(account, password, hash)) return true;
+    const std::string key = verified_.digest(account, password, hash);
+    std::shared_ptr<Flight> flight;
     {
-        std::lock_guard lock(under_way_mutex_);
-        if (under_way_ >= max_verifications_) throw PasswordCheckBusy("too many password checks under way");
-        ++under_way_;
-    }
-    struct Done {
-        PasswordCheck& check;
-        ~Done() {
-            std::lock_guard lock(check.under_way_mutex_);
-            --check.under_way_;
+        std::unique_lock lock(flights_mutex_);
+        if (const auto found = flights_.find(key); found != flights_.end()) {
+            const std::shared_ptr<Flight> joined = found->second;
+            flight_done_.wait(lock, [&] { return joined->done; });
+            return joined->result;
         }
-    } done{*this};
+        if (flights_.size() >= max_verifications_) throw PasswordCheckBusy("too many password checks under way");
+        flight = std::make_shared<Flight>();
+        flights_.emplace(key, flight);
+    }
+    bool result = false;
+    // The flight ends however this does (a throw included), and every caller waiting on it is told.
+    struct Landing {
+        PasswordCheck& check;
+        const std::string& key;
+        Flight& flight;
+        const bool& result;
+        ~Landing() {
+            {
+                std::lock_guard lock(check.flights_mutex_);
+                flight.result = result;
+                flight.done = true;
+                check.flights_.erase(key);
+            }
+            check.flight_done_.notify_all();
+        }
+    } landing{*this, key, *flight, result};
     const auto account_gate = gate(account);
     std::lock_guard one_at_a_time(*account_gate);
-    if (!hash.empty() && verified_.contains(account, password, hash)) return true;
+    if (!hash.empty() && verified_.contains(account, password, hash)) return result = true;
     if (!matches_(password, hash)) return false; // slow, and outside the store's lock
     verified_.remember(account, password, hash);
-    return true;
+    return result = true;
 }
 
 } // namespace dyndns::store

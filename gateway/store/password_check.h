@@ -1,6 +1,7 @@
 // Authentication apart from persistence: a password checked against its stored hash, one argon2 run per account at a time, recent successes remembered.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -14,10 +15,11 @@ namespace dyndns::store {
 // Thread-safe. Knows nothing of the database: the store looks the hash up and hands it in.
 //
 // argon2 is slow on purpose, and each verification holds the caller's thread (a worker). At most
-// `max_verifications` are under way (running, or waiting for their account's turn) at once; one
-// more throws PasswordCheckBusy at once instead of holding another worker. A remembered success
-// never counts against that bound: guessers from everywhere cannot make the customers whose
-// logins are cached wait.
+// `max_verifications` different (account, password) pairs are being verified at once (running,
+// or waiting for their account's turn); one more throws PasswordCheckBusy at once instead of
+// holding another worker. Callers with the same credentials as a verification in flight (a
+// client's burst of connections) wait for its answer and do not count. A remembered success
+// never counts either: guessers from everywhere cannot make customers whose logins are cached wait.
 class PasswordCheck {
 public:
     using Matcher = std::function<bool(const std::string& password, const std::string& hash)>;
@@ -41,10 +43,17 @@ private:
     // A mutex per account name, made on first use.
     std::shared_ptr<std::mutex> gate(const std::string& account);
 
+    // One verification in flight; callers with the same credentials wait for `result`.
+    struct Flight {
+        bool done = false;
+        bool result = false;
+    };
+
     const unsigned max_verifications_;
     const Matcher matches_;
-    std::mutex under_way_mutex_;
-    unsigned under_way_ = 0;
+    std::mutex flights_mutex_;
+    std::condition_variable flight_done_;
+    std::unordered_map<std::string, std::shared_ptr<Flight>> flights_; // by VerifiedCache::digest
     VerifiedCache verified_;
     std::mutex gates_mutex_;
     std::unordered_map<std::string, std::shared_ptr<std::mutex>> gates_;

@@ -32,9 +32,11 @@ public:
     bool contains(const std::string& account, const std::string& password, const std::string& hash);
     void remember(const std::string& account, const std::string& password, const std::string& hash);
     void forget(const std::string& account);
+    // The keyed digest of the triple, which names it without holding the password (PasswordCheck
+    // keys its verifications in flight by it).
+    std::string digest(const std::string& account, const std::string& password, const std::string& hash) const;
 
 private:
-    std::string digest(const std::string& account, const std::string& password, const std::string& hash) const;
 
     std::chrono::seconds lifetime_;
     unsigned char key_[32];

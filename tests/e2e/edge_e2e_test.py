@@ -227,6 +227,21 @@ class Caps(unittest.TestCase):
                 sock.close()
 
 
+    def test_at_the_global_cap_the_oldest_silent_connection_makes_room(self):
+        # 20 connections that never start TLS, from 20 addresses: the cap of 20 is full of silence.
+        silent = [socket.create_connection(("127.0.0.1", small.port), timeout=5, source_address=(f"127.0.2.{i + 1}", 0))
+                  for i in range(20)]
+        time.sleep(0.3)  # all accepted, none idle: the oldest waiting one makes room
+        try:
+            with tls_connect(small, source="127.0.2.100") as sock:
+                sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(statuses(sock.recv(4096)), [200])
+            self.assertLess(seconds_until_closed(silent[0], 2), 1.0)
+            self.assertIn('reason="waiting_evicted"', small.scrape())
+        finally:
+            for sock in silent:
+                sock.close()
+
 def call_from(gw, source, password):
     """SetDyndnsIp over XML-RPC from a chosen loopback source address; the fault code, or 0."""
     body = xmlrpc.client.dumps(("demo", password, "example.test", "192.0.2.99"), "SetDyndnsIp").encode()

@@ -1,6 +1,8 @@
 // Who is let in: trusted proxies only on a PROXY listener, per-block and global caps, running requests per block.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+
 #include "http/admission.h"
 
 using namespace dyndns::http;
@@ -41,6 +43,33 @@ TEST_CASE("IPv6 clients share their /64's cap") {
     CHECK(admission.accept(IPAddress("2001:db8:1:2::1"), false, block) == Verdict::Admit);
     CHECK(admission.accept(IPAddress("2001:db8:1:2::ffff"), false, block) == Verdict::AddressCap);
     CHECK(admission.accept(IPAddress("2001:db8:1:3::1"), false, block) == Verdict::Admit);
+}
+
+TEST_CASE("one IPv6 site cannot take more than 4 blocks' worth per /56 and 16 per /48") {
+    Admission admission(caps(2, 100000, 8));
+    std::string block;
+    const auto admitted_of = [&](const char* format, int nets, auto group) {
+        int admitted = 0;
+        for (int net = 0; net < nets; ++net) {
+            char address[64];
+            std::snprintf(address, sizeof address, format, group(net));
+            for (int i = 0; i < 2; ++i)
+                if (admission.accept(IPAddress(address), false, block) == Verdict::Admit) ++admitted;
+        }
+        return admitted;
+    };
+    // Ten /64s of one /56, two connections each: the /56's 8.
+    CHECK(admitted_of("2001:db8:9:%x::1", 10, [](int net) { return net; }) == 8);
+    // 400 /64s spread over the 256 /56s of one /48: the /48's 32.
+    CHECK(admitted_of("2001:db8:7:%x::1", 400, [](int net) { return (net % 16) << 8 | net / 16; }) == 32);
+    // Another /48 is not held back; releasing gives room again.
+    CHECK(admission.accept(IPAddress("2001:db8:8::1"), false, block) == Verdict::Admit);
+    CHECK(admission.accept(IPAddress("2001:db8:7:ff00::1"), false, block) == Verdict::AddressCap);
+    admission.release("2001:db8:7::/64");
+    CHECK(admission.accept(IPAddress("2001:db8:7:ff00::1"), false, block) == Verdict::Admit);
+    CHECK(wider_blocks("2001:db8:7:1234::/64")->per_56 == "2001:db8:7:1200::/56");
+    CHECK(wider_blocks("2001:db8:7:1234::/64")->per_48 == "2001:db8:7::/48");
+    CHECK_FALSE(wider_blocks("192.0.2.1"));
 }
 
 TEST_CASE("a PROXY listener admits trusted proxies uncounted and counts the client their header names") {

@@ -1,6 +1,7 @@
 // PasswordCheck's bound: guesses that need argon2 are refused at once beyond it, and a remembered success never waits.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -64,4 +65,23 @@ TEST_CASE("beyond the bound a check that needs argon2 is refused at once and a r
     for (auto& guesser : guessers) guesser.join();
     // Once they are done there is room again.
     CHECK_FALSE(check.verify("c", "guess", hash));
+}
+
+TEST_CASE("callers with the same credentials as a verification in flight wait for its answer and take no room") {
+    const std::string hash = hash_password("right");
+    HeldMatcher held;
+    PasswordCheck check(1, [&](const std::string& p, const std::string& h) { return held.matches(p, h); });
+    // A client's burst: eight connections with the same new password, one verification.
+    std::vector<std::thread> burst;
+    std::atomic<int> yes{0};
+    for (int i = 0; i < 8; ++i)
+        burst.emplace_back([&] {
+            if (check.verify("customer", "right", hash)) ++yes;
+        });
+    held.wait_running(1);
+    CHECK_THROWS_AS(check.verify("other", "guess", hash), PasswordCheckBusy); // the one slot is the burst's
+    held.release();
+    for (auto& t : burst) t.join();
+    CHECK(yes == 8);
+    CHECK(held.running == 1); // argon2 ran once for the eight
 }
