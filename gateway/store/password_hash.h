@@ -37,7 +37,6 @@ public:
     std::string digest(const std::string& account, const std::string& password, const std::string& hash) const;
 
 private:
-
     std::chrono::seconds lifetime_;
     unsigned char key_[32];
     std::mutex mutex_;
