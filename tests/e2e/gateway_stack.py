@@ -1,10 +1,12 @@
 """A real stack for end-to-end tests: named (scripts/local-bind), a local CA, dyndns-gateway, dyndnsctl."""
+import html.parser
 import os
 import shutil
 import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import xmlrpc.client
 
@@ -133,6 +135,16 @@ class Stack:
         config = self.gateways[0].config
         return run(os.path.join(BIN_DIR, "dyndnsctl"), "--config", config, *args, input=input, check=check)
 
+    def history(self, domain, containing, limit=5):
+        """dyndnsctl history of `domain` once it holds `containing` (the gateway writes rows in
+        batches, within 50 ms of a call), or as it is after `limit` seconds."""
+        deadline = time.monotonic() + limit
+        shown = self.ctl("history", domain).stdout
+        while containing not in shown and time.monotonic() < deadline:
+            time.sleep(0.05)
+            shown = self.ctl("history", domain).stdout
+        return shown
+
     def tls_context(self):
         return ssl.create_default_context(cafile=os.path.join(self.dir, "certs/ca.pem"))
 
@@ -159,3 +171,17 @@ class Stack:
             print(f"kept {self.dir}")
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class CsrfField(html.parser.HTMLParser):
+    """The value of the first <input name="csrf"> on a control panel page."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.value = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        fields = dict(attrs)
+        if tag == "input" and fields.get("name") == "csrf" and self.value is None:
+            self.value = fields.get("value")

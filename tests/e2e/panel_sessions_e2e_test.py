@@ -1,5 +1,4 @@
 """Panel sessions under abuse: one account logging in 11,000 times pushes out only its own sessions, and logins and domain pages spend the account's call budget."""
-import html.parser
 import http.client
 import http.cookies
 import os
@@ -10,7 +9,7 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_stack import Stack  # noqa: E402
+from gateway_stack import CsrfField, Stack  # noqa: E402
 
 stack = None
 gateways = {}
@@ -30,20 +29,6 @@ def setUpModule():
 def tearDownModule():
     if stack:
         stack.stop()
-
-
-class CsrfField(html.parser.HTMLParser):
-    """The value of the first <input name="csrf"> on a panel page."""
-
-    def __init__(self, page):
-        super().__init__()
-        self.value = None
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        fields = dict(attrs)
-        if tag == "input" and fields.get("name") == "csrf" and self.value is None:
-            self.value = fields.get("value")
 
 
 class Panel:

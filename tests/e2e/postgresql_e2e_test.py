@@ -1,7 +1,6 @@
 """Gateways on one PostgreSQL store end to end: a fresh database migrated once by two gateways started together, dyndnsctl on the same store, a database stopped and started under load (the XML-RPC, dyndns2 and panel answers), and a call budget and a login throttle that hold across both."""
 import base64
 import html
-import html.parser
 import http.cookiejar
 import os
 import ssl
@@ -15,7 +14,7 @@ import urllib.request
 import xmlrpc.client
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_stack import BIN_DIR, Stack, free_port, run  # noqa: E402
+from gateway_stack import BIN_DIR, CsrfField, Stack, free_port, run  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
 
 # In the connection string, so the test can look for it where it must never be.
@@ -93,20 +92,6 @@ def answer_of(gw, source, password):
         return "ok"
     except xmlrpc.client.Fault as fault:
         return f"fault {fault.faultCode}"
-
-
-class CsrfField(html.parser.HTMLParser):
-    """The value of the first <input name="csrf"> on a panel page."""
-
-    def __init__(self, page):
-        super().__init__()
-        self.value = None
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        fields = dict(attrs)
-        if tag == "input" and fields.get("name") == "csrf" and self.value is None:
-            self.value = fields.get("value")
 
 
 class PanelBrowser:
