@@ -117,8 +117,9 @@ const KeyRow kKeys[] = {
      .type = "integer",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_connections; },
      .reload = S,
-     .doc = "Connections open at once; at the cap the oldest idle keep-alive connections close first, and a new connection "
-            "is refused when none is idle. The gateway raises its open-files limit to fit; the systemd unit sets "
+     .doc = "Connections open at once; at the cap the oldest idle keep-alive connection closes first, then the oldest that "
+            "carries no request yet, and a new connection is refused only when every one carries a request. The gateway raises "
+            "its open-files limit to fit; the systemd unit sets "
             "LimitNOFILE=16384 (room for 10000 and the "
             "spare descriptors): raise both together.",
      .min = 1,
@@ -131,6 +132,15 @@ const KeyRow kKeys[] = {
             "Behind a TCP proxy every client has the proxy's address: raise it there.",
      .min = 1,
      .max = kMaxConnections},
+    {.path = "limits.new_connections_per_second_per_address",
+     .type = "integer",
+     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.new_connections_per_second_per_address; },
+     .reload = S,
+     .doc = "New connections one client (an IPv4 address, or an IPv6 /64) may open a second, in bursts of twice that; "
+            "more are closed at accept, before any TLS work, so one address cannot keep the loop busy with handshakes. "
+            "Behind the PROXY protocol the client its header names is counted. 0: no rate.",
+     .min = 0,
+     .max = 100'000},
     {.path = "limits.max_requests_per_address",
      .type = "integer",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_requests_per_address; },

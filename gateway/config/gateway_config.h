@@ -88,6 +88,7 @@ struct LimitsConfig {
     unsigned max_keep_alive_requests = 100;
     std::size_t max_connections = 10000; // open at once; at the cap the oldest idle ones close first
     std::size_t max_connections_per_address = 32; // per IPv4 address or IPv6 /64, refused at accept beyond
+    unsigned new_connections_per_second_per_address = 100; // bursts of twice that; 0: no rate
     std::size_t max_requests_per_address = 8; // requests being run at once per address; beyond, 503
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
 };

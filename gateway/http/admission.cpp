@@ -16,6 +16,7 @@ Admission::Admission(const EdgeSettings& settings)
       open_(settings.max_connections_per_block),
       open_56_(settings.max_connections_per_block * kBlocksPer56),
       open_48_(settings.max_connections_per_block * kBlocksPer48),
+      new_connections_(settings.new_connections_per_second_per_block),
       running_(settings.max_requests_per_block) {}
 
 void Admission::set_settings(const EdgeSettings& settings) {
@@ -24,6 +25,7 @@ void Admission::set_settings(const EdgeSettings& settings) {
     open_.set_cap(settings.max_connections_per_block);
     open_56_.set_cap(settings.max_connections_per_block * kBlocksPer56);
     open_48_.set_cap(settings.max_connections_per_block * kBlocksPer48);
+    new_connections_.set_rate(settings.new_connections_per_second_per_block);
     running_.set_cap(settings.max_requests_per_block);
 }
 
@@ -51,20 +53,20 @@ void Admission::remove_open(const std::string& block) {
     }
 }
 
-Verdict Admission::accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block) {
+Verdict Admission::accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block,
+                          ConnectionRate::Clock::time_point now) {
     block.clear();
     if (proxy_protocol) return is_trusted_proxy(peer) ? Verdict::Admit : Verdict::UntrustedProxy;
-    std::string counted = client_block(peer);
-    if (!try_add_open(counted)) return Verdict::AddressCap; // closed before any TLS work
-    block = std::move(counted);
-    return Verdict::Admit;
+    return count_client(peer, block, now); // closed before any TLS work when refused
 }
 
-bool Admission::count_client(const Poco::Net::IPAddress& client, std::string& block) {
+Verdict Admission::count_client(const Poco::Net::IPAddress& client, std::string& block, ConnectionRate::Clock::time_point now) {
     std::string counted = client_block(client);
-    if (!try_add_open(counted)) return false;
+    // The rate first: a refused connection that is not counted open must not use up the cap either.
+    if (!new_connections_.try_take(counted, now)) return Verdict::RateCap;
+    if (!try_add_open(counted)) return Verdict::AddressCap;
     block = std::move(counted);
-    return true;
+    return Verdict::Admit;
 }
 
 void Admission::release(const std::string& block) {

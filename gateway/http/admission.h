@@ -15,6 +15,7 @@ enum class Verdict {
     Admit,
     UntrustedProxy, // a proxy_protocol listener, a peer not in trusted_proxies: nothing is read from it
     AddressCap, // its block holds max_connections_per_block already
+    RateCap, // its block opened new_connections_per_second_per_block (and the burst) already
 };
 
 // The counts behind the caps, per client block (client_block()). Used from the loop's thread only.
@@ -28,9 +29,11 @@ public:
     // A connection accepted from `peer`. Admit: `block` is what it is counted under, or empty on a
     // proxy_protocol listener, whose connections are counted by the client their header names
     // (counted at once, every connection would be the proxy's and meet the per-address cap).
-    Verdict accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block);
-    // The client a PROXY header named: counted under its block, or false at the cap.
-    bool count_client(const Poco::Net::IPAddress& client, std::string& block);
+    Verdict accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block,
+                   ConnectionRate::Clock::time_point now = ConnectionRate::Clock::now());
+    // The client a PROXY header named: counted under its block (Admit), or the cap it meets.
+    Verdict count_client(const Poco::Net::IPAddress& client, std::string& block,
+                         ConnectionRate::Clock::time_point now = ConnectionRate::Clock::now());
     // With `open` connections, a new one must first make room.
     bool at_global_cap(std::size_t open) const { return open >= max_connections_; }
     // A connection closed; `block` may be empty (never counted).
@@ -53,6 +56,7 @@ private:
     // a /48 (65,536 blocks of /64) cannot fill the global cap alone.
     AddressCounts open_56_;
     AddressCounts open_48_;
+    ConnectionRate new_connections_;
     AddressCounts running_; // requests being run per block: one client cannot fill the worker queue
 };
 

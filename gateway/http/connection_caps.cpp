@@ -1,6 +1,9 @@
 // Per-block connection counting; Poco masks the IPv6 prefix.
 #include "http/connection_caps.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace dyndns::http {
 
 Poco::Net::IPAddress unmapped_peer(const Poco::Net::IPAddress& address) {
@@ -27,6 +30,28 @@ std::optional<WiderBlocks> wider_blocks(const std::string& block) {
         return (address & Poco::Net::IPAddress(bits, Poco::Net::IPAddress::IPv6)).toString() + "/" + std::to_string(bits);
     };
     return WiderBlocks{masked(56), masked(48)};
+}
+
+bool ConnectionRate::try_take(const std::string& block, Clock::time_point now) {
+    if (per_second_ == 0) return true;
+    const double capacity = 2.0 * per_second_;
+    const auto refill = [&](Bucket& bucket) {
+        const double seconds = std::chrono::duration<double>(now - bucket.filled).count();
+        bucket.tokens = std::min(capacity, bucket.tokens + seconds * per_second_);
+        bucket.filled = now;
+    };
+    if (now - last_sweep_ > std::chrono::seconds(10)) {
+        for (auto it = buckets_.begin(); it != buckets_.end();) {
+            refill(it->second);
+            it = it->second.tokens >= capacity ? buckets_.erase(it) : std::next(it);
+        }
+        last_sweep_ = now;
+    }
+    auto [it, fresh] = buckets_.try_emplace(block, Bucket{capacity, now});
+    if (!fresh) refill(it->second);
+    if (it->second.tokens < 1.0) return false;
+    it->second.tokens -= 1.0;
+    return true;
 }
 
 bool AddressCounts::try_add(const std::string& block) {

@@ -1,6 +1,7 @@
 // How many connections one client address (an IPv6 client by its /64) may hold open at once.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -24,6 +25,26 @@ struct WiderBlocks {
     std::string per_48;
 };
 std::optional<WiderBlocks> wider_blocks(const std::string& block);
+
+// New connections per client block a second: a token bucket each, holding up to twice the rate.
+// Used from the event loop's thread only; buckets that have filled up again are forgotten.
+class ConnectionRate {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit ConnectionRate(unsigned per_second) : per_second_(per_second) {}
+    void set_rate(unsigned per_second) { per_second_ = per_second; }
+    // True (one taken) when `block` may open a connection at `now`.
+    bool try_take(const std::string& block, Clock::time_point now);
+
+private:
+    struct Bucket {
+        double tokens;
+        Clock::time_point filled;
+    };
+    unsigned per_second_;
+    std::unordered_map<std::string, Bucket> buckets_;
+    Clock::time_point last_sweep_{};
+};
 
 // Counts open connections per client block. Used from the event loop's thread only.
 class AddressCounts {

@@ -122,6 +122,10 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
         ::close(fd); // over the per-address cap: closed at once, before any TLS work
         metrics.connections_closed.with({"address_cap"}).add();
         return;
+    case Verdict::RateCap:
+        ::close(fd); // over the per-address rate of new connections: no handshake is begun for it
+        metrics.connections_closed.with({"connection_rate"}).add();
+        return;
     }
     if (admission.at_global_cap(connections.size()) && !make_room()) {
         admission.release(block);
@@ -175,8 +179,8 @@ bool ConnectionLoop::Impl::take_client(Connection& c, const std::optional<Poco::
         metrics.connections_closed.with({"proxy_header_invalid"}).add();
         return false;
     }
-    if (!admission.count_client(address, c.block)) {
-        metrics.connections_closed.with({"address_cap"}).add();
+    if (const Verdict verdict = admission.count_client(address, c.block); verdict != Verdict::Admit) {
+        metrics.connections_closed.with({verdict == Verdict::RateCap ? "connection_rate" : "address_cap"}).add();
         return false;
     }
     c.peer = address.toString();

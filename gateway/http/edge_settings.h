@@ -20,6 +20,7 @@ struct EdgeSettings {
     std::size_t max_connections = 10000;
     std::size_t max_connections_per_block = 32; // per IPv4 address or IPv6 /64
     std::size_t max_requests_per_block = 8; // requests being run at once per block; beyond, 503
+    unsigned new_connections_per_second_per_block = 100; // bursts of twice that; 0: no rate
     unsigned max_keep_alive_requests = 100;
     std::vector<core::Cidr> trusted_proxies; // who may connect to a proxy_protocol listener
 };

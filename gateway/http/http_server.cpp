@@ -92,6 +92,7 @@ EdgeSettings edge_settings(const config::LimitsConfig& limits, const std::vector
     edge.max_connections = limits.max_connections;
     edge.max_connections_per_block = limits.max_connections_per_address;
     edge.max_requests_per_block = limits.max_requests_per_address;
+    edge.new_connections_per_second_per_block = limits.new_connections_per_second_per_address;
     edge.max_keep_alive_requests = limits.max_keep_alive_requests;
     edge.trusted_proxies = trusted_proxies;
     return edge;

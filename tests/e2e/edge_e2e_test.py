@@ -72,6 +72,17 @@ def seconds_until_closed(sock, limit):
     return time.monotonic() - started
 
 
+def closed_already(sock):
+    """True if the server has closed this (plain TCP) connection without sending anything."""
+    sock.settimeout(0.01)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
 def trickle(sock, piece, interval, limit=10.0):
     """Sends `piece` every `interval` seconds until the server closes (or `limit`); what it answered."""
     sock.settimeout(interval)
@@ -241,6 +252,24 @@ class Caps(unittest.TestCase):
         finally:
             for sock in silent:
                 sock.close()
+
+    def test_one_address_opening_connections_as_fast_as_it_can_is_held_to_its_rate(self):
+        # 600 TCP connections at once from one address (what a handshake flood starts with): beyond
+        # the burst of 200 they are closed at accept, before any TLS work; another address is not held back.
+        opened = []
+        try:
+            for _ in range(600):
+                opened.append(socket.create_connection(("127.0.0.1", gateway.port), timeout=5, source_address=("127.0.3.1", 0)))
+            time.sleep(0.3)
+            closed = sum(1 for sock in opened if closed_already(sock))
+        finally:
+            for sock in opened:
+                sock.close()
+        self.assertGreaterEqual(closed, 300, "most of the flood was closed at accept")
+        self.assertIn('reason="connection_rate"', gateway.scrape())
+        with tls_connect(gateway, source="127.0.3.2") as sock:
+            sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(statuses(sock.recv(4096)), [200])
 
 def call_from(gw, source, password):
     """SetDyndnsIp over XML-RPC from a chosen loopback source address; the fault code, or 0."""

@@ -80,13 +80,13 @@ TEST_CASE("a PROXY listener admits trusted proxies uncounted and counts the clie
     CHECK(block.empty());
     CHECK(admission.accept(IPAddress("10.1.2.3"), true, block) == Verdict::Admit); // the proxy meets no cap
     std::string client;
-    CHECK(admission.count_client(IPAddress("198.51.100.1"), client));
+    CHECK(admission.count_client(IPAddress("198.51.100.1"), client) == Verdict::Admit);
     CHECK(client == "198.51.100.1");
     std::string again;
-    CHECK_FALSE(admission.count_client(IPAddress("198.51.100.1"), again));
+    CHECK(admission.count_client(IPAddress("198.51.100.1"), again) == Verdict::AddressCap);
     CHECK(again.empty());
     admission.release(client);
-    CHECK(admission.count_client(IPAddress("198.51.100.1"), again));
+    CHECK(admission.count_client(IPAddress("198.51.100.1"), again) == Verdict::Admit);
 }
 
 TEST_CASE("the global cap is reached at max_connections") {
@@ -115,4 +115,28 @@ TEST_CASE("running requests are capped per block, and new settings change the ca
     CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::Admit);
     CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::Admit);
     CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::AddressCap);
+}
+
+TEST_CASE("new connections per block are a token bucket: a burst of twice the rate, then the rate") {
+    EdgeSettings settings = caps(1000, 100000, 8);
+    settings.new_connections_per_second_per_block = 10;
+    Admission admission(settings);
+    std::string block;
+    const auto t0 = ConnectionRate::Clock::now();
+    int admitted = 0;
+    for (int i = 0; i < 100; ++i)
+        if (admission.accept(IPAddress("192.0.2.9"), false, block, t0) == Verdict::Admit) ++admitted;
+    CHECK(admitted == 20);
+    CHECK(admission.accept(IPAddress("192.0.2.9"), false, block, t0) == Verdict::RateCap);
+    CHECK(admission.accept(IPAddress("192.0.2.10"), false, block, t0) == Verdict::Admit); // its own bucket
+    // Half a second later: five more.
+    admitted = 0;
+    for (int i = 0; i < 100; ++i)
+        if (admission.accept(IPAddress("192.0.2.9"), false, block, t0 + std::chrono::milliseconds(500)) == Verdict::Admit)
+            ++admitted;
+    CHECK(admitted == 5);
+    // 0 turns the rate off.
+    settings.new_connections_per_second_per_block = 0;
+    admission.set_settings(settings);
+    CHECK(admission.accept(IPAddress("192.0.2.9"), false, block, t0 + std::chrono::milliseconds(500)) == Verdict::Admit);
 }
