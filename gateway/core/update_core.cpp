@@ -230,7 +230,8 @@ std::optional<UpdateError> UpdateCore::check_address(const std::string& text) co
 }
 
 void UpdateCore::record(const Authorized& who, const SetAddressRequest& request, const std::string& type,
-                        const std::string& old_address, const std::string& new_address, const std::string& outcome) {
+                        const std::string& old_address, const std::string& new_address, const std::string& outcome,
+                        const std::string& prefix) {
     HistoryEntry entry;
     entry.time = std::chrono::system_clock::now();
     entry.name = who.name;
@@ -242,6 +243,7 @@ void UpdateCore::record(const Authorized& who, const SetAddressRequest& request,
     entry.protocol = capped(request.client.protocol, kMaxHistoryProtocol);
     entry.user_agent = capped(request.client.user_agent, kMaxHistoryText);
     entry.outcome = outcome;
+    entry.prefix = capped(prefix, kMaxHistoryAddress);
     history_.append(std::move(entry)); // written in batches by another thread
 }
 
@@ -350,7 +352,8 @@ UpdateCore::AddressPlan UpdateCore::plan_address(const Authorized& who, const Se
     plan.old_address = current.rrset.rdata.empty() ? "" : current.rrset.rdata.front();
     // Same address and TTL: nothing to send, so no journal write, no serial bump, no transfer.
     if (holds_exactly(current.rrset.rdata, address) && current.rrset.ttl == settings()->ttl) {
-        record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Unchanged)));
+        record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Unchanged)),
+               plan.prefix);
         plan.answered = SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, false};
         return plan;
     }
@@ -361,6 +364,7 @@ UpdateCore::AddressPlan UpdateCore::plan_address(const Authorized& who, const Se
 SetAddressOutcome UpdateCore::finish_address(const Authorized& who, const SetAddressRequest& request, const AddressPlan& plan,
                                              const dns::DnsOutcome& applied, dns::Deadline deadline) {
     const auto published = [&](const dns::ReadResult& after) {
+        if (plan.text.empty()) return after.outcome.ok() && after.rrset.rdata.empty(); // a removal
         const auto address = parse_address(plan.text);
         return after.outcome.ok() && address && holds_exactly(after.rrset.rdata, *address) && after.rrset.ttl == settings()->ttl;
     };
@@ -368,7 +372,7 @@ SetAddressOutcome UpdateCore::finish_address(const Authorized& who, const SetAdd
         // The UPDATE may have reached the primary and only its answer been lost: ask, while the
         // call's deadline allows, before telling the caller that nobody knows.
         if (published(primaries_.for_name(who.domain.name).read(who.name, plan.change.type, deadline))) {
-            record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)));
+            record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)), plan.prefix);
             return SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, true};
         }
     }
@@ -377,10 +381,10 @@ SetAddressOutcome UpdateCore::finish_address(const Authorized& who, const SetAdd
         // Unanswered: the history cannot say "nothing changed" either.
         const bool unknown = applied.may_have_applied();
         record(who, request, plan.type, plan.old_address, plan.text,
-               unknown ? std::string(outcome_name(HistoryOutcome::Unknown)) : fault_name(failure.fault));
+               unknown ? std::string(outcome_name(HistoryOutcome::Unknown)) : fault_name(failure.fault), plan.prefix);
         return failure;
     }
-    record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)));
+    record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)), plan.prefix);
     return SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, true};
 }
 
@@ -389,7 +393,7 @@ GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& reques
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     const Authorized& who = std::get<Authorized>(authorized);
 
-    GetAddressesResult result{who.name, {}, {}, settings()->ttl};
+    GetAddressesResult result{who.name, {}, {}, settings()->ttl, {}};
     const dns::Rfc2136Client& dns = primaries_.for_name(who.domain.name);
     const dns::Deadline deadline = dns.call_deadline();
     for (const auto& [type, out] : {std::pair{dns::RRType::A, &result.a}, std::pair{dns::RRType::AAAA, &result.aaaa}}) {
@@ -398,6 +402,8 @@ GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& reques
         *out = read.rrset.rdata;
         if (!read.rrset.rdata.empty()) result.ttl = read.rrset.ttl;
     }
+    for (HostRule& rule : store_.host_rules(who.domain.name))
+        if (rule.name == who.name || rule.name.ends_with("." + who.name)) result.hosts.push_back(std::move(rule));
     return result;
 }
 

@@ -56,6 +56,9 @@ public:
     // In update_core_acme.cpp.
     AcmeChallengeOutcome set_acme_challenge(const AcmeChallengeRequest& request) override;
     AcmeChallengeOutcome clear_acme_challenge(const AcmeChallengeRequest& request) override;
+    // In update_core_prefixes.cpp.
+    SetPrefixOutcome set_prefix(const SetPrefixRequest& request) override;
+    HostRuleOutcome set_host_rule(const HostRuleRequest& request) override;
 
     // History rows answered but not yet in the store.
     std::size_t history_queue_depth() { return history_.depth(); }
@@ -117,6 +120,7 @@ private:
         std::string type; // "A" or "AAAA"
         std::string text; // the address, canonical
         std::string old_address; // what the primary held
+        std::string prefix; // the router's prefix that moves this name, for the history; empty for an address call
     };
     AddressPlan plan_address(const Authorized& who, const SetAddressRequest& request, const Poco::Net::IPAddress& address,
                              dns::Deadline deadline);
@@ -147,7 +151,26 @@ private:
     // The private-address rule (docs/contract.md "Private addresses"): the fault when `address` may not be published.
     std::optional<UpdateError> refuse_private(const Poco::Net::IPAddress& address) const;
     void record(const Authorized& who, const SetAddressRequest& request, const std::string& type, const std::string& old_address,
-                const std::string& new_address, const std::string& outcome);
+                const std::string& new_address, const std::string& outcome, const std::string& prefix = "");
+
+    // A router's prefix applied to one domain: each host's plan, nothing sent yet (update_core_prefixes.cpp).
+    struct PrefixPlan {
+        std::string applied; // the prefix as applied, or "-"
+        struct Host {
+            Authorized who;
+            DerivedHost result; // answered as it is unless `plan.answered` is empty (a change to send)
+            AddressPlan plan;
+        };
+        std::vector<Host> hosts;
+    };
+    // Refuses (fault 4/5/7, nothing sent) or plans every host with a rule in `domain`'s domain
+    // but those in `skip` (names this request gives their own IPv6 address).
+    std::variant<PrefixPlan, UpdateError> plan_prefix(const Authorized& domain, const std::string& prefix,
+                                                      const std::vector<std::string>& skip, dns::Deadline deadline);
+    // Each planned host's answer after `applied` (the outcomes of its changes, in order); the first failure, if any.
+    std::optional<UpdateError> finish_prefix(PrefixPlan& plan, const SetAddressRequest& request,
+                                             const std::vector<dns::DnsOutcome>& applied, dns::Deadline deadline);
+    SetPrefixOutcome apply_set_prefix(const SetPrefixRequest& request);
 
     // Read whole by each use (a snapshot), replaced whole by update_settings.
     std::shared_ptr<const CoreSettings> settings() const { return settings_.load(); }

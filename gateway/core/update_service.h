@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vocabulary/faults.h"
+#include "vocabulary/records.h"
 
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,9 @@
 #include <vector>
 
 namespace dyndns::core {
+
+// Hosts with an interface-identifier rule in one domain at most: one prefix moves all of them in one UPDATE.
+constexpr std::size_t kMaxHostRules = 64;
 
 // Who is calling, as the front end saw it. The core decides which address to believe.
 struct ClientInfo {
@@ -50,6 +54,46 @@ struct GetAddressesResult {
     std::vector<std::string> a;
     std::vector<std::string> aaaa;
     std::uint32_t ttl = 60;
+    std::vector<HostRule> hosts; // the interface-identifier rules of `name` and the names under it
+};
+
+// A router's delegated prefix (docs/contract.md "Router prefixes"): every host with an
+// interface-identifier rule in the domain moves into it, in one UPDATE.
+struct SetPrefixRequest {
+    std::string account; // or a host name with a token: the token's name must be the domain itself
+    std::string password;
+    std::string name; // the customer's domain or a name under it: the prefix is that domain's
+    std::string prefix; // "2a00:1450:1:200::/56"; "-" removes the derived records
+    ClientInfo client;
+};
+
+struct DerivedHost {
+    std::string name;
+    std::string rule; // the interface-identifier rule, canonical
+    std::string address; // what the name holds after the call; empty: nothing (removed, or nothing to derive)
+    bool changed = false;
+};
+
+struct SetPrefixResult {
+    std::string domain;
+    std::string prefix; // as applied: cut to the domain's length, host bits dropped; "-" for a removal
+    std::vector<DerivedHost> hosts; // by name
+    std::uint32_t ttl = 60;
+    bool changed = false; // a host changed: an UPDATE was sent
+};
+
+// Sets (or, with an empty rule, removes) the interface-identifier rule of a name the account owns.
+struct HostRuleRequest {
+    std::string account; // the account itself: per-host tokens may not change rules
+    std::string password;
+    std::string name;
+    std::string rule; // "::a:b:c:d", a MAC address, "preserve"; empty: remove
+    ClientInfo client;
+};
+
+struct HostRuleResult {
+    std::string name; // lower-case, no trailing dot
+    std::string rule; // canonical; empty when removed
 };
 
 // An ACME DNS-01 challenge value (docs/contract.md "ACME DNS-01 challenges"). `name` is the name the
@@ -82,12 +126,18 @@ struct SetAddressesRequest {
     std::vector<std::string> names;
     std::vector<std::string> addresses; // an empty one: the caller's address
     ClientInfo client;
+    // A router's delegated prefix (dyndns2 ip6lanprefix), or empty: applied to the domain of each
+    // name, in the same UPDATE, to every host with a rule there except the names given an IPv6
+    // address by this request (the router's own).
+    std::string prefix;
 };
 
 struct NameOutcome {
     std::string name; // as asked
     // One result per address, in the request's order, or the name's one fault.
     std::variant<std::vector<SetAddressResult>, UpdateError> outcome;
+    std::string prefix; // the prefix as applied to the name's domain ("" when none was given)
+    bool prefix_changed = false; // the prefix moved a host of the name's domain
 };
 
 // An UpdateError here is the request's: the login, the budget, or an address refused for every
@@ -95,6 +145,8 @@ struct NameOutcome {
 using SetAddressesOutcome = std::variant<std::vector<NameOutcome>, UpdateError>;
 using AcmeChallengeOutcome = std::variant<AcmeChallengeResult, UpdateError>;
 using GetAddressesOutcome = std::variant<GetAddressesResult, UpdateError>;
+using SetPrefixOutcome = std::variant<SetPrefixResult, UpdateError>;
+using HostRuleOutcome = std::variant<HostRuleResult, UpdateError>;
 
 // What every front end calls. Implementations are thread-safe; they never throw for anything a
 // caller can send (bad input is an UpdateError), only for bugs and resource exhaustion.
@@ -115,6 +167,12 @@ public:
     // digest is INVALID_ADDRESS (4).
     virtual AcmeChallengeOutcome set_acme_challenge(const AcmeChallengeRequest& request) = 0;
     virtual AcmeChallengeOutcome clear_acme_challenge(const AcmeChallengeRequest& request) = 0;
+    // Router prefixes (docs/contract.md "Router prefixes"). A prefix that is not an IPv6 prefix,
+    // or whose length the domain does not take, is INVALID_ADDRESS (4); one outside 2000::/3, or
+    // that would give a host a non-public address, PRIVATE_ADDRESS (5); nothing changes then.
+    virtual SetPrefixOutcome set_prefix(const SetPrefixRequest& request) = 0;
+    // A rule that is not one is INVALID_ADDRESS (4); more than kMaxHostRules in a domain BAD_REQUEST (9).
+    virtual HostRuleOutcome set_host_rule(const HostRuleRequest& request) = 0;
 };
 
 } // namespace dyndns::core

@@ -68,8 +68,8 @@ http::HttpResponse Dyndns2Endpoint::update(const std::string& raw_query, const s
     if (parameters.hosts.empty()) parameters.hosts.push_back(credentials->user);
 
     // One core call for every host and address: one login, the changes to a zone in one UPDATE.
-    core::SetAddressesRequest request{credentials->user, credentials->password, {}, parameters.addresses, client};
-    if (request.addresses.empty()) request.addresses.emplace_back(); // the caller's address
+    core::SetAddressesRequest request{credentials->user, credentials->password, {}, parameters.addresses, client,
+                                      parameters.prefix};
     for (const std::string& host : parameters.hosts)
         if (fully_qualified(host)) request.names.push_back(host);
     core::SetAddressesOutcome outcome =
@@ -94,12 +94,14 @@ http::HttpResponse Dyndns2Endpoint::update(const std::string& raw_query, const s
             body += answer_code(failed->fault) + "\n";
             continue;
         }
-        bool changed = false;
+        // The host's own addresses; a prefix-only request names the prefix as applied.
+        bool changed = one.prefix_changed;
         std::string list;
         for (const auto& result : std::get<std::vector<core::SetAddressResult>>(one.outcome)) {
             list += (list.empty() ? "" : ",") + result.address;
             changed = changed || result.changed;
         }
+        if (list.empty()) list = one.prefix;
         body += (changed ? "good " : "nochg ") + list + "\n";
     }
     return lines(body);

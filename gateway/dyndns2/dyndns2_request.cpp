@@ -22,6 +22,14 @@ std::vector<std::string> comma_list(const std::string& value) {
 // "192.0.2.1/32" and "2001:db8::1/64" publish the address; routers append the prefix they hold.
 std::string without_prefix(const std::string& address) { return address.substr(0, address.find('/')); }
 
+// A router with no value for a field of its URL template may send the placeholder itself.
+bool is_placeholder(const std::string& value) { return value.size() >= 2 && value.front() == '<' && value.back() == '>'; }
+
+std::vector<std::string> given(std::vector<std::string> values) {
+    std::erase_if(values, is_placeholder);
+    return values;
+}
+
 bool is_v6(const std::string& address) { return address.find(':') != std::string::npos; }
 
 // myipv6 names the AAAA: an IPv4-mapped form (::ffff:a.b.c.d) would be published as an A.
@@ -45,6 +53,7 @@ std::variant<UpdateParameters, ParameterError> read_update_parameters(const std:
 
     UpdateParameters result;
     std::optional<std::string> v4, v6;
+    bool caller_asked = false; // an empty myip=: the caller's address, as before prefixes existed
     const auto take = [&](const std::string& address) {
         const std::string bare = without_prefix(address);
         (is_v6(bare) ? v6 : v4) = bare;
@@ -55,14 +64,22 @@ std::variant<UpdateParameters, ParameterError> read_update_parameters(const std:
             for (const auto& host : comma_list(value))
                 if (Poco::icompare(host, "YES") != 0) result.hosts.push_back(host);
         } else if (name == "myip") {
-            const auto addresses = comma_list(value);
-            if (addresses.size() > 2) return ParameterError{"dnserr"};
-            for (const auto& address : addresses) take(address);
+            const auto listed = comma_list(value);
+            if (listed.size() > 2) return ParameterError{"dnserr"};
+            if (listed.empty()) caller_asked = true;
+            for (const auto& address : given(listed)) take(address);
         } else if (name == "myipv6") {
-            for (const auto& address : comma_list(value)) {
+            const auto listed = comma_list(value);
+            if (listed.empty()) caller_asked = true;
+            for (const auto& address : given(listed)) {
                 if (!is_plain_ipv6(without_prefix(address))) return ParameterError{"dnserr"};
                 take(address);
             }
+        } else if (name == "ip6lanprefix" || name == "ipv6prefix") {
+            const std::string prefix = Poco::trim(value);
+            if (prefix.empty() || is_placeholder(prefix)) continue;
+            if (!result.prefix.empty() && result.prefix != prefix) return ParameterError{"dnserr"}; // two different prefixes
+            result.prefix = prefix;
         }
     }
     if (result.hosts.size() > kMaxHosts) return ParameterError{"numhost"};
@@ -76,6 +93,7 @@ std::variant<UpdateParameters, ParameterError> read_update_parameters(const std:
     }
     if (v4) result.addresses.push_back(*v4);
     if (v6) result.addresses.push_back(*v6);
+    if (result.addresses.empty() && (result.prefix.empty() || caller_asked)) result.addresses.emplace_back();
     return result;
 }
 

@@ -20,6 +20,7 @@ namespace dyndns::store {
 using Domain = core::Domain;
 using HistoryEntry = core::HistoryEntry;
 using Token = core::Token;
+using HostRule = core::HostRule;
 
 // Where the store lives: an SQLite file (the default) or a PostgreSQL database.
 struct Location {
@@ -83,6 +84,12 @@ public:
     bool has_tokens(const std::string& name) const override;
     std::vector<Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const override;
     void revoke_token(std::int64_t id) override; // StoreError if missing
+
+    // Router prefixes (store_host_rules.cpp): each domain's prefix length and its hosts' rules.
+    void set_prefix_length(const std::string& domain, unsigned length) override; // StoreError if missing
+    void set_host_rule(const HostRule& rule) override; // StoreError when no registered domain holds the name
+    bool remove_host_rule(const std::string& name) override;
+    std::vector<HostRule> host_rules(const std::string& domain) const override;
 
     // "SQLite FILE" or "PostgreSQL host=… port=… dbname=…": for logs; never a password.
     const std::string& description() const;

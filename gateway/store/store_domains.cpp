@@ -94,13 +94,13 @@ std::vector<Domain> Store::list_where(const std::string& where, const std::strin
     return guarded("read the domains", [&] {
         auto db = impl_->pool.lease();
         auto& session = db.session();
-        std::vector<Poco::Tuple<std::string, std::string, int>> rows;
+        std::vector<Poco::Tuple<std::string, std::string, int, int>> rows;
         Poco::Data::Statement select(session);
-        select << impl_->sql("SELECT name, account, dyndns FROM domains " + where + " ORDER BY name"), into(rows);
+        select << impl_->sql("SELECT name, account, dyndns, prefix_length FROM domains " + where + " ORDER BY name"), into(rows);
         if (!where.empty()) select, bind(value);
         select.execute();
         std::vector<Domain> domains;
-        for (const auto& row : rows) domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0});
+        for (const auto& row : rows) domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0, static_cast<unsigned>(row.get<3>())});
         return domains;
     });
 }
@@ -124,13 +124,14 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
     where += ") ORDER BY length(name) DESC LIMIT 1";
     return guarded("read the domains", [&] {
         return impl_->cache.lookup(&LookupCache::Entries::owners, name, [&](Poco::Data::Session& session) {
-            std::vector<Poco::Tuple<std::string, std::string, int>> rows;
+            std::vector<Poco::Tuple<std::string, std::string, int, int>> rows;
             Poco::Data::Statement select(session);
-            select << impl_->sql("SELECT name, account, dyndns FROM domains " + where), into(rows);
+            select << impl_->sql("SELECT name, account, dyndns, prefix_length FROM domains " + where), into(rows);
             for (const auto& candidate : candidates) select, bind(candidate);
             select.execute();
             std::optional<Domain> found;
-            if (!rows.empty()) found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+            if (!rows.empty()) found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0,
+                                                     static_cast<unsigned>(rows.front().get<3>())};
             return found;
         });
     });

@@ -19,10 +19,10 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
             for (const HistoryEntry& entry : entries) {
                 const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
                 session << impl_->sql("INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
-                                      "caller_address, protocol, user_agent, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                      "caller_address, protocol, user_agent, outcome, prefix) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
                     bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
-                    bind(entry.user_agent), bind(entry.outcome), now;
+                    bind(entry.user_agent), bind(entry.outcome), bind(entry.prefix), now;
             }
         });
     });
@@ -59,11 +59,11 @@ std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domai
         auto db = impl_->pool.lease();
         auto& session = db.session();
         using Row = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string, std::string,
-                                std::string, std::string, std::string, std::string>;
+                                std::string, std::string, std::string, std::string, std::string>;
         std::vector<Row> rows;
         Poco::Data::Statement select(session);
         select << impl_->sql("SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
-                             "user_agent, outcome FROM history " +
+                             "user_agent, outcome, prefix FROM history " +
                              std::string(domain ? "WHERE domain = ? " : "") + "ORDER BY id DESC LIMIT ? OFFSET ?"),
             into(rows);
         if (domain) select, bind(lower(*domain));
@@ -83,6 +83,7 @@ std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domai
             e.protocol = row.get<8>();
             e.user_agent = row.get<9>();
             e.outcome = row.get<10>();
+            e.prefix = row.get<11>();
             entries.push_back(std::move(e));
         }
         return entries;

@@ -84,6 +84,19 @@ const std::vector<std::vector<std::string>>& migrations() {
             "  PRIMARY KEY (account, source))",
             "CREATE INDEX login_sources_by_time ON login_sources(last_login_ms)",
         },
+        // 5: router prefixes: hosts whose AAAA is the router's delegated prefix plus their own
+        // interface identifier, a domain's fixed prefix length (0: the router's), and the prefix
+        // that moved a name, in its history row.
+        {
+            "ALTER TABLE domains ADD COLUMN prefix_length INTEGER NOT NULL DEFAULT 0",
+            "CREATE TABLE host_rules ("
+            "  name       TEXT PRIMARY KEY,"
+            "  domain     TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,"
+            "  ipv6_rule  TEXT NOT NULL,"
+            "  created_ms INTEGER NOT NULL)",
+            "CREATE INDEX host_rules_by_domain ON host_rules(domain)",
+            "ALTER TABLE history ADD COLUMN prefix TEXT NOT NULL DEFAULT ''",
+        },
     };
     return steps;
 }

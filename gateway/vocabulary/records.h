@@ -11,6 +11,16 @@ struct Domain {
     std::string name; // lower-case, no trailing dot
     std::string account; // owner
     bool dyndns = false; // the control panel's checkbox
+    // The router's delegated prefix is cut to this length (48..64); 0: the length the router sends.
+    unsigned prefix_length = 0;
+};
+
+// A host behind a customer's router (docs/contract.md "Router prefixes"): its AAAA follows the
+// router's delegated prefix, the prefix's bits then the host's own interface identifier.
+struct HostRule {
+    std::string name; // lower-case, no trailing dot: the domain itself or a name under it
+    std::string domain; // the customer's domain the name belongs to
+    std::string ipv6; // the interface-identifier rule, canonical text (InterfaceIdRule::text)
 };
 
 struct HistoryEntry {
@@ -25,6 +35,7 @@ struct HistoryEntry {
     std::string protocol; // "xmlrpc", "soap", "dyndns2", "panel"
     std::string user_agent;
     std::string outcome; // core::outcome_name(HistoryOutcome), or the fault name, e.g. "DNS_REJECTED"
+    std::string prefix; // the router's delegated prefix that moved this name ("2a00:1450:1:200::/56", "-"), else empty
 };
 
 // A per-host token: lets a router update one name and nothing else. The secret is shown once,

@@ -120,6 +120,34 @@ TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret 
     CHECK_THROWS_AS(ports.create_token("nowhere.invalid"), store::StoreError);
 }
 
+TEST_CASE_TEMPLATE("store ports: host rules belong to the domain owning their name and a domain may fix its prefix length",
+                   Impl, SqliteStore, InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    CHECK(ports.find_domain("example.test")->prefix_length == 0);
+    ports.set_prefix_length("example.test", 56);
+    CHECK(ports.find_domain("example.test")->prefix_length == 56);
+    CHECK(ports.owning_domain("nas.example.test")->prefix_length == 56);
+    CHECK_THROWS_AS(ports.set_prefix_length("missing.test", 56), store::StoreError);
+
+    ports.set_host_rule({"NAS.example.test", "", "::a:b:c:d"});
+    ports.set_host_rule({"cam.example.test", "", "00:1a:2b:3c:4d:5e"});
+    ports.set_host_rule({"nas.example.test", "", "preserve"}); // replaces
+    ports.set_host_rule({"www.other.test", "", "::1"});
+    CHECK_THROWS_AS(ports.set_host_rule({"x.missing.test", "", "::1"}), store::StoreError);
+    const auto rules = ports.host_rules("example.test");
+    REQUIRE(rules.size() == 2);
+    CHECK(rules[0].name == "cam.example.test");
+    CHECK(rules[0].domain == "example.test");
+    CHECK(rules[0].ipv6 == "00:1a:2b:3c:4d:5e");
+    CHECK(rules[1].name == "nas.example.test");
+    CHECK(rules[1].ipv6 == "preserve");
+    CHECK(ports.remove_host_rule("cam.example.test"));
+    CHECK_FALSE(ports.remove_host_rule("cam.example.test"));
+    CHECK(ports.host_rules("example.test").size() == 1);
+    CHECK(ports.host_rules("other.test").size() == 1);
+}
+
 TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by age and names the hosts calls set", Impl,
                    SqliteStore, InMemory) {
     auto impl = seeded<Impl>();

@@ -42,8 +42,31 @@ TEST_CASE("hostname lists, YES, myip pairs and prefixes") {
     CHECK(p.addresses == std::vector<std::string>{"192.0.2.1", "2001:db8::1"});
     CHECK(read("hostname=YES").hosts.empty());
     CHECK(read("myipv6=2001:db8::2").addresses == std::vector<std::string>{"2001:db8::2"});
-    CHECK(read("myip=&hostname=a.example.test").addresses.empty());
+    CHECK(read("myip=&hostname=a.example.test").addresses == std::vector<std::string>{""}); // the caller's
+    CHECK(read("hostname=a.example.test").addresses == std::vector<std::string>{""});
     CHECK(read("hostname=a.example.test&wildcard=ON&mx=mail.example.net&backmx=YES&offline=NO&system=dyndns").hosts.size() == 1);
+}
+
+TEST_CASE("router URLs: the delegated prefix, placeholders left unsubstituted, a prefix-only request") {
+    // FRITZ!Box, one URL: its address, its own IPv6 address and the LAN prefix.
+    auto fritz = read("hostname=home.example.test&myip=30.1.2.5&myipv6=2a00:1450:1:2::1&ip6lanprefix=2a00:1450:1:2::/64");
+    CHECK(fritz.addresses == std::vector<std::string>{"30.1.2.5", "2a00:1450:1:2::1"});
+    CHECK(fritz.prefix == "2a00:1450:1:2::/64");
+    CHECK(read("ipv6prefix=2a00:1450:1:200::/56&hostname=h.example.test").prefix == "2a00:1450:1:200::/56");
+    CHECK(read("ipv6prefix=-&hostname=h.example.test").prefix == "-");
+    // A prefix alone (a router's second URL) sets no address; an empty myip= still asks for the caller's.
+    CHECK(read("hostname=h.example.test&ip6lanprefix=2a00:1450:1:200::/56").addresses.empty());
+    CHECK(read("hostname=h.example.test&myip=&ip6lanprefix=2a00:1450:1:200::/56").addresses == std::vector<std::string>{""});
+    // DS-Lite: no IPv4, the placeholder sent as it is; Speedport's pair with one half missing.
+    auto ds_lite = read("hostname=h.example.test&myip=%3Cipaddr%3E&myipv6=2a00:1450:1:2::1&ip6lanprefix=%3Cip6lanprefix%3E");
+    CHECK(ds_lite.addresses == std::vector<std::string>{"2a00:1450:1:2::1"});
+    CHECK(ds_lite.prefix.empty());
+    CHECK(read("hostname=h.example.test&myip=30.1.2.5,<ip6addr>").addresses == std::vector<std::string>{"30.1.2.5"});
+    CHECK(read("hostname=h.example.test&myip=<ipaddr>&ip6lanprefix=2a00:1450:1:200::/56").addresses.empty());
+    // Two different prefixes cannot both be meant.
+    CHECK(refused("hostname=h.example.test&ip6lanprefix=2a00:1450:1:200::/56&ipv6prefix=2a00:1450:2:200::/56") == "dnserr");
+    CHECK(read("hostname=h.example.test&ip6lanprefix=2a00:1450:1:200::/56&ipv6prefix=2a00:1450:1:200::/56").prefix ==
+          "2a00:1450:1:200::/56");
 }
 
 TEST_CASE("too many hosts, three addresses, an IPv4 myipv6") {

@@ -17,7 +17,7 @@ public:
     std::map<std::string, core::SetAddressOutcome> answers;
     std::optional<core::SetAddressOutcome> set_answer = core::SetAddressResult{"example.test", "192.0.2.1", "A", 60, true};
     core::GetAddressesOutcome get_answer =
-        core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
+        core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60, {}};
     std::vector<core::SetAddressRequest> set_calls;
     // set_acme_challenge / clear_acme_challenge answers: `acme_answer` when set, else a success
     // echoing the value. Calls are recorded with `acme_ops` saying "set" or "clear".
@@ -54,7 +54,7 @@ public:
             if (failure && (failure->fault == core::Fault::AuthFailed || failure->fault == core::Fault::RateLimited ||
                             failure->fault == core::Fault::ServiceUnavailable))
                 return *failure;
-            outcomes.push_back({name, failure ? decltype(core::NameOutcome::outcome){*failure} : results});
+            outcomes.push_back({name, failure ? decltype(core::NameOutcome::outcome){*failure} : results, "", false});
         }
         return outcomes;
     }
@@ -72,6 +72,19 @@ public:
         acme_ops.push_back(op);
         if (acme_answer) return *acme_answer;
         return core::AcmeChallengeResult{"_acme-challenge." + request.name, {request.value}, 60, true};
+    }
+    // set_prefix answers `prefix_answer` when set, else a success echoing the prefix; calls are recorded.
+    std::optional<core::SetPrefixOutcome> prefix_answer;
+    std::vector<core::SetPrefixRequest> prefix_calls;
+    core::SetPrefixOutcome set_prefix(const core::SetPrefixRequest& request) override {
+        prefix_calls.push_back(request);
+        if (prefix_answer) return *prefix_answer;
+        return core::SetPrefixResult{request.name, request.prefix, {{"nas." + request.name, "::1", "2001:db8::1", true}}, 60, true};
+    }
+    std::vector<core::HostRuleRequest> host_rule_calls;
+    core::HostRuleOutcome set_host_rule(const core::HostRuleRequest& request) override {
+        host_rule_calls.push_back(request);
+        return core::HostRuleResult{request.name, request.rule};
     }
     // "bad" and anything starting with "fd" (a ULA) are refused as private.
     std::optional<core::UpdateError> check_address(const std::string& address) const override {

@@ -47,6 +47,34 @@ void MemoryStore::set_dyndns(const std::string& domain, bool enabled) {
     found->second.dyndns = enabled;
 }
 
+void MemoryStore::set_prefix_length(const std::string& domain, unsigned length) {
+    std::lock_guard lock(mutex_);
+    const auto found = domains_.find(lower(domain));
+    if (found == domains_.end()) throw store::StoreError("no domain '" + domain + "'");
+    found->second.prefix_length = length;
+}
+
+void MemoryStore::set_host_rule(const core::HostRule& rule) {
+    std::lock_guard lock(mutex_);
+    const std::string name = lower(rule.name);
+    const auto owner = owning_domain_locked(name);
+    if (!owner) throw store::StoreError("'" + name + "' is not under any registered domain");
+    host_rules_[name] = core::HostRule{name, owner->name, rule.ipv6};
+}
+
+bool MemoryStore::remove_host_rule(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    return host_rules_.erase(lower(name)) > 0;
+}
+
+std::vector<core::HostRule> MemoryStore::host_rules(const std::string& domain) const {
+    std::lock_guard lock(mutex_);
+    std::vector<core::HostRule> rules;
+    for (const auto& [name, rule] : host_rules_)
+        if (rule.domain == lower(domain)) rules.push_back(rule);
+    return rules;
+}
+
 std::optional<core::Domain> MemoryStore::find_domain(const std::string& domain) const {
     std::lock_guard lock(mutex_);
     const auto found = domains_.find(lower(domain));

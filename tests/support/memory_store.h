@@ -32,6 +32,11 @@ public:
     std::vector<core::Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const override;
     void revoke_token(std::int64_t id) override;
 
+    void set_prefix_length(const std::string& domain, unsigned length) override;
+    void set_host_rule(const core::HostRule& rule) override;
+    bool remove_host_rule(const std::string& name) override;
+    std::vector<core::HostRule> host_rules(const std::string& domain) const override;
+
     void append_history(const std::vector<core::HistoryEntry>& entries) override;
     std::size_t prune_history(std::chrono::system_clock::time_point before) override;
     std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const override;
@@ -55,6 +60,7 @@ private:
     std::map<std::string, std::int64_t> stamps_; // account -> how many times it was (re)made or changed
     std::map<std::string, core::Domain> domains_;
     std::map<std::int64_t, std::pair<core::Token, std::string>> tokens_; // id -> (token, secret)
+    std::map<std::string, core::HostRule> host_rules_; // name -> rule
     std::vector<core::HistoryEntry> history_; // oldest first
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> calls_; // (account, window start) -> count
     std::map<std::string, core::LoginCount> login_failures_; // "p:account/source", "s:source", "a:account"

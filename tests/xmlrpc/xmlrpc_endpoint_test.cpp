@@ -90,7 +90,7 @@ TEST_CASE("untyped values are strings, as the specification says") {
 
 TEST_CASE("GetDyndnsIp returns arrays of both families") {
     FakeCore core;
-    core.get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60};
+    core.get_answer = core::GetAddressesResult{"example.test", {"192.0.2.1"}, {"2001:db8::1", "2001:db8::2"}, 60, {}};
     xmlrpc::XmlRpcEndpoint endpoint(core);
     const auto reply = endpoint.handle(call("GetDyndnsIp", {s("a"), s("b"), s("example.test")}), {});
     CHECK(contains(reply.response.body,
