@@ -372,7 +372,8 @@ SetAddressOutcome UpdateCore::finish_address(const Authorized& who, const SetAdd
         // The UPDATE may have reached the primary and only its answer been lost: ask, while the
         // call's deadline allows, before telling the caller that nobody knows.
         if (published(primaries_.for_name(who.domain.name).read(who.name, plan.change.type, deadline))) {
-            record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)), plan.prefix);
+            record(who, request, plan.type, plan.old_address, plan.text, std::string(outcome_name(HistoryOutcome::Changed)),
+                   plan.prefix);
             return SetAddressResult{who.name, plan.text, plan.type, settings()->ttl, true};
         }
     }

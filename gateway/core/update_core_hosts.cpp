@@ -82,7 +82,8 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
             // A token moves the domain's hosts only when it is the domain's own (the router's name).
             if (!request.prefix.empty() && !prefix_of_domain.contains(who.domain.name) &&
                 (!who.by_token || who.name == who.domain.name)) {
-                auto planned = plan_prefix(Authorized{who.domain.name, who.domain, who.by_token}, request.prefix, own_names, deadline);
+                auto planned =
+                    plan_prefix(Authorized{who.domain.name, who.domain, who.by_token}, request.prefix, own_names, deadline);
                 if (auto* refused = std::get_if<UpdateError>(&planned)) return *refused; // nothing sent yet
                 prefix_of_domain[who.domain.name] = prefixes.size();
                 prefixes.push_back(std::move(std::get<PrefixPlan>(planned)));

@@ -23,8 +23,9 @@ std::variant<DelegatedPrefix, UpdateError> applied_prefix(const std::string& tex
     if (!sent) return error(Fault::InvalidAddress, "prefix is not an IPv6 prefix such as 2001:db8:1:200::/56, or -");
     if (domain.prefix_length != 0) {
         if (sent->length < domain.prefix_length)
-            return error(Fault::InvalidAddress, "the prefix is a /" + std::to_string(sent->length) + "; this domain's hosts need a /" +
-                                                    std::to_string(domain.prefix_length) + " or longer");
+            return error(Fault::InvalidAddress, "the prefix is a /" + std::to_string(sent->length) +
+                                                    "; this domain's hosts need a /" + std::to_string(domain.prefix_length) +
+                                                    " or longer");
         return sent->shortened(domain.prefix_length);
     }
     if (sent->length < kShortestPrefix || sent->length > kLongestPrefix)
@@ -41,7 +42,8 @@ std::optional<Poco::Net::IPAddress> first_ipv6(const std::vector<std::string>& r
 
 } // namespace
 
-std::variant<UpdateCore::PrefixPlan, UpdateError> UpdateCore::plan_prefix(const Authorized& domain, const std::string& prefix_text,
+std::variant<UpdateCore::PrefixPlan, UpdateError> UpdateCore::plan_prefix(const Authorized& domain,
+                                                                          const std::string& prefix_text,
                                                                           const std::vector<std::string>& skip,
                                                                           dns::Deadline deadline) {
     PrefixPlan plan;
@@ -82,7 +84,8 @@ std::variant<UpdateCore::PrefixPlan, UpdateError> UpdateCore::plan_prefix(const 
             host.result.address = host.plan.text;
             const bool held = current.rrset.rdata.size() == 1 && parse_address(current.rrset.rdata.front()) == address &&
                               current.rrset.ttl == settings()->ttl;
-            if (!held) host.plan.change = dns::RRsetChange::replace(rule.name, dns::RRType::AAAA, settings()->ttl, {host.plan.text});
+            if (!held)
+                host.plan.change = dns::RRsetChange::replace(rule.name, dns::RRType::AAAA, settings()->ttl, {host.plan.text});
         } else if (removal && !current.rrset.rdata.empty()) {
             host.plan.change = dns::RRsetChange::remove(rule.name, dns::RRType::AAAA);
         } else if (!removal) {
@@ -128,7 +131,8 @@ SetPrefixOutcome UpdateCore::set_prefix(const SetPrefixRequest& request) {
         observe(request.client, "SetDyndnsPrefix", request.name, outcome_word(*failed), request.prefix, started);
     else {
         const auto& result = std::get<SetPrefixResult>(outcome);
-        observe(request.client, "SetDyndnsPrefix", request.name, result.changed ? "changed" : "unchanged", result.prefix, started);
+        observe(request.client, "SetDyndnsPrefix", request.name, result.changed ? "changed" : "unchanged", result.prefix,
+                started);
     }
     return outcome;
 }
@@ -179,8 +183,9 @@ HostRuleOutcome UpdateCore::set_host_rule(const HostRuleRequest& request) {
         }
         const auto rule = InterfaceIdRule::parse(request.rule);
         if (!rule)
-            return error(Fault::InvalidAddress,
-                         "rule is not an interface identifier (::a:b:c:d, in the low 80 bits, not all zero), a MAC address or preserve");
+            return error(
+                Fault::InvalidAddress,
+                "rule is not an interface identifier (::a:b:c:d, in the low 80 bits, not all zero), a MAC address or preserve");
         const auto rules = store_.host_rules(who.domain.name);
         const bool replacing = std::any_of(rules.begin(), rules.end(), [&](const HostRule& r) { return r.name == who.name; });
         if (!replacing && rules.size() >= kMaxHostRules)

@@ -100,7 +100,8 @@ std::vector<Domain> Store::list_where(const std::string& where, const std::strin
         if (!where.empty()) select, bind(value);
         select.execute();
         std::vector<Domain> domains;
-        for (const auto& row : rows) domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0, static_cast<unsigned>(row.get<3>())});
+        for (const auto& row : rows)
+            domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0, static_cast<unsigned>(row.get<3>())});
         return domains;
     });
 }
@@ -130,8 +131,9 @@ std::optional<Domain> Store::owning_domain(const std::string& raw_name) const {
             for (const auto& candidate : candidates) select, bind(candidate);
             select.execute();
             std::optional<Domain> found;
-            if (!rows.empty()) found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0,
-                                                     static_cast<unsigned>(rows.front().get<3>())};
+            if (!rows.empty())
+                found = Domain{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0,
+                               static_cast<unsigned>(rows.front().get<3>())};
             return found;
         });
     });

@@ -18,8 +18,9 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
         in_transaction(session, impl_->dialect, [&] {
             for (const HistoryEntry& entry : entries) {
                 const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
-                session << impl_->sql("INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
-                                      "caller_address, protocol, user_agent, outcome, prefix) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                session << impl_->sql(
+                    "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
+                    "caller_address, protocol, user_agent, outcome, prefix) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
                     bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
                     bind(entry.user_agent), bind(entry.outcome), bind(entry.prefix), now;

@@ -11,8 +11,8 @@ void Store::set_prefix_length(const std::string& raw_domain, unsigned length) {
         auto db = impl_->pool.lease();
         auto& session = db.session();
         if (!impl_->domain_exists(session, domain)) throw StoreError("no domain '" + domain + "'");
-        session << impl_->sql("UPDATE domains SET prefix_length = ? WHERE name = ?"), bind(static_cast<int>(length)), bind(domain),
-            now;
+        session << impl_->sql("UPDATE domains SET prefix_length = ? WHERE name = ?"), bind(static_cast<int>(length)),
+            bind(domain), now;
         impl_->changed();
     });
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 
+#include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -54,6 +55,20 @@ std::optional<std::array<std::uint8_t, 6>> parse_mac(const std::string& text) {
     return mac;
 }
 
+// "::a:b:c:d": the groups from the first that is not zero, uncompressed. (Poco and inet_ntop
+// print an identifier in the low 32 bits as "::0.0.0.5", an IPv4-compatible address.)
+std::string identifier_text(const Bytes& bits) {
+    std::string text = ":";
+    bool started = false;
+    for (std::size_t group = 0; group < 8; ++group) {
+        const unsigned value = (unsigned{bits[group * 2]} << 8) | bits[group * 2 + 1];
+        if (!started && value == 0) continue;
+        started = true;
+        text += ":" + Poco::toLower(Poco::NumberFormatter::formatHex(value));
+    }
+    return text;
+}
+
 } // namespace
 
 std::optional<InterfaceIdRule> InterfaceIdRule::parse(const std::string& raw) {
@@ -82,7 +97,7 @@ std::optional<InterfaceIdRule> InterfaceIdRule::parse(const std::string& raw) {
     rule.bits = bytes_of(identifier);
     if (all_zero(rule.bits) || low_bits(rule.bits, kShortestPrefix) != rule.bits) return std::nullopt;
     rule.kind = Kind::Static;
-    rule.text = identifier.toString();
+    rule.text = identifier_text(rule.bits);
     return rule;
 }
 

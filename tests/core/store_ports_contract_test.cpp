@@ -120,8 +120,8 @@ TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret 
     CHECK_THROWS_AS(ports.create_token("nowhere.invalid"), store::StoreError);
 }
 
-TEST_CASE_TEMPLATE("store ports: host rules belong to the domain owning their name and a domain may fix its prefix length",
-                   Impl, SqliteStore, InMemory) {
+TEST_CASE_TEMPLATE("store ports: host rules belong to the domain owning their name and a domain may fix its prefix length", Impl,
+                   SqliteStore, InMemory) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     CHECK(ports.find_domain("example.test")->prefix_length == 0);

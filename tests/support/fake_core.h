@@ -79,7 +79,8 @@ public:
     core::SetPrefixOutcome set_prefix(const core::SetPrefixRequest& request) override {
         prefix_calls.push_back(request);
         if (prefix_answer) return *prefix_answer;
-        return core::SetPrefixResult{request.name, request.prefix, {{"nas." + request.name, "::1", "2001:db8::1", true}}, 60, true};
+        return core::SetPrefixResult{
+            request.name, request.prefix, {{"nas." + request.name, "::1", "2001:db8::1", true}}, 60, true};
     }
     std::vector<core::HostRuleRequest> host_rule_calls;
     core::HostRuleOutcome set_host_rule(const core::HostRuleRequest& request) override {

@@ -48,6 +48,9 @@ TEST_CASE("an all-zero host part is never an address to publish") {
 TEST_CASE("rules are parsed strictly") {
     CHECK(InterfaceIdRule::parse("PRESERVE")->kind == InterfaceIdRule::Kind::Preserve);
     CHECK(InterfaceIdRule::parse("::A:B:C:D")->text == "::a:b:c:d");
+    CHECK(InterfaceIdRule::parse("::5")->text == "::5"); // not the IPv4-compatible "::0.0.0.5"
+    CHECK(InterfaceIdRule::parse("0:0:0:0:1::5")->text == "::1:0:0:5");
+    CHECK(InterfaceIdRule::parse(InterfaceIdRule::parse("::1:0:0:5")->text)->text == "::1:0:0:5");
     CHECK_FALSE(InterfaceIdRule::parse("2a00:1450::1")); // bits above the low 80: a whole address, not an identifier
     CHECK_FALSE(InterfaceIdRule::parse("192.0.2.1"));
     CHECK_FALSE(InterfaceIdRule::parse("00:1a:2b:3c:4d"));

@@ -11,7 +11,12 @@
 namespace dyndns::core {
 
 // store::Store is one; tests use MemoryStore (tests/support/memory_store.h).
-class StorePorts : public AccountPort, public DomainPort, public HistoryPort, public HostRulePort, public CallCountPort, public LoginCountPort {
+class StorePorts : public AccountPort,
+                   public DomainPort,
+                   public HistoryPort,
+                   public HostRulePort,
+                   public CallCountPort,
+                   public LoginCountPort {
 public:
     // True when several gateways may share the counts: the core then counts calls and login
     // failures through this port rather than in its own memory.
