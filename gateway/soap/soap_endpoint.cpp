@@ -53,6 +53,44 @@ public:
         response.a = result.a;
         response.aaaa = result.aaaa;
         response.ttl = static_cast<int>(result.ttl);
+        for (const auto& rule : result.hosts) {
+            auto* host = soap_new_ns1__HostRule(soap); // owned by the context, freed with it
+            host->name = rule.name;
+            host->rule = rule.ipv6;
+            response.hosts.push_back(host);
+        }
+        return SOAP_OK;
+    }
+
+    int SetDyndnsPrefix(_ns1__SetDyndnsPrefix* request, _ns1__SetDyndnsPrefixResponse& response) override {
+        if (!request) return fault(core::UpdateError{core::Fault::BadRequest, "SetDyndnsPrefix element missing", 0});
+        if (refused_) return fault(core::UpdateError{core::Fault::BadRequest, *refused_, 0});
+        const auto outcome = core_.set_prefix({request->account, request->password, request->domain, request->prefix, client_});
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(*error);
+        const auto& result = std::get<core::SetPrefixResult>(outcome);
+        response.domain = result.domain;
+        response.prefix = result.prefix;
+        response.changed = result.changed;
+        response.ttl = static_cast<int>(result.ttl);
+        for (const auto& derived : result.hosts) {
+            auto* host = soap_new_ns1__DerivedHost(soap);
+            host->name = derived.name;
+            host->rule = derived.rule;
+            host->ip = derived.address;
+            host->changed = derived.changed;
+            response.hosts.push_back(host);
+        }
+        return SOAP_OK;
+    }
+
+    int SetDyndnsHost(_ns1__SetDyndnsHost* request, _ns1__SetDyndnsHostResponse& response) override {
+        if (!request) return fault(core::UpdateError{core::Fault::BadRequest, "SetDyndnsHost element missing", 0});
+        if (refused_) return fault(core::UpdateError{core::Fault::BadRequest, *refused_, 0});
+        const auto outcome = core_.set_host_rule({request->account, request->password, request->name, request->rule, client_});
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(*error);
+        const auto& result = std::get<core::HostRuleResult>(outcome);
+        response.name = result.name;
+        response.rule = result.rule;
         return SOAP_OK;
     }
 

@@ -30,7 +30,21 @@ const std::vector<MethodInfo>& methods() {
         {"GetDyndnsIp",
          {"account", "password", "domain"},
          "struct",
-         "Reads the A and AAAA records of domain live from the DNS primary. Returns {domain, a, aaaa, ttl}."},
+         "Reads the A and AAAA records of domain live from the DNS primary. Returns {domain, a, aaaa, ttl, hosts}: hosts "
+         "lists the interface-identifier rules of domain and the names under it, each {name, rule}."},
+        {"SetDyndnsPrefix",
+         {"account", "password", "domain", "prefix"},
+         "struct",
+         "A router's delegated IPv6 prefix (a CIDR such as 2a00:1450:1:200::/56, or - to remove): every host of the "
+         "domain with an interface-identifier rule gets prefix + identifier, in one UPDATE. Returns {domain, prefix, "
+         "changed, ttl, hosts}, hosts each {name, rule, ip, changed}. Faults as SetDyndnsIp; 4: not a prefix or a length "
+         "the domain does not take; 5: not global unicast, or a host would get a non-public address."},
+        {"SetDyndnsHost",
+         {"account", "password", "name", "rule"},
+         "struct",
+         "Sets the interface-identifier rule of name (the domain or a name under it): ::a:b:c:d, a MAC address "
+         "(EUI-64) or preserve; an empty rule removes it. Returns {name, rule}. Faults: 4 not a rule, 9 more than 64 "
+         "rules in the domain; per-host tokens may not set rules."},
         {"SetAcmeChallenge",
          {"account", "password", "name", "value"},
          "struct",
@@ -91,6 +105,12 @@ Value strings(const std::vector<std::string>& items) {
     return Value(std::move(array));
 }
 
+Value host_rules(const std::vector<core::HostRule>& rules) {
+    Array array;
+    for (const auto& rule : rules) array.emplace_back(Struct{{"name", Value(rule.name)}, {"rule", Value(rule.ipv6)}});
+    return Value(std::move(array));
+}
+
 } // namespace
 
 XmlRpcAnswer XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo client) const {
@@ -124,7 +144,30 @@ XmlRpcAnswer XmlRpcEndpoint::handle(const std::string& body, core::ClientInfo cl
         return document(response_document(Value(Struct{{"domain", Value(r.name)},
                                                        {"a", strings(r.a)},
                                                        {"aaaa", strings(r.aaaa)},
-                                                       {"ttl", Value(static_cast<std::int64_t>(r.ttl))}})));
+                                                       {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
+                                                       {"hosts", host_rules(r.hosts)}})));
+    }
+    if (method->name == "SetDyndnsPrefix") {
+        const auto outcome = core_.set_prefix({p[0], p[1], p[2], p[3], client});
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
+        const auto& r = std::get<core::SetPrefixResult>(outcome);
+        Array hosts;
+        for (const auto& host : r.hosts)
+            hosts.emplace_back(Struct{{"name", Value(host.name)},
+                                      {"rule", Value(host.rule)},
+                                      {"ip", Value(host.address)},
+                                      {"changed", Value(host.changed)}});
+        return document(response_document(Value(Struct{{"domain", Value(r.domain)},
+                                                       {"prefix", Value(r.prefix)},
+                                                       {"changed", Value(r.changed)},
+                                                       {"ttl", Value(static_cast<std::int64_t>(r.ttl))},
+                                                       {"hosts", Value(std::move(hosts))}})));
+    }
+    if (method->name == "SetDyndnsHost") {
+        const auto outcome = core_.set_host_rule({p[0], p[1], p[2], p[3], client});
+        if (const auto* error = std::get_if<core::UpdateError>(&outcome)) return fault(error->fault, error->message);
+        const auto& r = std::get<core::HostRuleResult>(outcome);
+        return document(response_document(Value(Struct{{"name", Value(r.name)}, {"rule", Value(r.rule)}})));
     }
     if (method->name == "SetAcmeChallenge" || method->name == "ClearAcmeChallenge") {
         const core::AcmeChallengeRequest request{p[0], p[1], p[2], p[3], client};
