@@ -11,11 +11,11 @@ namespace {
 struct Fixture : test::CoreStack {
     Fixture()
         : test::CoreStack("prefix-test",
-                          core::CoreSettings{.ttl = 60,
-                                             .allow_private_addresses = false,
-                                             .trusted_proxies = {},
-                                             .throttle = {.max_failures_per_account_source = 3, .max_failures_per_source = 100,
-                                                          .window = 60s}},
+                          core::CoreSettings{
+                              .ttl = 60,
+                              .allow_private_addresses = false,
+                              .trusted_proxies = {},
+                              .throttle = {.max_failures_per_account_source = 3, .max_failures_per_source = 100, .window = 60s}},
                           dns::ClientSettings{{}, 500ms, 2, 1500ms}) {}
 
     core::ClientInfo client() const { return {"198.51.100.1", "", "", "test", "prefix-test/1"}; }
@@ -75,7 +75,8 @@ TEST_CASE("a prefix moves a static, an EUI-64 and a preserve host in one UPDATE,
     CHECK(f.aaaa("srv-rp.example.test").empty());
 }
 
-TEST_CASE("a prefix outside 2000::/3, of a length the domain does not take, or giving a host a non-public address changes nothing") {
+TEST_CASE(
+    "a prefix outside 2000::/3, of a length the domain does not take, or giving a host a non-public address changes nothing") {
     Fixture f;
     REQUIRE(std::holds_alternative<core::HostRuleResult>(f.rule("nas-rq.example.test", "::5")));
     REQUIRE(std::holds_alternative<core::SetPrefixResult>(f.prefix("2a00:1450:7:700::/56")));
