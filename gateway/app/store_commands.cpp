@@ -8,6 +8,8 @@
 
 #include "app/password_input.h"
 #include "app/store_location.h"
+#include "vocabulary/interface_id.h"
+#include "vocabulary/names.h"
 #include "vocabulary/printable.h"
 #include "vocabulary/utc_time.h"
 #include "store/store.h"
@@ -84,8 +86,51 @@ int history(store::Store& db, const std::vector<std::string>& args) {
                   << shown(e.old_address) << " -> " << shown(e.new_address) << "  " << shown(e.outcome) << "  from "
                   << shown(e.caller_address) << " via " << shown(e.protocol);
         if (!e.user_agent.empty()) std::cout << " (" << core::printable(e.user_agent) << ")";
+        if (!e.prefix.empty()) std::cout << " moved by prefix " << core::printable(e.prefix);
         std::cout << '\n';
     }
+    return 0;
+}
+
+// The same checks as the core's SetDyndnsHost (docs/contract.md "Router prefixes"), for the operator.
+int set_host_rule(store::Store& db, const std::string& name, const std::string& text) {
+    const auto rule = core::InterfaceIdRule::parse(text);
+    if (!rule) {
+        std::cerr << "dyndnsctl: '" << core::printable(text)
+                  << "' is not an interface identifier (::a:b:c:d in the low 80 bits, not all zero), a MAC address or preserve\n";
+        return kRefused;
+    }
+    const auto domain = db.owning_domain(name);
+    if (!domain) throw store::StoreError("'" + name + "' is not under any registered domain");
+    const auto rules = db.host_rules(domain->name);
+    const bool replacing = std::any_of(
+        rules.begin(), rules.end(), [&](const auto& r) { return r.name == core::host_name(name).value_or(core::lower(name)); });
+    if (!replacing && rules.size() >= core::kMaxHostRules)
+        throw store::StoreError("domain '" + domain->name + "' holds " + std::to_string(core::kMaxHostRules) +
+                                " host rules already");
+    db.set_host_rule({name, domain->name, rule->text});
+    std::cout << "host rule set: " << name << " " << rule->text << " (domain " << domain->name
+              << "); its AAAA follows the next prefix the router sends\n";
+    return 0;
+}
+
+int set_prefix_length(store::Store& db, const std::string& domain, const std::string& text) {
+    unsigned length = 0;
+    try {
+        std::size_t used = 0;
+        length = static_cast<unsigned>(std::stoul(text, &used));
+        if (used != text.size()) throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+        length = 1; // refused below
+    }
+    if (length != 0 && (length < core::kShortestPrefix || length > core::kLongestPrefix)) {
+        std::cerr << "dyndnsctl: the prefix length is " << core::kShortestPrefix << ".." << core::kLongestPrefix
+                  << ", or 0 for the router's\n";
+        return kUsage;
+    }
+    db.set_prefix_length(domain, length);
+    std::cout << "prefix length of " << domain << ": " << (length ? "/" + std::to_string(length) : "as the router sends it")
+              << '\n';
     return 0;
 }
 
@@ -157,6 +202,23 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
         std::cout << "token revoked: " << id << '\n';
         return 0;
     }
+    if (is({"host", "set"}, 4)) return set_host_rule(db, c[2], c[3]);
+    if (is({"host", "del"}, 3)) {
+        if (!db.remove_host_rule(c[2])) throw store::StoreError("'" + c[2] + "' has no host rule");
+        std::cout << "host rule removed: " << c[2] << " (its AAAA stays as it is)\n";
+        return 0;
+    }
+    if (is({"host", "list"}, 3)) {
+        const auto domain = db.find_domain(c[2]);
+        if (!domain) throw store::StoreError("no domain '" + c[2] + "'");
+        std::cout << "prefix length "
+                  << (domain->prefix_length ? "/" + std::to_string(domain->prefix_length) : "as the router sends it") << '\n';
+        const auto rules = db.host_rules(c[2]);
+        if (rules.empty()) std::cout << "no host rules\n";
+        for (const auto& rule : rules) std::cout << rule.name << "  " << rule.ipv6 << '\n';
+        return 0;
+    }
+    if (is({"domain", "prefix-length"}, 4)) return set_prefix_length(db, c[2], c[3]);
     if (is({"list"}, 1)) return list(db);
     if (!c.empty() && c[0] == "history") return history(db, std::vector<std::string>(c.begin() + 1, c.end()));
     return -1;
@@ -165,7 +227,7 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
 } // namespace
 
 int run_store_command(const config::GatewayConfig& config, const std::vector<std::string>& command) {
-    static const std::vector<std::string> store_words{"account", "domain", "dyndns", "token", "list", "history"};
+    static const std::vector<std::string> store_words{"account", "domain", "dyndns", "token", "host", "list", "history"};
     if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
     try {
         store::Store db(store_location(config.store, 2));

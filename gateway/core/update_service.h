@@ -12,9 +12,6 @@
 
 namespace dyndns::core {
 
-// Hosts with an interface-identifier rule in one domain at most: one prefix moves all of them in one UPDATE.
-constexpr std::size_t kMaxHostRules = 64;
-
 // Who is calling, as the front end saw it. The core decides which address to believe.
 struct ClientInfo {
     std::string peer_address; // the TCP peer, e.g. "192.0.2.7" or "::1" (may be IPv4-mapped)

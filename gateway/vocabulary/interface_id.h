@@ -28,6 +28,9 @@ struct InterfaceIdRule {
     static std::optional<InterfaceIdRule> parse(const std::string& text);
 };
 
+// Hosts with an interface-identifier rule in one domain at most: one prefix moves all of them in one UPDATE.
+constexpr std::size_t kMaxHostRules = 64;
+
 // The shortest and longest delegated prefixes a domain may have (docs/contract.md "Router prefixes").
 constexpr unsigned kShortestPrefix = 48;
 constexpr unsigned kLongestPrefix = 64;
