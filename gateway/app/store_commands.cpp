@@ -8,6 +8,7 @@
 
 #include "app/password_input.h"
 #include "app/store_location.h"
+#include "core/host_rules.h"
 #include "vocabulary/interface_id.h"
 #include "vocabulary/names.h"
 #include "vocabulary/printable.h"
@@ -92,24 +93,17 @@ int history(store::Store& db, const std::vector<std::string>& args) {
     return 0;
 }
 
-// The same checks as the core's SetDyndnsHost (docs/contract.md "Router prefixes"), for the operator.
-int set_host_rule(store::Store& db, const std::string& name, const std::string& text) {
-    const auto rule = core::InterfaceIdRule::parse(text);
-    if (!rule) {
-        std::cerr << "dyndnsctl: '" << core::printable(text)
-                  << "' is not an interface identifier (::a:b:c:d in the low 80 bits, not all zero), a MAC address or preserve\n";
+// Through the same rules as SetDyndnsHost and the panel (core/host_rules.h).
+int set_host_rule(store::Store& db, const std::string& raw_name, const std::string& text) {
+    const auto name = core::host_name(raw_name);
+    const auto domain = name ? db.owning_domain(*name) : std::nullopt;
+    if (!domain) throw store::StoreError("'" + core::printable(raw_name) + "' is not under any registered domain");
+    const auto saved = core::save_host_rule(db, *domain, *name, text);
+    if (const auto* refused = std::get_if<core::UpdateError>(&saved)) {
+        std::cerr << "dyndnsctl: " << refused->message << '\n';
         return kRefused;
     }
-    const auto domain = db.owning_domain(name);
-    if (!domain) throw store::StoreError("'" + name + "' is not under any registered domain");
-    const auto rules = db.host_rules(domain->name);
-    const bool replacing = std::any_of(
-        rules.begin(), rules.end(), [&](const auto& r) { return r.name == core::host_name(name).value_or(core::lower(name)); });
-    if (!replacing && rules.size() >= core::kMaxHostRules)
-        throw store::StoreError("domain '" + domain->name + "' holds " + std::to_string(core::kMaxHostRules) +
-                                " host rules already");
-    db.set_host_rule({name, domain->name, rule->text});
-    std::cout << "host rule set: " << name << " " << rule->text << " (domain " << domain->name
+    std::cout << "host rule set: " << *name << " " << std::get<core::HostRuleResult>(saved).rule << " (domain " << domain->name
               << "); its AAAA follows the next prefix the router sends\n";
     return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/host_rules.h"
 #include "vocabulary/names.h"
 
 namespace dyndns::core {
@@ -60,6 +61,14 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
     }
     view.history = written_history(found->name, history_page, view.more_history);
     view.tokens = store_.list_tokens(found->name);
+    for (HostRule& rule : store_.host_rules(found->name)) {
+        RouterHost host{std::move(rule), {}};
+        if (view.dns_problem.empty()) {
+            const auto read = core_.published(found->name, host.rule.name, RRType::AAAA, primary.call_deadline());
+            if (read.outcome.ok()) host.aaaa = read.rrset.rdata;
+        }
+        view.router_hosts.push_back(std::move(host));
+    }
     return view;
 }
 
@@ -102,6 +111,19 @@ std::optional<UpdateError> AccountService::revoke_token(const std::string& accou
     if (std::none_of(tokens.begin(), tokens.end(), [&](const Token& t) { return t.id == id; }))
         return UpdateError{Fault::BadRequest, "no such token for this domain", 0};
     store_.revoke_token(id);
+    return std::nullopt;
+}
+
+std::optional<UpdateError> AccountService::set_host_rule(const std::string& account, const std::string& domain,
+                                                         const std::string& raw_name, const std::string& rule) {
+    auto found = owned(account, domain);
+    if (!found) return no_such_domain();
+    const auto name = host_name(raw_name);
+    const auto owner = name ? store_.owning_domain(*name) : std::nullopt;
+    if (!owner || owner->name != found->name)
+        return UpdateError{Fault::NoSuchDomain, "the name must be " + found->name + " or a name under it", 0};
+    const auto saved = save_host_rule(store_, *found, *name, rule);
+    if (const auto* refused = std::get_if<UpdateError>(&saved)) return *refused;
     return std::nullopt;
 }
 

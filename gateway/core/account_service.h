@@ -29,6 +29,12 @@ struct DynamicName {
     std::uint32_t ttl = 0;
 };
 
+// A host behind the customer's router: its rule and the AAAA it holds now.
+struct RouterHost {
+    HostRule rule;
+    std::vector<std::string> aaaa; // read live
+};
+
 struct DomainView {
     Domain domain;
     std::vector<DnsRecord> records; // at the apex, read live: SOA NS MX A AAAA TXT
@@ -37,6 +43,7 @@ struct DomainView {
     std::vector<HistoryEntry> history; // one page, newest first
     bool more_history = false;
     std::vector<Token> tokens;
+    std::vector<RouterHost> router_hosts; // the domain's host rules (docs/contract.md "Router prefixes")
 };
 
 // Every method checks that the domain is the account's: another account's domain is
@@ -64,6 +71,9 @@ public:
     std::variant<std::pair<Token, std::string>, UpdateError> new_token(const std::string& account, const std::string& domain,
                                                                        const std::string& name);
     std::optional<UpdateError> revoke_token(const std::string& account, const std::string& domain, std::int64_t id);
+    // Sets (or, with an empty rule, removes) the rule of `name`, which must be `domain` or under it.
+    std::optional<UpdateError> set_host_rule(const std::string& account, const std::string& domain, const std::string& name,
+                                             const std::string& rule);
 
 private:
     std::optional<Domain> owned(const std::string& account, const std::string& domain) const;

@@ -5,6 +5,7 @@
 
 #include "core/address_policy.h"
 #include "core/dns_error.h"
+#include "core/host_rules.h"
 #include "vocabulary/history_outcome.h"
 #include "vocabulary/interface_id.h"
 #include "vocabulary/names.h"
@@ -177,21 +178,7 @@ HostRuleOutcome UpdateCore::set_host_rule(const HostRuleRequest& request) {
         auto authorized = authorize_name(std::get<Identity>(identity), request.name);
         if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
         const Authorized& who = std::get<Authorized>(authorized);
-        if (request.rule.empty()) {
-            store_.remove_host_rule(who.name);
-            return HostRuleResult{who.name, ""};
-        }
-        const auto rule = InterfaceIdRule::parse(request.rule);
-        if (!rule)
-            return error(
-                Fault::InvalidAddress,
-                "rule is not an interface identifier (::a:b:c:d, in the low 80 bits, not all zero), a MAC address or preserve");
-        const auto rules = store_.host_rules(who.domain.name);
-        const bool replacing = std::any_of(rules.begin(), rules.end(), [&](const HostRule& r) { return r.name == who.name; });
-        if (!replacing && rules.size() >= kMaxHostRules)
-            return error(Fault::BadRequest, "a domain holds at most " + std::to_string(kMaxHostRules) + " hosts with rules");
-        store_.set_host_rule(HostRule{who.name, who.domain.name, rule->text});
-        return HostRuleResult{who.name, rule->text};
+        return save_host_rule(store_, who.domain, who.name, request.rule);
     });
     const auto* failed = std::get_if<UpdateError>(&outcome);
     observe(request.client, "SetDyndnsHost", request.name, failed ? outcome_word(*failed) : "ok", "", started);

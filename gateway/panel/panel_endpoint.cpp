@@ -124,6 +124,7 @@ std::vector<http::Route> PanelEndpoint::routes() {
         {"/panel/dyndns", {"POST"}, bind(&PanelEndpoint::set_dyndns)},
         {"/panel/token/new", {"POST"}, bind(&PanelEndpoint::new_token)},
         {"/panel/token/revoke", {"POST"}, bind(&PanelEndpoint::revoke_token)},
+        {"/panel/host", {"POST"}, bind(&PanelEndpoint::set_host_rule)},
         {"/panel/style.css",
          {"GET"},
          [](const http::HttpRequest&) {
@@ -243,6 +244,20 @@ http::HttpResponse PanelEndpoint::revoke_token(const http::HttpRequest& request)
     }
     if (const auto error = accounts_.revoke_token(session.account, domain, id)) return problem_page(*error, domain_url(domain));
     return redirect(domain_url(domain));
+}
+
+http::HttpResponse PanelEndpoint::set_host_rule(const http::HttpRequest& request) {
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
+    const std::string domain = form.get("domain", "");
+    const std::string rule = !form.get("remove").empty() ? "" : form.get("rule", "");
+    if (!!form.get("remove").empty() && rule.empty())
+        return problem_page({core::Fault::InvalidAddress, "give a rule: ::a:b:c:d, a MAC address or preserve", 0},
+                            domain_url(domain) + "#hosts");
+    if (const auto error = accounts_.set_host_rule(session.account, domain, form.get("name", ""), rule))
+        return problem_page(*error, domain_url(domain) + "#hosts");
+    return redirect(domain_url(domain) + "#hosts");
 }
 
 } // namespace dyndns::panel

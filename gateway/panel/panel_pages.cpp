@@ -66,6 +66,36 @@ std::string client_settings(const std::string& domain, const ClientEndpoints& e,
     return out.str();
 }
 
+// The hosts whose AAAA follows the router's prefix (docs/contract.md "Router prefixes").
+std::string router_hosts(const std::string& domain, const std::string& csrf, const core::DomainView& view) {
+    std::ostringstream out;
+    out << "<section aria-labelledby=\"hosts\"><h2 id=\"hosts\">Hosts behind your router</h2>"
+        << "<p>When your router sends its IPv6 prefix (FRITZ!Box: <code>ip6lanprefix=&lt;ip6lanprefix&gt;</code>), each host "
+        << "below gets the prefix followed by its own interface identifier, all in one update. Prefix length: "
+        << (view.domain.prefix_length ? "/" + std::to_string(view.domain.prefix_length) : std::string("as the router sends it"))
+        << ".</p><table><caption>Host rules</caption><thead><tr><th scope=\"col\">Host</th><th scope=\"col\">Rule</th>"
+        << "<th scope=\"col\">AAAA now</th><th scope=\"col\"><span "
+           "class=\"visually-hidden\">Action</span></th></tr></thead><tbody>";
+    if (view.router_hosts.empty()) out << "<tr><td colspan=\"4\">No host follows the router's prefix yet.</td></tr>";
+    for (const auto& host : view.router_hosts)
+        out << "<tr><td>" << html(host.rule.name) << "</td><td><code>" << html(host.rule.ipv6) << "</code></td><td>"
+            << or_dash(join(host.aaaa)) << "</td><td><form method=\"post\" action=\"/panel/host\">" << csrf_field(csrf)
+            << "<input type=\"hidden\" name=\"domain\" value=\"" << html(domain)
+            << "\"><input type=\"hidden\" name=\"name\" value=\"" << html(host.rule.name)
+            << "\"><button type=\"submit\" name=\"remove\" value=\"1\" aria-label=\"Remove the rule of " << html(host.rule.name)
+            << "\">Remove</button></form></td></tr>";
+    out << "</tbody></table><form method=\"post\" action=\"/panel/host\" class=\"inline\">" << csrf_field(csrf)
+        << "<input type=\"hidden\" name=\"domain\" value=\"" << html(domain) << "\">"
+        << "<label for=\"host-name\">Name behind the router</label><input id=\"host-name\" name=\"name\" value=\"" << html(domain)
+        << "\" required> <label for=\"host-rule\">Rule</label><input id=\"host-rule\" name=\"rule\" "
+        << "placeholder=\"::a:b:c:d, 00:1a:2b:3c:4d:5e or preserve\" aria-describedby=\"host-rule-help\" required> "
+        << "<button type=\"submit\">Set rule</button><p id=\"host-rule-help\">An interface identifier (<code>::a:b:c:d</code>), "
+        << "the host's MAC address (its EUI-64 identifier is used) or <code>preserve</code> (keep the low bits its address "
+           "has).</p>"
+        << "</form></section>";
+    return out.str();
+}
+
 } // namespace
 
 std::string login_page(const std::string& csrf, const std::string& problem) {
@@ -150,6 +180,8 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
     if (history_page > 0) main << "<a href=\"" << domain_href(name, history_page - 1) << "#history\">Newer</a> ";
     if (view.more_history) main << "<a href=\"" << domain_href(name, history_page + 1) << "#history\">Older</a>";
     main << "</nav></section>";
+
+    main << router_hosts(name, csrf, view);
 
     main << "<section aria-labelledby=\"tokens\"><h2 id=\"tokens\">Per-host tokens</h2>"
          << "<p>A token lets one router update one name and nothing else; its user name is the host name.</p>";

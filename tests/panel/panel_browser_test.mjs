@@ -104,6 +104,20 @@ try {
   check(!(await page.content()).includes(secret), 'the token is not shown again');
   check((await page.locator('#tokens ~ table').innerText()).includes(`router.${domain}`), 'the token is listed');
 
+  // Hosts behind the router (docs/contract.md "Router prefixes"): a rule saved, a bad one refused, one removed.
+  await page.getByLabel('Name behind the router').fill(`nas.${domain}`);
+  await page.getByLabel('Rule', { exact: true }).fill('00-1A-2B-3C-4D-5E');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Set rule' }).click()]);
+  const rules = await page.locator('#hosts ~ table').innerText();
+  check(rules.includes(`nas.${domain}`) && rules.includes('00:1a:2b:3c:4d:5e'), 'a host rule is saved and shown canonical');
+  await page.getByLabel('Name behind the router').fill(`cam.${domain}`);
+  await page.getByLabel('Rule', { exact: true }).fill('2a00::1');
+  const [badRule] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Set rule' }).click()]);
+  check(badRule.status() === 400 && (await page.content()).includes('not an interface identifier'), 'a rule that is none is refused');
+  await page.goto(`${base}/panel/domain?name=${domain}`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: `Remove the rule of nas.${domain}` }).click()]);
+  check((await page.locator('#hosts ~ table').innerText()).includes('No host follows'), 'a host rule is removed');
+
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, 'panel-domain.png'), fullPage: true });
   check(true, `screenshot saved to ${join(artifacts, 'panel-domain.png')}`);
