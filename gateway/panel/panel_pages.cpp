@@ -173,8 +173,9 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
     if (view.history.empty()) main << "<tr><td colspan=\"6\">No calls yet.</td></tr>";
     for (const auto& e : view.history)
         main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable)) << "</td><td>" << html(e.name) << "</td><td>"
-             << or_dash(e.type) << " " << or_dash(e.old_address) << " → " << or_dash(e.new_address) << "</td><td>"
-             << html(e.outcome) << "</td><td>" << html(e.caller_address) << "</td><td>" << html(e.protocol)
+             << or_dash(e.type) << " " << or_dash(e.old_address) << " → " << or_dash(e.new_address)
+             << (e.prefix.empty() ? "" : " (router prefix " + html(e.prefix) + ")") << "</td><td>" << html(e.outcome)
+             << "</td><td>" << html(e.caller_address) << "</td><td>" << html(e.protocol)
              << (e.user_agent.empty() ? "" : " (" + html(core::printable(e.user_agent)) + ")") << "</td></tr>";
     main << "</tbody></table><nav aria-label=\"History pages\" class=\"pages\">";
     if (history_page > 0) main << "<a href=\"" << domain_href(name, history_page - 1) << "#history\">Newer</a> ";
