@@ -7,6 +7,7 @@
 #include <Poco/Exception.h>
 #include <systemd/sd-daemon.h>
 
+#include "app/health_gauges.h"
 #include "app/config_summary.h"
 #include "app/config_reload.h"
 #include "app/core_settings.h"
@@ -88,6 +89,8 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         const auto follower = make_zone_follower(config, dns, store);
         dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns, follower);
         dyndns::core::AccountService accounts(store, dns, core);
+        dyndns::app::HealthGauges health(store, dns); // before the listener that scrapes it
+        health.apply(config);
         // The metrics listener is bound first: once the public port accepts, health checks do too.
         std::unique_ptr<dyndns::http::HttpServer> operations;
         if (config.metrics.enabled)
@@ -127,6 +130,7 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
             sigwait(&signals, &received);
             if (received != SIGHUP) break;
             dyndns::app::reload(path, config, server, operations.get(), core);
+            health.apply(config);
         }
         sd_notify(0, "STOPPING=1");
         dyndns::log::notice("stopping (signal " + std::to_string(received) + ")");

@@ -6,11 +6,8 @@
 #include "metrics/gateway_metrics.h"
 
 namespace dyndns::app {
-namespace {
 
-// Empty when ready; else what is not, in words for the operator. Each primary is asked about
-// one zone it serves: a configured one, or for the default primary a registered domain.
-std::string not_ready(const store::Store& store, const dns::Primaries& primaries) {
+std::string readiness_problem(const store::Store& store, const dns::Primaries& primaries) {
     std::vector<store::Domain> domains;
     try {
         domains = store.list_domains();
@@ -37,8 +34,6 @@ std::string not_ready(const store::Store& store, const dns::Primaries& primaries
     return "";
 }
 
-} // namespace
-
 std::vector<http::Route> operations_routes(const store::Store& store, const dns::Primaries& primaries) {
     std::vector<http::Route> routes;
     routes.push_back(
@@ -48,7 +43,7 @@ std::vector<http::Route> operations_routes(const store::Store& store, const dns:
          }});
     routes.push_back({"/healthz", {"GET"}, [](const http::HttpRequest&) { return http::HttpResponse::text(200, "alive\n"); }});
     routes.push_back({"/readyz", {"GET"}, [&store, &primaries](const http::HttpRequest&) {
-                          const std::string problem = not_ready(store, primaries);
+                          const std::string problem = readiness_problem(store, primaries);
                           if (problem.empty()) return http::HttpResponse::text(200, "ready\n");
                           return http::HttpResponse::text(503, "not ready: " + problem + "\n");
                       }});

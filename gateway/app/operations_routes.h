@@ -9,6 +9,10 @@
 
 namespace dyndns::app {
 
+// Empty when ready; else what is not, in words for the operator. Each primary is asked about
+// one zone it serves: a configured one, or for the default primary a registered domain.
+std::string readiness_problem(const store::Store& store, const dns::Primaries& primaries);
+
 // `store` and `dns` must outlive the routes.
 std::vector<http::Route> operations_routes(const store::Store& store, const dns::Primaries& primaries);
 

@@ -1,4 +1,5 @@
 """Operating the gateway end to end: Prometheus metrics checked by promtool, health, SIGHUP reload of the certificate, sd_notify, logs."""
+import calendar
 import http.client
 import os
 import shutil
@@ -90,6 +91,13 @@ def certificate_file_der(path):
         return ssl.PEM_cert_to_DER_cert(f.read())
 
 
+def certificate_not_after(path):
+    """The certificate's notAfter in Unix seconds, as openssl reads it."""
+    out = run("openssl", "x509", "-in", path, "-noout", "-enddate", "-dateopt", "iso_8601").stdout
+    stamp = out.strip().split("=", 1)[1]  # "2027-01-02 03:04:05Z"
+    return float(calendar.timegm(time.strptime(stamp, "%Y-%m-%d %H:%M:%SZ")))
+
+
 def renew_certificate(cert_dir):
     """A new key and certificate from the same test CA, as a renewal would leave them."""
     ca, ca_key = os.path.join(stack.dir, "certs/ca.pem"), os.path.join(stack.dir, "certs/ca.key")
@@ -177,6 +185,13 @@ class Health(unittest.TestCase):
         self.assertEqual(health(gateway, "/healthz"), (200, "alive\n"))
         self.assertEqual(health(gateway, "/readyz"), (200, "ready\n"))
 
+    def test_the_gauges_the_alerting_rules_read(self):
+        scrape = gateway.scrape()
+        self.assertEqual(samples(scrape, "dyndns_ready"), {frozenset(): 1.0})
+        self.assertEqual(samples(scrape, "dyndns_connections_max"), {frozenset(): 10000.0})  # limits.max_connections
+        self.assertEqual(samples(scrape, "dyndns_tls_certificate_expiry_timestamp_seconds"),
+                         {frozenset(): certificate_not_after(os.path.join(stack.dir, "certs/server.pem"))})
+
     def test_not_ready_when_the_primary_does_not_answer(self):
         lost = stack.gateway("lost", dns_port=free_port()).start()
         try:
@@ -184,6 +199,7 @@ class Health(unittest.TestCase):
             self.assertEqual(status, 503)
             self.assertIn("primary", body)
             self.assertEqual(health(lost, "/healthz")[0], 200)
+            self.assertEqual(samples(lost.scrape(), "dyndns_ready"), {frozenset(): 0.0})
         finally:
             lost.stop()
 
@@ -206,6 +222,8 @@ class Reload(unittest.TestCase):
         new = served_certificate(reloaded)
         self.assertNotEqual(new, old)
         self.assertEqual(new, certificate_file_der(os.path.join(cert_dir, "server.pem")))
+        self.assertEqual(samples(reloaded.scrape(), "dyndns_tls_certificate_expiry_timestamp_seconds"),
+                         {frozenset(): certificate_not_after(os.path.join(cert_dir, "server.pem"))})
         kept.request("GET", "/nic/checkip")  # the connection made before the reload still works
         self.assertEqual(kept.getresponse().read(), b"127.0.0.1\n")
         kept.close()

@@ -34,7 +34,7 @@ for script in postinst prerm postrm; do
 done
 
 for path in ./usr/sbin/dyndns-gateway ./usr/bin/dyndnsctl ./etc/dyndns-gateway/gateway.yaml \
-            ./usr/share/dyndns-gateway/wsdl/dyndns.wsdl ./usr/share/dyndns-gateway/bind-config/named.conf.dyndns \
+            ./usr/share/dyndns-gateway/wsdl/dyndns.wsdl ./usr/share/dyndns-gateway/monitoring/dyndns-gateway.rules.yml ./usr/share/dyndns-gateway/bind-config/named.conf.dyndns \
             ./usr/share/dyndns-gateway/bind-config/zone.template ./usr/share/dyndns-gateway/scripts/new-zone \
             ./usr/share/man/man8/dyndns-gateway.8.gz ./usr/share/man/man8/dyndnsctl.8.gz \
             ./usr/share/man/man5/dyndns-gateway.yaml.5.gz ./usr/share/doc/dyndns-gateway/copyright \
