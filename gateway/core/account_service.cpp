@@ -2,8 +2,10 @@
 #include "core/account_service.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/host_rules.h"
+#include "vocabulary/history_outcome.h"
 #include "vocabulary/names.h"
 
 namespace dyndns::core {
@@ -60,6 +62,8 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
         }
     }
     view.history = written_history(found->name, history_page, view.more_history);
+    view.now = std::chrono::system_clock::now();
+    if (history_page == 0) view.timelines = timelines(found->name, view.now);
     view.tokens = store_.list_tokens(found->name);
     for (HostRule& rule : store_.host_rules(found->name)) {
         RouterHost host{std::move(rule), {}};
@@ -70,6 +74,33 @@ std::variant<DomainView, UpdateError> AccountService::domain_view(const std::str
         view.router_hosts.push_back(std::move(host));
     }
     return view;
+}
+
+std::vector<NameTimeline> AccountService::timelines(const std::string& domain, std::chrono::system_clock::time_point now) const {
+    using std::chrono::hours;
+    const auto day = hours(24);
+    const auto since = now - day * kTimelineDays;
+    std::map<std::string, NameTimeline> by_name;
+    for (const HistoryEntry& row : store_.history(domain, kTimelineRows, 0)) { // newest first
+        if (row.time < since) break;
+        if (row.type == "TXT") continue; // ACME challenges are not addresses
+        NameTimeline& timeline = by_name[row.name];
+        timeline.name = row.name;
+        if (row.outcome == outcome_name(HistoryOutcome::Changed)) {
+            timeline.changes.push_back(row);
+        } else if (row.outcome == outcome_name(HistoryOutcome::Unchanged)) {
+            timeline.unchanged_per_day.resize(kTimelineDays);
+            const auto age_days = static_cast<std::size_t>((now - row.time) / day);
+            if (age_days < kTimelineDays) ++timeline.unchanged_per_day[kTimelineDays - 1 - age_days];
+        }
+    }
+    std::vector<NameTimeline> timelines;
+    for (auto& [name, timeline] : by_name) {
+        std::reverse(timeline.changes.begin(), timeline.changes.end());
+        timeline.unchanged_per_day.resize(kTimelineDays);
+        timelines.push_back(std::move(timeline));
+    }
+    return timelines;
 }
 
 std::vector<HistoryEntry> AccountService::written_history(const std::string& domain, std::size_t page, bool& more) const {

@@ -35,6 +35,13 @@ struct RouterHost {
     std::vector<std::string> aaaa; // read live
 };
 
+// One name's last 30 days for the history picture: its changes apart from its unchanged calls.
+struct NameTimeline {
+    std::string name;
+    std::vector<HistoryEntry> changes; // outcome "changed", oldest first
+    std::vector<std::size_t> unchanged_per_day; // kTimelineDays counts, oldest day first (the last is today)
+};
+
 struct DomainView {
     Domain domain;
     std::vector<DnsRecord> records; // at the apex, read live: SOA NS MX A AAAA TXT
@@ -44,6 +51,8 @@ struct DomainView {
     bool more_history = false;
     std::vector<Token> tokens;
     std::vector<RouterHost> router_hosts; // the domain's host rules (docs/contract.md "Router prefixes")
+    std::vector<NameTimeline> timelines; // the first history page only; names by name
+    std::chrono::system_clock::time_point now{}; // when the view was made: the pictures' right edge
 };
 
 // Every method checks that the domain is the account's: another account's domain is
@@ -54,6 +63,9 @@ public:
         : store_(store), primaries_(std::move(primaries)), core_(core) {}
 
     static constexpr std::size_t kHistoryPage = 20;
+    static constexpr std::size_t kTimelineDays = 30;
+    // Rows read for the pictures at most: a name polled every 5 min for 30 days is 8,640 rows.
+    static constexpr std::size_t kTimelineRows = 10000;
 
     std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client) {
         return core_.login(account, password, client);
@@ -80,6 +92,8 @@ private:
     // One page of `domain`'s history, newest first, after writing what the history writer holds;
     // `more`: whether an older page exists.
     std::vector<HistoryEntry> written_history(const std::string& domain, std::size_t page, bool& more) const;
+    // Each name's changes and unchanged calls of the last kTimelineDays days before `now`.
+    std::vector<NameTimeline> timelines(const std::string& domain, std::chrono::system_clock::time_point now) const;
 
     StorePorts& store_;
     const dns::Primaries primaries_;

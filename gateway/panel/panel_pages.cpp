@@ -5,6 +5,7 @@
 
 #include "vocabulary/history_outcome.h"
 #include "panel/acme_settings.h"
+#include "panel/history_picture.h"
 #include "vocabulary/printable.h"
 #include "vocabulary/utc_time.h"
 #include "panel/html_text.h"
@@ -167,7 +168,8 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
              << (last->user_agent.empty() ? "" : " (" + html(core::printable(last->user_agent)) + ")") << "</p>";
     main << "</section>";
 
-    main << "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2><table><caption>Recent calls, newest first"
+    main << "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2>" << history_pictures(view.timelines, view.now)
+         << "<table><caption>Recent calls, newest first"
          << "</caption><thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Name</th><th scope=\"col\">Change</th>"
          << "<th scope=\"col\">Outcome</th><th scope=\"col\">Caller</th><th scope=\"col\">Client</th></tr></thead><tbody>";
     if (view.history.empty()) main << "<tr><td colspan=\"6\">No calls yet.</td></tr>";

@@ -33,6 +33,9 @@ button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--accent); b
 .secret { border: 2px solid var(--accent); padding: .5rem 1rem; border-radius: 4px; word-break: break-all; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 .pages a { margin-right: 1rem; }
+.timeline { margin: .5rem 0 1rem; }
+.timeline svg { max-width: 40rem; display: block; }
+.timeline figcaption { color: var(--muted); font-size: .9rem; }
 )css";
 }
 

@@ -35,6 +35,7 @@ class Panel(unittest.TestCase):
             # Node's own requests (playwright's request context) trust the test CA through this.
             env = dict(os.environ, HOME=home, NODE_EXTRA_CA_CERTS=os.path.join(stack.dir, "certs/ca.pem"), PANEL_BASE=f"https://127.0.0.1:{gateway.port}", CA_FILE=os.path.join(stack.dir, "certs/ca.pem"),
                        ARTIFACT_DIR=os.environ.get("DYNDNS_ARTIFACT_DIR", os.path.join(stack.dir, "artifacts")),
+                       SCREENSHOT_DIR=os.path.join(SOURCE_DIR, "docs", "screenshots"),
                        ACCOUNT="demo", PASSWORD="demo-password", DOMAIN="example.test")
             result = subprocess.run(["node", os.path.join(PANEL_TESTS, "panel_browser_test.mjs")], env=env,
                                     capture_output=True, text=True, timeout=240)

@@ -19,9 +19,9 @@ function check(condition, what) {
 }
 
 // An XML-RPC SetDyndnsIp over TLS verified against the test CA; resolves to the response body.
-function setDyndnsIp(ip) {
+function setDyndnsIp(ip, name = domain) {
   const body = `<?xml version="1.0"?><methodCall><methodName>SetDyndnsIp</methodName><params>` +
-    [account, password, domain, ip].map((p) => `<param><value><string>${p}</string></value></param>`).join('') +
+    [account, password, name, ip].map((p) => `<param><value><string>${p}</string></value></param>`).join('') +
     `</params></methodCall>`;
   return new Promise((resolve, reject) => {
     const request = https.request(`${base}/dom/api`, {
@@ -118,8 +118,35 @@ try {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: `Remove the rule of nas.${domain}` }).click()]);
   check((await page.locator('#hosts ~ table').innerText()).includes('No host follows'), 'a host rule is removed');
 
+  // The history as a picture: a name changed three times (and polled once unchanged) shows three marks,
+  // and every picture has a text alternative that lists its changes.
+  const flap = `flap.${domain}`;
+  for (const ip of ['203.0.113.101', '203.0.113.102', '203.0.113.103', '203.0.113.103'])
+    check(!(await setDyndnsIp(ip, flap)).includes('<fault>'), `${flap} set to ${ip}`);
+  await page.goto(`${base}/panel/domain?name=${domain}`);
+  const picture = page.getByRole('img', { name: `Address changes of ${flap} in the last 30 days` });
+  check((await picture.locator('.change').count()) === 3, 'the picture shows one mark per change');
+  check((await picture.locator('.polls').count()) === 1, 'unchanged calls are summarised apart from the changes');
+  const description = await picture.locator('desc').textContent();
+  check(description.startsWith('3 changes') && ['203.0.113.101', '203.0.113.102', '203.0.113.103'].every((ip) => description.includes(ip)),
+    'its text alternative lists the three changes');
+  // The browser's own accessibility tree (Chromium's, over CDP): every svg is an image with a name and a description.
+  const cdp = await context.newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  const images = nodes.filter((node) => !node.ignored && ['image', 'img'].includes(node.role?.value));
+  check(images.length === (await page.locator('svg').count()) && images.length > 0 &&
+    images.every((image) => image.name?.value?.startsWith('Address changes of') && image.description?.value?.includes('unchanged calls')),
+    `every picture (${images.length}) is an image with an accessible name and description`);
+
   mkdirSync(artifacts, { recursive: true });
+  await page.locator('.timelines').screenshot({ path: join(artifacts, 'panel-history.png') });
+  // The README shows these: each run leaves them current in the source tree, to commit with the change that moved them.
+  if (process.env.SCREENSHOT_DIR) {
+    mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
+    await page.locator('.timelines').screenshot({ path: join(process.env.SCREENSHOT_DIR, 'panel-history.png') });
+  }
   await page.screenshot({ path: join(artifacts, 'panel-domain.png'), fullPage: true });
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'panel-domain.png'), fullPage: true });
   check(true, `screenshot saved to ${join(artifacts, 'panel-domain.png')}`);
 
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log out' }).click()]);
