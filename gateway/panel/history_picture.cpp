@@ -52,7 +52,8 @@ std::string picture(const core::NameTimeline& timeline, std::size_t index, std::
     out << "<figure class=\"timeline\"><svg role=\"img\" aria-labelledby=\"" << id << "-title " << id << "-desc\" viewBox=\"0 0 "
         << number(kWidth) << ' ' << number(kHeight) << "\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
         << "<title id=\"" << id << "-title\">Address changes of " << html(timeline.name) << " in the last 30 days</title>"
-        << "<desc id=\"" << id << "-desc\">" << html(description) << "</desc>"
+        << "<desc id=\"" << id << "-desc\">" << html(description)
+        << "</desc>"
         // Row labels, the axis and its two ends.
         << "<text x=\"0\" y=\"26\" font-size=\"12\">changes</text><text x=\"0\" y=\"58\" font-size=\"12\">polls</text>"
         << "<line x1=\"" << number(kLeft) << "\" y1=\"68\" x2=\"" << number(kRight) << "\" y2=\"68\" stroke=\"#1a1a1a\"/>"
@@ -71,8 +72,8 @@ std::string picture(const core::NameTimeline& timeline, std::size_t index, std::
     for (const auto& change : timeline.changes) {
         const double x = x_of(change.time, now);
         out << "<g class=\"change\"><title>" << html(change_text(change)) << "</title><line x1=\"" << number(x)
-            << "\" y1=\"10\" x2=\"" << number(x) << "\" y2=\"40\" stroke=\"#1a1a1a\" stroke-width=\"2\"/><path d=\"M"
-            << number(x) << " 6 l5 6 l-5 6 l-5 -6 z\" fill=\"#1a1a1a\"/></g>";
+            << "\" y1=\"10\" x2=\"" << number(x) << "\" y2=\"40\" stroke=\"#1a1a1a\" stroke-width=\"2\"/><path d=\"M" << number(x)
+            << " 6 l5 6 l-5 6 l-5 -6 z\" fill=\"#1a1a1a\"/></g>";
     }
     // Several changes in one day fall on one spot at this scale: their number is written beside it.
     std::map<long, std::size_t> per_day;
