@@ -95,7 +95,7 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         std::unique_ptr<dyndns::http::HttpServer> operations;
         if (config.metrics.enabled)
             operations = std::make_unique<dyndns::http::HttpServer>(dyndns::http::metrics_listener(config),
-                                                                    dyndns::app::operations_routes(store, dns));
+                                                                    dyndns::app::operations_routes(store, dns, follower));
         dyndns::http::HttpServer server(dyndns::http::public_listener(config),
                                         dyndns::app::gateway_routes(core, accounts, config));
         dyndns::metrics::gateway_metrics()

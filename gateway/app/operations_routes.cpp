@@ -3,38 +3,18 @@
 
 #include <algorithm>
 
+#include "app/readiness.h"
+#include "app/status_page.h"
 #include "metrics/gateway_metrics.h"
 
 namespace dyndns::app {
 
 std::string readiness_problem(const store::Store& store, const dns::Primaries& primaries) {
-    std::vector<store::Domain> domains;
-    try {
-        domains = store.list_domains();
-    } catch (const std::exception& e) {
-        return std::string("store: ") + e.what();
-    }
-    for (const auto& primary : primaries.entries()) {
-        std::string zone;
-        if (!primary.zones.empty()) {
-            zone = primary.zones.front();
-        } else {
-            // A zone customers use with this primary, preferably one with dyndns on; none yet: nothing to ask.
-            const auto served_here = [&](const store::Domain& d) { return &primaries.for_name(d.name) == &primary.client; };
-            auto probe =
-                std::find_if(domains.begin(), domains.end(), [&](const store::Domain& d) { return d.dyndns && served_here(d); });
-            if (probe == domains.end()) probe = std::find_if(domains.begin(), domains.end(), served_here);
-            if (probe == domains.end()) continue;
-            zone = probe->name;
-        }
-        const auto read = primary.client.read(zone, dns::RRType::SOA);
-        if (!read.outcome.ok())
-            return "primary " + primary.description + ": signed SOA read of " + zone + ": " + read.outcome.message;
-    }
-    return "";
+    return check_readiness(store, primaries).problem();
 }
 
-std::vector<http::Route> operations_routes(const store::Store& store, const dns::Primaries& primaries) {
+std::vector<http::Route> operations_routes(const store::Store& store, const dns::Primaries& primaries,
+                                           std::shared_ptr<dns::ZoneFollower> follower) {
     std::vector<http::Route> routes;
     routes.push_back(
         {"/metrics", {"GET"}, [](const http::HttpRequest&) {
@@ -47,6 +27,10 @@ std::vector<http::Route> operations_routes(const store::Store& store, const dns:
                           if (problem.empty()) return http::HttpResponse::text(200, "ready\n");
                           return http::HttpResponse::text(503, "not ready: " + problem + "\n");
                       }});
+    routes.push_back(
+        {"/status", {"GET"}, [&store, &primaries, follower](const http::HttpRequest&) {
+             return http::HttpResponse{200, "text/html; charset=utf-8", status_page(store, primaries, follower), {}, false};
+         }});
     return routes;
 }
 

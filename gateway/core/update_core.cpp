@@ -256,6 +256,8 @@ void UpdateCore::observe(const ClientInfo& client, const char* method, const std
     auto& metrics = metrics::gateway_metrics();
     metrics.calls.with({protocol, method, outcome}).add();
     metrics.call_seconds.with({protocol}).observe(seconds);
+    metrics.calls_recent.add();
+    if (outcome == "changed") metrics.changes_recent.add();
     if (!log::enabled(log::Level::Info)) return;
     std::string printable = utf8_prefix(name, 100);
     for (char& c : printable)

@@ -170,8 +170,8 @@ DnsOutcome Rfc2136Client::apply(const ZoneUpdate& update, Deadline deadline) con
     return DnsOutcome::success();
 }
 
-ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline deadline) const {
-    metrics::gateway_metrics().dns_reads.add();
+ReadResult Rfc2136Client::read(const std::string& name, RRType type, Deadline deadline, Reader reader) const {
+    if (reader == Reader::Call) metrics::gateway_metrics().dns_reads.add();
     PktPtr request = build_query_packet(name, type);
     Reply reply = exchange(request.get(), "the query for " + lower_name(name) + " " + rr_type_name(type), deadline);
     if (!reply.outcome.ok()) return {reply.outcome, {}};

@@ -56,9 +56,12 @@ public:
     DnsOutcome apply(const ZoneUpdate& update, Deadline deadline) const;
     DnsOutcome apply(const ZoneUpdate& update) const { return apply(update, call_deadline()); }
 
+    // Who reads: a call's or a page's read counts in dyndns_dns_reads_total (what zone following
+    // saves); a health check's (readiness, the status page, each scrape) does not.
+    enum class Reader { Call, HealthCheck };
     // Reads the RRset at `name` of `type` from the primary itself (RD=0, signed), so what the
     // gateway compares against is the primary's current data, not a cache's.
-    ReadResult read(const std::string& name, RRType type, Deadline deadline) const;
+    ReadResult read(const std::string& name, RRType type, Deadline deadline, Reader reader = Reader::Call) const;
     ReadResult read(const std::string& name, RRType type) const { return read(name, type, call_deadline()); }
 
     // Transfers `zone` from the primary, TSIG-signed, every message verified (RFC 8945 5.3.1):

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <deque>
+#include <mutex>
 #include <string>
 
 #include "vocabulary/printable.h"
@@ -13,13 +15,28 @@ namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::Info)};
 
+std::mutex g_problems_mutex;
+std::deque<Problem> g_problems; // newest first
+
+void remember(Level level, const std::string& message) {
+    std::lock_guard lock(g_problems_mutex);
+    g_problems.push_front({std::chrono::system_clock::now(), level, message});
+    if (g_problems.size() > kRecentProblems) g_problems.pop_back();
+}
+
 } // namespace
+
+std::vector<Problem> recent_problems() {
+    std::lock_guard lock(g_problems_mutex);
+    return {g_problems.begin(), g_problems.end()};
+}
 
 void set_level(Level level) { g_level.store(static_cast<int>(level), std::memory_order_relaxed); }
 
 bool enabled(Level level) { return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed); }
 
 void write(Level level, std::string_view message) {
+    if (level <= Level::Warning) remember(level, core::printable(message));
     if (!enabled(level)) return;
     std::string line = "<" + std::to_string(static_cast<int>(level)) + ">dyndns-gateway: ";
     // Messages quote what callers sent (names, headers): one event stays one line, and a terminal

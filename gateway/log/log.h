@@ -1,7 +1,10 @@
 // One line per event on stderr with a syslog priority prefix ("<3>" … "<7>"), which journald reads as the priority.
 #pragma once
 
+#include <chrono>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace dyndns::log {
 
@@ -14,6 +17,16 @@ bool enabled(Level level);
 // Writes "<N>dyndns-gateway: message" and a line end in one write(2), so lines of several
 // threads never interleave. Never pass a password, token or TSIG secret.
 void write(Level level, std::string_view message);
+
+// The newest warnings and errors (at most kRecentProblems, newest first), as written: what an
+// operator's status page shows. Kept whatever the level.
+constexpr std::size_t kRecentProblems = 20;
+struct Problem {
+    std::chrono::system_clock::time_point time;
+    Level level;
+    std::string message; // printable, as in the line
+};
+std::vector<Problem> recent_problems();
 
 inline void error(std::string_view message) { write(Level::Error, message); }
 inline void warning(std::string_view message) { write(Level::Warning, message); }

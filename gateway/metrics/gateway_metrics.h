@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "metrics/recent_rate.h"
 #include "metrics/registry.h"
 
 namespace dyndns::metrics {
@@ -27,6 +28,9 @@ struct GatewayMetrics {
     Gauge& connections_open;
     Family<Counter>& connections_closed; // by reason
     Family<Counter>& http_requests; // by status class (2xx, 4xx…)
+    // For the operator's status page (not exported: a rate is Prometheus's to compute).
+    RecentRate calls_recent; // calls that reached the core
+    RecentRate changes_recent; // of those, the ones that changed the DNS
 };
 
 // The gateway's one set, registered on first use with the process and build metrics.

@@ -74,6 +74,10 @@ def seen_after(name, address):
 
 
 class ZoneFollowing(unittest.TestCase):
+    def test_the_status_page_counts_the_zones_followed_and_in_step(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{gateway.metrics_port}/status", timeout=10) as response:
+            self.assertIn('<p id="zones">2 followed, 2 in step</p>', response.read().decode())
+
     def test_an_unchanged_address_costs_no_dns_traffic(self):
         proxy = gateway.proxy()
         self.assertTrue(proxy.SetDyndnsIp("demo", "demo-password", "quiet.example.test", "192.0.2.31")["changed"])

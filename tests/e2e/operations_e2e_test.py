@@ -2,6 +2,7 @@
 import calendar
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -185,6 +186,19 @@ class Health(unittest.TestCase):
         self.assertEqual(health(gateway, "/healthz"), (200, "alive\n"))
         self.assertEqual(health(gateway, "/readyz"), (200, "ready\n"))
 
+    def test_the_status_page_shows_readiness_the_primaries_the_last_minute_and_no_problems(self):
+        proxy = gateway.proxy()
+        for address in ("192.0.2.61", "192.0.2.62", "192.0.2.62"):
+            proxy.SetDyndnsIp("demo", "demo-password", "status.example.test", address)
+        status, page = health(gateway, "/status")
+        self.assertEqual(status, 200)
+        self.assertIn('<strong id="readiness">Ready</strong>', page)
+        self.assertRegex(page, rf"<td>127\.0\.0\.1 port {stack.dns_port}</td><td>example\.test</td><td>answers</td>")
+        calls, changes = map(int, re.search(r'<p id="rates">(\d+) calls, (\d+) changes</p>', page).groups())
+        self.assertGreaterEqual(calls, 3)
+        self.assertGreaterEqual(changes, 2)
+        self.assertIn('<p id="store">SQLite ', page)
+
     def test_the_gauges_the_alerting_rules_read(self):
         scrape = gateway.scrape()
         self.assertEqual(samples(scrape, "dyndns_ready"), {frozenset(): 1.0})
@@ -200,6 +214,13 @@ class Health(unittest.TestCase):
             self.assertIn("primary", body)
             self.assertEqual(health(lost, "/healthz")[0], 200)
             self.assertEqual(samples(lost.scrape(), "dyndns_ready"), {frozenset(): 0.0})
+            # The operator's status page says which primary and why, and the failed call among the newest problems.
+            with self.assertRaises(xmlrpc.client.Fault):
+                lost.proxy().SetDyndnsIp("demo", "demo-password", "example.test", "192.0.2.44")
+            status, page = health(lost, "/status")
+            self.assertEqual(status, 200)
+            self.assertIn("Not ready: primary 127.0.0.1 port ", page)
+            self.assertRegex(page, r'<table id="problems">.*<td>warning</td><td>DNS unavailable while reading example.test A: ')
         finally:
             lost.stop()
 
