@@ -8,7 +8,8 @@ namespace dyndns::app {
 std::string Readiness::problem() const {
     if (!store_problem.empty()) return "store: " + store_problem;
     for (const auto& check : primaries)
-        if (!check.problem.empty()) return "primary " + check.primary + ": signed SOA read of " + check.zone + ": " + check.problem;
+        if (!check.problem.empty())
+            return "primary " + check.primary + ": signed SOA read of " + check.zone + ": " + check.problem;
     return "";
 }
 

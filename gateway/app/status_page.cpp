@@ -32,7 +32,9 @@ std::string status_page(const store::Store& store, const dns::Primaries& primari
         << "<th scope=\"col\">Signed SOA read</th></tr></thead><tbody>";
     for (const auto& check : readiness.primaries)
         out << "<tr><td>" << html(check.primary) << "</td><td>" << (check.zone.empty() ? "–" : html(check.zone)) << "</td><td>"
-            << (check.zone.empty() ? "no zone of it registered yet" : check.problem.empty() ? "answers" : html(check.problem))
+            << (check.zone.empty()      ? "no zone of it registered yet"
+                : check.problem.empty() ? "answers"
+                                        : html(check.problem))
             << "</td></tr>";
     out << "</tbody></table>";
 
