@@ -1,6 +1,7 @@
 // One writer thread: swap the queue out under the lock, write it in one transaction without the lock.
 #include "core/history_writer.h"
 #include "log/log.h"
+#include "vocabulary/thread_name.h"
 
 namespace dyndns::core {
 namespace {
@@ -11,7 +12,10 @@ constexpr std::size_t kBatchRows = 512;
 } // namespace
 
 HistoryWriter::HistoryWriter(HistoryPort& store, std::size_t max_queued, unsigned retention_days)
-    : store_(store), max_queued_(max_queued ? max_queued : 1), retention_days_(retention_days), thread_([this] { run(); }) {}
+    : store_(store), max_queued_(max_queued ? max_queued : 1), retention_days_(retention_days), thread_([this] {
+          name_this_thread("history");
+          run();
+      }) {}
 
 std::size_t HistoryWriter::depth() {
     std::lock_guard lock(mutex_);

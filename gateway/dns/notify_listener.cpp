@@ -10,6 +10,7 @@
 #include "log/listen_error.h"
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
+#include "vocabulary/thread_name.h"
 
 namespace dyndns::dns {
 namespace {
@@ -43,7 +44,10 @@ NotifyListener::~NotifyListener() { stop(); }
 std::uint16_t NotifyListener::port() const { return socket_->socket.address().port(); }
 
 void NotifyListener::start() {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        core::name_this_thread("notify");
+        run();
+    });
 }
 
 void NotifyListener::stop() {

@@ -6,6 +6,7 @@
 
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
+#include "vocabulary/thread_name.h"
 
 namespace dyndns::dns {
 namespace {
@@ -46,8 +47,15 @@ ZoneFollower::~ZoneFollower() { stop(); }
 
 void ZoneFollower::start() {
     notify_.start();
-    for (unsigned i = 0; i < settings_.transfer_threads; ++i) threads_.emplace_back([this] { transfer_loop(); });
-    threads_.emplace_back([this] { refresh_loop(); });
+    for (unsigned i = 0; i < settings_.transfer_threads; ++i)
+        threads_.emplace_back([this, i] {
+            core::name_this_thread("follower-" + std::to_string(i));
+            transfer_loop();
+        });
+    threads_.emplace_back([this] {
+        core::name_this_thread("follower");
+        refresh_loop();
+    });
 }
 
 void ZoneFollower::stop() {

@@ -8,6 +8,8 @@
 // (HTTPRequest::read, in request_head) and writes every answer's head (HTTPResponse::write).
 #include "http/connection_loop.h"
 
+#include "vocabulary/thread_name.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -273,8 +275,11 @@ void ConnectionLoop::set_settings(const EdgeSettings& settings) {
 
 ConnectionLoop::~ConnectionLoop() { stop(std::chrono::milliseconds(0)); }
 
-void ConnectionLoop::start() {
-    impl_->thread = std::thread([this] { impl_->run(); });
+void ConnectionLoop::start(const std::string& thread_name) {
+    impl_->thread = std::thread([this, thread_name] {
+        core::name_this_thread(thread_name);
+        impl_->run();
+    });
 }
 
 void ConnectionLoop::stop(std::chrono::milliseconds grace) {

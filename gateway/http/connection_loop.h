@@ -23,7 +23,7 @@ public:
     ConnectionLoop(const ConnectionLoop&) = delete;
     ConnectionLoop& operator=(const ConnectionLoop&) = delete;
 
-    void start();
+    void start(const std::string& thread_name = "loop-0");
     // From any thread; applied by the loop's thread. New connections use the new context (open
     // ones keep theirs); new phases get the new deadlines, new connections the new caps.
     void set_tls(Poco::Net::Context::Ptr tls);

@@ -106,6 +106,7 @@ struct HttpServer::Impl {
     Router router;
     WorkerPool workers;
     std::unique_ptr<ConnectionLoop> loop;
+    std::string loop_thread; // the loop thread's name
     bool stopped = false;
     // What the loop's settings are made from; each reload replaces one and sends both.
     config::LimitsConfig limits;
@@ -113,7 +114,9 @@ struct HttpServer::Impl {
 
     Impl(const ServerOptions& options, std::vector<Route> routes)
         : router(std::move(routes)),
-          workers(options.limits.max_threads, options.limits.max_queue),
+          workers(options.limits.max_threads, options.limits.max_queue,
+                  options.threads.empty() ? "worker-" : options.threads + "-w"),
+          loop_thread(options.threads.empty() ? "loop-0" : options.threads),
           limits(options.limits),
           trusted_proxies(options.trusted_proxies) {}
 };
@@ -124,7 +127,8 @@ ServerOptions public_listener(const config::GatewayConfig& config) {
 }
 
 ServerOptions metrics_listener(const config::GatewayConfig& config) {
-    ServerOptions options{{config.metrics.address}, config.metrics.port, false, {}, config.limits, false, {}, "metrics"};
+    ServerOptions options{
+        {config.metrics.address}, config.metrics.port, false, {}, config.limits, false, {}, "metrics", "metrics"};
     // A scraper and a health checker or two: a few connections, two workers.
     options.limits.max_threads = 2;
     options.limits.max_queue = 16;
@@ -165,7 +169,7 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::start() { impl_->loop->start(); }
+void HttpServer::start() { impl_->loop->start(impl_->loop_thread); }
 
 void HttpServer::stop() {
     if (impl_->stopped) return;

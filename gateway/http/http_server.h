@@ -20,6 +20,7 @@ struct ServerOptions {
     bool proxy_protocol = false; // every connection starts with a PROXY header from one of trusted_proxies
     std::vector<config::Cidr> trusted_proxies;
     std::string purpose = "HTTPS"; // what a failure to bind calls this listener
+    std::string threads = ""; // its threads' names start with this: "" gives loop-0 and worker-N
 };
 
 // The public listener: HTTPS on listen.addresses, with the configured limits.

@@ -1,11 +1,17 @@
 // A plain queue under one mutex: jobs last milliseconds (DNS, argon2), so the lock is never the bottleneck.
 #include "http/worker_pool.h"
 
+#include "vocabulary/thread_name.h"
+
 namespace dyndns::http {
 
-WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued) : max_queued_(max_queued) {
+WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued, const std::string& name) : max_queued_(max_queued) {
     threads_.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+    for (unsigned i = 0; i < threads; ++i)
+        threads_.emplace_back([this, thread_name = name + std::to_string(i)] {
+            core::name_this_thread(thread_name);
+            run();
+        });
 }
 
 WorkerPool::~WorkerPool() { stop(); }

@@ -7,13 +7,15 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <string>
 #include <vector>
 
 namespace dyndns::http {
 
 class WorkerPool {
 public:
-    WorkerPool(unsigned threads, std::size_t max_queued);
+    // Its threads are named `name` + their number ("worker-0").
+    WorkerPool(unsigned threads, std::size_t max_queued, const std::string& name = "worker-");
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;

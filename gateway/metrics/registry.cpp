@@ -1,6 +1,7 @@
 // The exposition follows Prometheus' text format 0.0.4: HELP, TYPE, one line per sample, escaped label values.
 #include "metrics/registry.h"
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -23,13 +24,14 @@ std::string escaped(const std::string& value, bool in_help) {
     return out;
 }
 
+// The shortest text that reads back as the same double (std::to_chars): le="0.0025", not
+// 0.0025000000000000001, and a sample as exact as the value.
 std::string number(double value) {
     if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
     if (std::isnan(value)) return "NaN";
-    std::ostringstream out;
-    out.precision(17);
-    out << value;
-    return out.str();
+    char text[32];
+    const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+    return error == std::errc() ? std::string(text, end) : "NaN";
 }
 
 std::string labels(const std::vector<std::string>& names, const std::vector<std::string>& values,

@@ -199,6 +199,15 @@ class Health(unittest.TestCase):
         self.assertGreaterEqual(changes, 2)
         self.assertIn('<p id="store">SQLite ', page)
 
+    def test_threads_are_named_for_top_and_perf(self):
+        task_dir = f"/proc/{gateway.process.pid}/task"
+        names = set()
+        for task in os.listdir(task_dir):
+            with open(os.path.join(task_dir, task, "comm")) as f:
+                names.add(f.read().strip())
+        for name in ("loop-0", "worker-0", "metrics", "metrics-w0", "history"):
+            self.assertIn(name, names)
+
     def test_the_gauges_the_alerting_rules_read(self):
         scrape = gateway.scrape()
         self.assertEqual(samples(scrape, "dyndns_ready"), {frozenset(): 1.0})
