@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the seed inputs of one fuzz target into a directory: well-formed messages (dnspython builds them) the fuzzer mutates.
 
-Usage: make_seeds.py notify_fuzzer|transfer_fuzzer DIR
+Usage: make_seeds.py notify_fuzzer|transfer_fuzzer|router_query_fuzzer DIR
 """
 import os
 import struct
@@ -60,9 +60,23 @@ def notify_seeds():
     return seeds
 
 
+def router_query_seeds():
+    """The URLs routers send (README "Router prefixes"), and rules as the panel takes them."""
+    return {
+        "fritzbox": b"hostname=home.example.test&myip=30.1.2.5&myipv6=2a00:1450:1:2::1&ip6lanprefix=2a00:1450:1:200::/56",
+        "ds-lite": b"hostname=home.example.test&myip=<ipaddr>&myipv6=2a00:1450:1:2::1&ip6lanprefix=%3Cip6lanprefix%3E",
+        "speedport": b"hostname=home.example.test&myip=30.1.2.5,2a00:1450:1:2::1",
+        "remove": b"hostname=home.example.test&ipv6prefix=-",
+        "mac": b"myip=00:1a:2b:3c:4d:5e&ip6lanprefix=2a00:1450:1:2::/64",
+        "identifier": b"myip=::a:b:c:d&ipv6prefix=2a00:1450::/48",
+        "preserve": b"preserve",
+    }
+
+
 def main():
     target, directory = sys.argv[1], sys.argv[2]
-    seeds = {"notify_fuzzer": notify_seeds, "transfer_fuzzer": transfer_seeds}[target]()
+    seeds = {"notify_fuzzer": notify_seeds, "transfer_fuzzer": transfer_seeds,
+             "router_query_fuzzer": router_query_seeds}[target]()
     os.makedirs(directory, exist_ok=True)
     for name, data in seeds.items():
         with open(os.path.join(directory, name), "wb") as f:
