@@ -27,6 +27,7 @@ namespace {
 constexpr int kMaxEvents = 256;
 constexpr int kAcceptsPerWake = 256; // then the other connections get their turn
 constexpr auto kSweepInterval = std::chrono::milliseconds(100); // deadlines hold to within this
+constexpr int kSendBufferBytes = 128 * 1024; // per connection; the kernel doubles it for its bookkeeping
 
 } // namespace
 
@@ -137,6 +138,10 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
     }
     const int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    // A fixed send buffer instead of the kernel's autotuning (up to 4 MiB a socket): every answer
+    // fits (the largest, a panel page, is tens of KiB), and a peer that stops reading pins this
+    // much kernel memory at most, until its write deadline resets it.
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kSendBufferBytes, sizeof kSendBufferBytes);
     auto c = std::make_unique<Connection>(settings.head_limits);
     c->id = next_id++;
     c->fd = fd;
@@ -224,7 +229,10 @@ void ConnectionLoop::Impl::sweep(Clock::time_point now) {
         if ((c->phase == Phase::Head && c->reader.has_input()) || c->phase == Phase::Body)
             write_all_now(*c, response_bytes(HttpResponse::text(408, "request timed out\n"), framing_for(*c, false)));
         metrics.connections_closed.with({deadline_name(c->phase)}).add();
-        close(*c);
+        if (c->phase == Phase::Writing)
+            reset(*c); // a reader too slow for its answer: what it has not read goes, not kept in the kernel
+        else
+            close(*c);
     }
     resume_listeners();
 }
@@ -254,6 +262,12 @@ void ConnectionLoop::Impl::close(Connection& c) {
     const int fd = c.fd;
     connections.erase(c.id); // frees the TLS session before its socket closes
     ::close(fd);
+}
+
+void ConnectionLoop::Impl::reset(Connection& c) {
+    const linger abort{1, 0};
+    setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    close(c);
 }
 
 ConnectionLoop::ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, Poco::Net::Context::Ptr tls,

@@ -85,6 +85,9 @@ struct ConnectionLoop::Impl {
     void begin_stopping();
     void release_working(Connection& c);
     void close(Connection& c);
+    // close() with an RST (SO_LINGER 0): the kernel drops what the peer has not read instead of
+    // holding it, up to the send buffer, for a peer that reads nothing.
+    void reset(Connection& c);
 
     // --- one connection's steps (connection_phases.cpp) -----------------------------------------
     // Every phase change goes through here: its deadline starts, and the idle and waiting lists follow.

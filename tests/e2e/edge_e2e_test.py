@@ -198,6 +198,26 @@ class Deadlines(unittest.TestCase):
             self.assertClosesNear(seconds_until_closed(sock, 10), QUICK["idle"])
 
 
+    def test_a_reader_that_stops_reading_is_reset_at_the_write_deadline_and_holds_no_kernel_memory(self):
+        # A small receive window and 40 pipelined WSDL requests, never read: the answers fill the
+        # window and the server's send buffer. At the write deadline the server resets the
+        # connection, so nothing it could not send stays queued in its kernel (a plain close would
+        # leave the socket in FIN-WAIT-1 holding its Send-Q until the peer reads or TCP gives up).
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        raw.connect(("127.0.0.1", quick.port))
+        client_port = raw.getsockname()[1]
+        before = metric_value(quick, "dyndns_connections_closed_total", reason="write_deadline")
+        with client_context().wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+            sock.sendall(b"GET /dom/api?wsdl HTTP/1.1\r\nHost: x\r\n\r\n" * 40)
+            held = server_socket(quick.port, client_port)
+            self.assertIn("Send-Q", held["header"])
+            self.assertGreater(held["send_q"], 0, "the server has answers it cannot send")
+            time.sleep(QUICK["body"] + 1.0)
+            self.assertIsNone(server_socket(quick.port, client_port)["line"], "the server's socket is gone, queue and all")
+            self.assertEqual(metric_value(quick, "dyndns_connections_closed_total", reason="write_deadline"), before + 1)
+
+
 class Caps(unittest.TestCase):
     def test_the_33rd_connection_from_one_address_is_closed_at_once(self):
         held = [socket.create_connection(("127.0.0.1", gateway.port), timeout=5, source_address=("127.0.0.200", 0))
@@ -270,6 +290,21 @@ class Caps(unittest.TestCase):
         with tls_connect(gateway, source="127.0.3.2") as sock:
             sock.sendall(b"GET /nic/checkip HTTP/1.1\r\nHost: x\r\n\r\n")
             self.assertEqual(statuses(sock.recv(4096)), [200])
+
+def server_socket(server_port, client_port):
+    """The server's end of one connection as `ss` shows it: its line (None when gone) and its Send-Q."""
+    out = subprocess.run(["ss", "-tn", "state", "all", f"( sport = :{server_port} and dport = :{client_port} )"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    line = out[1] if len(out) > 1 else None
+    return {"header": out[0] if out else "", "line": line, "send_q": int(line.split()[2]) if line else 0}
+
+
+def metric_value(gw, name, **labels):
+    """One sample's value from a scrape (0 when absent), read with a pattern: this test runs on any python3."""
+    selector = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    found = re.search(rf"^{name}{{{re.escape(selector)}}} (\S+)$", gw.scrape(), re.M)
+    return float(found.group(1)) if found else 0.0
+
 
 def call_from(gw, source, password):
     """SetDyndnsIp over XML-RPC from a chosen loopback source address; the fault code, or 0."""
