@@ -199,7 +199,7 @@ class Deadlines(unittest.TestCase):
 
 
     def test_a_reader_that_stops_reading_is_reset_at_the_write_deadline_and_holds_no_kernel_memory(self):
-        # A small receive window and 40 pipelined WSDL requests, never read: the answers fill the
+        # A small receive window and 100 pipelined WSDL requests, never read: the answers fill the
         # window and the server's send buffer. At the write deadline the server resets the
         # connection, so nothing it could not send stays queued in its kernel (a plain close would
         # leave the socket in FIN-WAIT-1 holding its Send-Q until the peer reads or TCP gives up).
@@ -209,12 +209,15 @@ class Deadlines(unittest.TestCase):
         client_port = raw.getsockname()[1]
         before = metric_value(quick, "dyndns_connections_closed_total", reason="write_deadline")
         with client_context().wrap_socket(raw, server_hostname="127.0.0.1") as sock:
-            sock.sendall(b"GET /dom/api?wsdl HTTP/1.1\r\nHost: x\r\n\r\n" * 40)
+            sock.sendall(b"GET /dom/api?wsdl HTTP/1.1\r\nHost: x\r\n\r\n" * 100)
             held = server_socket(quick.port, client_port)
             self.assertIn("Send-Q", held["header"])
             self.assertGreater(held["send_q"], 0, "the server has answers it cannot send")
+            self.assertLess(held["send_q"], 1 << 20, "bounded by the connection's send buffer")
+            self.assertLess(tcp_kernel_memory(), 32 << 20, "kernel TCP memory (/proc/net/sockstat)")
             time.sleep(QUICK["body"] + 1.0)
             self.assertIsNone(server_socket(quick.port, client_port)["line"], "the server's socket is gone, queue and all")
+            self.assertLess(tcp_kernel_memory(), 32 << 20)
             self.assertEqual(metric_value(quick, "dyndns_connections_closed_total", reason="write_deadline"), before + 1)
 
 
@@ -297,6 +300,13 @@ def server_socket(server_port, client_port):
                          capture_output=True, text=True, check=True).stdout.splitlines()
     line = out[1] if len(out) > 1 else None
     return {"header": out[0] if out else "", "line": line, "send_q": int(line.split()[2]) if line else 0}
+
+
+def tcp_kernel_memory():
+    """Bytes the kernel holds for TCP in this network namespace (/proc/net/sockstat counts pages)."""
+    with open("/proc/net/sockstat") as f:
+        tcp = next(line for line in f if line.startswith("TCP:")).split()
+    return int(tcp[tcp.index("mem") + 1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def metric_value(gw, name, **labels):
