@@ -57,6 +57,7 @@ std::shared_ptr<dyndns::dns::ZoneFollower> make_zone_follower(const dyndns::conf
     dyndns::dns::FollowSettings settings;
     settings.notify_listen = config.dns.notify_listen;
     settings.refresh = config.dns.zone_refresh;
+    settings.max_zone_records = config.dns.max_zone_records;
     auto follower = std::make_shared<dyndns::dns::ZoneFollower>(primaries, settings);
     follower->start();
     std::size_t zones = 0;

@@ -161,6 +161,15 @@ const KeyRow kKeys[] = {
             "notify-delay 0; allow-transfer { key \"dyndns-gateway\"; };). \"\" turns following off: every call reads its "
             "name from the primary.",
      .read = read_notify_listen},
+    {.path = "dns.max_zone_records",
+     .type = "integer",
+     .field = [](GatewayConfig& c) -> FieldRef { return &c.dns.max_zone_records; },
+     .reload = R,
+     .doc = "A followed zone's transfer is cut off after this many records and the zone is no longer followed (its names "
+            "are read from the primary per call): a primary, or a zone, that sends millions of records costs a bounded "
+            "amount of memory once.",
+     .min = 100,
+     .max = 100'000'000},
     {.path = "dns.zone_refresh_s",
      .type = "seconds",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.dns.zone_refresh; },

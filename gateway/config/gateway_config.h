@@ -63,6 +63,7 @@ struct DnsConfig {
     // Where the primaries' NOTIFYs arrive ("127.0.0.1:5300"); "" (the default): zones are not
     // followed and every call reads its name from the primary.
     std::string notify_listen;
+    std::size_t max_zone_records = 1'000'000; // a zone with more is not followed: its names are read per call
     std::chrono::seconds zone_refresh{300}; // a followed zone's serial is checked this often without NOTIFY
 };
 
