@@ -74,6 +74,8 @@ public:
     // The domain `name` belongs to: the name itself or its nearest registered ancestor.
     std::optional<Domain> owning_domain(const std::string& name) const override;
     std::vector<Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const override;
+    // The registered domains strictly below `name` (at most 1000), found by one index range.
+    std::vector<Domain> domains_below(const std::string& name) const override;
 
     // Tokens. create_token returns the secret (at least 128 random bits, URL-safe base64): the
     // only time it exists outside the caller. StoreError when no registered domain holds `name`.

@@ -5,6 +5,7 @@
 #include <Poco/Tuple.h>
 
 #include "store/store_impl.h"
+#include "store/store_schema.h"
 #include "store/transaction.h"
 
 namespace dyndns::store {
@@ -17,8 +18,8 @@ void Store::add_domain(const std::string& raw_domain, const std::string& raw_acc
         auto& session = db.session();
         if (impl_->stored_hash(session, account).empty()) throw StoreError("no account '" + account + "'");
         if (impl_->domain_exists(session, domain)) throw StoreError("domain '" + domain + "' already exists");
-        session << impl_->sql("INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, 0, ?)"), bind(domain),
-            bind(account), bind(now_ms()), now;
+        session << impl_->sql("INSERT INTO domains(name, account, dyndns, created_ms, reversed_name) VALUES(?, ?, 0, ?, ?)"),
+            bind(domain), bind(account), bind(now_ms()), bind(reversed_name(domain)), now;
         impl_->changed();
     });
 }
@@ -37,8 +38,9 @@ std::size_t Store::add_domains(const std::vector<std::pair<std::string, std::str
             for (const auto& [domain, account] : checked) {
                 if (impl_->stored_hash(session, account).empty()) throw StoreError("no account '" + account + "'");
                 if (impl_->domain_exists(session, domain)) continue; // already there: an import may be run again
-                session << impl_->sql("INSERT INTO domains(name, account, dyndns, created_ms) VALUES(?, ?, ?, ?)"), bind(domain),
-                    bind(account), bind(dyndns ? 1 : 0), bind(now_ms()), now;
+                session << impl_->sql(
+                    "INSERT INTO domains(name, account, dyndns, created_ms, reversed_name) VALUES(?, ?, ?, ?, ?)"),
+                    bind(domain), bind(account), bind(dyndns ? 1 : 0), bind(now_ms()), bind(reversed_name(domain)), now;
                 ++added;
             }
         });
@@ -99,6 +101,30 @@ std::vector<Domain> Store::list_where(const std::string& where, const std::strin
         select << impl_->sql("SELECT name, account, dyndns, prefix_length FROM domains " + where + " ORDER BY name"), into(rows);
         if (!where.empty()) select, bind(value);
         select.execute();
+        std::vector<Domain> domains;
+        for (const auto& row : rows)
+            domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0, static_cast<unsigned>(row.get<3>())});
+        return domains;
+    });
+}
+
+std::vector<Domain> Store::domains_below(const std::string& raw_name) const {
+    std::string name;
+    try {
+        name = domain_name(raw_name);
+    } catch (const InvalidInput&) {
+        return {};
+    }
+    // One index range: the reversed names from "eman." up to "eman/" ('/' follows '.'), byte order.
+    const std::string from = reversed_name(name) + ".";
+    const std::string to = reversed_name(name) + "/";
+    return guarded("read the domains", [&] {
+        auto db = impl_->pool.lease();
+        auto& session = db.session();
+        std::vector<Poco::Tuple<std::string, std::string, int, int>> rows;
+        session << impl_->sql("SELECT name, account, dyndns, prefix_length FROM domains WHERE reversed_name >= ? AND "
+                              "reversed_name < ? ORDER BY name LIMIT 1000"),
+            bind(from), bind(to), into(rows), now;
         std::vector<Domain> domains;
         for (const auto& row : rows)
             domains.push_back(Domain{row.get<0>(), row.get<1>(), row.get<2>() != 0, static_cast<unsigned>(row.get<3>())});

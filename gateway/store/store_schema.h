@@ -1,6 +1,8 @@
 // The store's schema as an ordered list of migrations, applied once each (SQLite's PRAGMA user_version or PostgreSQL's schema_version table counts them).
 #pragma once
 
+#include <string>
+
 #include "store/sql_dialect.h"
 
 namespace Poco::Data {
@@ -17,5 +19,10 @@ void migrate(Poco::Data::Session& session, Dialect dialect);
 
 // The schema version this program writes.
 int schema_version();
+
+// What domains.reversed_name holds for `name` (lower-case, no trailing dot): its characters
+// backwards, so the names below it ("*.name") are the ones whose reversed form starts with
+// reversed_name(name) + ".".
+std::string reversed_name(const std::string& name);
 
 } // namespace dyndns::store

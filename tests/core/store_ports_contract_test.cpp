@@ -84,6 +84,16 @@ TEST_CASE_TEMPLATE("store ports: domains are found by exact name and owned by th
     std::sort(alices.begin(), alices.end());
     CHECK(alices == std::vector<std::string>{"example.test", "other.test"});
     CHECK(ports.list_domains().size() == 3);
+    CHECK(ports.domains_below("other.test").empty());
+
+    impl->ports.add_domain("home.example.test", "bob");
+    impl->ports.add_domain("a.b.example.test", "alice");
+    std::vector<std::string> below;
+    for (const auto& d : ports.domains_below("EXAMPLE.test.")) below.push_back(d.name);
+    CHECK(below == std::vector<std::string>{"a.b.example.test", "home.example.test"});
+    CHECK(ports.domains_below("b.example.test").size() == 1);
+    CHECK(ports.domains_below("home.example.test").empty());
+    CHECK(ports.domains_below("mple.test").empty());
 
     ports.set_dyndns("example.test", true);
     CHECK(ports.find_domain("example.test")->dyndns);

@@ -10,6 +10,9 @@
 
 #include <sys/stat.h>
 
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+
 #include "store/store.h"
 #include "store/store_impl.h"
 #include "store/store_schema.h"
@@ -103,7 +106,48 @@ TEST_CASE("the password is never stored in clear") {
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
         CHECK(file_bytes(entry.path().string()).find("a-very-recognisable-password") == std::string::npos);
 }
+
+TEST_CASE("a store of schema 5 gets its domains' reversed names when it migrates, and finds the domains below a name") {
+    TempDir dir;
+    {
+        store::Store db(dir.location());
+        db.add_account("alice", "pw");
+        db.add_domain("example.test", "alice");
+        db.add_domain("home.example.test", "alice");
+    }
+    {
+        // Back to what schema 5 had: no reversed names.
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::Session session("SQLite", dir.file());
+        using namespace Poco::Data::Keywords;
+        session << "DROP INDEX domains_by_reversed_name", now;
+        session << "ALTER TABLE domains DROP COLUMN reversed_name", now;
+        session << "PRAGMA user_version = 5", now;
+    }
+    store::Store db(dir.location());
+    const auto below = db.domains_below("example.test");
+    REQUIRE(below.size() == 1);
+    CHECK(below.front().name == "home.example.test");
+    db.add_domain("a.home.example.test", "alice");
+    CHECK(db.domains_below("example.test").size() == 2);
+    CHECK(db.domains_below("home.example.test").size() == 1);
+    CHECK(db.domains_below("a.home.example.test").empty());
+    CHECK(db.domains_below("ample.test").empty()); // a suffix that is not a label boundary
+}
 #endif
+
+TEST_CASE("domains below a name are found by their reversed names, on either database") {
+    TempDir dir;
+    store::Store db(dir.location());
+    db.add_account("alice", "pw");
+    db.add_domains({{"example.test", "alice"}, {"home.example.test", "alice"}, {"x-example.test", "alice"}}, true);
+    db.add_domain("a.home.example.test", "alice");
+    std::vector<std::string> below;
+    for (const auto& d : db.domains_below("example.test")) below.push_back(d.name);
+    CHECK(below == std::vector<std::string>{"a.home.example.test", "home.example.test"});
+    CHECK(db.domains_below("home.example.test").size() == 1);
+    CHECK(db.domains_below("test").size() == 4);
+}
 
 TEST_CASE("domains: owner, dyndns switch, normalised names, deletion with the account") {
     TempDir dir;

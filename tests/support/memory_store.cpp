@@ -75,6 +75,16 @@ std::vector<core::HostRule> MemoryStore::host_rules(const std::string& domain) c
     return rules;
 }
 
+std::vector<core::Domain> MemoryStore::domains_below(const std::string& name) const {
+    std::lock_guard lock(mutex_);
+    std::string suffix = "." + lower(name);
+    if (suffix.size() > 1 && suffix.back() == '.') suffix.pop_back();
+    std::vector<core::Domain> below;
+    for (const auto& [domain_name, domain] : domains_)
+        if (domain_name.size() > suffix.size() && domain_name.ends_with(suffix)) below.push_back(domain);
+    return below;
+}
+
 std::optional<core::Domain> MemoryStore::find_domain(const std::string& domain) const {
     std::lock_guard lock(mutex_);
     const auto found = domains_.find(lower(domain));

@@ -25,6 +25,7 @@ public:
     std::optional<core::Domain> find_domain(const std::string& domain) const override;
     std::optional<core::Domain> owning_domain(const std::string& name) const override;
     std::vector<core::Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const override;
+    std::vector<core::Domain> domains_below(const std::string& name) const override;
 
     std::pair<core::Token, std::string> create_token(const std::string& name) override;
     std::optional<core::Token> verify_token(const std::string& name, const std::string& secret) const override;

@@ -21,6 +21,9 @@ public:
     // The domain `name` belongs to: the name itself or its nearest registered ancestor.
     virtual std::optional<Domain> owning_domain(const std::string& name) const = 0;
     virtual std::vector<Domain> list_domains(const std::optional<std::string>& account = std::nullopt) const = 0;
+    // The registered domains strictly below `name` ("*.name"), by name; at most 1000. An index
+    // lookup in the store, not a scan: what an ACME challenge's wildcard check asks per call.
+    virtual std::vector<Domain> domains_below(const std::string& name) const = 0;
 
     // Returns the token and its secret, the only time the secret exists outside the caller.
     // StoreError when no registered domain holds `name`.
