@@ -138,7 +138,8 @@ const KeyRow kKeys[] = {
      .reload = S,
      .doc = "New connections one client (an IPv4 address, or an IPv6 /64) may open a second, in bursts of twice that; "
             "more are closed at accept, before any TLS work, so one address cannot keep the loop busy with handshakes. "
-            "Behind the PROXY protocol the client its header names is counted. 0: no rate.",
+            "An IPv6 /56 may open 4 times as many, a /48 16 times, however they are spread over its /64s. Behind the "
+            "PROXY protocol the client its header names is counted. 0: no rate.",
      .min = 0,
      .max = 100'000},
     {.path = "limits.max_requests_per_address",

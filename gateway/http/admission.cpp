@@ -17,6 +17,8 @@ Admission::Admission(const EdgeSettings& settings)
       open_56_(settings.max_connections_per_block * kBlocksPer56),
       open_48_(settings.max_connections_per_block * kBlocksPer48),
       new_connections_(settings.new_connections_per_second_per_block),
+      new_connections_56_(settings.new_connections_per_second_per_block * kBlocksPer56),
+      new_connections_48_(settings.new_connections_per_second_per_block * kBlocksPer48),
       running_(settings.max_requests_per_block) {}
 
 void Admission::set_settings(const EdgeSettings& settings) {
@@ -26,6 +28,8 @@ void Admission::set_settings(const EdgeSettings& settings) {
     open_56_.set_cap(settings.max_connections_per_block * kBlocksPer56);
     open_48_.set_cap(settings.max_connections_per_block * kBlocksPer48);
     new_connections_.set_rate(settings.new_connections_per_second_per_block);
+    new_connections_56_.set_rate(static_cast<unsigned>(settings.new_connections_per_second_per_block * kBlocksPer56));
+    new_connections_48_.set_rate(static_cast<unsigned>(settings.new_connections_per_second_per_block * kBlocksPer48));
     running_.set_cap(settings.max_requests_per_block);
 }
 
@@ -64,6 +68,10 @@ Verdict Admission::count_client(const Poco::Net::IPAddress& client, std::string&
     std::string counted = client_block(client);
     // The rate first: a refused connection that is not counted open must not use up the cap either.
     if (!new_connections_.try_take(counted, now)) return Verdict::RateCap;
+    if (const auto wider = wider_blocks(counted)) {
+        if (!new_connections_56_.try_take(wider->per_56, now) || !new_connections_48_.try_take(wider->per_48, now))
+            return Verdict::RateCap;
+    }
     if (!try_add_open(counted)) return Verdict::AddressCap;
     block = std::move(counted);
     return Verdict::Admit;

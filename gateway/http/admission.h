@@ -57,6 +57,8 @@ private:
     AddressCounts open_56_;
     AddressCounts open_48_;
     ConnectionRate new_connections_;
+    ConnectionRate new_connections_56_; // the same rate × kBlocksPer56 for a /56, × kBlocksPer48 for a /48,
+    ConnectionRate new_connections_48_; // so a flood spread over many /64s of one site is held too
     AddressCounts running_; // requests being run per block: one client cannot fill the worker queue
 };
 

@@ -117,6 +117,28 @@ TEST_CASE("running requests are capped per block, and new settings change the ca
     CHECK(admission.accept(IPAddress("192.0.2.1"), false, block) == Verdict::AddressCap);
 }
 
+TEST_CASE("new connections from many /64s of one /48 are held to 4 times the rate per /56 and 16 times per /48") {
+    EdgeSettings settings = caps(1000, 100000, 8);
+    settings.new_connections_per_second_per_block = 10;
+    Admission admission(settings);
+    std::string block;
+    const auto t0 = ConnectionRate::Clock::now();
+    const auto from = [&](unsigned site, unsigned subnet) {
+        char text[64];
+        std::snprintf(text, sizeof text, "2001:db8:%x:%x::1", site, subnet);
+        return admission.accept(IPAddress(text), false, block, t0);
+    };
+    // One /56 (subnets 0x00..0xff of one /48): its burst is 2 × 40.
+    int admitted = 0;
+    for (unsigned subnet = 0; subnet < 200; ++subnet) admitted += from(1, subnet) == Verdict::Admit ? 1 : 0;
+    CHECK(admitted == 80);
+    // The whole /48, two connections from each of its 256 /56s: its burst is 2 × 160, however they are spread.
+    admitted = 0;
+    for (unsigned subnet = 0; subnet < 0x10000; subnet += 0x80) admitted += from(2, subnet) == Verdict::Admit ? 1 : 0;
+    CHECK(admitted == 320);
+    CHECK(from(3, 0) == Verdict::Admit); // another /48 has its own
+}
+
 TEST_CASE("new connections per block are a token bucket: a burst of twice the rate, then the rate") {
     EdgeSettings settings = caps(1000, 100000, 8);
     settings.new_connections_per_second_per_block = 10;
