@@ -11,6 +11,8 @@ namespace dyndns::core {
 
 namespace {
 constexpr unsigned kIpv6SourcePrefix = 64; // RFC 6177: a customer line gets at least a /64
+constexpr unsigned kSourcesPer56 = 4; // the /56 and /48 aggregates' limits, in multiples of a source's
+constexpr unsigned kSourcesPer48 = 16;
 // Shared: a known source's login is written again at most this often, not on every call.
 constexpr std::chrono::seconds kKnownSourceRefresh{60};
 
@@ -21,6 +23,15 @@ std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, c
     if (!caller) return peer;
     if (caller->family() != Poco::Net::IPAddress::IPv6) return caller->toString();
     return masked(*caller, kIpv6SourcePrefix).toString() + "/" + std::to_string(kIpv6SourcePrefix);
+}
+
+std::optional<WiderSources> wider_sources(const std::string& source) {
+    if (!source.ends_with("/64")) return std::nullopt;
+    Poco::Net::IPAddress network;
+    if (!Poco::Net::IPAddress::tryParse(source.substr(0, source.size() - 3), network) ||
+        network.family() != Poco::Net::IPAddress::IPv6)
+        return std::nullopt;
+    return WiderSources{masked(network, 56).toString() + "/56", masked(network, 48).toString() + "/48"};
 }
 
 LoginThrottle::Attempt::Attempt(Attempt&& other) noexcept
@@ -71,7 +82,12 @@ const LoginThrottle::Count* LoginThrottle::find(const Map& map, const Key& key) 
 
 LoginThrottle::Counts LoginThrottle::counts_of(const std::string& account, const std::string& source, Kind kind,
                                                bool unknown_first) {
-    return {&by_pair_[Pair{account, source}], &by_source_[source], kind == Kind::Password ? &by_account_[account] : nullptr,
+    const auto wider = wider_sources(source);
+    return {&by_pair_[Pair{account, source}],
+            &by_source_[source],
+            wider ? &by_source_[wider->per_56] : nullptr,
+            wider ? &by_source_[wider->per_48] : nullptr,
+            kind == Kind::Password ? &by_account_[account] : nullptr,
             unknown_first ? &by_account_unknown_[account] : nullptr};
 }
 
@@ -108,7 +124,9 @@ std::int64_t LoginThrottle::wall_ms(Clock::time_point now) const {
 std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string& account, const std::string& source, Kind kind,
                                                                Clock::time_point now) {
     const std::int64_t now_ms = shared_ ? wall_ms(now) : 0;
+    const auto wider = wider_sources(source);
     std::optional<LoginCounts> stored;
+    LoginCount stored_56, stored_48; // shared: the aggregates' source counts
     bool store_success = false;
     bool unknown_first = false;
     std::unique_lock lock(mutex_);
@@ -120,6 +138,10 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
             const std::uint64_t read_after = failures_ended_;
             lock.unlock();
             stored = shared_->login_counts(account, source);
+            if (wider) {
+                stored_56 = shared_->login_counts("", wider->per_56).source;
+                stored_48 = shared_->login_counts("", wider->per_48).source;
+            }
             lock.lock();
             if (failures_ended_ != read_after) continue;
         }
@@ -127,6 +149,8 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         // have erased the entries. Looked up, not inserted: a refused try costs no memory.
         const Count* pair = find(by_pair_, Pair{account, source});
         const Count* from_source = find(by_source_, source);
+        const Count* from_56 = wider ? find(by_source_, wider->per_56) : nullptr;
+        const Count* from_48 = wider ? find(by_source_, wider->per_48) : nullptr;
         const Count* for_account = kind == Kind::Password ? find(by_account_, account) : nullptr;
         const Count* unknown_sources = kind == Kind::Password ? find(by_account_unknown_, account) : nullptr;
         const auto stored_seen = [&](const Count* local, const LoginCount& count) {
@@ -134,6 +158,8 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         };
         const Seen pair_seen = stored ? stored_seen(pair, stored->pair) : seen(pair, now);
         const Seen source_seen = stored ? stored_seen(from_source, stored->source) : seen(from_source, now);
+        const Seen seen_56 = stored ? stored_seen(from_56, stored_56) : seen(from_56, now);
+        const Seen seen_48 = stored ? stored_seen(from_48, stored_48) : seen(from_48, now);
         const Seen account_seen = stored ? stored_seen(for_account, stored->account) : seen(for_account, now);
         const Seen unknown_seen = stored ? stored_seen(unknown_sources, stored->unknown_sources) : seen(unknown_sources, now);
         const bool known_source =
@@ -149,6 +175,8 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         const std::pair<const Seen*, unsigned> limits[] = {
             {&pair_seen, settings_.max_failures_per_account_source},
             {&source_seen, settings_.max_failures_per_source},
+            {wider ? &seen_56 : nullptr, settings_.max_failures_per_source * kSourcesPer56},
+            {wider ? &seen_48 : nullptr, settings_.max_failures_per_source * kSourcesPer48},
             {account_limit ? &account_seen : nullptr, settings_.max_failures_per_account},
             {unknown_first ? &unknown_seen : nullptr, settings_.max_unknown_source_failures_per_account},
         };
@@ -170,7 +198,7 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
         finished_.wait(lock);
     }
     const Counts counts = counts_of(account, source, kind, unknown_first);
-    for (Count* count : {counts.pair, counts.source, counts.account, counts.unknown}) {
+    for (Count* count : {counts.pair, counts.source, counts.source_56, counts.source_48, counts.account, counts.unknown}) {
         if (!count) continue;
         failures(*count, now); // an expired window starts over before this try counts in it
         ++count->in_flight;
@@ -185,7 +213,7 @@ void LoginThrottle::end_shared(const Attempt& attempt, End how, Clock::time_poin
         {
             std::lock_guard lock(mutex_);
             const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_, attempt.unknown_first_);
-            for (Count* count : {counts.pair, counts.source, counts.account, counts.unknown})
+            for (Count* count : {counts.pair, counts.source, counts.source_56, counts.source_48, counts.account, counts.unknown})
                 if (count) --count->in_flight;
             if (how == End::Failed) ++failures_ended_;
         }
@@ -193,10 +221,14 @@ void LoginThrottle::end_shared(const Attempt& attempt, End how, Clock::time_poin
     };
     try {
         const std::int64_t now_ms = wall_ms(now);
-        if (how == End::Failed)
+        if (how == End::Failed) {
             shared_->count_login_failure(attempt.account_, attempt.source_, attempt.kind_ == Kind::Password,
                                          attempt.unknown_first_, now_ms, milliseconds(settings_.window));
-        else if (how == End::Succeeded && attempt.store_success_)
+            // The aggregates are sources of their own, with no account (their pair rows, account "", go with the window).
+            if (const auto wider = wider_sources(attempt.source_))
+                for (const std::string& aggregate : {wider->per_56, wider->per_48})
+                    shared_->count_login_failure("", aggregate, false, false, now_ms, milliseconds(settings_.window));
+        } else if (how == End::Succeeded && attempt.store_success_)
             shared_->count_login_success(attempt.account_, attempt.source_, now_ms,
                                          now_ms - milliseconds(settings_.known_source_memory));
     } catch (...) {
@@ -211,7 +243,7 @@ void LoginThrottle::end(const Attempt& attempt, End how, Clock::time_point now) 
     {
         std::lock_guard lock(mutex_);
         const Counts counts = counts_of(attempt.account_, attempt.source_, attempt.kind_, attempt.unknown_first_);
-        for (Count* count : {counts.pair, counts.source, counts.account, counts.unknown}) {
+        for (Count* count : {counts.pair, counts.source, counts.source_56, counts.source_48, counts.account, counts.unknown}) {
             if (!count) continue;
             --count->in_flight;
             if (how != End::Failed) continue;

@@ -19,7 +19,7 @@ namespace dyndns::core {
 
 struct ThrottleSettings {
     unsigned max_failures_per_account_source = 10; // one source guessing one account
-    unsigned max_failures_per_source = 30; // one source guessing any accounts
+    unsigned max_failures_per_source = 30; // one source guessing any accounts; an IPv6 /56 4 times it, a /48 16 times
     // All sources together against one account, except sources that logged in to it recently
     // and per-host tokens: a botnet is slowed, the customer's own routers are not.
     unsigned max_failures_per_account = 100;
@@ -34,6 +34,14 @@ struct ThrottleSettings {
 // Who the throttle counts as one source: an IPv4 address, or the /64 of an IPv6 address (what
 // one customer line gets). `caller` nothing: `peer` as given.
 std::string throttle_source(const std::optional<Poco::Net::IPAddress>& caller, const std::string& peer);
+
+// The IPv6 /56 and /48 holding a /64 source ("2001:db8:1:200::/56", "2001:db8:1::/48"): the
+// aggregates one site's many lines are also counted under. Nothing for any other source.
+struct WiderSources {
+    std::string per_56;
+    std::string per_48;
+};
+std::optional<WiderSources> wider_sources(const std::string& source);
 
 // Fixed-window failure counters. Whether a try may start is decided in the same locked step
 // that counts it as in flight, and a count's tries in flight never exceed what is left of its
@@ -106,6 +114,8 @@ private:
     struct Counts {
         Count* pair;
         Count* source;
+        Count* source_56; // null for a source that is not an IPv6 /64
+        Count* source_48;
         Count* account; // null for a token
         Count* unknown; // the account's first tries from unknown sources; null for any other try
     };

