@@ -12,6 +12,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -65,7 +66,10 @@ void ConnectionLoop::Impl::run() {
     auto last_sweep = Clock::now();
     Clock::time_point give_up;
     for (;;) {
-        const int n = events.wait(ready_events, kMaxEvents, ready.empty() ? static_cast<int>(kSweepInterval.count()) : 0);
+        const bool more_now = !ready.empty() || !deferred_handshakes.empty();
+        const int n = events.wait(ready_events, kMaxEvents, more_now ? 0 : static_cast<int>(kSweepInterval.count()));
+        handshakes_this_turn = 0;
+        resume_handshakes();
         // Connections that used up their turn last time, with input possibly buffered inside
         // OpenSSL where epoll cannot see it.
         std::vector<std::uint64_t> again;
@@ -92,6 +96,14 @@ void ConnectionLoop::Impl::run() {
             last_sweep = now;
         }
         if (stopping && (connections.empty() || now >= give_up)) return;
+    }
+}
+
+void ConnectionLoop::Impl::resume_handshakes() {
+    while (!deferred_handshakes.empty() && handshakes_this_turn < kHandshakesPerTurn) {
+        const std::uint64_t id = deferred_handshakes.front();
+        deferred_handshakes.pop_front();
+        if (const auto found = connections.find(id); found != connections.end()) advance(*found->second);
     }
 }
 
@@ -162,7 +174,10 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
     connections.emplace(connection.id, std::move(c));
     metrics.connections_open.add(1);
     enter(connection, listener.proxy_protocol ? Phase::ProxyHeader : Phase::Handshake);
-    advance(connection);
+    // Every phase starts with the client's bytes (PROXY header, ClientHello, head), which a
+    // connection just accepted seldom has yet: the first step waits for them instead of taking
+    // a share of this turn's handshakes.
+    set_interest(connection, EPOLLIN);
 }
 
 StreamStatus ConnectionLoop::Impl::read_proxy_header(Connection& c) {

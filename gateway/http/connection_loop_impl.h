@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -28,6 +29,10 @@
 namespace dyndns::http {
 
 constexpr int kStepsPerTurn = 32; // then the connection waits for the next turn (fairness)
+// TLS handshake steps per turn, the rest wait for the next: a flood of ClientHellos (each costs a
+// key exchange and a signature) never holds back connections that already carry requests by
+// more than this many handshakes a turn.
+constexpr int kHandshakesPerTurn = 8;
 // Event tags: EventSet::kWakeTag (0) the wake-up, 1..n listeners, connections from here.
 constexpr std::uint64_t kFirstConnectionId = 1 << 20;
 
@@ -52,6 +57,10 @@ struct ConnectionLoop::Impl {
     std::list<Connection*> waiting;
     Admission admission;
     std::vector<std::uint64_t> ready; // connections to advance again next turn without an epoll event
+    // Handshakes over this turn's share, oldest first, not watched meanwhile (their ClientHello
+    // stays in the socket).
+    std::deque<std::uint64_t> deferred_handshakes;
+    int handshakes_this_turn = 0;
     std::uint64_t next_id = kFirstConnectionId;
     bool stopping = false;
     bool listeners_paused = false;
@@ -71,6 +80,8 @@ struct ConnectionLoop::Impl {
     void post(Completion completion);
     void post(std::function<void()> control);
     void run();
+    // The handshakes deferred by earlier turns, oldest first, as far as this turn's share goes.
+    void resume_handshakes();
     void accept_from(const Listener& listener);
     void admit(int fd, const Listener& listener, const Poco::Net::SocketAddress& peer);
     StreamStatus read_proxy_header(Connection& c);

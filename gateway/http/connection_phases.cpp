@@ -48,6 +48,12 @@ void ConnectionLoop::Impl::advance(Connection& c) {
             return set_interest(c, events_for(status));
         }
         case Phase::Handshake: {
+            if (handshakes_this_turn == kHandshakesPerTurn) {
+                set_interest(c, 0);
+                deferred_handshakes.push_back(c.id);
+                return;
+            }
+            ++handshakes_this_turn;
             const StreamStatus status = c.stream->handshake();
             if (status == StreamStatus::Done) {
                 enter(c, Phase::Head);

@@ -350,6 +350,15 @@ class Framing(unittest.TestCase):
         self.assertIn(b"connection: close", data.lower())
         self.assertIn(b"strict-transport-security: max-age=31536000", data.lower())
 
+    def test_a_client_asking_to_renegotiate_tls_is_refused(self):
+        # Each renegotiation would be a full handshake on a connection already admitted.
+        result = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{gateway.port}", "-tls1_2",
+                                 "-CAfile", os.path.join(stack.dir, "certs/ca.pem")],
+                                input="R\n", capture_output=True, text=True, timeout=30)
+        output = result.stdout + result.stderr
+        self.assertIn("RENEGOTIATING", output)
+        self.assertIn("no renegotiation", output)
+
     def test_content_length_with_transfer_encoding(self):
         self.refused(b"POST /dom/api HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
                      b"0\r\n\r\n")
