@@ -31,7 +31,8 @@ http::HttpResponse refused(const core::UpdateError& failure) {
     switch (failure.fault) {
     case core::Fault::AuthFailed:
     case core::Fault::NoSuchDomain:
-    case core::Fault::DyndnsDisabled: return error(401, "forbidden");
+    case core::Fault::DyndnsDisabled:
+    case core::Fault::NotPermitted: return error(401, "forbidden");
     case core::Fault::InvalidAddress:
     case core::Fault::PrivateAddress: return error(400, "bad_txt");
     case core::Fault::BadRequest: return error(400, "bad_subdomain");

@@ -90,6 +90,7 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
         const auto follower = make_zone_follower(config, dns, store);
         dyndns::core::UpdateCore core(dyndns::app::core_settings(config), store, dns, follower);
         dyndns::core::AccountService accounts(store, dns, core);
+        dyndns::core::ProvisioningService provisioning(store, store);
         dyndns::app::HealthGauges health(store, dns); // before the listener that scrapes it
         health.apply(config);
         // The metrics listener is bound first: once the public port accepts, health checks do too.
@@ -98,7 +99,7 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
             operations = std::make_unique<dyndns::http::HttpServer>(dyndns::http::metrics_listener(config),
                                                                     dyndns::app::operations_routes(store, dns, follower));
         dyndns::http::HttpServer server(dyndns::http::public_listener(config),
-                                        dyndns::app::gateway_routes(core, accounts, config));
+                                        dyndns::app::gateway_routes(core, accounts, provisioning, config));
         dyndns::metrics::gateway_metrics()
             .registry.gauge("dyndns_build_info", "The running build; the value is always 1.", {"version"})
             .with({dyndns::app::kVersion})

@@ -7,6 +7,7 @@
 #include <Poco/URI.h>
 
 #include "acme/acme_dns_endpoint.h"
+#include "api/api_endpoint.h"
 #include "acme/httpreq_endpoint.h"
 #include "dyndns2/dyndns2_endpoint.h"
 #include "http/client_info.h"
@@ -40,7 +41,7 @@ bool asks_for_wsdl(const std::string& query) { return Poco::icompare(query, "wsd
 } // namespace
 
 std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
-                                        const config::GatewayConfig& config) {
+                                        core::ProvisioningService& provisioning, const config::GatewayConfig& config) {
     // Each front end's own size check agrees with the HTTP layer's body limit.
     xmlrpc::ParseLimits xmlrpc_limits;
     xmlrpc_limits.max_bytes = config.limits.max_body_bytes;
@@ -94,6 +95,9 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
     routes.push_back({"/acme-dns/update", {"POST"}, [acme_dns](const http::HttpRequest& request) {
                           return acme_dns->update(request, http::client_info(request, "acme-dns"));
                       }});
+
+    // The JSON API (docs/api.md): every path under /api/v1/.
+    routes.push_back(api::api_route(std::make_shared<api::ApiEndpoint>(core, provisioning)));
 
     const Poco::URI public_url(config.public_url);
     auto panel = std::make_shared<panel::PanelEndpoint>(

@@ -5,14 +5,15 @@
 
 #include "config/gateway_config.h"
 #include "core/account_service.h"
+#include "core/provisioning.h"
 #include "core/update_service.h"
 #include "http/http_types.h"
 
 namespace dyndns::app {
 
-// The front ends share `core` and `accounts`, which must outlive the routes.
+// The front ends share `core`, `accounts` and `provisioning`, which must outlive the routes.
 // `config` gives the public URL written into the served WSDL and the body limit.
 std::vector<http::Route> gateway_routes(core::UpdateService& core, core::AccountService& accounts,
-                                        const config::GatewayConfig& config);
+                                        core::ProvisioningService& provisioning, const config::GatewayConfig& config);
 
 } // namespace dyndns::app

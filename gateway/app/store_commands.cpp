@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/api_token_commands.h"
 #include "app/password_input.h"
 #include "app/store_location.h"
 #include "core/host_rules.h"
@@ -213,6 +214,7 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
         return 0;
     }
     if (is({"domain", "prefix-length"}, 4)) return set_prefix_length(db, c[2], c[3]);
+    if (!c.empty() && c[0] == "api-token") return api_token_command(db, std::vector<std::string>(c.begin() + 1, c.end()));
     if (is({"list"}, 1)) return list(db);
     if (!c.empty() && c[0] == "history") return history(db, std::vector<std::string>(c.begin() + 1, c.end()));
     return -1;
@@ -221,7 +223,8 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
 } // namespace
 
 int run_store_command(const config::GatewayConfig& config, const std::vector<std::string>& command) {
-    static const std::vector<std::string> store_words{"account", "domain", "dyndns", "token", "host", "list", "history"};
+    static const std::vector<std::string> store_words{"account",   "domain", "dyndns", "token",
+                                                      "api-token", "host",   "list",   "history"};
     if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
     try {
         store::Store db(store_location(config.store, 2));

@@ -146,37 +146,15 @@ Poco::Net::IPAddress read_ip(const YAML::Node& node, const Where& where) {
     return address;
 }
 
-namespace {
-
-unsigned full_length(const Poco::Net::IPAddress& address) { return address.family() == Poco::Net::IPAddress::IPv4 ? 32U : 128U; }
-
-} // namespace
-
 Cidr read_cidr(const YAML::Node& node, const Where& where) {
     const std::string text = read_string(node, where);
-    const std::size_t slash = text.find('/');
-    const std::string address_text = text.substr(0, slash);
-    Cidr cidr;
-    if (!parse_ip(address_text, cidr.network)) fail(where, "must be an IP address or an address/prefix block, got " + echo(text));
-    const unsigned max_length = full_length(cidr.network);
-    cidr.prefix_length = max_length;
-    if (slash != std::string::npos) {
-        const std::string prefix = text.substr(slash + 1);
-        unsigned length = 0;
-        const auto [end, ec] = std::from_chars(prefix.data(), prefix.data() + prefix.size(), length);
-        if (prefix.empty() || ec != std::errc() || end != prefix.data() + prefix.size() || length > max_length)
-            fail(where,
-                 "the prefix length must be 1.." + std::to_string(max_length) + " for this address family, got " + echo(text));
-        cidr.prefix_length = length;
-    }
+    const core::CidrParse parsed = core::parse_cidr(text);
+    if (!parsed.cidr) fail(where, parsed.error + ", got " + echo(text));
     // /0 would believe every client's X-Forwarded-For, which is the same as believing none of the
     // addresses the gateway sees.
-    if (cidr.prefix_length == 0) fail(where, "a /0 block would trust every client to name its own address, got " + echo(text));
-    // 192.0.2.1/24 is ambiguous (a host, or its network?): make the operator say which.
-    if (core::masked(cidr.network, cidr.prefix_length) != cidr.network)
-        fail(where, "has bits set after the /" + std::to_string(cidr.prefix_length) + " prefix; write the network address, got " +
-                        echo(text));
-    return cidr;
+    if (parsed.cidr->prefix_length == 0)
+        fail(where, "a /0 block would trust every client to name its own address, got " + echo(text));
+    return *parsed.cidr;
 }
 
 // The URL clients are told to call (the WSDL's soap:address), so it must be one they can call.

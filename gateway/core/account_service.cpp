@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/api_tokens.h"
 #include "core/host_rules.h"
 #include "vocabulary/history_outcome.h"
 #include "vocabulary/names.h"
@@ -142,6 +143,27 @@ std::optional<UpdateError> AccountService::revoke_token(const std::string& accou
     if (std::none_of(tokens.begin(), tokens.end(), [&](const Token& t) { return t.id == id; }))
         return UpdateError{Fault::BadRequest, "no such token for this domain", 0};
     store_.revoke_token(id);
+    return std::nullopt;
+}
+
+std::vector<ApiToken> AccountService::api_tokens(const std::string& account) const {
+    return store_.list_api_tokens(lower(account));
+}
+
+std::variant<std::pair<ApiToken, std::string>, UpdateError> AccountService::new_api_token(const std::string& account,
+                                                                                          ApiToken scope) {
+    scope.kind = ApiToken::Kind::Customer; // provisioning tokens are dyndnsctl's only
+    scope.account = lower(account);
+    auto vetted = vetted_api_token(std::move(scope), store_, std::chrono::system_clock::now());
+    if (const auto* refused = std::get_if<std::string>(&vetted)) return UpdateError{Fault::BadRequest, *refused, 0};
+    return store_.create_api_token(std::get<ApiToken>(std::move(vetted)));
+}
+
+std::optional<UpdateError> AccountService::revoke_api_token(const std::string& account, std::int64_t id) {
+    const auto tokens = api_tokens(account);
+    if (std::none_of(tokens.begin(), tokens.end(), [&](const ApiToken& t) { return t.id == id; }))
+        return UpdateError{Fault::BadRequest, "no such API token for this account", 0};
+    store_.revoke_api_token(id);
     return std::nullopt;
 }
 

@@ -83,6 +83,11 @@ public:
     std::variant<std::pair<Token, std::string>, UpdateError> new_token(const std::string& account, const std::string& domain,
                                                                        const std::string& name);
     std::optional<UpdateError> revoke_token(const std::string& account, const std::string& domain, std::int64_t id);
+    // The account's JSON API tokens (docs/api.md), and making and revoking them: the scope is
+    // vetted by core/api_tokens.h, as dyndnsctl's is. The secret is returned once.
+    std::vector<ApiToken> api_tokens(const std::string& account) const;
+    std::variant<std::pair<ApiToken, std::string>, UpdateError> new_api_token(const std::string& account, ApiToken scope);
+    std::optional<UpdateError> revoke_api_token(const std::string& account, std::int64_t id);
     // Sets (or, with an empty rule, removes) the rule of `name`, which must be `domain` or under it.
     std::optional<UpdateError> set_host_rule(const std::string& account, const std::string& domain, const std::string& name,
                                              const std::string& rule);

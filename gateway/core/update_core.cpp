@@ -23,6 +23,8 @@ UpdateError error(Fault fault, std::string message, int retry_after = 0) { retur
 
 UpdateError not_an_address() { return error(Fault::InvalidAddress, "ip is not an IPv4 or IPv6 address"); }
 
+UpdateError not_permitted(std::string message) { return error(Fault::NotPermitted, std::move(message)); }
+
 // Exactly one record, and it is `address`: compared as addresses, not text, since ldns and Poco
 // shorten IPv6 zero runs differently.
 bool holds_exactly(const std::vector<std::string>& rdata, const Poco::Net::IPAddress& address) {
@@ -141,6 +143,12 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
         core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header), client.peer_address);
     // A router logs in with its host name and that host's token. Tried first when the name has
     // tokens, so a router's call costs a hash, not an argon2 verification.
+    if (tokens_allowed && account.empty() && password.starts_with(kApiTokenPrefix)) {
+        auto token = verify_api_token(password, client, source, ApiToken::Kind::Customer);
+        if (auto* failed = std::get_if<UpdateError>(&token)) return *failed;
+        std::string owner = std::get<ApiToken>(token).account;
+        return Identity{std::move(owner), std::nullopt, std::move(std::get<ApiToken>(token))};
+    }
     const bool token_name = tokens_allowed && !password.empty() && store_.has_tokens(account);
     const auto kind = token_name ? LoginThrottle::Kind::Token : LoginThrottle::Kind::Password;
     auto started = throttle_.begin(account, source, kind);
@@ -169,6 +177,42 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
     return Identity{account, std::move(token)};
 }
 
+std::variant<ApiToken, UpdateError> UpdateCore::verify_api_token(const std::string& secret, const ClientInfo& client,
+                                                                 const std::string& source, ApiToken::Kind expected) {
+    // Counted like a per-host token: per source, never against an account (a guess names none).
+    auto started = throttle_.begin("", source, LoginThrottle::Kind::Token);
+    if (const int* wait = std::get_if<int>(&started)) {
+        metrics::gateway_metrics().rate_limited.add();
+        return error(Fault::RateLimited, "too many failed logins, retry after " + std::to_string(*wait) + " s", *wait);
+    }
+    LoginThrottle::Attempt& attempt = std::get<LoginThrottle::Attempt>(started);
+    auto token = store_.find_api_token(secret);
+    if (!token || token->expired(std::chrono::system_clock::now())) {
+        metrics::gateway_metrics().failed_logins.add();
+        attempt.failed();
+        return error(Fault::AuthFailed, "unknown, revoked or expired token");
+    }
+    attempt.succeeded();
+    if (token->kind != expected)
+        return not_permitted(expected == ApiToken::Kind::Customer ? "a provisioning token cannot read or change names"
+                                                                  : "only a provisioning token may provision");
+    const auto caller = core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header);
+    if (!token->reachable_from(caller)) return not_permitted("this token may not be used from this address");
+    return std::move(*token);
+}
+
+std::optional<UpdateError> UpdateCore::check_provisioning_token(const std::string& secret, const ClientInfo& client) {
+    if (secret.size() > kMaxPasswordLength) return error(Fault::BadRequest, "token too long");
+    if (!secret.starts_with(kApiTokenPrefix)) return not_permitted("only a provisioning token may provision");
+    return with_store<std::optional<UpdateError>>([&]() -> std::optional<UpdateError> {
+        const std::string source = throttle_source(
+            core::caller_address(client, settings()->trusted_proxies, settings()->forwarding_header), client.peer_address);
+        auto token = verify_api_token(secret, client, source, ApiToken::Kind::Provisioning);
+        if (auto* failed = std::get_if<UpdateError>(&token)) return *failed;
+        return std::nullopt;
+    });
+}
+
 std::optional<UpdateError> UpdateCore::login(const std::string& account, const std::string& password, const ClientInfo& client) {
     auto identity = authenticate(account, password, client, false);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
@@ -179,11 +223,11 @@ std::optional<UpdateError> UpdateCore::login(const std::string& account, const s
 
 std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,
                                                                         const std::string& password, const std::string& name,
-                                                                        const ClientInfo& client) {
+                                                                        const ClientInfo& client, Need need) {
     auto identity = authenticate(raw_account, password, client, true);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     if (auto spent = charge(std::get<Identity>(identity).account)) return *spent;
-    return authorize_name(std::get<Identity>(identity), name);
+    return authorize_name(std::get<Identity>(identity), name, need);
 }
 
 std::optional<UpdateError> UpdateCore::charge(const std::string& account, unsigned calls) {
@@ -193,9 +237,21 @@ std::optional<UpdateError> UpdateCore::charge(const std::string& account, unsign
     return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
 }
 
-std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize_name(const Identity& identity, const std::string& name) {
+std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize_name(const Identity& identity, const std::string& name,
+                                                                             Need need) {
     const auto normalized = host_name(name);
     if (!normalized) return no_such_domain();
+    if (identity.api) {
+        // Another account's name is not found, in the same words as a name nobody has; the
+        // account's own names outside the scope are refused as such.
+        auto domain = store_.owning_domain(*normalized);
+        if (!domain || domain->account != identity.account) return no_such_domain();
+        if (!identity.api->covers(*normalized)) return not_permitted("this token's names do not include " + *normalized);
+        if (!identity.api->allows(need))
+            return not_permitted(need.write && !identity.api->write ? "this token is read-only"
+                                                                    : "this token may not change this kind of record");
+        return Authorized{*normalized, std::move(*domain)};
+    }
     if (identity.token) {
         // A token updates its own name and nothing else.
         if (*normalized != identity.token->name) return no_such_domain();
@@ -311,7 +367,7 @@ std::variant<Poco::Net::IPAddress, UpdateError> UpdateCore::requested_address(co
 }
 
 SetAddressOutcome UpdateCore::apply_set_address(const SetAddressRequest& request) {
-    auto authorized = authorize(request.account, request.password, request.name, request.client);
+    auto authorized = authorize(request.account, request.password, request.name, request.client, {RecordKind::Address, true});
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     const Authorized& who = std::get<Authorized>(authorized);
 
@@ -392,7 +448,7 @@ SetAddressOutcome UpdateCore::finish_address(const Authorized& who, const SetAdd
 }
 
 GetAddressesOutcome UpdateCore::read_addresses(const GetAddressesRequest& request) {
-    auto authorized = authorize(request.account, request.password, request.name, request.client);
+    auto authorized = authorize(request.account, request.password, request.name, request.client, {RecordKind::Address, false});
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     const Authorized& who = std::get<Authorized>(authorized);
 

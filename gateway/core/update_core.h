@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/acme_challenges.h"
+#include "vocabulary/api_token.h"
 #include "vocabulary/cidr.h"
 #include "core/call_rate_limit.h"
 #include "core/history_writer.h"
@@ -59,6 +60,12 @@ public:
     // In update_core_prefixes.cpp.
     SetPrefixOutcome set_prefix(const SetPrefixRequest& request) override;
     HostRuleOutcome set_host_rule(const HostRuleRequest& request) override;
+    // In update_core_host_sets.cpp.
+    HostAddressesOutcome set_host_addresses(const HostAddressesRequest& request) override;
+    // In update_core_host_reads.cpp.
+    HostListOutcome list_hosts(const CallerRequest& request) override;
+    HostHistoryOutcome host_history(const HostHistoryRequest& request) override;
+    std::optional<UpdateError> check_provisioning_token(const std::string& secret, const ClientInfo& client) override;
 
     // History rows answered but not yet in the store.
     std::size_t history_queue_depth() { return history_.depth(); }
@@ -90,9 +97,13 @@ private:
     struct Identity {
         std::string account; // lower-case
         std::optional<Token> token; // set when a per-host token logged in
+        std::optional<ApiToken> api = std::nullopt; // set when an API token logged in: its scope bounds every name
     };
     std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
+    // An API token's login (docs/api.md): a token of the `expected` kind used from one of its networks.
+    std::variant<ApiToken, UpdateError> verify_api_token(const std::string& secret, const ClientInfo& client,
+                                                         const std::string& source, ApiToken::Kind expected);
     // authenticate() past its bounds check; a store error escapes it.
     std::variant<Identity, UpdateError> verify_login(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
@@ -104,12 +115,13 @@ private:
     // A challenge at `_acme-challenge.S` also proves control of `*.S` to a CA: refused when a name
     // below S is not the caller's (another account's domain, a name another token holds).
     bool wildcard_reaches_others(const Authorized& who) const;
+    // `need`: what an API token's scope must allow (other credentials reach all their names).
     std::variant<Authorized, UpdateError> authorize(const std::string& account, const std::string& password,
-                                                    const std::string& name, const ClientInfo& client);
+                                                    const std::string& name, const ClientInfo& client, Need need);
     // The call budget's charge for one request of `account`; the fault when it is spent.
     std::optional<UpdateError> charge(const std::string& account, unsigned calls = 1);
-    // Whether the logged-in `identity` may set `name`.
-    std::variant<Authorized, UpdateError> authorize_name(const Identity& identity, const std::string& name);
+    // Whether the logged-in `identity` may do `need` to `name`.
+    std::variant<Authorized, UpdateError> authorize_name(const Identity& identity, const std::string& name, Need need);
     // The address a request asks for: `text`, or the caller's when empty; vetted.
     std::variant<Poco::Net::IPAddress, UpdateError> requested_address(const std::string& text, const ClientInfo& client) const;
 
@@ -171,6 +183,15 @@ private:
     std::optional<UpdateError> finish_prefix(PrefixPlan& plan, const SetAddressRequest& request,
                                              const std::vector<dns::DnsOutcome>& applied, dns::Deadline deadline);
     SetPrefixOutcome apply_set_prefix(const SetPrefixRequest& request);
+
+    // One name's sets checked (update_core_host_sets.cpp): its authorization and its addresses, parsed.
+    struct HostSetPlan {
+        Authorized who;
+        std::optional<std::optional<Poco::Net::IPAddress>> a; // absent: untouched; nullopt inside: removed
+        std::optional<std::optional<Poco::Net::IPAddress>> aaaa;
+    };
+    std::variant<HostSetPlan, UpdateError> check_host_set(const Identity& identity, const HostAddresses& host);
+    HostAddressesOutcome apply_host_addresses(const HostAddressesRequest& request);
 
     // Read whole by each use (a snapshot), replaced whole by update_settings.
     std::shared_ptr<const CoreSettings> settings() const { return settings_.load(); }

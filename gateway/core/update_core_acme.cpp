@@ -73,7 +73,8 @@ AcmeChallengeOutcome UpdateCore::apply_acme_challenge(const AcmeChallengeRequest
     // under its dyndns domains, a per-host token's own name. A name that is none is refused after
     // the credentials, as SetDyndnsIp refuses one.
     const auto subject = challenge_subject(request.name);
-    auto authorized = authorize(request.account, request.password, subject.value_or(""), request.client);
+    auto authorized =
+        authorize(request.account, request.password, subject.value_or(""), request.client, {RecordKind::Acme, true});
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     Authorized who = std::get<Authorized>(authorized);
     if (set && wildcard_reaches_others(who)) {

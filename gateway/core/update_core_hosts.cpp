@@ -67,7 +67,7 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
         for (std::size_t n = 0; n < request.names.size(); ++n) {
             outcomes.push_back({request.names[n], std::vector<SetAddressResult>{}, "", false});
             const SetAddressRequest one{request.account, "", request.names[n], "", request.client}; // for the history
-            auto authorized = authorize_name(std::get<Identity>(identity), request.names[n]);
+            auto authorized = authorize_name(std::get<Identity>(identity), request.names[n], {RecordKind::Address, true});
             if (auto* failed = std::get_if<UpdateError>(&authorized)) {
                 outcomes.back().outcome = *failed;
                 continue;
@@ -79,6 +79,11 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
                 continue;
             }
             domain_of_name[n] = who.domain.name;
+            if (const auto& api = std::get<Identity>(identity).api;
+                api && !request.prefix.empty() && (!api->allows({RecordKind::Prefix, true}) || !api->covers(who.domain.name))) {
+                outcomes.back().outcome = UpdateError{Fault::NotPermitted, "this token may not move the domain's prefix", 0};
+                continue;
+            }
             // A token moves the domain's hosts only when it is the domain's own (the router's name).
             if (!request.prefix.empty() && !prefix_of_domain.contains(who.domain.name) &&
                 (!who.by_token || who.name == who.domain.name)) {

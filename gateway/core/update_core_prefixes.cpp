@@ -141,7 +141,7 @@ SetPrefixOutcome UpdateCore::set_prefix(const SetPrefixRequest& request) {
 SetPrefixOutcome UpdateCore::apply_set_prefix(const SetPrefixRequest& request) {
     // One call of the budget: the hosts are at most kMaxHostRules, read from memory when the
     // zone is followed, and sent in one message.
-    auto authorized = authorize(request.account, request.password, request.name, request.client);
+    auto authorized = authorize(request.account, request.password, request.name, request.client, {RecordKind::Prefix, true});
     if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
     const Authorized& named = std::get<Authorized>(authorized);
     // A token moves the domain's hosts only when it is the domain's own (the router's name).
@@ -175,7 +175,7 @@ HostRuleOutcome UpdateCore::set_host_rule(const HostRuleRequest& request) {
         auto identity = authenticate(request.account, request.password, request.client, false);
         if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
         if (auto spent = charge(std::get<Identity>(identity).account)) return *spent;
-        auto authorized = authorize_name(std::get<Identity>(identity), request.name);
+        auto authorized = authorize_name(std::get<Identity>(identity), request.name, {RecordKind::Prefix, true});
         if (auto* failed = std::get_if<UpdateError>(&authorized)) return *failed;
         const Authorized& who = std::get<Authorized>(authorized);
         return save_host_rule(store_, who.domain, who.name, request.rule);

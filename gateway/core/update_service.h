@@ -114,6 +114,63 @@ struct AcmeChallengeResult {
 
 using SetAddressOutcome = std::variant<SetAddressResult, UpdateError>;
 
+// A name's A and AAAA sets made exactly so (the JSON API's PUT and DELETE, docs/api.md).
+struct HostAddresses {
+    std::string name;
+    std::optional<std::vector<std::string>> a; // absent: left as it is; empty: removed; at most one address
+    std::optional<std::vector<std::string>> aaaa;
+};
+
+// Several names in one request: every name and address is checked before anything is sent, a
+// refusal refuses the whole request, and the changes to one zone share one UPDATE. One call of
+// the budget per name.
+struct HostAddressesRequest {
+    std::string account;
+    std::string password;
+    std::vector<HostAddresses> hosts; // at most kMaxHostsPerRequest, no name twice
+    ClientInfo client;
+};
+
+struct HostAddressesResult {
+    std::string name; // lower-case, no trailing dot
+    std::vector<std::string> a; // what the name holds after the call
+    std::vector<std::string> aaaa;
+    std::vector<std::string> previous_a; // what it held before
+    std::vector<std::string> previous_aaaa;
+    std::uint32_t ttl = 60;
+    bool changed = false; // an UPDATE carried a change of this name
+};
+
+// The names a caller may reach (GET /api/v1/hosts): the account's domains, the names set
+// through the gateway under them and the names with a host rule, within a token's scope.
+struct HostSummary {
+    std::string name;
+    std::string domain;
+    bool dyndns = false;
+};
+
+struct CallerRequest {
+    std::string account;
+    std::string password;
+    ClientInfo client;
+};
+
+struct HostHistoryRequest {
+    std::string account;
+    std::string password;
+    std::string name;
+    std::size_t page = 0; // kHistoryPage rows a page, newest first
+    ClientInfo client;
+};
+
+struct HostHistoryPage {
+    std::vector<HistoryEntry> entries;
+    bool more = false; // an older page exists
+};
+
+inline constexpr std::size_t kMaxHostsPerRequest = 64;
+inline constexpr std::size_t kHostHistoryPage = 20;
+
 // Several names in one request (dyndns2): one login, one charge to the call budget, each name
 // set to every address given (at most one IPv4 and one IPv6), all changes sent together so
 // that those to one zone share an UPDATE message.
@@ -144,6 +201,9 @@ using AcmeChallengeOutcome = std::variant<AcmeChallengeResult, UpdateError>;
 using GetAddressesOutcome = std::variant<GetAddressesResult, UpdateError>;
 using SetPrefixOutcome = std::variant<SetPrefixResult, UpdateError>;
 using HostRuleOutcome = std::variant<HostRuleResult, UpdateError>;
+using HostAddressesOutcome = std::variant<std::vector<HostAddressesResult>, UpdateError>;
+using HostListOutcome = std::variant<std::vector<HostSummary>, UpdateError>;
+using HostHistoryOutcome = std::variant<HostHistoryPage, UpdateError>;
 
 // What every front end calls. Implementations are thread-safe; they never throw for anything a
 // caller can send (bad input is an UpdateError), only for bugs and resource exhaustion.
@@ -170,6 +230,15 @@ public:
     virtual SetPrefixOutcome set_prefix(const SetPrefixRequest& request) = 0;
     // A rule that is not one is INVALID_ADDRESS (4); more than kMaxHostRules in a domain BAD_REQUEST (9).
     virtual HostRuleOutcome set_host_rule(const HostRuleRequest& request) = 0;
+    // The JSON API's host calls (docs/api.md "Customer endpoints"). An address of the wrong family
+    // for its set is INVALID_ADDRESS (4); two addresses in a set, a name twice, no set at all or
+    // more than kMaxHostsPerRequest names BAD_REQUEST (9).
+    virtual HostAddressesOutcome set_host_addresses(const HostAddressesRequest& request) = 0;
+    virtual HostListOutcome list_hosts(const CallerRequest& request) = 0;
+    virtual HostHistoryOutcome host_history(const HostHistoryRequest& request) = 0;
+    // Nothing when `secret` is a provisioning token usable from the caller's address; else
+    // AUTH_FAILED (unknown, revoked, expired: counted by the login throttle) or NOT_PERMITTED.
+    virtual std::optional<UpdateError> check_provisioning_token(const std::string& secret, const ClientInfo& client) = 0;
 };
 
 } // namespace dyndns::core

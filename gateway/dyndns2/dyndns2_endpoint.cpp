@@ -16,7 +16,8 @@ std::string answer_code(core::Fault fault) {
     switch (fault) {
     case core::Fault::AuthFailed: return "badauth";
     case core::Fault::NoSuchDomain:
-    case core::Fault::DyndnsDisabled: return "nohost";
+    case core::Fault::DyndnsDisabled:
+    case core::Fault::NotPermitted: return "nohost"; // an API token's scope leaves the host out
     case core::Fault::InvalidAddress:
     case core::Fault::PrivateAddress:
     case core::Fault::DnsRejected: return "dnserr";

@@ -101,9 +101,7 @@ Taken ConnectionLoop::Impl::take_request(Connection& c) {
     if (c.phase == Phase::Idle && c.reader.begun()) enter(c, Phase::Head); // the head's deadline runs from its first byte
     switch (step) {
     case ReadStep::NeedMore: return Taken::NeedMore;
-    case ReadStep::Refused:
-        respond_now(c, HttpResponse::text(c.reader.refusal().status, c.reader.refusal().reason));
-        return Taken::Moved;
+    case ReadStep::Refused: respond_now(c, router.refused(c.reader.refusal())); return Taken::Moved;
     case ReadStep::Request: return dispatch(c);
     case ReadStep::Head: break;
     }

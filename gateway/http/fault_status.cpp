@@ -7,7 +7,8 @@ int fault_status(core::Fault fault) {
     switch (fault) {
     case core::Fault::AuthFailed: return 401;
     case core::Fault::NoSuchDomain: return 404;
-    case core::Fault::DyndnsDisabled: return 403;
+    case core::Fault::DyndnsDisabled:
+    case core::Fault::NotPermitted: return 403;
     case core::Fault::InvalidAddress:
     case core::Fault::PrivateAddress:
     case core::Fault::BadRequest: return 400;

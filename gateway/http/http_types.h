@@ -67,11 +67,15 @@ struct HttpResponse {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
-// One entry of the server's route table: an exact path and the methods it answers.
+// One entry of the server's route table: an exact path, or every path under it, and the methods it answers.
 struct Route {
     std::string path;
     std::vector<std::string> methods;
     Handler handler;
+    bool prefix = false; // `path` ends with '/' and the route answers every path below it
+    // How this route words an answer the server gives before its handler runs (404, 405, 413,
+    // …): a status and a reason. Empty: plain text.
+    std::function<HttpResponse(int status, const std::string& reason)> refuse = nullptr;
 };
 
 } // namespace dyndns::http

@@ -72,7 +72,7 @@ bool raw_lengths_are_digits(const std::vector<std::string_view>& lines) {
     return true;
 }
 
-HeadRefusal refusal(int status, std::string reason) { return HeadRefusal{status, std::move(reason)}; }
+HeadRefusal refusal(int status, std::string reason) { return HeadRefusal{status, std::move(reason), ""}; }
 
 } // namespace
 
@@ -106,39 +106,42 @@ std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, 
     const std::string& uri = parsed.getURI();
     if (uri.size() > limits.max_uri_bytes) return refusal(414, "URI too long\n");
     if (uri.empty() || uri.front() != '/') return refusal(400, "request target must be a path\n");
+    // From here on a refusal names the path: its route may answer it in its own format.
+    const std::string path = uri.substr(0, uri.find('?'));
+    const auto refused_at = [&path](int status, std::string reason) { return HeadRefusal{status, std::move(reason), path}; };
 
     // Each line must be one field: Poco skips a line without a colon and joins folded lines.
     if (static_cast<std::size_t>(std::distance(parsed.begin(), parsed.end())) != lines.size())
-        return refusal(400, "malformed header line\n");
+        return refused_at(400, "malformed header line\n");
     std::size_t lengths = 0;
     std::string length_text;
     for (const auto& [name, value] : parsed) {
-        if (!is_token(name)) return refusal(400, "malformed header field name\n");
+        if (!is_token(name)) return refused_at(400, "malformed header field name\n");
         // Transfer-Encoding in any form, chunked or not, would frame the body another way than
         // Content-Length: refusing it outright leaves one framing to agree on.
-        if (Poco::icompare(name, "Transfer-Encoding") == 0) return refusal(400, "Transfer-Encoding is not accepted\n");
+        if (Poco::icompare(name, "Transfer-Encoding") == 0) return refused_at(400, "Transfer-Encoding is not accepted\n");
         if (Poco::icompare(name, "Content-Length") == 0) {
             ++lengths;
             length_text = value;
         }
     }
-    if (lengths > 1) return refusal(400, "more than one Content-Length\n");
+    if (lengths > 1) return refused_at(400, "more than one Content-Length\n");
 
     RequestHead result;
     if (lengths == 1) {
         const auto length = plain_decimal(length_text);
-        if (!length) return refusal(400, "Content-Length must be plain decimal digits\n");
+        if (!length) return refused_at(400, "Content-Length must be plain decimal digits\n");
         if (*length > limits.max_body_bytes)
-            return refusal(413, "request body larger than " + std::to_string(limits.max_body_bytes) + " bytes\n");
+            return refused_at(413, "request body larger than " + std::to_string(limits.max_body_bytes) + " bytes\n");
         result.content_length = *length;
     } else if (parsed.getMethod() == Poco::Net::HTTPRequest::HTTP_POST ||
                parsed.getMethod() == Poco::Net::HTTPRequest::HTTP_PUT) {
-        return refusal(411, "Content-Length required\n");
+        return refused_at(411, "Content-Length required\n");
     }
 
     const std::string expect = parsed.get("Expect", "");
     if (!expect.empty()) {
-        if (Poco::icompare(expect, "100-continue") != 0) return refusal(417, "only Expect: 100-continue is understood\n");
+        if (Poco::icompare(expect, "100-continue") != 0) return refused_at(417, "only Expect: 100-continue is understood\n");
         result.expects_continue = result.content_length > 0 && version == Poco::Net::HTTPMessage::HTTP_1_1;
     }
 
@@ -147,7 +150,7 @@ std::variant<RequestHead, HeadRefusal> read_request_head(std::string_view head, 
     HttpRequest& request = result.request;
     request.method = parsed.getMethod();
     const auto query = uri.find('?');
-    request.path = uri.substr(0, query);
+    request.path = path;
     if (query != std::string::npos) request.query = uri.substr(query + 1);
     request.content_type = parsed.get("Content-Type", "");
     for (const auto& header : parsed) request.headers.emplace_back(header.first, header.second);

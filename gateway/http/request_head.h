@@ -37,6 +37,7 @@ struct RequestHead {
 struct HeadRefusal {
     int status = 400;
     std::string reason;
+    std::string path; // the request's path when the head was read that far, so its route can word the answer
 };
 
 // Parses `head` (exactly the bytes up to head_end) with Poco and applies the rules: no

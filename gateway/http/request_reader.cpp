@@ -11,7 +11,7 @@ std::size_t RequestReader::room() const {
 
 ReadStep RequestReader::refuse(int status, std::string reason) {
     state_ = State::Refused;
-    refusal_ = HeadRefusal{status, std::move(reason)};
+    refusal_ = HeadRefusal{status, std::move(reason), ""};
     return ReadStep::Refused;
 }
 
@@ -32,7 +32,11 @@ ReadStep RequestReader::step() {
     }
     auto head = read_request_head(std::string_view(in_).substr(0, end), limits_);
     in_.erase(0, end);
-    if (auto* refused = std::get_if<HeadRefusal>(&head)) return refuse(refused->status, std::move(refused->reason));
+    if (auto* refused = std::get_if<HeadRefusal>(&head)) {
+        state_ = State::Refused;
+        refusal_ = std::move(*refused); // with its path, for the route's wording
+        return ReadStep::Refused;
+    }
     current_ = std::move(std::get<RequestHead>(head));
     state_ = State::Body;
     return ReadStep::Head;

@@ -17,12 +17,13 @@ std::string response_bytes(const HttpResponse& response, const ResponseFraming& 
     head.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
     head.set("Date", Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::HTTP_FORMAT));
     head.set("Server", "dyndns-gateway");
-    head.setContentType(response.content_type);
+    if (!response.content_type.empty()) head.setContentType(response.content_type);
     for (const auto& [name, value] : response.headers) head.add(name, value); // add: Set-Cookie may repeat
     head.set("X-Content-Type-Options", "nosniff");
     head.set("Cache-Control", "no-store");
     if (framing.https) head.set("Strict-Transport-Security", "max-age=31536000");
-    head.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
+    // A 204 has no body and, by RFC 9110 8.6, no Content-Length either.
+    if (response.status != 204) head.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
     head.setKeepAlive(framing.keep_alive);
     std::ostringstream out;
     head.write(out);

@@ -8,19 +8,35 @@
 namespace dyndns::http {
 
 const Route* Router::find(const std::string& path) const {
-    const auto match = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) { return r.path == path; });
-    return match == routes_.end() ? nullptr : &*match;
+    const auto exact = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) { return !r.prefix && r.path == path; });
+    if (exact != routes_.end()) return &*exact;
+    const auto below =
+        std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) { return r.prefix && path.starts_with(r.path); });
+    return below == routes_.end() ? nullptr : &*below;
 }
+
+namespace {
+
+HttpResponse worded(const Route* route, int status, const std::string& reason) {
+    if (route && route->refuse) return route->refuse(status, reason);
+    return HttpResponse::text(status, reason);
+}
+
+} // namespace
 
 std::optional<HttpResponse> Router::refusal(const std::string& method, const std::string& path) const {
     const Route* route = find(path);
     if (!route) return HttpResponse::text(404, "not found\n");
     if (std::find(route->methods.begin(), route->methods.end(), method) != route->methods.end()) return std::nullopt;
-    HttpResponse refused = HttpResponse::text(405, "method not allowed\n");
+    HttpResponse refused = worded(route, 405, "method not allowed\n");
     std::string allow;
     for (const auto& m : route->methods) allow += (allow.empty() ? "" : ", ") + m;
     refused.headers.emplace_back("Allow", allow);
     return refused;
+}
+
+HttpResponse Router::refused(const HeadRefusal& refusal) const {
+    return worded(refusal.path.empty() ? nullptr : find(refusal.path), refusal.status, refusal.reason);
 }
 
 HttpResponse Router::dispatch(const HttpRequest& request) const noexcept {

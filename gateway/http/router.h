@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "http/http_types.h"
+#include "http/request_head.h"
 
 namespace dyndns::http {
 
@@ -14,6 +15,10 @@ public:
 
     // 404 or 405 (with Allow) decided from the head alone, before any body is read; nullopt: routed.
     std::optional<HttpResponse> refusal(const std::string& method, const std::string& path) const;
+
+    // The server's own refusal of a head (too large, a body over the limit, …) in the words of the
+    // route it was for.
+    HttpResponse refused(const HeadRefusal& refusal) const;
 
     // The handler's answer; anything it throws is logged and answered 500 (with Connection: close).
     HttpResponse dispatch(const HttpRequest& request) const noexcept;

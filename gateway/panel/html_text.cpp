@@ -19,4 +19,6 @@ std::string html(const std::string& text) {
     return out;
 }
 
+std::string csrf_field(const std::string& csrf) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + html(csrf) + "\">"; }
+
 } // namespace dyndns::panel

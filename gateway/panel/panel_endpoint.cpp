@@ -6,7 +6,9 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include "http/client_info.h"
 #include "http/fault_status.h"
@@ -87,6 +89,35 @@ http::Handler store_boundary(http::Handler page) {
 
 std::string domain_url(const std::string& domain) { return "/panel/domain?name=" + domain; }
 
+// The "New API token" form as a scope; the rules about it are core/api_tokens.h's.
+std::variant<core::ApiToken, core::UpdateError> api_token_scope(const http::FormFields& form) {
+    const auto words = [](const std::string& text) {
+        Poco::StringTokenizer split(text, " ,", Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
+        return std::vector<std::string>(split.begin(), split.end());
+    };
+    core::ApiToken scope;
+    scope.label = form.get("label", "");
+    scope.names = words(form.get("names", ""));
+    scope.subtrees = words(form.get("subtrees", ""));
+    scope.kinds = 0;
+    for (const auto& [key, value] : form.fields)
+        if (key == "kind")
+            if (const auto kind = core::record_kind(value)) scope.kinds |= static_cast<unsigned>(*kind);
+    scope.write = form.get("read_only", "") != "on";
+    for (const auto& text : words(form.get("networks", ""))) {
+        const auto parsed = core::parse_cidr(text);
+        if (!parsed.cidr) return core::UpdateError{core::Fault::BadRequest, "networks: " + parsed.error, 0};
+        scope.networks.push_back(*parsed.cidr);
+    }
+    if (const std::string days = form.get("expires_days", ""); !days.empty()) {
+        unsigned count = 0;
+        if (!Poco::NumberParser::tryParseUnsigned(days, count) || count == 0 || count > 3650)
+            return core::UpdateError{core::Fault::BadRequest, "expires after days: 1..3650, or empty for never", 0};
+        scope.expires = std::chrono::system_clock::now() + std::chrono::hours(24) * count;
+    }
+    return scope;
+}
+
 } // namespace
 
 std::variant<PanelEndpoint::PostedForm, http::HttpResponse> PanelEndpoint::posted_form(const http::HttpRequest& request) {
@@ -125,6 +156,8 @@ std::vector<http::Route> PanelEndpoint::routes() {
         {"/panel/token/new", {"POST"}, bind(&PanelEndpoint::new_token)},
         {"/panel/token/revoke", {"POST"}, bind(&PanelEndpoint::revoke_token)},
         {"/panel/host", {"POST"}, bind(&PanelEndpoint::set_host_rule)},
+        {"/panel/api-token/new", {"POST"}, bind(&PanelEndpoint::new_api_token)},
+        {"/panel/api-token/revoke", {"POST"}, bind(&PanelEndpoint::revoke_api_token)},
         {"/panel/style.css",
          {"GET"},
          [](const http::HttpRequest&) {
@@ -138,7 +171,16 @@ std::vector<http::Route> PanelEndpoint::routes() {
 http::HttpResponse PanelEndpoint::home(const http::HttpRequest& request) {
     const auto session = session_of(request);
     if (!session) return redirect("/panel/login");
-    return html_response(200, domains_page(session->account, session->csrf, accounts_.domains(session->account)));
+    const auto tokens = accounts_.api_tokens(session->account);
+    // A token made by the previous request (post, redirect, get): shown on this page only.
+    std::optional<NewApiToken> new_token;
+    if (const auto flash = sessions_.take_flash(session->id); flash && flash->domain.empty()) {
+        const auto made =
+            std::find_if(tokens.begin(), tokens.end(), [&](const core::ApiToken& t) { return t.id == flash->token_id; });
+        if (made != tokens.end()) new_token = NewApiToken{*made, flash->secret};
+    }
+    return html_response(
+        200, domains_page(session->account, session->csrf, accounts_.domains(session->account), tokens, new_token, ""));
 }
 
 http::HttpResponse PanelEndpoint::login_form(const http::HttpRequest& request) {
@@ -244,6 +286,31 @@ http::HttpResponse PanelEndpoint::revoke_token(const http::HttpRequest& request)
     }
     if (const auto error = accounts_.revoke_token(session.account, domain, id)) return problem_page(*error, domain_url(domain));
     return redirect(domain_url(domain));
+}
+
+http::HttpResponse PanelEndpoint::new_api_token(const http::HttpRequest& request) {
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
+    auto scope = api_token_scope(form);
+    if (const auto* error = std::get_if<core::UpdateError>(&scope)) return problem_page(*error, "/panel/#api-tokens");
+    auto made = accounts_.new_api_token(session.account, std::get<core::ApiToken>(std::move(scope)));
+    if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, "/panel/#api-tokens");
+    // As for per-host tokens: the secret waits in the session for the next page, never in a URL.
+    const auto& [token, secret] = std::get<std::pair<core::ApiToken, std::string>>(made);
+    sessions_.set_flash(session.id, TokenFlash{token.id, "", secret});
+    return redirect("/panel/#api-tokens");
+}
+
+http::HttpResponse PanelEndpoint::revoke_api_token(const http::HttpRequest& request) {
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
+    Poco::Int64 id = 0;
+    if (!Poco::NumberParser::tryParse64(form.get("id", ""), id))
+        return problem_page({core::Fault::BadRequest, "no such API token", 0}, "/panel/#api-tokens");
+    if (const auto error = accounts_.revoke_api_token(session.account, id)) return problem_page(*error, "/panel/#api-tokens");
+    return redirect("/panel/#api-tokens");
 }
 
 http::HttpResponse PanelEndpoint::set_host_rule(const http::HttpRequest& request) {

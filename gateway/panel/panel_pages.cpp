@@ -5,6 +5,7 @@
 
 #include "vocabulary/history_outcome.h"
 #include "panel/acme_settings.h"
+#include "panel/api_tokens_section.h"
 #include "panel/history_picture.h"
 #include "vocabulary/printable.h"
 #include "vocabulary/utc_time.h"
@@ -33,8 +34,6 @@ std::string join(const std::vector<std::string>& items) {
     for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
     return out;
 }
-
-std::string csrf_field(const std::string& csrf) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + html(csrf) + "\">"; }
 
 std::string domain_href(const std::string& domain, std::size_t page = 0) {
     return "/panel/domain?name=" + html(domain) + (page ? "&amp;page=" + std::to_string(page) : "");
@@ -110,7 +109,9 @@ std::string login_page(const std::string& csrf, const std::string& problem) {
     return page("Log in", "", "", main.str());
 }
 
-std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains) {
+std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains,
+                         const std::vector<core::ApiToken>& tokens, const std::optional<NewApiToken>& new_token,
+                         const std::string& problem) {
     std::ostringstream main;
     main << "<h1>Your domains</h1>";
     if (domains.empty())
@@ -123,6 +124,7 @@ std::string domains_page(const std::string& account, const std::string& csrf, co
                  << (d.dyndns ? "on" : "off") << "</td></tr>";
         main << "</tbody></table>";
     }
+    main << problem_box(problem) << api_tokens_section(csrf, tokens, new_token);
     return page("Domains", account, csrf, main.str());
 }
 

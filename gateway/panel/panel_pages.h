@@ -10,6 +10,12 @@
 
 namespace dyndns::panel {
 
+// A JSON API token just made, with its secret.
+struct NewApiToken {
+    core::ApiToken token;
+    std::string secret;
+};
+
 // Where clients reach the gateway, for the ready-to-copy settings.
 struct ClientEndpoints {
     std::string api_url; // public_url, e.g. https://dns.example.net:8192/dom/api
@@ -18,7 +24,10 @@ struct ClientEndpoints {
 };
 
 std::string login_page(const std::string& csrf, const std::string& problem);
-std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains);
+// The account's domains and its JSON API tokens; `new_token`: one made by the previous request, shown this once.
+std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains,
+                         const std::vector<core::ApiToken>& tokens, const std::optional<NewApiToken>& new_token,
+                         const std::string& problem);
 // `new_token`: a token made by this request, shown this once.
 std::string domain_page(const std::string& account, const std::string& csrf, const core::DomainView& view,
                         std::size_t history_page, const ClientEndpoints& endpoints,

@@ -21,7 +21,7 @@ struct Session {
 // A new token's secret waiting for the page after the redirect, for that token on that domain only.
 struct TokenFlash {
     std::int64_t token_id = 0;
-    std::string domain;
+    std::string domain; // a per-host token's domain; empty for a JSON API token
     std::string secret;
 };
 

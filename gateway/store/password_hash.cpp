@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <semaphore>
 #include <thread>
+#include <vector>
 
 #include <sodium.h>
 
@@ -53,13 +54,14 @@ bool password_matches(const std::string& password, const std::string& hash) {
     return match && !hash.empty();
 }
 
-std::string new_token_secret() {
+std::string new_token_secret(std::size_t size) {
     ensure_sodium();
-    unsigned char bytes[24];
-    randombytes_buf(bytes, sizeof bytes);
-    char text[sodium_base64_ENCODED_LEN(sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(bytes, sizeof bytes);
+    std::vector<unsigned char> bytes(size);
+    randombytes_buf(bytes.data(), bytes.size());
+    std::string text(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(bytes.data(), bytes.size());
+    text.resize(text.find('\0')); // the encoded length counts the terminating NUL
     return text;
 }
 

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <cstddef>
 #include <string>
 #include <unordered_map>
 
@@ -15,8 +16,9 @@ std::string hash_password(const std::string& password);
 // dummy hash, so an unknown account costs the same time as a wrong password.
 bool password_matches(const std::string& password, const std::string& hash);
 
-// A new token secret: 24 random bytes (192 bits) as URL-safe base64 without padding (32 characters).
-std::string new_token_secret();
+// A new token secret: `bytes` random bytes as URL-safe base64 without padding (24 bytes, 192
+// bits: 32 characters; 32 bytes, 256 bits: 43).
+std::string new_token_secret(std::size_t bytes = 24);
 // The hex BLAKE2b-256 of a token secret: what the store keeps. A fast hash is enough for a
 // random 192-bit secret; argon2 is for secrets people choose.
 std::string token_hash(const std::string& secret);

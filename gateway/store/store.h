@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ports/provisioning_port.h"
 #include "core/ports/store_ports.h"
 #include "vocabulary/records.h"
 #include "vocabulary/store_errors.h"
@@ -31,7 +32,7 @@ struct Location {
 
 // Thread-safe. Several processes (gateways, dyndnsctl) may use the same database at once; a change
 // made by one is seen by the others within kForeignChangeBound.
-class Store final : public core::StorePorts {
+class Store final : public core::StorePorts, public core::ProvisioningPort {
 public:
     // SQLite sees another process's change on its next call; PostgreSQL's answers from memory
     // are at most this old.
@@ -46,11 +47,11 @@ public:
     Store& operator=(const Store&) = delete;
 
     // Accounts. Names: 1..64 characters of [a-z0-9._-] (lower-cased on input). Passwords: 1..1024 bytes.
-    void add_account(const std::string& account, const std::string& password); // StoreError if it exists
-    void set_password(const std::string& account, const std::string& password); // StoreError if missing
-    void delete_account(const std::string& account); // also deletes its domains
-    std::vector<std::string> list_accounts() const;
-    bool account_exists(const std::string& account) const;
+    void add_account(const std::string& account, const std::string& password) override; // StoreError if it exists
+    void set_password(const std::string& account, const std::string& password) override; // StoreError if missing
+    void delete_account(const std::string& account) override; // also deletes its domains and tokens
+    std::vector<std::string> list_accounts() const override;
+    bool account_exists(const std::string& account) const override;
 
     // True when `password` is the account's. Unknown accounts cost the same time as wrong
     // passwords. A successful check is cached in memory for a short time under a keyed hash of
@@ -63,12 +64,12 @@ public:
     std::string credential_stamp(const std::string& account) const override;
 
     // Domains. A domain belongs to one account; names are lower-cased, trailing dot removed.
-    void add_domain(const std::string& domain, const std::string& account); // StoreError if taken or account missing
+    void add_domain(const std::string& domain, const std::string& account) override; // StoreError if taken or account missing
     // Many domains in one transaction, each (domain, account): all or none (an unknown account or
     // an invalid name refuses the lot); domains already there are left as they are. Returns how
     // many were added.
     std::size_t add_domains(const std::vector<std::pair<std::string, std::string>>& domains, bool dyndns);
-    void delete_domain(const std::string& domain); // StoreError if missing
+    void delete_domain(const std::string& domain) override; // StoreError if missing
     void set_dyndns(const std::string& domain, bool enabled) override; // StoreError if missing
     std::optional<Domain> find_domain(const std::string& domain) const override; // exact name
     // The domain `name` belongs to: the name itself or its nearest registered ancestor.
@@ -86,6 +87,12 @@ public:
     bool has_tokens(const std::string& name) const override;
     std::vector<Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const override;
     void revoke_token(std::int64_t id) override; // StoreError if missing
+
+    // API tokens (store_api_tokens.cpp; docs/api.md). The secret is "dyndns_" and 256 random bits.
+    std::pair<core::ApiToken, std::string> create_api_token(core::ApiToken token) override;
+    std::optional<core::ApiToken> find_api_token(const std::string& secret) const override;
+    std::vector<core::ApiToken> list_api_tokens(const std::optional<std::string>& account = std::nullopt) const override;
+    void revoke_api_token(std::int64_t id) override; // StoreError if missing
 
     // Router prefixes (store_host_rules.cpp): each domain's prefix length and its hosts' rules.
     void set_prefix_length(const std::string& domain, unsigned length) override; // StoreError if missing
@@ -127,8 +134,12 @@ public:
     std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const override;
     std::vector<HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,
                                       std::size_t offset = 0) const override;
+    std::vector<HistoryEntry> name_history(const std::string& name, std::size_t limit, std::size_t offset) const override;
 
 private:
+    // Newest first; `column` ("domain", "name") equal to `value`, or every row when it is empty.
+    std::vector<HistoryEntry> history_where(const std::string& column, const std::string& value, std::size_t limit,
+                                            std::size_t offset) const;
     std::vector<Domain> list_where(const std::string& where, const std::string& value) const;
     std::vector<Token> tokens_where(const std::string& where, const std::vector<std::string>& values) const;
 

@@ -56,6 +56,15 @@ std::vector<std::string> Store::updated_names(const std::string& domain, std::si
 }
 
 std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domain, std::size_t limit, std::size_t offset) const {
+    return domain ? history_where("domain", lower(*domain), limit, offset) : history_where("", "", limit, offset);
+}
+
+std::vector<HistoryEntry> Store::name_history(const std::string& name, std::size_t limit, std::size_t offset) const {
+    return history_where("name", lower(name), limit, offset);
+}
+
+std::vector<HistoryEntry> Store::history_where(const std::string& column, const std::string& value, std::size_t limit,
+                                               std::size_t offset) const {
     return guarded("read the history", [&] {
         auto db = impl_->pool.lease();
         auto& session = db.session();
@@ -65,9 +74,10 @@ std::vector<HistoryEntry> Store::history(const std::optional<std::string>& domai
         Poco::Data::Statement select(session);
         select << impl_->sql("SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
                              "user_agent, outcome, prefix FROM history " +
-                             std::string(domain ? "WHERE domain = ? " : "") + "ORDER BY id DESC LIMIT ? OFFSET ?"),
+                             (column.empty() ? std::string() : "WHERE " + column + " = ? ") +
+                             "ORDER BY id DESC LIMIT ? OFFSET ?"),
             into(rows);
-        if (domain) select, bind(lower(*domain));
+        if (!column.empty()) select, bind(value);
         select, bind(static_cast<Poco::Int64>(limit)), bind(static_cast<Poco::Int64>(offset));
         select.execute();
         std::vector<HistoryEntry> entries;

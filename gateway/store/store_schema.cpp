@@ -106,6 +106,25 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE domains ADD COLUMN reversed_name TEXT COLLATE BINARY NOT NULL DEFAULT ''",
             "CREATE INDEX domains_by_reversed_name ON domains(reversed_name)",
         },
+        // 7: API tokens (docs/api.md): a customer token's scope, or a provisioning token (no
+        // account). Lists are space-separated; only a hash of the secret is kept.
+        {
+            "CREATE TABLE api_tokens ("
+            "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+            "  kind        TEXT NOT NULL,"
+            "  account     TEXT REFERENCES accounts(name) ON DELETE CASCADE,"
+            "  label       TEXT NOT NULL,"
+            "  secret_hash TEXT NOT NULL UNIQUE,"
+            "  names       TEXT NOT NULL,"
+            "  subtrees    TEXT NOT NULL,"
+            "  kinds       INTEGER NOT NULL,"
+            "  writable    INTEGER NOT NULL,"
+            "  networks    TEXT NOT NULL,"
+            "  expires_ms  INTEGER NOT NULL,"
+            "  created_ms  INTEGER NOT NULL)",
+            "CREATE INDEX api_tokens_by_account ON api_tokens(account)",
+            "CREATE INDEX history_by_name ON history(name, id)", // one host's history (GET /api/v1/hosts/{name}/history)
+        },
     };
     return steps;
 }

@@ -1,6 +1,7 @@
 // Address blocks (192.0.2.0/24, 2001:db8::/32) and the IPv4-mapped form, with Poco doing the masking: what config and core share.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <Poco/Net/IPAddress.h>
@@ -24,5 +25,14 @@ struct Cidr {
     bool contains(const Poco::Net::IPAddress& address) const;
     std::string to_string() const; // "192.0.2.0/24"
 };
+
+// "192.0.2.0/24", "2001:db8::/32", or a bare address (a /32 or /128). The error says what is
+// wrong with `text` without repeating it: a block with host bits set (192.0.2.1/24) is refused,
+// since it is ambiguous whether the host or its network was meant.
+struct CidrParse {
+    std::optional<Cidr> cidr;
+    std::string error; // set when `cidr` is not
+};
+CidrParse parse_cidr(const std::string& text);
 
 } // namespace dyndns::core

@@ -15,6 +15,7 @@ std::string fault_name(Fault fault) {
     case Fault::DnsRejected: return "DNS_REJECTED";
     case Fault::BadRequest: return "BAD_REQUEST";
     case Fault::ServiceUnavailable: return "SERVICE_UNAVAILABLE";
+    case Fault::NotPermitted: return "NOT_PERMITTED";
     }
     return "UNKNOWN";
 }

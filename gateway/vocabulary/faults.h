@@ -17,6 +17,7 @@ enum class Fault : int {
     DnsRejected = 8,
     BadRequest = 9,
     ServiceUnavailable = 10, // the gateway's own store failed; nothing changed
+    NotPermitted = 11, // an API token's scope (names, record kinds, read-only, networks) or kind does not cover the call
 };
 // "AUTH_FAILED", "NO_SUCH_DOMAIN", …
 std::string fault_name(Fault fault);

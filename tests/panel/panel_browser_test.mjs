@@ -35,6 +35,19 @@ function setDyndnsIp(ip, name = domain) {
     request.end(body);
   });
 }
+// A JSON API call with a bearer token; resolves to the status.
+function apiPut(token, name, body) {
+  return new Promise((resolve, reject) => {
+    const request = https.request(`${base}/api/v1/hosts/${name}`, {
+      method: 'PUT', ca, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
 const isFault = (xml, code) => xml.includes('<fault>') && xml.includes(`<name>faultCode</name><value><int>${code}</int>`);
 
 const chromiumPath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
@@ -148,6 +161,25 @@ try {
   await page.screenshot({ path: join(artifacts, 'panel-domain.png'), fullPage: true });
   if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'panel-domain.png'), fullPage: true });
   check(true, `screenshot saved to ${join(artifacts, 'panel-domain.png')}`);
+
+  // API tokens (docs/api.md): one made for one name and addresses only, shown once, usable for that name alone, revoked.
+  await page.goto(`${base}/panel/`);
+  await page.getByLabel('Label').fill('backup script');
+  await page.getByLabel(/^Names/).fill(`home.${domain}`);
+  await page.getByLabel('router prefixes').uncheck();
+  await page.getByLabel('ACME challenges').uncheck();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create API token' }).click()]);
+  const apiToken = (await page.locator('#new-api-token').innerText()).trim();
+  check(apiToken.startsWith('dyndns_') && apiToken.length === 50, 'a new API token is shown once');
+  await page.reload();
+  const apiTokens = await page.locator('#api-tokens ~ table').innerText();
+  check(!(await page.content()).includes(apiToken) && apiTokens.includes(`home.${domain}`) && apiTokens.includes('backup script') &&
+        apiTokens.includes('address') && !apiTokens.includes('acme'), 'the API token is listed with its scope, not its secret');
+  check(await apiPut(apiToken, `home.${domain}`, { a: ['192.0.2.123'] }) === 200, 'the API token sets its name');
+  check(await apiPut(apiToken, `www.${domain}`, { a: ['192.0.2.124'] }) === 403, 'the API token cannot set another name');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Revoke API token/ }).click()]);
+  check((await page.locator('#api-tokens ~ table').innerText()).includes('No API tokens'), 'the API token is revoked');
+  check(await apiPut(apiToken, `home.${domain}`, { a: ['192.0.2.125'] }) === 401, 'a revoked API token is refused');
 
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log out' }).click()]);
   await page.goto(`${base}/panel/`);

@@ -87,6 +87,37 @@ public:
         host_rule_calls.push_back(request);
         return core::HostRuleResult{request.name, request.rule};
     }
+    // The JSON API's host calls: each name echoed as changed to what was asked; calls recorded.
+    std::vector<core::HostAddressesRequest> host_set_calls;
+    std::optional<core::UpdateError> host_answer; // when set, every host call and the provisioning check answer it
+    core::HostAddressesOutcome set_host_addresses(const core::HostAddressesRequest& request) override {
+        host_set_calls.push_back(request);
+        if (host_answer) return *host_answer;
+        std::vector<core::HostAddressesResult> results;
+        for (const auto& host : request.hosts)
+            results.push_back({host.name,
+                               host.a.value_or(std::vector<std::string>{}),
+                               host.aaaa.value_or(std::vector<std::string>{}),
+                               {},
+                               {},
+                               60,
+                               true});
+        return results;
+    }
+    core::HostListOutcome list_hosts(const core::CallerRequest&) override {
+        if (host_answer) return *host_answer;
+        return std::vector<core::HostSummary>{{"example.test", "example.test", true},
+                                              {"home.example.test", "example.test", true}};
+    }
+    core::HostHistoryOutcome host_history(const core::HostHistoryRequest&) override {
+        if (host_answer) return *host_answer;
+        return core::HostHistoryPage{};
+    }
+    std::vector<std::string> provisioning_checks; // the secrets asked about
+    std::optional<core::UpdateError> check_provisioning_token(const std::string& secret, const core::ClientInfo&) override {
+        provisioning_checks.push_back(secret);
+        return host_answer;
+    }
     // "bad" and anything starting with "fd" (a ULA) are refused as private.
     std::optional<core::UpdateError> check_address(const std::string& address) const override {
         if (address == "bad" || address.rfind("fd", 0) == 0) return core::UpdateError{core::Fault::PrivateAddress, "private", 0};

@@ -150,6 +150,39 @@ void MemoryStore::revoke_token(std::int64_t id) {
     if (tokens_.erase(id) == 0) throw store::StoreError("no token " + std::to_string(id));
 }
 
+std::pair<core::ApiToken, std::string> MemoryStore::create_api_token(core::ApiToken token) {
+    std::lock_guard lock(mutex_);
+    if (token.kind == core::ApiToken::Kind::Provisioning) token.account.clear();
+    token.account = lower(token.account);
+    if (!token.account.empty() && !passwords_.contains(token.account))
+        throw store::StoreError("no account '" + token.account + "'");
+    token.id = next_id_++;
+    token.created = std::chrono::system_clock::now();
+    std::string secret = std::string(core::kApiTokenPrefix) + "memory-api-token-secret-number-" + std::to_string(token.id);
+    api_tokens_[token.id] = {token, secret};
+    return {token, secret};
+}
+
+std::optional<core::ApiToken> MemoryStore::find_api_token(const std::string& secret) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, held] : api_tokens_)
+        if (held.second == secret) return held.first;
+    return std::nullopt;
+}
+
+std::vector<core::ApiToken> MemoryStore::list_api_tokens(const std::optional<std::string>& account) const {
+    std::lock_guard lock(mutex_);
+    std::vector<core::ApiToken> tokens;
+    for (const auto& [id, held] : api_tokens_)
+        if (!account || held.first.account == lower(*account)) tokens.push_back(held.first);
+    return tokens;
+}
+
+void MemoryStore::revoke_api_token(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    if (api_tokens_.erase(id) == 0) throw store::StoreError("no API token " + std::to_string(id));
+}
+
 void MemoryStore::append_history(const std::vector<core::HistoryEntry>& entries) {
     std::lock_guard lock(mutex_);
     for (auto entry : entries) {
@@ -180,6 +213,20 @@ std::vector<core::HistoryEntry> MemoryStore::history(const std::optional<std::st
     std::vector<core::HistoryEntry> rows;
     for (auto entry = history_.rbegin(); entry != history_.rend() && rows.size() < limit; ++entry) {
         if (domain && entry->domain != lower(*domain)) continue;
+        if (offset > 0) {
+            --offset;
+            continue;
+        }
+        rows.push_back(*entry);
+    }
+    return rows;
+}
+
+std::vector<core::HistoryEntry> MemoryStore::name_history(const std::string& name, std::size_t limit, std::size_t offset) const {
+    std::lock_guard lock(mutex_);
+    std::vector<core::HistoryEntry> rows;
+    for (auto entry = history_.rbegin(); entry != history_.rend() && rows.size() < limit; ++entry) {
+        if (entry->name != lower(name)) continue;
         if (offset > 0) {
             --offset;
             continue;

@@ -33,6 +33,11 @@ public:
     std::vector<core::Token> list_tokens(const std::optional<std::string>& domain = std::nullopt) const override;
     void revoke_token(std::int64_t id) override;
 
+    std::pair<core::ApiToken, std::string> create_api_token(core::ApiToken token) override;
+    std::optional<core::ApiToken> find_api_token(const std::string& secret) const override;
+    std::vector<core::ApiToken> list_api_tokens(const std::optional<std::string>& account = std::nullopt) const override;
+    void revoke_api_token(std::int64_t id) override;
+
     void set_prefix_length(const std::string& domain, unsigned length) override;
     void set_host_rule(const core::HostRule& rule) override;
     bool remove_host_rule(const std::string& name) override;
@@ -43,6 +48,7 @@ public:
     std::vector<std::string> updated_names(const std::string& domain, std::size_t limit = 100) const override;
     std::vector<core::HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,
                                             std::size_t offset = 0) const override;
+    std::vector<core::HistoryEntry> name_history(const std::string& name, std::size_t limit, std::size_t offset) const override;
 
     bool is_shared() const override { return false; }
     std::int64_t count_call(const std::string& account, std::chrono::system_clock::time_point window_start) override;
@@ -61,6 +67,7 @@ private:
     std::map<std::string, std::int64_t> stamps_; // account -> how many times it was (re)made or changed
     std::map<std::string, core::Domain> domains_;
     std::map<std::int64_t, std::pair<core::Token, std::string>> tokens_; // id -> (token, secret)
+    std::map<std::int64_t, std::pair<core::ApiToken, std::string>> api_tokens_; // id -> (token, secret)
     std::map<std::string, core::HostRule> host_rules_; // name -> rule
     std::vector<core::HistoryEntry> history_; // oldest first
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> calls_; // (account, window start) -> count

@@ -23,6 +23,8 @@ public:
     // Newest first.
     virtual std::vector<HistoryEntry> history(const std::optional<std::string>& domain = std::nullopt, std::size_t limit = 50,
                                               std::size_t offset = 0) const = 0;
+    // One name's rows, newest first.
+    virtual std::vector<HistoryEntry> name_history(const std::string& name, std::size_t limit, std::size_t offset) const = 0;
 };
 
 } // namespace dyndns::core

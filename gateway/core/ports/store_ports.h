@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/ports/account_port.h"
+#include "core/ports/api_token_port.h"
 #include "core/ports/counter_port.h"
 #include "core/ports/domain_port.h"
 #include "core/ports/history_port.h"
@@ -12,6 +13,7 @@ namespace dyndns::core {
 
 // store::Store is one; tests use MemoryStore (tests/support/memory_store.h).
 class StorePorts : public AccountPort,
+                   public ApiTokenPort,
                    public DomainPort,
                    public HistoryPort,
                    public HostRulePort,
