@@ -1,7 +1,8 @@
-// Each provisioning call checks what must exist first (404) or must not (409), then lets the store apply its own rules.
+// Each provisioning call checks what must exist first (404) or must not (409), lets the store apply its own rules, and logs what it changed.
 #include "core/provisioning.h"
 
 #include "core/update_core.h"
+#include "log/log.h"
 #include "vocabulary/names.h"
 #include "vocabulary/store_errors.h"
 
@@ -36,6 +37,7 @@ Provisioned<std::string> ProvisioningService::add_account(const std::string& acc
         if (accounts_.account_exists(account))
             return Refusal{{Fault::BadRequest, "account '" + lower(account) + "' exists", 0}, true};
         accounts_.add_account(account, password);
+        log::notice("provisioning: account " + lower(account) + " added");
         return lower(account);
     });
 }
@@ -44,6 +46,7 @@ Provisioned<bool> ProvisioningService::delete_account(const std::string& account
     return guarded<bool>([&]() -> Provisioned<bool> {
         if (!accounts_.account_exists(account)) return missing("such account");
         accounts_.delete_account(account);
+        log::notice("provisioning: account " + lower(account) + " deleted with its domains and tokens");
         return true;
     });
 }
@@ -52,6 +55,7 @@ Provisioned<bool> ProvisioningService::set_password(const std::string& account, 
     return guarded<bool>([&]() -> Provisioned<bool> {
         if (!accounts_.account_exists(account)) return missing("such account");
         accounts_.set_password(account, password);
+        log::notice("provisioning: password of account " + lower(account) + " changed");
         return true;
     });
 }
@@ -72,6 +76,8 @@ Provisioned<Domain> ProvisioningService::add_domain(const std::string& account, 
         const auto added = domains_.find_domain(lower(domain));
         if (!added) return missing("such domain");
         if (dyndns) domains_.set_dyndns(added->name, true);
+        log::notice("provisioning: domain " + added->name + " added to account " + added->account +
+                    (dyndns ? ", dyndns on" : ", dyndns off"));
         return *domains_.find_domain(added->name);
     });
 }
@@ -80,6 +86,7 @@ Provisioned<bool> ProvisioningService::delete_domain(const std::string& domain) 
     return guarded<bool>([&]() -> Provisioned<bool> {
         if (!domains_.find_domain(lower(domain))) return missing("such domain");
         accounts_.delete_domain(domain);
+        log::notice("provisioning: domain " + lower(domain) + " deleted");
         return true;
     });
 }
@@ -89,6 +96,7 @@ Provisioned<Domain> ProvisioningService::set_dyndns(const std::string& domain, b
         const auto found = domains_.find_domain(lower(domain));
         if (!found) return missing("such domain");
         domains_.set_dyndns(found->name, enabled);
+        log::notice("provisioning: dyndns " + std::string(enabled ? "on" : "off") + " for " + found->name);
         auto changed = *found;
         changed.dyndns = enabled;
         return changed;

@@ -306,6 +306,58 @@ TEST_CASE("tokens: made for a name under a domain, verified by name and secret, 
     CHECK(db.list_tokens().empty());
 }
 
+TEST_CASE("API tokens: a scope stored and read back whole, found by the secret alone, revoked, gone with the account") {
+    TempDir dir;
+    store::Store db(dir.location());
+    db.add_account("alice", "pw");
+    db.add_domain("example.test", "alice");
+    core::ApiToken scope;
+    scope.account = "Alice";
+    scope.label = "backup script";
+    scope.names = {"home.example.test", "nas.example.test"};
+    scope.subtrees = {"lab.example.test"};
+    scope.kinds = static_cast<unsigned>(core::RecordKind::Address) | static_cast<unsigned>(core::RecordKind::Acme);
+    scope.write = false;
+    scope.networks = {*core::parse_cidr("192.0.2.0/24").cidr, *core::parse_cidr("2001:db8::/32").cidr};
+    scope.expires = std::chrono::system_clock::time_point(std::chrono::milliseconds(4102444800000)); // 2100
+    const auto [made, secret] = db.create_api_token(scope);
+    CHECK(secret.starts_with("dyndns_"));
+    CHECK(secret.size() == 7 + 43); // 256 bits in base64url
+    const auto found = db.find_api_token(secret);
+    REQUIRE(found);
+    CHECK(found->id == made.id);
+    CHECK(found->kind == core::ApiToken::Kind::Customer);
+    CHECK(found->account == "alice");
+    CHECK(found->label == "backup script");
+    CHECK(found->names == scope.names);
+    CHECK(found->subtrees == scope.subtrees);
+    CHECK(found->kinds == scope.kinds);
+    CHECK_FALSE(found->write);
+    REQUIRE(found->networks.size() == 2);
+    CHECK(found->networks[1].to_string() == "2001:db8::/32");
+    CHECK(found->expires == scope.expires);
+    CHECK_FALSE(db.find_api_token(secret + "x"));
+    CHECK_FALSE(db.find_api_token("not-a-token"));
+
+    core::ApiToken provisioning;
+    provisioning.kind = core::ApiToken::Kind::Provisioning;
+    const auto [panel, panel_secret] = db.create_api_token(provisioning);
+    CHECK(db.find_api_token(panel_secret)->account.empty());
+    CHECK(db.list_api_tokens().size() == 2);
+    CHECK(db.list_api_tokens("alice").size() == 1);
+    CHECK(db.list_api_tokens("").size() == 1); // provisioning tokens belong to no account
+    core::ApiToken nobody;
+    nobody.account = "bob";
+    CHECK_THROWS_AS(db.create_api_token(nobody), store::StoreError);
+
+    db.revoke_api_token(panel.id);
+    CHECK_FALSE(db.find_api_token(panel_secret));
+    CHECK_THROWS_AS(db.revoke_api_token(panel.id), store::StoreError);
+    db.delete_account("alice");
+    CHECK_FALSE(db.find_api_token(secret));
+    CHECK(db.list_api_tokens().empty());
+}
+
 TEST_CASE("the owning domain is the nearest registered ancestor") {
     TempDir dir;
     store::Store db(dir.location());
