@@ -34,21 +34,30 @@ public:
     // (a failed query must not read as "none").
     template <class T, class Query>
     T lookup(std::unordered_map<std::string, T> Entries::*map, const std::string& key, Query&& query) {
+        const auto now_time = std::chrono::steady_clock::now();
+        {
+            // Checked for foreign changes a moment ago: a remembered answer needs no connection.
+            // (Leasing the connection on every call made all workers queue for it, remembered or not.)
+            std::lock_guard lock(mutex_);
+            if (now_time - checked_ < (dialect_ == Dialect::SQLite ? kSqliteCheckInterval : bound_)) {
+                const auto& entries = entries_.*map;
+                if (const auto it = entries.find(key); it != entries.end()) return it->second;
+            }
+        }
         std::optional<SessionPool::Lease> db;
         std::uint64_t generation = 0;
-        {
-            const auto now_time = std::chrono::steady_clock::now();
-            if (dialect_ == Dialect::SQLite) {
-                db.emplace(pool_.lease()); // the one connection, whose data_version is meaningful
-                std::lock_guard lock(mutex_);
-                if (now_time - checked_ >= std::chrono::milliseconds(1)) {
-                    checked_ = now_time;
-                    std::int64_t version = -1;
-                    db->session() << "PRAGMA data_version", Poco::Data::Keywords::into(version), Poco::Data::Keywords::now;
-                    if (version != version_) clear();
-                    version_ = version;
-                }
+        if (dialect_ == Dialect::SQLite) {
+            db.emplace(pool_.lease()); // the one connection, whose data_version is meaningful
+            std::lock_guard lock(mutex_);
+            if (now_time - checked_ >= kSqliteCheckInterval) {
+                checked_ = now_time;
+                std::int64_t version = -1;
+                db->session() << "PRAGMA data_version", Poco::Data::Keywords::into(version), Poco::Data::Keywords::now;
+                if (version != version_) clear();
+                version_ = version;
             }
+        }
+        {
             std::lock_guard lock(mutex_);
             if (dialect_ == Dialect::PostgreSQL && now_time - checked_ >= bound_) {
                 clear();
@@ -75,6 +84,7 @@ public:
 
 private:
     static constexpr std::size_t kMaxCached = 100000;
+    static constexpr std::chrono::milliseconds kSqliteCheckInterval{1};
     void clear() { // under mutex_
         entries_ = {};
         ++generation_;
