@@ -15,6 +15,7 @@
 #include "soap/soap_detect.h"
 #include "soap/soap_endpoint.h"
 #include "soap/wsdl_document.h"
+#include "vocabulary/no_wait.h"
 #include "xmlrpc/xmlrpc_endpoint.h"
 
 namespace dyndns::app {
@@ -59,14 +60,21 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
                                   return http::HttpResponse::text(404, "POST XML-RPC or SOAP here; the WSDL is at ?wsdl\n");
                               return http::HttpResponse{200, "text/xml; charset=utf-8", *wsdl, {}, false};
                           }
-                          if (is_soap(request)) return soap->handle(request.body, http::client_info(request, "soap"));
+                          // gSOAP's frames are not for unwinding a WouldBlock through: SOAP always runs on a worker.
+                          if (is_soap(request)) {
+                              core::may_wait();
+                              return soap->handle(request.body, http::client_info(request, "soap"));
+                          }
                           if (!is_xml(request.content_type))
                               return http::HttpResponse::text(415, "Content-Type must be text/xml (XML-RPC)\n");
                           auto answer = xmlrpc->handle(request.body, http::client_info(request, "xmlrpc"));
-                          if (answer.other_root && soap::is_soap_envelope(request.body))
+                          if (answer.other_root && soap::is_soap_envelope(request.body)) {
+                              core::may_wait();
                               return soap->handle(request.body, http::client_info(request, "soap"));
+                          }
                           return std::move(answer.response);
                       }});
+    routes.back().answers_from_memory = config.limits.answer_calls_on_loop; // XML-RPC; SOAP goes on to a worker
 
     auto dyndns2 = std::make_shared<dyndns2::Dyndns2Endpoint>(core);
     // Routers send GET; a few clients POST a form, whose fields count like the query's.
@@ -78,6 +86,7 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
                               query += (query.empty() ? "" : "&") + request.body;
                           return dyndns2->update(query, request.header("Authorization"), http::client_info(request, "dyndns2"));
                       }});
+    routes.back().answers_from_memory = config.limits.answer_calls_on_loop;
     const http::Handler check_ip = [dyndns2](const http::HttpRequest& request) {
         return dyndns2->check_ip(http::client_info(request, "dyndns2"));
     };

@@ -142,6 +142,15 @@ const KeyRow kKeys[] = {
             "PROXY protocol the client its header names is counted. 0: no rate.",
      .min = 0,
      .max = 100'000},
+    {.path = "limits.answer_calls_on_loop",
+     .type = "true or false",
+     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.answer_calls_on_loop; },
+     .reload = R,
+     .doc = "Let the event loop answer an XML-RPC or dyndns2 call itself when it needs nothing that waits (credentials "
+            "verified before, the name's zone followed and in step, the address unchanged, the budget kept in memory), "
+            "instead of handing it to a worker and back; anything that would wait (argon2, a database read, DNS, SOAP) "
+            "still goes to a worker. Off by default: with one loop it moves most of the work onto one thread, which "
+            "lowers the CPU per call but lengthens the slowest calls when the machine is busy (README \"Throughput\")."},
     {.path = "limits.max_requests_per_address",
      .type = "integer",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.max_requests_per_address; },

@@ -1,6 +1,7 @@
 // One writer thread: swap the queue out under the lock, write it in one transaction without the lock.
 #include "core/history_writer.h"
 #include "log/log.h"
+#include "vocabulary/no_wait.h"
 #include "vocabulary/thread_name.h"
 
 namespace dyndns::core {
@@ -33,6 +34,7 @@ HistoryWriter::~HistoryWriter() {
 
 void HistoryWriter::append(HistoryEntry entry) {
     std::unique_lock lock(mutex_);
+    if (queue_.size() >= max_queued_) may_wait(); // the disk is far behind: only a worker may wait for room
     written_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
     queue_.push_back(std::move(entry));
     ++queued_total_;

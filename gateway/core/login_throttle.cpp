@@ -1,5 +1,6 @@
 // Fixed-window failure counters checked and counted under one lock, with lazy expiry so memory stays bounded by recent guessers; or read from and counted in a shared store.
 #include "core/login_throttle.h"
+#include "vocabulary/no_wait.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -195,6 +196,7 @@ std::variant<LoginThrottle::Attempt, int> LoginThrottle::begin(const std::string
                 stored && (pair_seen.failures > 0 || now_ms - stored->last_login_ms >= milliseconds(kKnownSourceRefresh));
             break;
         }
+        may_wait(); // tries in flight decide whether there is room: only a worker waits for them
         finished_.wait(lock);
     }
     const Counts counts = counts_of(account, source, kind, unknown_first);

@@ -9,6 +9,7 @@
 #include "core/address_policy.h"
 #include "core/caller_address.h"
 #include "core/dns_error.h"
+#include "vocabulary/no_wait.h"
 #include "vocabulary/history_outcome.h"
 #include "vocabulary/names.h"
 #include "vocabulary/utf8_prefix.h"
@@ -97,6 +98,7 @@ dns::ReadResult UpdateCore::published(const std::string& zone, const std::string
                                       dns::Deadline deadline) {
     if (follower_)
         if (auto rrset = follower_->find(zone, name, type)) return {dns::DnsOutcome::success(), std::move(*rrset)};
+    may_wait(); // a read from the primary
     return primaries_.for_name(zone).read(name, type, deadline);
 }
 
@@ -231,8 +233,12 @@ std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const st
 }
 
 std::optional<UpdateError> UpdateCore::charge(const std::string& account, unsigned calls) {
-    const auto wait = calls_.take(account, CallRateLimit::Clock::now(), calls);
-    if (!wait) return std::nullopt;
+    if (take_precharge()) return std::nullopt; // the loop charged it before handing the call on
+    const auto wait = calls_.take(account, CallRateLimit::Clock::now(), calls); // the shared store may say WouldBlock
+    if (!wait) {
+        note_charged();
+        return std::nullopt;
+    }
     metrics::gateway_metrics().rate_limited.add();
     return error(Fault::RateLimited, "too many requests, retry after " + std::to_string(*wait) + " s", *wait);
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/caller_address.h"
+#include "vocabulary/no_wait.h"
 #include "vocabulary/names.h"
 
 namespace dyndns::core {
@@ -30,6 +31,9 @@ SetAddressesOutcome UpdateCore::set_addresses(const SetAddressesRequest& request
         }
         return outcome;
     };
+    // On the event loop only the common case, one name and one address: with several, a name's
+    // history row could be written before another's change has to wait and the call is run again.
+    if (request.names.size() != 1 || request.addresses.size() != 1 || !request.prefix.empty()) may_wait();
     return observed(with_store<SetAddressesOutcome>([&]() -> SetAddressesOutcome {
         auto identity = authenticate(request.account, request.password, request.client, true);
         if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;

@@ -1,5 +1,6 @@
 // The leader of a zone sends one batch, answers its callers, hands the lead to the oldest waiter; no lock across the network.
 #include "core/zone_committer.h"
+#include "vocabulary/no_wait.h"
 
 #include <algorithm>
 #include <map>
@@ -23,10 +24,12 @@ dns::DnsOutcome local_failure(const std::string& why) {
 } // namespace
 
 dns::DnsOutcome ZoneCommitter::apply(const std::string& zone, const dns::RRsetChange& change, dns::Deadline deadline) {
+    may_wait(); // an UPDATE and its answer
     return apply_all({{zone, change}}, deadline).front();
 }
 
 std::vector<dns::DnsOutcome> ZoneCommitter::apply_all(const std::vector<ZoneChange>& changes, dns::Deadline deadline) {
+    may_wait();
     std::condition_variable wake;
     std::vector<std::shared_ptr<Pending>> mine;
     std::unique_lock lock(mutex_);

@@ -139,6 +139,21 @@ Taken ConnectionLoop::Impl::dispatch(Connection& c) {
     HttpRequest request = c.reader.take_request();
     request.peer_address = c.peer;
     request.via_proxy_protocol = c.proxied;
+    // Most calls repeat what the gateway already knows: answered here, no hand-off to a worker and
+    // back. What would wait goes on to a worker below.
+    if (Router::LoopAnswer answer = router.answer_on_loop(request); answer.response) {
+        metrics.loop_answers.with({"answered"}).add();
+        metrics.http_requests.with({std::to_string(answer.response->status / 100) + "xx"}).add();
+        ResponseFraming answered = framing;
+        if (answer.response->close_connection) answered.keep_alive = false;
+        c.out += response_bytes(*answer.response, answered);
+        c.close_after_write = !answered.keep_alive || stopping;
+        enter(c, Phase::Writing);
+        return Taken::Moved;
+    } else if (router.answers_from_memory(request.path)) {
+        metrics.loop_answers.with({"handed_on"}).add();
+        request.precharged = answer.precharged;
+    }
     if (!admission.try_start_request(c.block)) {
         metrics.connections_closed.with({"address_busy"}).add();
         respond_now(c, retry_later("too many requests in progress from your address; retry in a moment\n"));

@@ -32,6 +32,9 @@ struct HttpRequest {
     std::string peer_address; // the TCP peer, e.g. "127.0.0.1" or "::1"; behind PROXY protocol, the client its header named
     bool via_proxy_protocol = false; // came on a listen.proxy_protocol listener
     std::vector<std::pair<std::string, std::string>> headers; // as received
+    // The event loop began this call and spent its budget before something had to wait: the
+    // worker finishing it spends none (vocabulary/no_wait.h).
+    bool precharged = false;
 
     // The first header with this name (case-insensitive), or "".
     std::string header(const std::string& name) const;
@@ -76,6 +79,9 @@ struct Route {
     // How this route words an answer the server gives before its handler runs (404, 405, 413,
     // …): a status and a reason. Empty: plain text.
     std::function<HttpResponse(int status, const std::string& reason)> refuse = nullptr;
+    // The handler may run on the event loop, answering from memory when nothing has to wait; it
+    // then throws core::WouldBlock at the first thing that would, and a worker runs it again.
+    bool answers_from_memory = false;
 };
 
 } // namespace dyndns::http

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "log/log.h"
+#include "vocabulary/no_wait.h"
 
 namespace dyndns::http {
 
@@ -39,7 +40,21 @@ HttpResponse Router::refused(const HeadRefusal& refusal) const {
     return worded(refusal.path.empty() ? nullptr : find(refusal.path), refusal.status, refusal.reason);
 }
 
+Router::LoopAnswer Router::answer_on_loop(const HttpRequest& request) const noexcept {
+    const Route* route = find(request.path);
+    if (!route || !route->answers_from_memory || refusal(request.method, request.path)) return {};
+    core::NoWaitScope scope;
+    try {
+        return {route->handler(request), false};
+    } catch (const core::WouldBlock&) {
+        return {std::nullopt, scope.charged()};
+    } catch (...) {
+        return {std::nullopt, scope.charged()}; // a worker runs it again and reports what it throws
+    }
+}
+
 HttpResponse Router::dispatch(const HttpRequest& request) const noexcept {
+    core::PrechargedScope precharged(request.precharged);
     try {
         if (auto refused = refusal(request.method, request.path)) return *refused;
         return find(request.path)->handler(request);

@@ -20,6 +20,18 @@ public:
     // route it was for.
     HttpResponse refused(const HeadRefusal& refusal) const;
 
+    // On the event loop: the answer when the request's route answers from memory and nothing had
+    // to wait; else nothing, and `precharged` says whether the call's budget was spent already.
+    struct LoopAnswer {
+        std::optional<HttpResponse> response;
+        bool precharged = false;
+    };
+    LoopAnswer answer_on_loop(const HttpRequest& request) const noexcept;
+    bool answers_from_memory(const std::string& path) const {
+        const Route* route = find(path);
+        return route && route->answers_from_memory;
+    }
+
     // The handler's answer; anything it throws is logged and answered 500 (with Connection: close).
     HttpResponse dispatch(const HttpRequest& request) const noexcept;
 

@@ -52,7 +52,11 @@ GatewayMetrics::GatewayMetrics(Registry& r)
       connections_open(r.gauge("dyndns_connections_open", "HTTP connections open now, both listeners.").with({})),
       connections_closed(r.counter("dyndns_connections_closed_total",
                                    "HTTP connections the gateway closed early, by reason (a cap or a deadline).", {"reason"})),
-      http_requests(r.counter("dyndns_http_requests_total", "HTTP requests answered, by status class.", {"class"})) {}
+      http_requests(r.counter("dyndns_http_requests_total", "HTTP requests answered, by status class.", {"class"})),
+      loop_answers(r.counter("dyndns_loop_answers_total",
+                             "Calls the event loop tried to answer from memory: answered there, or handed to a worker because "
+                             "something had to wait (a store read, argon2, DNS).",
+                             {"outcome"})) {}
 
 GatewayMetrics& gateway_metrics() {
     static Registry registry;

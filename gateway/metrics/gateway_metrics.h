@@ -28,6 +28,8 @@ struct GatewayMetrics {
     Gauge& connections_open;
     Family<Counter>& connections_closed; // by reason
     Family<Counter>& http_requests; // by status class (2xx, 4xx…)
+    // Requests the event loop answered itself, from memory, and those it began and handed to a worker.
+    Family<Counter>& loop_answers; // by outcome: answered, handed_on
     // For the operator's status page (not exported: a rate is Prometheus's to compute).
     RecentRate calls_recent; // calls that reached the core
     RecentRate changes_recent; // of those, the ones that changed the DNS

@@ -12,6 +12,7 @@
 
 #include "store/session_pool.h"
 #include "store/sql_dialect.h"
+#include "vocabulary/no_wait.h"
 #include "vocabulary/records.h"
 
 namespace dyndns::store {
@@ -44,18 +45,25 @@ public:
                 if (const auto it = entries.find(key); it != entries.end()) return it->second;
             }
         }
+        if (dialect_ == Dialect::SQLite && core::no_wait_detail::active) {
+            // On the event loop: the foreign-change check if the connection is free this instant,
+            // then only a remembered answer will do; a read of the database is a worker's.
+            {
+                auto db = pool_.try_lease();
+                if (!db) throw core::WouldBlock{};
+                std::lock_guard lock(mutex_);
+                check_data_version(db->session(), now_time);
+                const auto& entries = entries_.*map;
+                if (const auto it = entries.find(key); it != entries.end()) return it->second;
+            }
+            throw core::WouldBlock{};
+        }
         std::optional<SessionPool::Lease> db;
         std::uint64_t generation = 0;
         if (dialect_ == Dialect::SQLite) {
             db.emplace(pool_.lease()); // the one connection, whose data_version is meaningful
             std::lock_guard lock(mutex_);
-            if (now_time - checked_ >= kSqliteCheckInterval) {
-                checked_ = now_time;
-                std::int64_t version = -1;
-                db->session() << "PRAGMA data_version", Poco::Data::Keywords::into(version), Poco::Data::Keywords::now;
-                if (version != version_) clear();
-                version_ = version;
-            }
+            check_data_version(db->session(), now_time);
         }
         {
             std::lock_guard lock(mutex_);
@@ -83,6 +91,16 @@ public:
     }
 
 private:
+    // SQLite: forgets everything when another connection committed since the last look (under mutex_).
+    void check_data_version(Poco::Data::Session& session, std::chrono::steady_clock::time_point now_time) {
+        if (now_time - checked_ < kSqliteCheckInterval) return;
+        checked_ = now_time;
+        std::int64_t version = -1;
+        session << "PRAGMA data_version", Poco::Data::Keywords::into(version), Poco::Data::Keywords::now;
+        if (version != version_) clear();
+        version_ = version;
+    }
+
     static constexpr std::size_t kMaxCached = 100000;
     static constexpr std::chrono::milliseconds kSqliteCheckInterval{1};
     void clear() { // under mutex_

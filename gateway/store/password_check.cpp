@@ -1,5 +1,6 @@
 // The cache is asked before and after waiting at the account's gate, so a burst pays for one argon2 verification.
 #include "store/password_check.h"
+#include "vocabulary/no_wait.h"
 
 #include <algorithm>
 #include <thread>
@@ -26,6 +27,7 @@ unsigned PasswordCheck::default_max_verifications() { return std::max(8U, 2 * st
 
 bool PasswordCheck::verify(const std::string& account, const std::string& password, const std::string& hash) {
     if (!hash.empty() && verified_.contains(account, password, hash)) return true;
+    core::may_wait(); // argon2, or waiting for another caller's
     const std::string key = verified_.digest(account, password, hash);
     std::shared_ptr<Flight> flight;
     {

@@ -1,5 +1,6 @@
 // The session pool: waits are bounded, a failure closes the session that met it, and a failed open is remembered for a moment.
 #include "store/session_pool.h"
+#include "vocabulary/no_wait.h"
 
 #include <algorithm>
 #include <exception>
@@ -39,6 +40,7 @@ SessionPool::Lease::~Lease() {
 }
 
 SessionPool::Lease SessionPool::lease() {
+    core::may_wait(); // every database access goes through here
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + settings_.wait;
     for (;;) {
@@ -94,6 +96,14 @@ SessionPool::Lease SessionPool::lease() {
         }
         throw DatabaseError(last_failure_);
     }
+}
+
+std::optional<SessionPool::Lease> SessionPool::try_lease() {
+    std::lock_guard lock(mutex_);
+    if (idle_.empty()) return std::nullopt;
+    auto session = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(session));
 }
 
 void SessionPool::give_back(std::unique_ptr<Poco::Data::Session> session, bool failed) {

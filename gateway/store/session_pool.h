@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ public:
 
     // Throws DatabaseError when no session frees up within the wait, or none can be opened.
     Lease lease();
+    // A session that is open and idle now, or nothing: never waits, opens or reconnects (the
+    // event loop's quick check of SQLite's data_version).
+    std::optional<Lease> try_lease();
 
 private:
     void give_back(std::unique_ptr<Poco::Data::Session> session, bool failed);
