@@ -142,6 +142,15 @@ const KeyRow kKeys[] = {
             "PROXY protocol the client its header names is counted. 0: no rate.",
      .min = 0,
      .max = 100'000},
+    {.path = "limits.event_loops",
+     .type = "integer",
+     .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.event_loops; },
+     .reload = R,
+     .doc = "Event loops (threads) that accept connections, do their TLS and read and write their requests; they share the "
+            "listening sockets, and every cap above holds across them. 0: one per core. Each does at most 8 TLS handshake "
+            "steps a turn.",
+     .min = 0,
+     .max = 64},
     {.path = "limits.answer_calls_on_loop",
      .type = "true or false",
      .field = [](GatewayConfig& c) -> FieldRef { return &c.limits.answer_calls_on_loop; },

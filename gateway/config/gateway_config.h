@@ -92,6 +92,7 @@ struct LimitsConfig {
     unsigned new_connections_per_second_per_address = 100; // bursts of twice that; 0: no rate
     std::size_t max_requests_per_address = 8; // requests being run at once per address; beyond, 503
     unsigned calls_per_minute = 120; // SetDyndnsIp/GetDyndnsIp calls per account, burst included; 0: no limit
+    unsigned event_loops = 0; // threads that accept and drive connections; 0: one per core
     bool answer_calls_on_loop = false; // XML-RPC and dyndns2 calls that need nothing that waits are answered by the loop
 };
 

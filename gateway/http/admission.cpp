@@ -22,6 +22,7 @@ Admission::Admission(const EdgeSettings& settings)
       running_(settings.max_requests_per_block) {}
 
 void Admission::set_settings(const EdgeSettings& settings) {
+    std::lock_guard lock(mutex_);
     trusted_proxies_ = settings.trusted_proxies;
     max_connections_ = settings.max_connections;
     open_.set_cap(settings.max_connections_per_block);
@@ -60,11 +61,17 @@ void Admission::remove_open(const std::string& block) {
 Verdict Admission::accept(const Poco::Net::IPAddress& peer, bool proxy_protocol, std::string& block,
                           ConnectionRate::Clock::time_point now) {
     block.clear();
+    std::lock_guard lock(mutex_);
     if (proxy_protocol) return is_trusted_proxy(peer) ? Verdict::Admit : Verdict::UntrustedProxy;
-    return count_client(peer, block, now); // closed before any TLS work when refused
+    return count_locked(peer, block, now); // closed before any TLS work when refused
 }
 
 Verdict Admission::count_client(const Poco::Net::IPAddress& client, std::string& block, ConnectionRate::Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    return count_locked(client, block, now);
+}
+
+Verdict Admission::count_locked(const Poco::Net::IPAddress& client, std::string& block, ConnectionRate::Clock::time_point now) {
     std::string counted = client_block(client);
     // The rate first: a refused connection that is not counted open must not use up the cap either.
     if (!new_connections_.try_take(counted, now)) return Verdict::RateCap;
@@ -78,6 +85,7 @@ Verdict Admission::count_client(const Poco::Net::IPAddress& client, std::string&
 }
 
 void Admission::release(const std::string& block) {
+    std::lock_guard lock(mutex_);
     if (!block.empty()) remove_open(block);
 }
 

@@ -1,7 +1,9 @@
 // Who may open a connection and start a request: trusted proxies, the per-address (and per-/56, per-/48) and global caps.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 #include <Poco/Net/IPAddress.h>
@@ -18,8 +20,9 @@ enum class Verdict {
     RateCap, // its block opened new_connections_per_second_per_block (and the burst) already
 };
 
-// The counts behind the caps, per client block (client_block()). Used from the loop's thread only.
-// The global cap is only asked here: making room (evicting an idle connection) is the loop's.
+// The counts behind the caps, per client block (client_block()), shared by every event loop of a
+// server (one lock), so the caps hold whichever loop accepted a connection. The global cap is only
+// asked here: making room (evicting an idle connection) is each loop's, among its own.
 class Admission {
 public:
     explicit Admission(const EdgeSettings& settings);
@@ -35,16 +38,33 @@ public:
     Verdict count_client(const Poco::Net::IPAddress& client, std::string& block,
                          ConnectionRate::Clock::time_point now = ConnectionRate::Clock::now());
     // With `open` connections, a new one must first make room.
-    bool at_global_cap(std::size_t open) const { return open >= max_connections_; }
+    bool at_global_cap(std::size_t open) const {
+        std::lock_guard lock(mutex_);
+        return open >= max_connections_;
+    }
+    // Connections open now, across the loops: each loop says when one opens and closes.
+    void opened() { ++open_total_; }
+    void closed() { --open_total_; }
+    std::size_t open_total() const { return open_total_; }
     // A connection closed; `block` may be empty (never counted).
     void release(const std::string& block);
 
     // A request of `block` starts running, or false: max_requests_per_block run already (503).
-    bool try_start_request(const std::string& block) { return running_.try_add(block); }
-    void end_request(const std::string& block) { running_.remove(block); }
+    bool try_start_request(const std::string& block) {
+        std::lock_guard lock(mutex_);
+        return running_.try_add(block);
+    }
+    void end_request(const std::string& block) {
+        std::lock_guard lock(mutex_);
+        running_.remove(block);
+    }
 
 private:
     bool is_trusted_proxy(const Poco::Net::IPAddress& address) const;
+    Verdict count_locked(const Poco::Net::IPAddress& client, std::string& block, ConnectionRate::Clock::time_point now);
+
+    mutable std::mutex mutex_; // over everything below but open_total_
+    std::atomic<std::size_t> open_total_{0};
 
     std::vector<core::Cidr> trusted_proxies_;
     std::size_t max_connections_;

@@ -56,6 +56,7 @@ struct Connection {
     Phase phase = Phase::Handshake;
     bool counted_working = false; // holds one of its block's in-flight request slots
     Clock::time_point deadline;
+    Clock::time_point listed_at; // when it joined the loop's idle or waiting list
     std::string proxy_bytes; // a PROXY header's beginning, taken from the socket already
     RequestReader reader; // received bytes and the request being read, run or answered
     std::string out; // to send

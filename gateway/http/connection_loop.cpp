@@ -32,8 +32,15 @@ constexpr int kSendBufferBytes = 128 * 1024; // per connection; the kernel doubl
 
 } // namespace
 
-ConnectionLoop::Impl::Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w)
-    : settings(s), listeners(std::move(l)), tls(std::move(t)), router(r), workers(w), admission(s) {
+ConnectionLoop::Impl::Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w,
+                           std::shared_ptr<Admission> a)
+    : settings(s),
+      listeners(std::move(l)),
+      tls(std::move(t)),
+      router(r),
+      workers(w),
+      shared_admission(a ? std::move(a) : std::make_shared<Admission>(s)),
+      admission(*shared_admission) {
     for (std::size_t i = 0; i < listeners.size(); ++i) events.watch(listeners[i].fd, i + 1);
 }
 
@@ -42,6 +49,7 @@ ConnectionLoop::Impl::~Impl() {
         c->stream.reset();
         ::close(c->fd);
         metrics.connections_open.add(-1);
+        admission.closed();
     }
 }
 
@@ -117,7 +125,7 @@ void ConnectionLoop::Impl::accept_from(const Listener& listener) {
             if (errno == EMFILE || errno == ENFILE) {
                 // Out of descriptors despite the raised limit: make room from the idle, or stop
                 // listening until the next sweep rather than spin on a listener that stays ready.
-                if (!make_room()) pause_listeners();
+                if (!make_room_here()) pause_listeners();
             }
             return; // EAGAIN: nothing more; anything else: this peer is gone already
         }
@@ -142,7 +150,7 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
         metrics.connections_closed.with({"connection_rate"}).add();
         return;
     }
-    if (admission.at_global_cap(connections.size()) && !make_room()) {
+    if (admission.at_global_cap(admission.open_total()) && !make_room()) {
         admission.release(block);
         ::close(fd);
         metrics.connections_closed.with({"global_cap"}).add();
@@ -173,6 +181,7 @@ void ConnectionLoop::Impl::admit(int fd, const Listener& listener, const Poco::N
     Connection& connection = *c;
     connections.emplace(connection.id, std::move(c));
     metrics.connections_open.add(1);
+    admission.opened();
     enter(connection, listener.proxy_protocol ? Phase::ProxyHeader : Phase::Handshake);
     // Every phase starts with the client's bytes (PROXY header, ClientHello, head), which a
     // connection just accepted seldom has yet: the first step waits for them instead of taking
@@ -222,6 +231,37 @@ void ConnectionLoop::Impl::resume_listeners() {
 }
 
 bool ConnectionLoop::Impl::make_room() {
+    if (!group || group->members.size() < 2) return make_room_here();
+    for (const auto which : {&LoopGroup::Member::oldest_idle, &LoopGroup::Member::oldest_waiting}) {
+        LoopGroup::Member* oldest = nullptr;
+        std::int64_t since = LoopGroup::kNone;
+        for (const auto& member : group->members)
+            if (const std::int64_t at = (member.get()->*which).load(); at < since) {
+                since = at;
+                oldest = member.get();
+            }
+        if (!oldest) continue;
+        if (oldest == me) return make_room_here();
+        // Another loop's: it closes it on its own thread; the new connection is let in meanwhile.
+        (oldest->*which).store(LoopGroup::kNone); // asked once; it publishes its next oldest
+        oldest->make_room();
+        return true;
+    }
+    return false;
+}
+
+void ConnectionLoop::Impl::publish_oldest() {
+    if (!me) return;
+    const auto since = [](const std::list<Connection*>& list) {
+        return list.empty()
+                   ? LoopGroup::kNone
+                   : std::chrono::duration_cast<std::chrono::nanoseconds>(list.front()->listed_at.time_since_epoch()).count();
+    };
+    me->oldest_idle.store(since(idle));
+    me->oldest_waiting.store(since(waiting));
+}
+
+bool ConnectionLoop::Impl::make_room_here() {
     if (!idle.empty()) {
         close(*idle.front());
         metrics.connections_closed.with({"idle_evicted"}).add();
@@ -270,8 +310,13 @@ void ConnectionLoop::Impl::release_working(Connection& c) {
 
 void ConnectionLoop::Impl::close(Connection& c) {
     metrics.connections_open.add(-1);
+    admission.closed();
     release_working(c);
-    if (c.listed_in) c.listed_in->erase(c.list_position);
+    if (c.listed_in) {
+        c.listed_in->erase(c.list_position);
+        c.listed_in = nullptr;
+        publish_oldest();
+    }
     if (c.interest != 0) events.forget(c.fd);
     admission.release(c.block);
     const int fd = c.fd;
@@ -286,8 +331,8 @@ void ConnectionLoop::Impl::reset(Connection& c) {
 }
 
 ConnectionLoop::ConnectionLoop(EdgeSettings settings, std::vector<Listener> listeners, Poco::Net::Context::Ptr tls,
-                               const Router& router, WorkerPool& workers)
-    : impl_(std::make_unique<Impl>(settings, std::move(listeners), std::move(tls), router, workers)) {}
+                               const Router& router, WorkerPool& workers, std::shared_ptr<Admission> admission)
+    : impl_(std::make_unique<Impl>(settings, std::move(listeners), std::move(tls), router, workers, std::move(admission))) {}
 
 void ConnectionLoop::set_tls(Poco::Net::Context::Ptr tls) {
     // The previous context is released on the loop's thread; connections made with it hold
@@ -304,6 +349,14 @@ void ConnectionLoop::set_settings(const EdgeSettings& settings) {
 
 ConnectionLoop::~ConnectionLoop() { stop(std::chrono::milliseconds(0)); }
 
+void ConnectionLoop::join(const std::shared_ptr<LoopGroup>& group) {
+    auto member = std::make_unique<LoopGroup::Member>();
+    member->make_room = [impl = impl_.get()] { impl->post(std::function<void()>([impl] { impl->make_room_here(); })); };
+    impl_->me = member.get();
+    impl_->group = group;
+    group->members.push_back(std::move(member));
+}
+
 void ConnectionLoop::start(const std::string& thread_name) {
     impl_->thread = std::thread([this, thread_name] {
         core::name_this_thread(thread_name);
@@ -311,11 +364,16 @@ void ConnectionLoop::start(const std::string& thread_name) {
     });
 }
 
-void ConnectionLoop::stop(std::chrono::milliseconds grace) {
-    if (!impl_->thread.joinable()) return;
+void ConnectionLoop::begin_stop(std::chrono::milliseconds grace) {
+    if (!impl_->thread.joinable() || impl_->stop_requested) return;
     impl_->grace = grace;
     impl_->stop_requested = true;
     impl_->events.wake();
+}
+
+void ConnectionLoop::stop(std::chrono::milliseconds grace) {
+    if (!impl_->thread.joinable()) return;
+    begin_stop(grace);
     impl_->thread.join();
 }
 

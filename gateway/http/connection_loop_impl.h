@@ -22,6 +22,7 @@
 #include "http/connection.h"
 #include "http/connection_loop.h"
 #include "http/event_set.h"
+#include "http/loop_group.h"
 #include "http/request_run.h"
 #include "http/response_bytes.h"
 #include "metrics/gateway_metrics.h"
@@ -55,7 +56,10 @@ struct ConnectionLoop::Impl {
     // incomplete head), so silent connections from many addresses cannot hold every slot.
     std::list<Connection*> idle;
     std::list<Connection*> waiting;
-    Admission admission;
+    std::shared_ptr<Admission> shared_admission; // one for every loop of the server
+    Admission& admission;
+    std::shared_ptr<LoopGroup> group; // the server's loops; null: this loop alone
+    LoopGroup::Member* me = nullptr;
     std::vector<std::uint64_t> ready; // connections to advance again next turn without an epoll event
     // Handshakes over this turn's share, oldest first, not watched meanwhile (their ClientHello
     // stays in the socket).
@@ -74,7 +78,8 @@ struct ConnectionLoop::Impl {
 
     metrics::GatewayMetrics& metrics = metrics::gateway_metrics();
 
-    Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w);
+    Impl(EdgeSettings s, std::vector<Listener> l, Poco::Net::Context::Ptr t, const Router& r, WorkerPool& w,
+         std::shared_ptr<Admission> a);
     ~Impl();
     // From a worker: the answer's bytes for connection `id`.
     void post(Completion completion);
@@ -90,8 +95,13 @@ struct ConnectionLoop::Impl {
     bool take_client(Connection& c, const std::optional<Poco::Net::IPAddress>& client);
     void pause_listeners();
     void resume_listeners();
-    // Closes the oldest idle connection, else the oldest waiting one; false when there is neither.
+    // At the global cap: the server's oldest idle connection, else its oldest waiting one, closes
+    // (on its own loop's thread: soon, if that is another loop); false when there is neither.
     bool make_room();
+    // This loop's oldest idle connection, else its oldest waiting one, closes now; false when it has neither.
+    bool make_room_here();
+    // Tells the other loops where this one's oldest idle and waiting connections stand.
+    void publish_oldest();
     void sweep(Clock::time_point now);
     void begin_stopping();
     void release_working(Connection& c);

@@ -21,9 +21,11 @@ void ConnectionLoop::Impl::enter(Connection& c, Phase phase) {
     if (phase == Phase::Idle) list = &idle;
     if (phase == Phase::ProxyHeader || phase == Phase::Handshake || phase == Phase::Head) list = &waiting;
     if (list) {
+        c.listed_at = Clock::now();
         c.list_position = list->insert(list->end(), &c);
         c.listed_in = list;
     }
+    publish_oldest();
 }
 
 void ConnectionLoop::Impl::set_interest(Connection& c, std::uint32_t wanted) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <thread>
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SSLManager.h>
@@ -110,8 +111,8 @@ struct HttpServer::Impl {
     std::vector<Poco::Net::ServerSocket> sockets;
     Router router;
     WorkerPool workers;
-    std::unique_ptr<ConnectionLoop> loop;
-    std::string loop_thread; // the loop thread's name
+    std::vector<std::unique_ptr<ConnectionLoop>> loops; // sharing the listeners and the admission counts
+    std::string loop_thread; // the first loop thread's name; the others get their number
     bool stopped = false;
     // What the loop's settings are made from; each reload replaces one and sends both.
     config::LimitsConfig limits;
@@ -139,6 +140,7 @@ ServerOptions metrics_listener(const config::GatewayConfig& config) {
     options.limits.max_queue = 16;
     options.limits.max_connections = 64;
     options.limits.max_connections_per_address = 16;
+    options.limits.event_loops = 1;
     return options;
 }
 
@@ -168,34 +170,47 @@ HttpServer::HttpServer(const ServerOptions& options, std::vector<Route> routes)
         }
     }
     raise_open_files_limit(options.limits.max_connections);
-    impl_->loop = std::make_unique<ConnectionLoop>(edge_settings(options.limits, options.trusted_proxies), std::move(listeners),
-                                                   impl_->tls, impl_->router, impl_->workers);
+    const EdgeSettings edge = edge_settings(options.limits, options.trusted_proxies);
+    const auto admission = std::make_shared<Admission>(edge);
+    unsigned loops = options.limits.event_loops;
+    if (loops == 0) loops = std::max(1U, std::thread::hardware_concurrency());
+    const auto group = std::make_shared<LoopGroup>();
+    for (unsigned n = 0; n < loops; ++n) {
+        impl_->loops.push_back(
+            std::make_unique<ConnectionLoop>(edge, listeners, impl_->tls, impl_->router, impl_->workers, admission));
+        impl_->loops.back()->join(group);
+    }
 }
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::start() { impl_->loop->start(impl_->loop_thread); }
+void HttpServer::start() {
+    for (std::size_t n = 0; n < impl_->loops.size(); ++n)
+        impl_->loops[n]->start(n == 0 ? impl_->loop_thread : "loop-" + std::to_string(n));
+}
 
 void HttpServer::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
-    impl_->loop->stop(kShutdownGrace);
+    for (auto& loop : impl_->loops) loop->begin_stop(kShutdownGrace);
+    for (auto& loop : impl_->loops) loop->stop(kShutdownGrace);
     impl_->workers.stop(); // after the loop: a request still running past the grace finishes first
 }
 
 void HttpServer::reload_tls(const config::TlsConfig& tls_files) {
     if (!impl_->tls) return;
-    impl_->loop->set_tls(make_tls_context(tls_files));
+    const auto context = make_tls_context(tls_files);
+    for (auto& loop : impl_->loops) loop->set_tls(context);
 }
 
 void HttpServer::update_limits(const config::LimitsConfig& limits) {
     impl_->limits = limits;
-    impl_->loop->set_settings(edge_settings(impl_->limits, impl_->trusted_proxies));
+    for (auto& loop : impl_->loops) loop->set_settings(edge_settings(impl_->limits, impl_->trusted_proxies));
 }
 
 void HttpServer::update_trusted_proxies(const std::vector<config::Cidr>& trusted_proxies) {
     impl_->trusted_proxies = trusted_proxies;
-    impl_->loop->set_settings(edge_settings(impl_->limits, impl_->trusted_proxies));
+    for (auto& loop : impl_->loops) loop->set_settings(edge_settings(impl_->limits, impl_->trusted_proxies));
 }
 
 } // namespace dyndns::http

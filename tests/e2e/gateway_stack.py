@@ -45,7 +45,11 @@ class Gateway:
             command.append("--allow-private")
         if proxy_protocol:
             command.append("--proxy-protocol")
-        for key, value in (limits or {}).items():
+        limits = dict(limits or {})
+        # DYNDNS_TEST_EVENT_LOOPS: run a test file's gateways with that many event loops (the edge test runs with 2 too).
+        if os.environ.get("DYNDNS_TEST_EVENT_LOOPS") and "event_loops" not in limits:
+            limits["event_loops"] = os.environ["DYNDNS_TEST_EVENT_LOOPS"]
+        for key, value in limits.items():
             command += ["--limit", f"{key}={value}"]
         command += ["--cert-dir", cert_dir, "--metrics-listen", f"127.0.0.1:{self.metrics_port}"]
         if dns_extra:
