@@ -108,10 +108,9 @@ http::HttpResponse delete_host(core::UpdateService& core, const Caller& caller, 
 }
 
 http::HttpResponse batch_hosts(core::UpdateService& core, const Caller& caller, const std::string& body) {
-    auto parsed = parse_object(body);
+    auto parsed = parse_body(body, {{"hosts", JsonType::ObjectArray, true}});
     if (const auto* why = std::get_if<std::string>(&parsed)) return bad_request(*why);
     const auto& object = *std::get<Poco::JSON::Object::Ptr>(parsed);
-    if (auto wrong = check_members(object, {{"hosts", JsonType::ObjectArray, true}})) return bad_request(*wrong);
     std::vector<core::HostAddresses> hosts;
     for (const auto& entry : objects_member(object, "hosts")) {
         auto sets = host_sets(*entry, true);
@@ -122,10 +121,9 @@ http::HttpResponse batch_hosts(core::UpdateService& core, const Caller& caller, 
 }
 
 http::HttpResponse put_prefix(core::UpdateService& core, const Caller& caller, const std::string& name, const std::string& body) {
-    auto parsed = parse_object(body);
+    auto parsed = parse_body(body, {{"prefix", JsonType::String, true}});
     if (const auto* why = std::get_if<std::string>(&parsed)) return bad_request(*why);
     const auto& object = *std::get<Poco::JSON::Object::Ptr>(parsed);
-    if (auto wrong = check_members(object, {{"prefix", JsonType::String, true}})) return bad_request(*wrong);
     const auto outcome =
         core.set_prefix({caller.account, caller.password, name, *string_member(object, "prefix"), caller.client});
     if (const auto* failed = std::get_if<core::UpdateError>(&outcome)) return problem(*failed);
@@ -189,10 +187,9 @@ http::HttpResponse host_history(core::UpdateService& core, const Caller& caller,
 
 http::HttpResponse acme_challenge(core::UpdateService& core, const Caller& caller, const std::string& name,
                                   const std::string& body, bool set) {
-    auto parsed = parse_object(body);
+    auto parsed = parse_body(body, {{"value", JsonType::String, true}});
     if (const auto* why = std::get_if<std::string>(&parsed)) return bad_request(*why);
     const auto& object = *std::get<Poco::JSON::Object::Ptr>(parsed);
-    if (auto wrong = check_members(object, {{"value", JsonType::String, true}})) return bad_request(*wrong);
     const core::AcmeChallengeRequest call{caller.account, caller.password, name, *string_member(object, "value"), caller.client};
     const auto outcome = set ? core.set_acme_challenge(call) : core.clear_acme_challenge(call);
     if (const auto* failed = std::get_if<core::UpdateError>(&outcome)) return problem(*failed);

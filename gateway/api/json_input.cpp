@@ -130,6 +130,13 @@ std::optional<std::string> check_members(const Poco::JSON::Object& object, std::
     return std::nullopt;
 }
 
+std::variant<Poco::JSON::Object::Ptr, std::string> parse_body(const std::string& body, std::initializer_list<Member> members) {
+    auto parsed = parse_object(body);
+    if (const auto* object = std::get_if<Poco::JSON::Object::Ptr>(&parsed))
+        if (auto wrong = check_members(**object, members)) return *wrong;
+    return parsed;
+}
+
 std::optional<std::string> string_member(const Poco::JSON::Object& object, const std::string& name) {
     if (!object.has(name)) return std::nullopt;
     return object.getValue<std::string>(name);

@@ -30,6 +30,9 @@ struct Member {
 // else what is wrong.
 std::optional<std::string> check_members(const Poco::JSON::Object& object, std::initializer_list<Member> members);
 
+// parse_object then check_members: the body's object with exactly these members, or what is wrong.
+std::variant<Poco::JSON::Object::Ptr, std::string> parse_body(const std::string& body, std::initializer_list<Member> members);
+
 // Readers for members check_members has vetted.
 std::optional<std::string> string_member(const Poco::JSON::Object& object, const std::string& name);
 std::optional<bool> boolean_member(const Poco::JSON::Object& object, const std::string& name);

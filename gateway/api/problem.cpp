@@ -6,6 +6,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/String.h>
 
+#include "http/fault_status.h"
+
 namespace dyndns::api {
 namespace {
 
@@ -23,20 +25,10 @@ std::string trimmed(const std::string& text) { return Poco::trimRight(text); }
 } // namespace
 
 int problem_status(core::Fault fault) {
-    switch (fault) {
-    case core::Fault::AuthFailed: return 401;
-    case core::Fault::NoSuchDomain: return 404;
-    case core::Fault::DyndnsDisabled:
-    case core::Fault::NotPermitted: return 403;
-    case core::Fault::InvalidAddress:
-    case core::Fault::PrivateAddress: return 422;
-    case core::Fault::RateLimited: return 429;
-    case core::Fault::DnsUnavailable:
-    case core::Fault::ServiceUnavailable: return 503;
-    case core::Fault::DnsRejected: return 502;
-    case core::Fault::BadRequest: return 400;
-    }
-    return 500;
+    // As every HTTP front end answers (http/fault_status.cpp), but a well-formed call with a bad
+    // address is 422 here: the request was understood, its content refused.
+    if (fault == core::Fault::InvalidAddress || fault == core::Fault::PrivateAddress) return 422;
+    return http::fault_status(fault);
 }
 
 http::HttpResponse problem(const core::UpdateError& error, int status) {

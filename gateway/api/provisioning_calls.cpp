@@ -28,11 +28,9 @@ http::HttpResponse answered(const core::Provisioned<T>& outcome, Answer answer) 
 // The body's object with exactly these members, or the problem with it.
 std::variant<Poco::JSON::Object::Ptr, http::HttpResponse> body_with(const std::string& body,
                                                                     std::initializer_list<Member> members) {
-    auto parsed = parse_object(body);
+    auto parsed = parse_body(body, members);
     if (const auto* why = std::get_if<std::string>(&parsed)) return bad_request(*why);
-    auto object = std::get<Poco::JSON::Object::Ptr>(parsed);
-    if (auto wrong = check_members(*object, members)) return bad_request(*wrong);
-    return object;
+    return std::get<Poco::JSON::Object::Ptr>(parsed);
 }
 
 http::HttpResponse not_here() { return http_problem(404, "no such path in the JSON API"); }

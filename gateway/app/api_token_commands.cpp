@@ -14,7 +14,6 @@ namespace {
 
 constexpr int kUsage = 2;
 constexpr int kRefused = 3;
-constexpr unsigned kMaxExpiryDays = 3650;
 
 int usage(const std::string& why) {
     std::cerr << "dyndnsctl: api-token new: " << why << "\n"
@@ -78,10 +77,8 @@ int new_token(store::Store& db, const std::vector<std::string>& args) {
             if (!parsed.cidr) return usage("--network " + parsed.error);
             token.networks.push_back(*parsed.cidr);
         } else if (option == "--expires-days") {
-            unsigned days = 0;
-            if (!Poco::NumberParser::tryParseUnsigned(value, days) || days == 0 || days > kMaxExpiryDays)
-                return usage("--expires-days is 1.." + std::to_string(kMaxExpiryDays));
-            token.expires = std::chrono::system_clock::now() + std::chrono::hours(24) * days;
+            token.expires = core::expiry_after_days(value, std::chrono::system_clock::now());
+            if (!token.expires) return usage("--expires-days is 1.." + std::to_string(core::kMaxTokenExpiryDays));
         } else if (option == "--label") {
             token.label = value;
         } else {

@@ -1,6 +1,8 @@
 // Scope checks for new API tokens: names are host names of the account's own domains, lists are bounded, the label is plain text.
 #include "core/api_tokens.h"
 
+#include <Poco/NumberParser.h>
+
 #include "vocabulary/names.h"
 #include "vocabulary/printable.h"
 
@@ -20,6 +22,13 @@ std::optional<std::string> owned_names(std::vector<std::string>& names, const st
 }
 
 } // namespace
+
+std::optional<std::chrono::system_clock::time_point> expiry_after_days(const std::string& days,
+                                                                       std::chrono::system_clock::time_point now) {
+    unsigned count = 0;
+    if (!Poco::NumberParser::tryParseUnsigned(days, count) || count == 0 || count > kMaxTokenExpiryDays) return std::nullopt;
+    return now + std::chrono::hours(24) * count;
+}
 
 std::variant<ApiToken, std::string> vetted_api_token(ApiToken token, const DomainPort& domains,
                                                      std::chrono::system_clock::time_point now) {

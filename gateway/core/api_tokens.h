@@ -1,6 +1,8 @@
 // A new API token's scope, checked before it is stored: one place for the rules dyndnsctl and the control panel share.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -10,6 +12,11 @@
 namespace dyndns::core {
 
 constexpr std::size_t kMaxTokenLabel = 100; // bytes
+constexpr unsigned kMaxTokenExpiryDays = 3650;
+
+// `days` (a whole number, 1..kMaxTokenExpiryDays) after `now`, or nothing when `days` is not one.
+std::optional<std::chrono::system_clock::time_point> expiry_after_days(const std::string& days,
+                                                                       std::chrono::system_clock::time_point now);
 
 // `token` with its names made canonical (lower-case, no trailing dot), or why it cannot be made:
 // a customer token's names and subtrees must be the account's (its domains or names under them),

@@ -99,6 +99,7 @@ private:
         std::optional<Token> token; // set when a per-host token logged in
         std::optional<ApiToken> api = std::nullopt; // set when an API token logged in: its scope bounds every name
     };
+    // Login and authorization, in update_core_login.cpp.
     std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
     // An API token's login (docs/api.md): a token of the `expected` kind used from one of its networks.

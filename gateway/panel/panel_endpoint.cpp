@@ -10,6 +10,7 @@
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
+#include "core/api_tokens.h"
 #include "http/client_info.h"
 #include "http/fault_status.h"
 #include "panel/panel_style.h"
@@ -110,10 +111,11 @@ std::variant<core::ApiToken, core::UpdateError> api_token_scope(const http::Form
         scope.networks.push_back(*parsed.cidr);
     }
     if (const std::string days = form.get("expires_days", ""); !days.empty()) {
-        unsigned count = 0;
-        if (!Poco::NumberParser::tryParseUnsigned(days, count) || count == 0 || count > 3650)
-            return core::UpdateError{core::Fault::BadRequest, "expires after days: 1..3650, or empty for never", 0};
-        scope.expires = std::chrono::system_clock::now() + std::chrono::hours(24) * count;
+        scope.expires = core::expiry_after_days(days, std::chrono::system_clock::now());
+        if (!scope.expires)
+            return core::UpdateError{
+                core::Fault::BadRequest,
+                "expires after days: 1.." + std::to_string(core::kMaxTokenExpiryDays) + ", or empty for never", 0};
     }
     return scope;
 }
