@@ -62,7 +62,7 @@ public:
     AccountService(StorePorts& store, dns::Primaries primaries, UpdateCore& core)
         : store_(store), primaries_(std::move(primaries)), core_(core) {}
 
-    static constexpr std::size_t kHistoryPage = 20;
+    static constexpr std::size_t kHistoryPage = kHostHistoryPage; // the panel pages history as the JSON API does
     static constexpr std::size_t kTimelineDays = 30;
     // Rows read for the pictures at most: a name polled every 5 min for 30 days is 8,640 rows.
     static constexpr std::size_t kTimelineRows = 10000;
