@@ -177,6 +177,8 @@ http::HttpResponse host_history(core::UpdateService& core, const Caller& caller,
         row.set("protocol", entry.protocol);
         row.set("caller", entry.caller_address);
         row.set("prefix", entry.prefix);
+        row.set("calls", entry.calls);
+        row.set("last", core::utc(entry.last_time, core::TimeStyle::Iso8601));
         rows.add(row);
     }
     Poco::JSON::Object body;

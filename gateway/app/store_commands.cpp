@@ -89,6 +89,7 @@ int history(store::Store& db, const std::vector<std::string>& args) {
                   << shown(e.caller_address) << " via " << shown(e.protocol);
         if (!e.user_agent.empty()) std::cout << " (" << core::printable(e.user_agent) << ")";
         if (!e.prefix.empty()) std::cout << " moved by prefix " << core::printable(e.prefix);
+        if (e.calls > 1) std::cout << "  " << e.calls << " calls until " << core::utc(e.last_time, core::TimeStyle::Iso8601);
         std::cout << '\n';
     }
     return 0;

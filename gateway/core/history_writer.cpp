@@ -1,6 +1,7 @@
-// One writer thread: swap the queue out under the lock, write it in one transaction without the lock.
+// One writer thread: take the queue and the runs counted under the lock, write them in one transaction without it.
 #include "core/history_writer.h"
 #include "log/log.h"
+#include "vocabulary/history_outcome.h"
 #include "vocabulary/no_wait.h"
 #include "vocabulary/thread_name.h"
 
@@ -20,7 +21,7 @@ HistoryWriter::HistoryWriter(HistoryPort& store, std::size_t max_queued, unsigne
 
 std::size_t HistoryWriter::depth() {
     std::lock_guard lock(mutex_);
-    return queued_total_ - written_total_;
+    return queued_total_ - written_total_ + runs_.size();
 }
 
 HistoryWriter::~HistoryWriter() {
@@ -32,34 +33,87 @@ HistoryWriter::~HistoryWriter() {
     thread_.join();
 }
 
-void HistoryWriter::append(HistoryEntry entry) {
-    std::unique_lock lock(mutex_);
+void HistoryWriter::queue_row(std::unique_lock<std::mutex>& lock, HistoryEntry entry) {
     if (queue_.size() >= max_queued_) may_wait(); // the disk is far behind: only a worker may wait for room
     written_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
     queue_.push_back(std::move(entry));
     ++queued_total_;
-    if (queue_.size() == 1) work_.notify_one(); // the writer sleeps only on an empty queue
+    if (queue_.size() == 1) work_.notify_one(); // the writer sleeps only on nothing to do
+}
+
+void HistoryWriter::end_run(const RunKey& key) {
+    const auto counted = runs_.find(key);
+    if (counted == runs_.end()) return;
+    // May exceed max_queued_ by the runs ended here: they were bounded as runs.
+    queue_.push_back(std::move(counted->second));
+    ++queued_total_;
+    runs_.erase(counted);
+}
+
+void HistoryWriter::wait_written(std::unique_lock<std::mutex>& lock, std::size_t target) {
+    ++urgent_;
+    work_.notify_one();
+    written_.wait(lock, [&] { return written_total_ >= target; });
+    --urgent_;
+}
+
+void HistoryWriter::append(HistoryEntry entry) {
+    std::unique_lock lock(mutex_);
+    RunKey key{entry.name, entry.type};
+    if (entry.outcome == outcome_name(HistoryOutcome::Unchanged)) {
+        entry.last_time = std::max(entry.time, entry.last_time);
+        for (;;) {
+            const auto counted = runs_.find(key);
+            if (counted != runs_.end() && continues_run(counted->second, entry)) {
+                HistoryEntry& held = counted->second;
+                held.calls += entry.calls;
+                held.last_time = std::max(held.last_time, entry.last_time);
+                held.caller_address = std::move(entry.caller_address);
+                held.protocol = std::move(entry.protocol);
+                held.user_agent = std::move(entry.user_agent);
+                return;
+            }
+            if (counted != runs_.end() || runs_.size() < max_queued_ || stopping_) break;
+            may_wait(); // as many runs counted as rows may queue: the disk is far behind
+            written_.wait(lock, [&] { return runs_.size() < max_queued_ || stopping_; });
+        }
+        end_run(key); // another address: the run before it is a row of its own
+        if (runs_.empty()) {
+            first_run_ = std::chrono::steady_clock::now();
+            work_.notify_one();
+        }
+        runs_.emplace(std::move(key), std::move(entry));
+        return;
+    }
+    end_run(key); // the calls before this one come first in the history
+    const bool durable =
+        entry.outcome == outcome_name(HistoryOutcome::Changed) || entry.outcome == outcome_name(HistoryOutcome::Unknown);
+    queue_row(lock, std::move(entry));
+    if (durable) wait_written(lock, queued_total_);
 }
 
 void HistoryWriter::flush() {
     std::unique_lock lock(mutex_);
-    const std::size_t target = queued_total_;
-    ++flushes_waiting_;
-    work_.notify_one();
-    written_.wait(lock, [&] { return written_total_ >= target; });
-    --flushes_waiting_;
+    while (!runs_.empty()) end_run(runs_.begin()->first);
+    wait_written(lock, queued_total_);
 }
 
 void HistoryWriter::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-        if (queue_.empty() && stopping_) return;
+        work_.wait(lock, [&] { return !queue_.empty() || !runs_.empty() || stopping_; });
+        if (queue_.empty() && runs_.empty() && stopping_) return;
         // Gather for a moment: under load one transaction then carries hundreds of rows instead
-        // of a few, and the writer wakes a few times a second instead of once per call.
-        work_.wait_for(lock, kGather, [&] { return stopping_ || flushes_waiting_ > 0 || queue_.size() >= kBatchRows; });
+        // of a few, and the writer wakes a few times a second instead of once per call. Counted
+        // runs wait longer: each further call of theirs costs nothing.
+        const auto deadline = queue_.empty() ? first_run_ + kFoldTime : std::chrono::steady_clock::now() + kGather;
+        work_.wait_until(lock, deadline, [&] { return stopping_ || urgent_ > 0 || queue_.size() >= kBatchRows; });
         std::vector<HistoryEntry> batch;
         batch.swap(queue_);
+        // Every run counted so far goes too: none waits more than kFoldTime plus one write.
+        for (auto& [key, counted] : runs_) batch.push_back(std::move(counted));
+        const std::size_t ends_queue = queued_total_; // the rows the callers count; the runs were never queued
+        runs_.clear();
         lock.unlock();
         try {
             store_.append_history(batch);
@@ -75,7 +129,7 @@ void HistoryWriter::run() {
             log::error("cannot record " + std::to_string(batch.size()) + " history rows: " + e.what());
         }
         lock.lock();
-        written_total_ += batch.size();
+        written_total_ = ends_queue;
         written_.notify_all();
     }
 }

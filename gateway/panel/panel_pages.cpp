@@ -165,22 +165,25 @@ std::string domain_page(const std::string& account, const std::string& csrf, con
             break;
         }
     if (last && history_page == 0)
-        main << "<p class=\"last\">Last update: " << html(core::utc(last->time, core::TimeStyle::Readable)) << " from "
+        main << "<p class=\"last\">Last update: " << html(core::utc(last->last_time, core::TimeStyle::Readable)) << " from "
              << html(last->caller_address) << " via " << html(last->protocol)
              << (last->user_agent.empty() ? "" : " (" + html(core::printable(last->user_agent)) + ")") << "</p>";
     main << "</section>";
 
     main << "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2>" << history_pictures(view.timelines, view.now)
-         << "<table><caption>Recent calls, newest first"
+         << "<table><caption>Recent calls, newest first; unchanged calls in a row are counted in one line"
          << "</caption><thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Name</th><th scope=\"col\">Change</th>"
          << "<th scope=\"col\">Outcome</th><th scope=\"col\">Caller</th><th scope=\"col\">Client</th></tr></thead><tbody>";
     if (view.history.empty()) main << "<tr><td colspan=\"6\">No calls yet.</td></tr>";
     for (const auto& e : view.history)
-        main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable)) << "</td><td>" << html(e.name) << "</td><td>"
-             << or_dash(e.type) << " " << or_dash(e.old_address) << " → " << or_dash(e.new_address)
+        // A run of unchanged calls (docs/contract.md "History"): one row, its first and last call and the count.
+        main << "<tr><td>" << html(core::utc(e.time, core::TimeStyle::Readable))
+             << (e.calls > 1 ? " to " + html(core::utc(e.last_time, core::TimeStyle::Readable)) : std::string()) << "</td><td>"
+             << html(e.name) << "</td><td>" << or_dash(e.type) << " " << or_dash(e.old_address) << " → " << or_dash(e.new_address)
              << (e.prefix.empty() ? "" : " (router prefix " + html(e.prefix) + ")") << "</td><td>" << html(e.outcome)
-             << "</td><td>" << html(e.caller_address) << "</td><td>" << html(e.protocol)
-             << (e.user_agent.empty() ? "" : " (" + html(core::printable(e.user_agent)) + ")") << "</td></tr>";
+             << (e.calls > 1 ? ", " + std::to_string(e.calls) + " calls" : std::string()) << "</td><td>" << html(e.caller_address)
+             << "</td><td>" << html(e.protocol) << (e.user_agent.empty() ? "" : " (" + html(core::printable(e.user_agent)) + ")")
+             << "</td></tr>";
     main << "</tbody></table><nav aria-label=\"History pages\" class=\"pages\">";
     if (history_page > 0) main << "<a href=\"" << domain_href(name, history_page - 1) << "#history\">Newer</a> ";
     if (view.more_history) main << "<a href=\"" << domain_href(name, history_page + 1) << "#history\">Older</a>";

@@ -1,4 +1,4 @@
-// The history table: one row per answered call, written in batches, pruned by age, read newest first.
+// The history table: a row per answered call, unchanged calls folded into runs; written in batches, pruned by age, read newest first.
 #include <algorithm>
 #include <optional>
 
@@ -10,6 +10,14 @@
 
 namespace dyndns::store {
 
+namespace {
+
+Poco::Int64 ms_since_epoch(std::chrono::system_clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+} // namespace
+
 void Store::append_history(const std::vector<HistoryEntry>& entries) {
     if (entries.empty()) return;
     guarded("record the history", [&] {
@@ -17,25 +25,51 @@ void Store::append_history(const std::vector<HistoryEntry>& entries) {
         auto& session = db.session();
         in_transaction(session, impl_->dialect, [&] {
             for (const HistoryEntry& entry : entries) {
-                const auto time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count();
-                session << impl_->sql(
-                    "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
-                    "caller_address, protocol, user_agent, outcome, prefix) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    bind(static_cast<Poco::Int64>(time_ms)), bind(entry.name), bind(entry.domain), bind(entry.type),
-                    bind(entry.old_address), bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol),
-                    bind(entry.user_agent), bind(entry.outcome), bind(entry.prefix), now;
+                const Poco::Int64 time_ms = ms_since_epoch(entry.time);
+                const Poco::Int64 last_ms = std::max(time_ms, ms_since_epoch(entry.last_time));
+                const Poco::Int64 calls = std::max<std::int64_t>(entry.calls, 1);
+                if (entry.outcome == core::outcome_name(core::HistoryOutcome::Unchanged)) {
+                    // The newest row of the name and type (index history_by_name): a run this call continues?
+                    HistoryEntry newest;
+                    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, std::string>> found;
+                    session << impl_->sql("SELECT id, outcome, new_address, domain FROM history WHERE name = ? AND type = ? "
+                                          "ORDER BY id DESC LIMIT 1"),
+                        bind(entry.name), bind(entry.type), into(found), now;
+                    if (!found.empty()) {
+                        newest.name = entry.name;
+                        newest.type = entry.type;
+                        newest.outcome = found[0].get<1>();
+                        newest.new_address = found[0].get<2>();
+                        newest.domain = found[0].get<3>();
+                        if (continues_run(newest, entry)) {
+                            session << impl_->sql("UPDATE history SET calls = calls + ?, "
+                                                  "last_ms = CASE WHEN last_ms < ? THEN ? ELSE last_ms END, "
+                                                  "caller_address = ?, protocol = ?, user_agent = ? WHERE id = ?"),
+                                bind(calls), bind(last_ms), bind(last_ms), bind(entry.caller_address), bind(entry.protocol),
+                                bind(entry.user_agent), bind(found[0].get<0>()), now;
+                            continue;
+                        }
+                    }
+                }
+                session << impl_->sql("INSERT INTO history(time_ms, name, domain, type, old_address, new_address, "
+                                      "caller_address, protocol, user_agent, outcome, prefix, calls, last_ms) "
+                                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    bind(time_ms), bind(entry.name), bind(entry.domain), bind(entry.type), bind(entry.old_address),
+                    bind(entry.new_address), bind(entry.caller_address), bind(entry.protocol), bind(entry.user_agent),
+                    bind(entry.outcome), bind(entry.prefix), bind(calls), bind(last_ms), now;
             }
         });
     });
 }
 
 std::size_t Store::prune_history(std::chrono::system_clock::time_point before) {
-    const auto before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
+    const Poco::Int64 before_ms = ms_since_epoch(before);
     return guarded("prune the history", [&] {
         auto db = impl_->pool.lease();
         auto& session = db.session();
         Poco::Data::Statement remove(session);
-        remove << impl_->sql("DELETE FROM history WHERE time_ms < ?"), bind(static_cast<Poco::Int64>(before_ms));
+        // A run of unchanged calls is as old as its last call.
+        remove << impl_->sql("DELETE FROM history WHERE last_ms < ?"), bind(before_ms);
         return remove.execute();
     });
 }
@@ -69,11 +103,11 @@ std::vector<HistoryEntry> Store::history_where(const std::string& column, const 
         auto db = impl_->pool.lease();
         auto& session = db.session();
         using Row = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string, std::string,
-                                std::string, std::string, std::string, std::string, std::string>;
+                                std::string, std::string, std::string, std::string, std::string, Poco::Int64, Poco::Int64>;
         std::vector<Row> rows;
         Poco::Data::Statement select(session);
         select << impl_->sql("SELECT id, time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
-                             "user_agent, outcome, prefix FROM history " +
+                             "user_agent, outcome, prefix, calls, last_ms FROM history " +
                              (column.empty() ? std::string() : "WHERE " + column + " = ? ") +
                              "ORDER BY id DESC LIMIT ? OFFSET ?"),
             into(rows);
@@ -95,6 +129,8 @@ std::vector<HistoryEntry> Store::history_where(const std::string& column, const 
             e.user_agent = row.get<9>();
             e.outcome = row.get<10>();
             e.prefix = row.get<11>();
+            e.calls = row.get<12>();
+            e.last_time = std::chrono::system_clock::time_point(std::chrono::milliseconds(row.get<13>()));
             entries.push_back(std::move(e));
         }
         return entries;

@@ -125,6 +125,13 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX api_tokens_by_account ON api_tokens(account)",
             "CREATE INDEX history_by_name ON history(name, id)", // one host's history (GET /api/v1/hosts/{name}/history)
         },
+        // 8: a history row of unchanged calls is a run (docs/contract.md "History"): how many calls,
+        // and when the last came. Rows already there are one call each.
+        {
+            "ALTER TABLE history ADD COLUMN calls INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE history ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0",
+            "UPDATE history SET last_ms = time_ms",
+        },
     };
     return steps;
 }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "vocabulary/history_outcome.h"
+
 namespace dyndns::core {
 
 struct Domain {
@@ -36,7 +38,20 @@ struct HistoryEntry {
     std::string user_agent;
     std::string outcome; // core::outcome_name(HistoryOutcome), or the fault name, e.g. "DNS_REJECTED"
     std::string prefix; // the router's delegated prefix that moved this name ("2a00:1450:1:200::/56", "-"), else empty
+    // A row of unchanged calls is a run (docs/contract.md "History"): `calls` of them, the first at
+    // `time`, the last at `last_time`, the other fields the last call's. Any other row is one call.
+    std::int64_t calls = 1;
+    std::chrono::system_clock::time_point last_time{}; // when the last call of the row came; never before `time`
 };
+
+// Unchanged calls do not make a row each: one that asks for the address `newest` (the newest
+// row of its name and type) holds as a run of unchanged calls is counted in that row. A change,
+// a failure or another address starts a new row, so the changes stay rows of their own.
+inline bool continues_run(const HistoryEntry& newest, const HistoryEntry& call) {
+    const auto unchanged = outcome_name(HistoryOutcome::Unchanged);
+    return call.outcome == unchanged && newest.outcome == unchanged && newest.name == call.name && newest.type == call.type &&
+           newest.new_address == call.new_address && newest.domain == call.domain;
+}
 
 // A per-host token: lets a router update one name and nothing else. The secret is shown once,
 // when it is made; the store keeps only its hash.

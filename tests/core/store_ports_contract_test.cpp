@@ -183,6 +183,51 @@ TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by
     CHECK(ports.updated_names("example.test") == std::vector<std::string>{"example.test", "www.example.test"});
 }
 
+TEST_CASE_TEMPLATE("store ports: unchanged calls fold into a run until a change, a failure or another address", Impl, SqliteStore,
+                   InMemory) {
+    auto impl = seeded<Impl>();
+    core::StorePorts& ports = impl->ports;
+    const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+    ports.append_history({entry(t0, "www.example.test", "changed")});
+    // Three unchanged calls, the second an aggregate of five (the history writer's), the last from another caller.
+    auto five = entry(t0 + 10s, "www.example.test", "unchanged");
+    five.calls = 5;
+    five.last_time = t0 + 50s;
+    auto last = entry(t0 + 60s, "www.example.test", "unchanged");
+    last.caller_address = "198.51.100.9";
+    ports.append_history({entry(t0 + 5s, "www.example.test", "unchanged"), five});
+    ports.append_history({last});
+    auto rows = ports.name_history("www.example.test", 10, 0);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].outcome == "unchanged");
+    CHECK(rows[0].calls == 7);
+    CHECK(rows[0].time == t0 + 5s);
+    CHECK(rows[0].last_time == t0 + 60s);
+    CHECK(rows[0].caller_address == "198.51.100.9");
+    CHECK(rows[1].outcome == "changed");
+    CHECK(rows[1].calls == 1);
+    CHECK(rows[1].last_time == rows[1].time);
+
+    // The AAAA of the same name is its own run; a failure ends the A run, and so does another address.
+    auto aaaa = entry(t0 + 61s, "www.example.test", "unchanged");
+    aaaa.type = "AAAA";
+    aaaa.new_address = "2001:db8::1";
+    auto other = entry(t0 + 64s, "www.example.test", "unchanged");
+    other.new_address = "192.0.2.2";
+    ports.append_history({aaaa, entry(t0 + 62s, "www.example.test", "DNS_REJECTED"),
+                          entry(t0 + 63s, "www.example.test", "unchanged"), other, aaaa});
+    rows = ports.name_history("www.example.test", 10, 0);
+    REQUIRE(rows.size() == 6);
+    CHECK(rows[0].new_address == "192.0.2.2");
+    CHECK(rows[1].calls == 1); // after the failure
+    CHECK(rows[2].outcome == "DNS_REJECTED");
+    CHECK(rows[3].type == "AAAA");
+    CHECK(rows[3].calls == 2);
+    // A run is pruned by its last call, not its first.
+    CHECK(ports.prune_history(t0 + 59s) == 1); // only the change
+    CHECK(ports.name_history("www.example.test", 10, 0).size() == 5);
+}
+
 TEST_CASE_TEMPLATE("store ports: calls are counted per account and window", Impl, SqliteStore, InMemory) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;

@@ -263,8 +263,12 @@ class Caps(unittest.TestCase):
 
     def test_at_the_global_cap_the_oldest_silent_connection_makes_room(self):
         # 20 connections that never start TLS, from 20 addresses: the cap of 20 is full of silence.
-        silent = [socket.create_connection(("127.0.0.1", small.port), timeout=5, source_address=(f"127.0.2.{i + 1}", 0))
-                  for i in range(20)]
+        def silent_connection(i):
+            return socket.create_connection(("127.0.0.1", small.port), timeout=5, source_address=(f"127.0.2.{i + 1}", 0))
+        # The first well before the others: with two loops accepting at once, connect order alone is not accept order.
+        silent = [silent_connection(0)]
+        time.sleep(0.3)
+        silent += [silent_connection(i) for i in range(1, 20)]
         time.sleep(0.3)  # all accepted, none idle: the oldest waiting one makes room
         try:
             with tls_connect(small, source="127.0.2.100") as sock:

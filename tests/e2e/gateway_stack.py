@@ -140,8 +140,8 @@ class Stack:
         return run(os.path.join(BIN_DIR, "dyndnsctl"), "--config", config, *args, input=input, check=check)
 
     def history(self, domain, containing, limit=5):
-        """dyndnsctl history of `domain` once it holds `containing` (the gateway writes rows in
-        batches, within 50 ms of a call), or as it is after `limit` seconds."""
+        """dyndnsctl history of `domain` once it holds `containing` (a change's row is written before
+        its answer, unchanged calls within half a second), or as it is after `limit` seconds."""
         deadline = time.monotonic() + limit
         shown = self.ctl("history", domain).stdout
         while containing not in shown and time.monotonic() < deadline:

@@ -116,10 +116,17 @@ TEST_CASE("a store of schema 5 gets its domains' reversed names when it migrates
         db.add_domain("home.example.test", "alice");
     }
     {
-        // Back to what schema 5 had: no reversed names (6), no API tokens and no history by name (7).
+        // Back to what schema 5 had: no reversed names (6), no API tokens and no history by name (7),
+        // no runs of unchanged calls (8).
         Poco::Data::SQLite::Connector::registerConnector();
         Poco::Data::Session session("SQLite", dir.file());
         using namespace Poco::Data::Keywords;
+        session << "ALTER TABLE history DROP COLUMN calls", now;
+        session << "ALTER TABLE history DROP COLUMN last_ms", now;
+        session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
+                   "user_agent, outcome) VALUES(1700000000000, 'example.test', 'example.test', 'A', '', '192.0.2.1', "
+                   "'198.51.100.1', 'xmlrpc', '', 'unchanged')",
+            now;
         session << "DROP TABLE api_tokens", now;
         session << "DROP INDEX history_by_name", now;
         session << "DROP INDEX domains_by_reversed_name", now;
@@ -127,6 +134,11 @@ TEST_CASE("a store of schema 5 gets its domains' reversed names when it migrates
         session << "PRAGMA user_version = 5", now;
     }
     store::Store db(dir.location());
+    // A row from before runs is one call, its last at its time.
+    const auto rows = db.history(std::nullopt, 10, 0);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].calls == 1);
+    CHECK(rows[0].last_time == rows[0].time);
     const auto below = db.domains_below("example.test");
     REQUIRE(below.size() == 1);
     CHECK(below.front().name == "home.example.test");

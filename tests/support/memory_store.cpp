@@ -186,6 +186,19 @@ void MemoryStore::revoke_api_token(std::int64_t id) {
 void MemoryStore::append_history(const std::vector<core::HistoryEntry>& entries) {
     std::lock_guard lock(mutex_);
     for (auto entry : entries) {
+        entry.last_time = std::max(entry.time, entry.last_time);
+        entry.calls = std::max<std::int64_t>(entry.calls, 1);
+        const auto newest = std::find_if(history_.rbegin(), history_.rend(), [&](const core::HistoryEntry& held) {
+            return held.name == entry.name && held.type == entry.type;
+        });
+        if (newest != history_.rend() && core::continues_run(*newest, entry)) {
+            newest->calls += entry.calls;
+            newest->last_time = std::max(newest->last_time, entry.last_time);
+            newest->caller_address = entry.caller_address;
+            newest->protocol = entry.protocol;
+            newest->user_agent = entry.user_agent;
+            continue;
+        }
         entry.id = next_id_++;
         history_.push_back(std::move(entry));
     }
@@ -193,7 +206,7 @@ void MemoryStore::append_history(const std::vector<core::HistoryEntry>& entries)
 
 std::size_t MemoryStore::prune_history(std::chrono::system_clock::time_point before) {
     std::lock_guard lock(mutex_);
-    return std::erase_if(history_, [&](const core::HistoryEntry& entry) { return entry.time < before; });
+    return std::erase_if(history_, [&](const core::HistoryEntry& entry) { return entry.last_time < before; });
 }
 
 std::vector<std::string> MemoryStore::updated_names(const std::string& domain, std::size_t limit) const {
