@@ -110,10 +110,13 @@ void HistoryWriter::run() {
         work_.wait_until(lock, deadline, [&] { return stopping_ || urgent_ > 0 || queue_.size() >= kBatchRows; });
         std::vector<HistoryEntry> batch;
         batch.swap(queue_);
-        // Every run counted so far goes too: none waits more than kFoldTime plus one write.
-        for (auto& [key, counted] : runs_) batch.push_back(std::move(counted));
+        // The runs go when their time is up (none waits more than kFoldTime plus one write), not
+        // with every change: each further call of theirs meanwhile is counted for nothing.
+        if (stopping_ || (!runs_.empty() && std::chrono::steady_clock::now() >= first_run_ + kFoldTime)) {
+            for (auto& [key, counted] : runs_) batch.push_back(std::move(counted));
+            runs_.clear();
+        }
         const std::size_t ends_queue = queued_total_; // the rows the callers count; the runs were never queued
-        runs_.clear();
         lock.unlock();
         try {
             store_.append_history(batch);
