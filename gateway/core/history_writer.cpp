@@ -9,7 +9,7 @@ namespace dyndns::core {
 namespace {
 
 constexpr auto kGather = std::chrono::milliseconds(50);
-constexpr std::size_t kBatchRows = 512;
+constexpr std::size_t kBatchRows = 256;
 
 } // namespace
 
@@ -112,9 +112,13 @@ void HistoryWriter::run() {
         batch.swap(queue_);
         // The runs go when their time is up (none waits more than kFoldTime plus one write), not
         // with every change: each further call of theirs meanwhile is counted for nothing.
+        // At most kBatchRows of them a transaction: a change waiting for its row waits for one
+        // such write, not for thousands of runs; the rest go in the next turns, at once.
         if (stopping_ || (!runs_.empty() && std::chrono::steady_clock::now() >= first_run_ + kFoldTime)) {
-            for (auto& [key, counted] : runs_) batch.push_back(std::move(counted));
-            runs_.clear();
+            while (!runs_.empty() && batch.size() < kBatchRows) {
+                batch.push_back(std::move(runs_.begin()->second));
+                runs_.erase(runs_.begin());
+            }
         }
         const std::size_t ends_queue = queued_total_; // the rows the callers count; the runs were never queued
         lock.unlock();
