@@ -1,5 +1,8 @@
 // One writer thread: take the queue and the runs counted under the lock, write them in one transaction without it.
 #include "core/history_writer.h"
+
+#include <algorithm>
+
 #include "log/log.h"
 #include "vocabulary/history_outcome.h"
 #include "vocabulary/no_wait.h"
@@ -51,10 +54,9 @@ void HistoryWriter::end_run(const RunKey& key) {
 }
 
 void HistoryWriter::wait_written(std::unique_lock<std::mutex>& lock, std::size_t target) {
-    ++urgent_;
+    wanted_written_ = std::max(wanted_written_, target);
     work_.notify_one();
     written_.wait(lock, [&] { return written_total_ >= target; });
-    --urgent_;
 }
 
 void HistoryWriter::append(HistoryEntry entry) {
@@ -107,7 +109,7 @@ void HistoryWriter::run() {
         // of a few, and the writer wakes a few times a second instead of once per call. Counted
         // runs wait longer: each further call of theirs costs nothing.
         const auto deadline = queue_.empty() ? first_run_ + kFoldTime : std::chrono::steady_clock::now() + kGather;
-        work_.wait_until(lock, deadline, [&] { return stopping_ || urgent_ > 0 || queue_.size() >= kBatchRows; });
+        work_.wait_until(lock, deadline, [&] { return stopping_ || wanted_written_ > written_total_ || queue_.size() >= kBatchRows; });
         std::vector<HistoryEntry> batch;
         batch.swap(queue_);
         // The runs go when their time is up (none waits more than kFoldTime plus one write), not

@@ -67,7 +67,9 @@ private:
     std::size_t queued_total_ = 0; // rows and runs ever put in the queue
     std::size_t written_total_ = 0;
     bool stopping_ = false;
-    std::size_t urgent_ = 0; // callers waiting for rows to be written now (a change, a flush)
+    // Callers (a change, a flush) want the rows up to this one written now. Not a count of waiters:
+    // the writer would spin until each woken waiter took the lock to say it is gone.
+    std::size_t wanted_written_ = 0;
     std::thread thread_;
 };
 
