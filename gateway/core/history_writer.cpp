@@ -109,7 +109,8 @@ void HistoryWriter::run() {
         // of a few, and the writer wakes a few times a second instead of once per call. Counted
         // runs wait longer: each further call of theirs costs nothing.
         const auto deadline = queue_.empty() ? first_run_ + kFoldTime : std::chrono::steady_clock::now() + kGather;
-        work_.wait_until(lock, deadline, [&] { return stopping_ || wanted_written_ > written_total_ || queue_.size() >= kBatchRows; });
+        work_.wait_until(lock, deadline,
+                         [&] { return stopping_ || wanted_written_ > written_total_ || queue_.size() >= kBatchRows; });
         std::vector<HistoryEntry> batch;
         batch.swap(queue_);
         // The runs go when their time is up (none waits more than kFoldTime plus one write), not
