@@ -130,6 +130,27 @@ int set_prefix_length(store::Store& db, const std::string& domain, const std::st
     return 0;
 }
 
+// `totp status ACCOUNT` and `totp reset ACCOUNT`: what an operator sees of a customer's second
+// factor (never its secret), and its removal for a customer who lost both phone and recovery codes.
+int totp_command(store::Store& db, const std::string& verb, const std::string& account) {
+    if (!db.account_exists(account)) throw store::StoreError("no account '" + account + "'");
+    const auto state = db.totp(account);
+    if (verb == "status") {
+        if (!state)
+            std::cout << account << ": two-factor authentication off\n";
+        else if (!state->enabled)
+            std::cout << account << ": two-factor authentication off (set-up started, waiting for the app's first code)\n";
+        else
+            std::cout << account << ": two-factor authentication on, " << state->recovery_codes_left << " recovery codes left\n";
+        return 0;
+    }
+    db.remove_totp(account);
+    std::cout << "two-factor authentication reset: " << account
+              << (state && state->enabled ? " logs in to the panel with the password alone until it is set up again\n"
+                                          : " had none on; nothing else changed\n");
+    return 0;
+}
+
 int dispatch(store::Store& db, const std::vector<std::string>& c) {
     const auto is = [&](std::initializer_list<const char*> words, std::size_t size) {
         if (c.size() != size) return false;
@@ -215,6 +236,7 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
         return 0;
     }
     if (is({"domain", "prefix-length"}, 4)) return set_prefix_length(db, c[2], c[3]);
+    if (is({"totp", "status"}, 3) || is({"totp", "reset"}, 3)) return totp_command(db, c[1], c[2]);
     if (!c.empty() && c[0] == "api-token") return api_token_command(db, std::vector<std::string>(c.begin() + 1, c.end()));
     if (is({"list"}, 1)) return list(db);
     if (!c.empty() && c[0] == "history") return history(db, std::vector<std::string>(c.begin() + 1, c.end()));
@@ -224,8 +246,8 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
 } // namespace
 
 int run_store_command(const config::GatewayConfig& config, const std::vector<std::string>& command) {
-    static const std::vector<std::string> store_words{"account",   "domain", "dyndns", "token",
-                                                      "api-token", "host",   "list",   "history"};
+    static const std::vector<std::string> store_words{"account", "domain", "dyndns",  "token", "api-token",
+                                                      "host",    "list",   "history", "totp"};
     if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
     try {
         store::Store db(store_location(config.store, 2));

@@ -67,9 +67,26 @@ public:
     // Rows read for the pictures at most: a name polled every 5 min for 30 days is 8,640 rows.
     static constexpr std::size_t kTimelineRows = 10000;
 
-    std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client) {
+    std::variant<UpdateCore::LoginStep, UpdateError> login(const std::string& account, const std::string& password,
+                                                           const ClientInfo& client) {
         return core_.login(account, password, client);
     }
+    // The second factor (docs/contract.md "Two-factor authentication"), in account_service_totp.cpp.
+    // A login's code (UpdateCore::second_factor).
+    std::optional<UpdateError> second_factor(const std::string& account, const std::string& code, const ClientInfo& client) {
+        return core_.second_factor(account, code, client);
+    }
+    // The account's TOTP, on or waiting for its first code; nothing when it has none.
+    std::optional<TotpState> totp(const std::string& account) const { return store_.totp(account); }
+    // A new secret for the account's app (Base32); refused while TOTP is on.
+    std::variant<std::string, UpdateError> begin_totp(const std::string& account);
+    // Enrolment's end with the app's first code: the recovery codes, shown once.
+    std::variant<std::vector<std::string>, UpdateError> enable_totp(const std::string& account, const std::string& code,
+                                                                    const ClientInfo& client) {
+        return core_.enable_totp(account, code, client);
+    }
+    // Off, with a current code or a recovery code (checked as a login's are).
+    std::optional<UpdateError> disable_totp(const std::string& account, const std::string& code, const ClientInfo& client);
     // Changes when the account's password changes or the account is deleted; "" for no account.
     std::string credential_stamp(const std::string& account) const { return store_.credential_stamp(account); }
     std::vector<Domain> domains(const std::string& account) const;

@@ -90,14 +90,28 @@ public:
     std::optional<UpdateError> spend_call(const std::string& account) { return charge(account); }
 
     // An account's own login (the control panel): the same throttle and faults as every call,
-    // per-host tokens not accepted, and one call of the account's budget (fault 6 when spent). Nothing on success.
-    std::optional<UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client);
+    // per-host tokens not accepted, and one call of the account's budget (fault 6 when spent).
+    // CodeNeeded: the password was right and the account has TOTP on; the login is not complete
+    // (nor counted as one by the throttle) until second_factor() takes a code.
+    enum class LoginStep { Done, CodeNeeded };
+    std::variant<LoginStep, UpdateError> login(const std::string& account, const std::string& password, const ClientInfo& client);
+
+    // The second factor (update_core_totp.cpp): a current TOTP code, or an unused recovery code,
+    // of an account with TOTP on. Counted by the login throttle as a password is: a wrong code
+    // is a failed login (fault 1), a right one a login. A code's step, once taken, is never taken
+    // again. Nothing on success.
+    std::optional<UpdateError> second_factor(const std::string& account, const std::string& code, const ClientInfo& client);
+    // Enrolment's end: `code` must be the current code of the account's waiting secret (counted
+    // as second_factor's are). TOTP is then on; the new recovery codes are returned, once.
+    std::variant<std::vector<std::string>, UpdateError> enable_totp(const std::string& account, const std::string& code,
+                                                                    const ClientInfo& client);
 
 private:
     struct Identity {
         std::string account; // lower-case
         std::optional<Token> token; // set when a per-host token logged in
         std::optional<ApiToken> api = std::nullopt; // set when an API token logged in: its scope bounds every name
+        bool code_needed = false; // a panel login whose password was right: its TOTP code must follow
     };
     // Login and authorization, in update_core_login.cpp.
     std::variant<Identity, UpdateError> authenticate(const std::string& account, const std::string& password,
@@ -108,6 +122,10 @@ private:
     // authenticate() past its bounds check; a store error escapes it.
     std::variant<Identity, UpdateError> verify_login(const std::string& account, const std::string& password,
                                                      const ClientInfo& client, bool tokens_allowed);
+    // A code of `account`'s TOTP (on, or waiting for enrolment when `enrolling`) through the login
+    // throttle: the step it was taken at (0 for a recovery code), or the fault.
+    std::variant<std::int64_t, UpdateError> check_code(const std::string& account, const std::string& code,
+                                                       const ClientInfo& client, bool enrolling);
     struct Authorized {
         std::string name; // normalized name asked for
         Domain domain;

@@ -64,6 +64,13 @@ std::variant<UpdateCore::Identity, UpdateError> UpdateCore::verify_login(const s
         attempt.failed();
         return error(Fault::AuthFailed, "wrong account or password");
     }
+    // A panel login of an account with TOTP on is not a login yet: the try ends uncounted, so the
+    // password alone neither clears the account's failures from this source nor makes the source
+    // known; the code's check (second_factor) does both. Machines (tokens_allowed) type no code.
+    if (!tokens_allowed && !token) {
+        if (const auto totp = store_.totp(account); totp && totp->enabled)
+            return Identity{account, std::nullopt, std::nullopt, true};
+    }
     attempt.succeeded();
     return Identity{account, std::move(token)};
 }
@@ -104,12 +111,15 @@ std::optional<UpdateError> UpdateCore::check_provisioning_token(const std::strin
     });
 }
 
-std::optional<UpdateError> UpdateCore::login(const std::string& account, const std::string& password, const ClientInfo& client) {
+std::variant<UpdateCore::LoginStep, UpdateError> UpdateCore::login(const std::string& account, const std::string& password,
+                                                                   const ClientInfo& client) {
     auto identity = authenticate(account, password, client, false);
     if (auto* failed = std::get_if<UpdateError>(&identity)) return *failed;
     // A login costs a call of the account's budget like any other: a customer cannot log in
     // faster than they may call (each login also makes a session to keep).
-    return charge(std::get<Identity>(identity).account);
+    const auto& who = std::get<Identity>(identity);
+    if (auto spent = charge(who.account)) return *spent;
+    return who.code_needed ? LoginStep::CodeNeeded : LoginStep::Done;
 }
 
 std::variant<UpdateCore::Authorized, UpdateError> UpdateCore::authorize(const std::string& raw_account,

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
@@ -13,66 +12,12 @@
 #include "core/api_tokens.h"
 #include "http/client_info.h"
 #include "http/fault_status.h"
+#include "panel/panel_responses.h"
 #include "panel/panel_style.h"
 #include "vocabulary/store_errors.h"
 
 namespace dyndns::panel {
 namespace {
-
-constexpr const char* kSessionCookie = "__Host-dyndns";
-constexpr const char* kLoginCookie = "__Host-dyndns-login";
-
-// No script, nothing from elsewhere, no framing: the pages need only themselves.
-void secure_headers(http::HttpResponse& response) {
-    response.headers.emplace_back("Content-Security-Policy",
-                                  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                                  "frame-ancestors 'none'; base-uri 'none'");
-    response.headers.emplace_back("X-Frame-Options", "DENY");
-    response.headers.emplace_back("Referrer-Policy", "no-referrer");
-}
-
-http::HttpResponse html_response(int status, std::string body) {
-    http::HttpResponse response{status, "text/html; charset=utf-8", std::move(body), {}};
-    secure_headers(response);
-    return response;
-}
-
-http::HttpResponse redirect(const std::string& location) {
-    http::HttpResponse response{303, "text/plain; charset=utf-8", "see " + location + "\n", {{"Location", location}}};
-    secure_headers(response);
-    return response;
-}
-
-std::string cookie_header(const std::string& name, const std::string& value, int max_age) {
-    Poco::Net::HTTPCookie cookie(name, value);
-    cookie.setPath("/");
-    cookie.setSecure(true);
-    cookie.setHttpOnly(true);
-    cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT);
-    cookie.setMaxAge(max_age);
-    return cookie.toString();
-}
-
-// Constant-time comparison: a CSRF token is a secret.
-bool same_secret(const std::string& a, const std::string& b) {
-    if (a.size() != b.size() || a.empty()) return false;
-    unsigned char difference = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return difference == 0;
-}
-
-http::HttpResponse forbidden_form() {
-    return html_response(403, message_page("Form refused",
-                                           "This form was not sent from this session's page "
-                                           "(missing or stale CSRF token). Reload the page and try again.",
-                                           "/panel/"));
-}
-
-http::HttpResponse problem_page(const core::UpdateError& error, const std::string& back) {
-    auto response = html_response(http::fault_status(error.fault), message_page("Not done", error.message, back));
-    if (error.retry_after_seconds > 0) response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
-    return response;
-}
 
 // Every page reads the store (the session's account, its domains); a store outage anywhere in a
 // request is one answer, fault 10 as a 503, never a 500 or a half-drawn page.
@@ -153,6 +98,15 @@ std::vector<http::Route> PanelEndpoint::routes() {
          {"GET", "POST"},
          [this](const http::HttpRequest& request) { return request.method == "POST" ? login(request) : login_form(request); }},
         {"/panel/logout", {"POST"}, bind(&PanelEndpoint::logout)},
+        {"/panel/login/code",
+         {"GET", "POST"},
+         [this](const http::HttpRequest& request) {
+             return request.method == "POST" ? login_code(request) : code_form(request);
+         }},
+        {"/panel/totp", {"GET"}, bind(&PanelEndpoint::totp_enrolment)},
+        {"/panel/totp/begin", {"POST"}, bind(&PanelEndpoint::begin_totp)},
+        {"/panel/totp/enable", {"POST"}, bind(&PanelEndpoint::enable_totp)},
+        {"/panel/totp/disable", {"POST"}, bind(&PanelEndpoint::disable_totp)},
         {"/panel/domain", {"GET"}, bind(&PanelEndpoint::domain)},
         {"/panel/dyndns", {"POST"}, bind(&PanelEndpoint::set_dyndns)},
         {"/panel/token/new", {"POST"}, bind(&PanelEndpoint::new_token)},
@@ -181,8 +135,8 @@ http::HttpResponse PanelEndpoint::home(const http::HttpRequest& request) {
             std::find_if(tokens.begin(), tokens.end(), [&](const core::ApiToken& t) { return t.id == flash->token_id; });
         if (made != tokens.end()) new_token = NewApiToken{*made, flash->secret};
     }
-    return html_response(
-        200, domains_page(session->account, session->csrf, accounts_.domains(session->account), tokens, new_token, ""));
+    return html_response(200, domains_page(session->account, session->csrf, accounts_.domains(session->account), tokens,
+                                           new_token, accounts_.totp(session->account), ""));
 }
 
 http::HttpResponse PanelEndpoint::login_form(const http::HttpRequest& request) {
@@ -200,7 +154,8 @@ http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
 
     const core::ClientInfo client = http::client_info(request, "panel");
     const std::string account = form.get("account", "");
-    if (const auto refused = accounts_.login(account, form.get("password", ""), client)) {
+    const auto step = accounts_.login(account, form.get("password", ""), client);
+    if (const auto* refused = std::get_if<core::UpdateError>(&step)) {
         // 401 wrong credentials, 429 throttled or over budget, 503 the store down: as every page.
         auto response = html_response(http::fault_status(refused->fault), login_page(expected, refused->message));
         if (refused->retry_after_seconds > 0)
@@ -208,11 +163,23 @@ http::HttpResponse PanelEndpoint::login(const http::HttpRequest& request) {
         return response;
     }
     const std::string name = Poco::toLower(account);
-    const Session session = sessions_.create(name, accounts_.credential_stamp(name));
+    if (std::get<core::UpdateCore::LoginStep>(step) == core::UpdateCore::LoginStep::Done) return start_session(name);
+    // TOTP on: no session yet. The code form follows, under a cookie naming this pending login.
+    const PendingLogin pending = pending_.create(name, accounts_.credential_stamp(name));
+    auto response = redirect("/panel/login/code");
+    response.headers.emplace_back("Set-Cookie",
+                                  cookie_header(kCodeCookie, pending.id, static_cast<int>(pending_.lifetime().count())));
+    response.headers.emplace_back("Set-Cookie", cookie_header(kLoginCookie, "", 0));
+    return response;
+}
+
+http::HttpResponse PanelEndpoint::start_session(const std::string& account) {
+    const Session session = sessions_.create(account, accounts_.credential_stamp(account));
     auto response = redirect("/panel/");
     response.headers.emplace_back(
         "Set-Cookie", cookie_header(kSessionCookie, session.id, static_cast<int>(sessions_.absolute_lifetime().count())));
     response.headers.emplace_back("Set-Cookie", cookie_header(kLoginCookie, "", 0));
+    response.headers.emplace_back("Set-Cookie", cookie_header(kCodeCookie, "", 0));
     return response;
 }
 

@@ -10,12 +10,15 @@
 #include "http/http_types.h"
 #include "panel/panel_pages.h"
 #include "panel/panel_sessions.h"
+#include "panel/pending_logins.h"
 
 namespace dyndns::panel {
 
 // Routes for the HTTPS server. Sessions live in a cookie named __Host-dyndns (HttpOnly, Secure,
 // SameSite=Strict; expiry enforced by SessionStore); every POST carries the session's CSRF token,
-// the login form a pre-session one (double submit). Nothing secret ever goes into a URL.
+// the login form a pre-session one (double submit). An account with TOTP on gets no session from
+// its password: a pending login (cookie __Host-dyndns-code, PendingLogins) asks for the code
+// first. Nothing secret ever goes into a URL.
 class PanelEndpoint {
 public:
     PanelEndpoint(core::AccountService& accounts, ClientEndpoints endpoints)
@@ -28,6 +31,15 @@ private:
     http::HttpResponse login_form(const http::HttpRequest& request);
     http::HttpResponse login(const http::HttpRequest& request);
     http::HttpResponse logout(const http::HttpRequest& request);
+    // The second factor (panel_totp.cpp): a login's code step, enrolment, turning it off.
+    http::HttpResponse code_form(const http::HttpRequest& request);
+    http::HttpResponse login_code(const http::HttpRequest& request);
+    http::HttpResponse begin_totp(const http::HttpRequest& request);
+    http::HttpResponse totp_enrolment(const http::HttpRequest& request);
+    http::HttpResponse enable_totp(const http::HttpRequest& request);
+    http::HttpResponse disable_totp(const http::HttpRequest& request);
+    // The redirect that starts a session for `account` (a login complete), ending the login's cookies.
+    http::HttpResponse start_session(const std::string& account);
     http::HttpResponse domain(const http::HttpRequest& request);
     http::HttpResponse set_dyndns(const http::HttpRequest& request);
     http::HttpResponse new_token(const http::HttpRequest& request);
@@ -49,6 +61,7 @@ private:
     core::AccountService& accounts_;
     ClientEndpoints endpoints_;
     SessionStore sessions_;
+    PendingLogins pending_;
 };
 
 } // namespace dyndns::panel

@@ -7,12 +7,12 @@
 #include "panel/acme_settings.h"
 #include "panel/api_tokens_section.h"
 #include "panel/history_picture.h"
+#include "panel/totp_pages.h"
 #include "vocabulary/printable.h"
 #include "vocabulary/utc_time.h"
 #include "panel/html_text.h"
 
 namespace dyndns::panel {
-namespace {
 
 std::string page(const std::string& title, const std::string& account, const std::string& csrf, const std::string& main) {
     std::ostringstream out;
@@ -27,6 +27,12 @@ std::string page(const std::string& title, const std::string& account, const std
     return out.str();
 }
 
+std::string problem_box(const std::string& problem) {
+    return problem.empty() ? "" : "<p class=\"problem\" role=\"alert\">" + html(problem) + "</p>";
+}
+
+namespace {
+
 std::string or_dash(const std::string& text) { return text.empty() ? "–" : html(text); }
 
 std::string join(const std::vector<std::string>& items) {
@@ -37,10 +43,6 @@ std::string join(const std::vector<std::string>& items) {
 
 std::string domain_href(const std::string& domain, std::size_t page = 0) {
     return "/panel/domain?name=" + html(domain) + (page ? "&amp;page=" + std::to_string(page) : "");
-}
-
-std::string problem_box(const std::string& problem) {
-    return problem.empty() ? "" : "<p class=\"problem\" role=\"alert\">" + html(problem) + "</p>";
 }
 
 // The settings a customer copies into a client, for this domain.
@@ -111,7 +113,7 @@ std::string login_page(const std::string& csrf, const std::string& problem) {
 
 std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains,
                          const std::vector<core::ApiToken>& tokens, const std::optional<NewApiToken>& new_token,
-                         const std::string& problem) {
+                         const std::optional<core::TotpState>& totp, const std::string& problem) {
     std::ostringstream main;
     main << "<h1>Your domains</h1>";
     if (domains.empty())
@@ -124,7 +126,7 @@ std::string domains_page(const std::string& account, const std::string& csrf, co
                  << (d.dyndns ? "on" : "off") << "</td></tr>";
         main << "</tbody></table>";
     }
-    main << problem_box(problem) << api_tokens_section(csrf, tokens, new_token);
+    main << problem_box(problem) << api_tokens_section(csrf, tokens, new_token) << totp_section(csrf, totp);
     return page("Domains", account, csrf, main.str());
 }
 

@@ -23,11 +23,17 @@ struct ClientEndpoints {
     unsigned port = 8192;
 };
 
+// A whole document around `main`: the header (with the log-out form when `account` is set) and the stylesheet.
+std::string page(const std::string& title, const std::string& account, const std::string& csrf, const std::string& main);
+// An alert paragraph holding `problem`; nothing when it is empty.
+std::string problem_box(const std::string& problem);
+
 std::string login_page(const std::string& csrf, const std::string& problem);
-// The account's domains and its JSON API tokens; `new_token`: one made by the previous request, shown this once.
+// The account's domains, its JSON API tokens and its second factor; `new_token`: one made by the
+// previous request, shown this once.
 std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains,
                          const std::vector<core::ApiToken>& tokens, const std::optional<NewApiToken>& new_token,
-                         const std::string& problem);
+                         const std::optional<core::TotpState>& totp, const std::string& problem);
 // `new_token`: a token made by this request, shown this once.
 std::string domain_page(const std::string& account, const std::string& csrf, const core::DomainView& view,
                         std::size_t history_page, const ClientEndpoints& endpoints,

@@ -1,11 +1,13 @@
-// argon2id through libsodium with OWASP's minimum parameters, the keyed cache that spares repeated verifications, token secrets.
+// argon2id through libsodium with OWASP's minimum parameters, the keyed cache that spares repeated verifications, token and TOTP secrets.
 #include "store/password_hash.h"
 
 #include <algorithm>
 #include <semaphore>
+#include <sstream>
 #include <thread>
 #include <vector>
 
+#include <Poco/Base32Encoder.h>
 #include <sodium.h>
 
 #include "store/store.h"
@@ -63,6 +65,20 @@ std::string new_token_secret(std::size_t size) {
     sodium_memzero(bytes.data(), bytes.size());
     text.resize(text.find('\0')); // the encoded length counts the terminating NUL
     return text;
+}
+
+std::string new_base32_secret(std::size_t size) {
+    ensure_sodium();
+    std::vector<unsigned char> bytes(size);
+    randombytes_buf(bytes.data(), bytes.size());
+    std::ostringstream text;
+    {
+        Poco::Base32Encoder encoder(text, false);
+        encoder.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        encoder.close();
+    }
+    sodium_memzero(bytes.data(), bytes.size());
+    return text.str();
 }
 
 std::string token_hash(const std::string& secret) {

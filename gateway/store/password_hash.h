@@ -1,4 +1,4 @@
-// Secrets at rest (libsodium): argon2id password hashes, the cache of recent verifications, per-host token secrets.
+// Secrets at rest (libsodium): argon2id password hashes, the cache of recent verifications, token secrets, TOTP secrets and recovery codes.
 #pragma once
 
 #include <chrono>
@@ -19,6 +19,9 @@ bool password_matches(const std::string& password, const std::string& hash);
 // A new token secret: `bytes` random bytes as URL-safe base64 without padding (24 bytes, 192
 // bits: 32 characters; 32 bytes, 256 bits: 43).
 std::string new_token_secret(std::size_t bytes = 24);
+// `bytes` random bytes as upper-case Base32 (RFC 4648) without padding: a TOTP secret (20 bytes,
+// 160 bits, as RFC 4226 §4 recommends: 32 characters) or a recovery code (10 bytes: 16).
+std::string new_base32_secret(std::size_t bytes);
 // The hex BLAKE2b-256 of a token secret: what the store keeps. A fast hash is enough for a
 // random 192-bit secret; argon2 is for secrets people choose.
 std::string token_hash(const std::string& secret);

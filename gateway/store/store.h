@@ -94,6 +94,15 @@ public:
     std::vector<core::ApiToken> list_api_tokens(const std::optional<std::string>& account = std::nullopt) const override;
     void revoke_api_token(std::int64_t id) override; // StoreError if missing
 
+    // The second factor of panel logins (store_totp.cpp; core/ports/totp_port.h). The secret is kept
+    // as the apps need it (an HMAC key cannot be a hash); recovery codes only as BLAKE2b hashes.
+    std::optional<core::TotpState> totp(const std::string& account) const override;
+    std::string begin_totp(const std::string& account) override;
+    std::vector<std::string> enable_totp(const std::string& account, std::int64_t step) override;
+    bool use_totp_step(const std::string& account, std::int64_t step) override;
+    bool use_recovery_code(const std::string& account, const std::string& code) override;
+    bool remove_totp(const std::string& account) override;
+
     // Router prefixes (store_host_rules.cpp): each domain's prefix length and its hosts' rules.
     void set_prefix_length(const std::string& domain, unsigned length) override; // StoreError if missing
     void set_host_rule(const HostRule& rule) override; // StoreError when no registered domain holds the name

@@ -132,6 +132,22 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE history ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0",
             "UPDATE history SET last_ms = time_ms",
         },
+        // 9: the second factor of panel logins: an account's TOTP secret (Base32; enabled 0 while
+        // it waits for its first code), the last step a code was taken at (no replay), and its
+        // recovery codes as BLAKE2b hashes (used_ms 0: unused).
+        {
+            "CREATE TABLE account_totp ("
+            "  account    TEXT PRIMARY KEY REFERENCES accounts(name) ON DELETE CASCADE,"
+            "  secret     TEXT NOT NULL,"
+            "  enabled    INTEGER NOT NULL,"
+            "  last_step  INTEGER NOT NULL,"
+            "  created_ms INTEGER NOT NULL)",
+            "CREATE TABLE totp_recovery_codes ("
+            "  account   TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,"
+            "  code_hash TEXT NOT NULL,"
+            "  used_ms   INTEGER NOT NULL,"
+            "  PRIMARY KEY (account, code_hash))",
+        },
     };
     return steps;
 }

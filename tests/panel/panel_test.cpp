@@ -7,6 +7,8 @@
 #include "panel/acme_settings.h"
 #include "panel/html_text.h"
 #include "panel/panel_sessions.h"
+#include "panel/pending_logins.h"
+#include "panel/totp_qr.h"
 
 using namespace dyndns::panel;
 using namespace std::chrono_literals;
@@ -90,4 +92,31 @@ TEST_CASE("the ACME settings name both APIs and the acme-dns registration of the
         CHECK(section.find(part) != std::string::npos);
     // The account's name is escaped like everything else on the page.
     CHECK(acme_settings("h.example.test", {"https://d/dom/api", "d", 8192}, "<b>").find("<b>") == std::string::npos);
+}
+
+TEST_CASE("a pending second-factor login lives a few minutes, and their number is bounded") {
+    PendingLogins pending(PendingLogins::Settings{300s, 2});
+    const auto start = PendingLogins::Clock::now();
+    const auto first = pending.create("alice", "stamp", start);
+    CHECK(first.id != first.csrf);
+    REQUIRE(pending.find(first.id, start + 299s));
+    CHECK(pending.find(first.id, start + 299s)->account == "alice");
+    CHECK_FALSE(pending.find(first.id, start + 301s));
+    const auto a = pending.create("alice", "stamp", start);
+    const auto b = pending.create("bob", "stamp", start + 1s);
+    const auto c = pending.create("carol", "stamp", start + 2s);
+    CHECK_FALSE(pending.find(a.id, start + 3s)); // the oldest made room
+    CHECK(pending.find(b.id, start + 3s));
+    pending.destroy(c.id);
+    CHECK_FALSE(pending.find(c.id, start + 3s));
+}
+
+TEST_CASE("the enrolment QR code is an inline SVG image with a name, drawn from libqrencode's grid") {
+    const std::string svg =
+        qr_svg("otpauth://totp/dns.example.net:alice?secret=JBSWY3DPEHPK3PXP&issuer=dns.example.net", "QR code <of> the secret");
+    CHECK(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    CHECK(svg.find("role=\"img\" aria-label=\"QR code &lt;of&gt; the secret\"") != std::string::npos);
+    CHECK(svg.find("h1v1h-1z") != std::string::npos);
+    CHECK(svg.ends_with("</svg>"));
+    CHECK(svg.find("JBSWY3DPEHPK3PXP") == std::string::npos); // drawn, not written
 }

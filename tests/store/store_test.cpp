@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <atomic>
 #include <thread>
@@ -12,11 +13,13 @@
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
+#include <Poco/String.h>
 
 #include "store/store.h"
 #include "store/store_impl.h"
 #include "store/store_schema.h"
 #include "support/temp_dir.h"
+#include "vocabulary/recovery_code.h"
 #ifdef DYNDNS_TEST_POSTGRESQL
 #include <libpq-fe.h>
 
@@ -117,10 +120,12 @@ TEST_CASE("a store of schema 5 gets its domains' reversed names when it migrates
     }
     {
         // Back to what schema 5 had: no reversed names (6), no API tokens and no history by name (7),
-        // no runs of unchanged calls (8).
+        // no runs of unchanged calls (8), no TOTP (9).
         Poco::Data::SQLite::Connector::registerConnector();
         Poco::Data::Session session("SQLite", dir.file());
         using namespace Poco::Data::Keywords;
+        session << "DROP TABLE totp_recovery_codes", now;
+        session << "DROP TABLE account_totp", now;
         session << "ALTER TABLE history DROP COLUMN calls", now;
         session << "ALTER TABLE history DROP COLUMN last_ms", now;
         session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
@@ -369,6 +374,91 @@ TEST_CASE("API tokens: a scope stored and read back whole, found by the secret a
     CHECK_FALSE(db.find_api_token(secret));
     CHECK(db.list_api_tokens().empty());
 }
+
+TEST_CASE("TOTP: a waiting secret, turned on with recovery codes, steps and codes taken once, off, gone with the account") {
+    TempDir dir;
+    store::Store db(dir.location());
+    db.add_account("alice", "pw");
+    CHECK_FALSE(db.totp("alice"));
+    CHECK_FALSE(db.totp("not a name")); // no account can have it
+    CHECK_THROWS_AS(db.begin_totp("bob"), store::StoreError);
+
+    const std::string first = db.begin_totp("Alice");
+    CHECK(first.size() == 32); // 160 bits in Base32
+    CHECK(first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == std::string::npos);
+    const std::string secret = db.begin_totp("alice"); // a second start replaces the waiting secret
+    CHECK(secret != first);
+    auto state = db.totp("alice");
+    REQUIRE(state);
+    CHECK(state->secret == secret);
+    CHECK_FALSE(state->enabled);
+    CHECK_FALSE(db.use_totp_step("alice", 10)); // not on: no code is taken
+
+    const auto codes = db.enable_totp("alice", 100);
+    CHECK(codes.size() == core::kRecoveryCodes);
+    CHECK(std::set<std::string>(codes.begin(), codes.end()).size() == codes.size());
+    for (const auto& code : codes) CHECK(core::recovery_code_key(code));
+    CHECK_THROWS_AS(db.enable_totp("alice", 101), store::StoreError); // nothing waits any more
+    CHECK_THROWS_AS(db.begin_totp("alice"), store::StoreError); // on: turned off first
+    state = db.totp("alice");
+    CHECK(state->enabled);
+    CHECK(state->last_step == 100);
+    CHECK(state->recovery_codes_left == core::kRecoveryCodes);
+
+    // A step is taken once, and never one at or before the last.
+    CHECK_FALSE(db.use_totp_step("alice", 100));
+    CHECK_FALSE(db.use_totp_step("alice", 99));
+    CHECK(db.use_totp_step("alice", 101));
+    CHECK_FALSE(db.use_totp_step("alice", 101));
+    CHECK(db.totp("alice")->last_step == 101);
+
+    // A recovery code once, however typed; another account's never.
+    db.add_account("bob", "pw");
+    CHECK_FALSE(db.use_recovery_code("bob", codes[0]));
+    std::string typed = Poco::toUpper(codes[0]);
+    std::erase(typed, '-');
+    CHECK(db.use_recovery_code("alice", typed));
+    CHECK_FALSE(db.use_recovery_code("alice", codes[0]));
+    CHECK_FALSE(db.use_recovery_code("alice", "abcd-efgh-ijkl-mnop"));
+    CHECK_FALSE(db.use_recovery_code("alice", "not a code"));
+    CHECK(db.totp("alice")->recovery_codes_left == core::kRecoveryCodes - 1);
+
+    // Two stores (two gateways) given one step at once: one takes it.
+    store::Store other(dir.location());
+    std::atomic<int> taken{0};
+    std::thread a([&] { taken += db.use_totp_step("alice", 200) ? 1 : 0; });
+    std::thread b([&] { taken += other.use_totp_step("alice", 200) ? 1 : 0; });
+    a.join();
+    b.join();
+    CHECK(taken == 1);
+
+    CHECK(db.remove_totp("alice"));
+    CHECK_FALSE(db.totp("alice"));
+    CHECK_FALSE(db.use_recovery_code("alice", codes[1]));
+    CHECK_FALSE(db.remove_totp("alice"));
+
+    db.begin_totp("alice");
+    db.enable_totp("alice", 1);
+    db.delete_account("alice");
+    db.add_account("alice", "pw");
+    CHECK_FALSE(db.totp("alice")); // the old account's TOTP went with it
+}
+
+#ifndef DYNDNS_TEST_POSTGRESQL
+TEST_CASE("recovery codes are never stored in clear") {
+    TempDir dir;
+    std::vector<std::string> codes;
+    {
+        store::Store db(dir.location());
+        db.add_account("alice", "pw");
+        db.begin_totp("alice");
+        codes = db.enable_totp("alice", 1);
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        for (const auto& code : codes)
+            CHECK(file_bytes(entry.path().string()).find(*core::recovery_code_key(code)) == std::string::npos);
+}
+#endif
 
 TEST_CASE("the owning domain is the nearest registered ancestor") {
     TempDir dir;

@@ -2,14 +2,97 @@
 #include "support/memory_store.h"
 
 #include <algorithm>
+#include <sstream>
+
+#include <Poco/Base32Encoder.h>
+#include <Poco/RandomStream.h>
+#include <Poco/String.h>
 
 #include "vocabulary/history_outcome.h"
 #include "vocabulary/names.h"
+#include "vocabulary/recovery_code.h"
 #include "vocabulary/store_errors.h"
 
 namespace dyndns::test {
+namespace {
+
+// `bytes` random bytes in Base32, as the real store makes TOTP secrets and recovery codes.
+std::string random_base32(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    Poco::RandomInputStream random;
+    random.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+    std::ostringstream text;
+    Poco::Base32Encoder encoder(text, false);
+    encoder << raw;
+    encoder.close();
+    return text.str();
+}
+
+} // namespace
 
 using core::lower;
+
+std::optional<core::TotpState> MemoryStore::totp(const std::string& account) const {
+    std::lock_guard lock(mutex_);
+    const auto found = totp_.find(lower(account));
+    if (found == totp_.end()) return std::nullopt;
+    core::TotpState state = found->second;
+    state.recovery_codes_left = 0;
+    if (const auto codes = recovery_codes_.find(found->first); codes != recovery_codes_.end())
+        for (const auto& [key, used] : codes->second) state.recovery_codes_left += used ? 0 : 1;
+    return state;
+}
+
+std::string MemoryStore::begin_totp(const std::string& account) {
+    std::lock_guard lock(mutex_);
+    if (!passwords_.contains(lower(account))) throw store::StoreError("no account '" + account + "'");
+    if (const auto found = totp_.find(lower(account)); found != totp_.end() && found->second.enabled)
+        throw store::StoreError("two-factor authentication is on already for '" + account + "'");
+    totp_[lower(account)] = core::TotpState{random_base32(20), false, 0, 0};
+    return totp_[lower(account)].secret;
+}
+
+std::vector<std::string> MemoryStore::enable_totp(const std::string& account, std::int64_t step) {
+    std::lock_guard lock(mutex_);
+    const auto found = totp_.find(lower(account));
+    if (found == totp_.end() || found->second.enabled) throw store::StoreError("no TOTP secret waits for '" + account + "'");
+    found->second.enabled = true;
+    found->second.last_step = step;
+    auto& codes = recovery_codes_[found->first];
+    codes.clear();
+    std::vector<std::string> shown;
+    while (shown.size() < core::kRecoveryCodes) {
+        const std::string key = Poco::toLower(random_base32(10));
+        codes[key] = false;
+        shown.push_back(core::recovery_code_shown(key));
+    }
+    return shown;
+}
+
+bool MemoryStore::use_totp_step(const std::string& account, std::int64_t step) {
+    std::lock_guard lock(mutex_);
+    const auto found = totp_.find(lower(account));
+    if (found == totp_.end() || !found->second.enabled || found->second.last_step >= step) return false;
+    found->second.last_step = step;
+    return true;
+}
+
+bool MemoryStore::use_recovery_code(const std::string& account, const std::string& code) {
+    std::lock_guard lock(mutex_);
+    const auto key = core::recovery_code_key(code);
+    const auto codes = recovery_codes_.find(lower(account));
+    if (!key || codes == recovery_codes_.end()) return false;
+    const auto found = codes->second.find(*key);
+    if (found == codes->second.end() || found->second) return false;
+    found->second = true;
+    return true;
+}
+
+bool MemoryStore::remove_totp(const std::string& account) {
+    std::lock_guard lock(mutex_);
+    recovery_codes_.erase(lower(account));
+    return totp_.erase(lower(account)) > 0;
+}
 
 void MemoryStore::add_account(const std::string& account, const std::string& password) {
     std::lock_guard lock(mutex_);

@@ -38,6 +38,13 @@ public:
     std::vector<core::ApiToken> list_api_tokens(const std::optional<std::string>& account = std::nullopt) const override;
     void revoke_api_token(std::int64_t id) override;
 
+    std::optional<core::TotpState> totp(const std::string& account) const override;
+    std::string begin_totp(const std::string& account) override;
+    std::vector<std::string> enable_totp(const std::string& account, std::int64_t step) override;
+    bool use_totp_step(const std::string& account, std::int64_t step) override;
+    bool use_recovery_code(const std::string& account, const std::string& code) override;
+    bool remove_totp(const std::string& account) override;
+
     void set_prefix_length(const std::string& domain, unsigned length) override;
     void set_host_rule(const core::HostRule& rule) override;
     bool remove_host_rule(const std::string& name) override;
@@ -69,6 +76,8 @@ private:
     std::map<std::int64_t, std::pair<core::Token, std::string>> tokens_; // id -> (token, secret)
     std::map<std::int64_t, std::pair<core::ApiToken, std::string>> api_tokens_; // id -> (token, secret)
     std::map<std::string, core::HostRule> host_rules_; // name -> rule
+    std::map<std::string, core::TotpState> totp_; // account -> its TOTP (recovery_codes_left unused here)
+    std::map<std::string, std::map<std::string, bool>> recovery_codes_; // account -> code key -> used
     std::vector<core::HistoryEntry> history_; // oldest first
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> calls_; // (account, window start) -> count
     std::map<std::string, core::LoginCount> login_failures_; // "p:account/source", "s:source", "a:account"

@@ -7,6 +7,7 @@
 #include "core/ports/domain_port.h"
 #include "core/ports/history_port.h"
 #include "core/ports/host_rule_port.h"
+#include "core/ports/totp_port.h"
 #include "vocabulary/store_errors.h"
 
 namespace dyndns::core {
@@ -17,6 +18,7 @@ class StorePorts : public AccountPort,
                    public DomainPort,
                    public HistoryPort,
                    public HostRulePort,
+                   public TotpPort,
                    public CallCountPort,
                    public LoginCountPort {
 public:
