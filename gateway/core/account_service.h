@@ -71,7 +71,7 @@ public:
                                                            const ClientInfo& client) {
         return core_.login(account, password, client);
     }
-    // The second factor (docs/contract.md "Two-factor authentication"), in account_service_totp.cpp.
+    // The second factor (docs/contract.md "Two-factor authentication (TOTP)"), in account_service_totp.cpp.
     // A login's code (UpdateCore::second_factor).
     std::optional<UpdateError> second_factor(const std::string& account, const std::string& code, const ClientInfo& client) {
         return core_.second_factor(account, code, client);
