@@ -19,6 +19,7 @@ inline core::CoreSettings core_settings(const config::GatewayConfig& config) {
         .calls_per_minute = config.limits.calls_per_minute,
         .history_days = config.store.history_days,
         .acme_ttl = config.acme.ttl,
+        .webhook_max_pending = config.webhooks.max_pending,
     };
 }
 

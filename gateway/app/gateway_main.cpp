@@ -15,6 +15,7 @@
 #include "app/operations_routes.h"
 #include "app/store_location.h"
 #include "app/version.h"
+#include "app/webhook_settings.h"
 #include "config/config_docs.h"
 #include "config/gateway_config.h"
 #include "core/account_service.h"
@@ -23,6 +24,7 @@
 #include "log/log.h"
 #include "metrics/gateway_metrics.h"
 #include "store/store.h"
+#include "webhooks/webhook_senders.h"
 
 namespace {
 
@@ -83,8 +85,9 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
     dyndns::log::set_level(static_cast<dyndns::log::Level>(config.log.level));
 
     try {
-        // A session for each worker, the history writer, and the health check.
-        dyndns::store::Store store(dyndns::app::store_location(config.store, config.limits.max_threads + 2));
+        // A session for each worker, the history writer, the health check and each webhook sender.
+        dyndns::store::Store store(
+            dyndns::app::store_location(config.store, config.limits.max_threads + 2 + config.webhooks.senders));
         dyndns::log::notice("store: " + store.description());
         const auto dns = dyndns::app::make_primaries(config);
         const auto follower = make_zone_follower(config, dns, store);
@@ -117,6 +120,8 @@ int serve(const std::string& path, dyndns::config::GatewayConfig config) {
                 "dyndns_followed_zones_in_step", "Followed zones whose records are answered without a read from the primary.",
                 [&follower] { return static_cast<double>(follower->zones_in_step()); });
         }
+
+        const dyndns::webhooks::WebhookSenders webhook_senders(store, dyndns::app::senders_settings(config));
 
         server.start();
         if (operations) operations->start();

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/api_token_commands.h"
+#include "app/webhook_commands.h"
 #include "app/password_input.h"
 #include "app/store_location.h"
 #include "core/host_rules.h"
@@ -247,11 +248,13 @@ int dispatch(store::Store& db, const std::vector<std::string>& c) {
 
 int run_store_command(const config::GatewayConfig& config, const std::vector<std::string>& command) {
     static const std::vector<std::string> store_words{"account", "domain", "dyndns",  "token", "api-token",
-                                                      "host",    "list",   "history", "totp"};
+                                                      "host",    "list",   "history", "totp",  "webhook"};
     if (command.empty() || std::find(store_words.begin(), store_words.end(), command[0]) == store_words.end()) return -1;
     try {
         store::Store db(store_location(config.store, 2));
-        const int status = dispatch(db, command);
+        const int status = command[0] == "webhook"
+                               ? webhook_command(db, config, std::vector<std::string>(command.begin() + 1, command.end()))
+                               : dispatch(db, command);
         if (status == -1) {
             std::cerr << "dyndnsctl: unknown " << command[0] << " command; see dyndnsctl --help\n";
             return kUsage;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/client_and_edge_keys.h"
+#include "config/webhook_keys.h"
 #include "config/special_keys.h"
 
 namespace dyndns::config {
@@ -33,6 +34,9 @@ const SectionRow kSections[] = {
                 "(Prometheus text format), /healthz (alive), /readyz (the store and the DNS primaries answer)."},
     {"log", "Log lines go to stderr, each with a syslog priority prefix (<3> error ... <7> debug) that journald reads."},
     {"acme", "ACME DNS-01 challenges: TXT records the gateway writes for a client's certificate."},
+    {"webhooks", "Webhooks (docs/webhooks.md): after every change that reached the primary the gateway POSTs a signed JSON "
+                 "event to the HTTPS URLs customers registered. Deliveries wait in the store and are retried with "
+                 "exponential backoff for a day; a call never waits for one."},
 };
 
 const KeyRow kKeys[] = {
@@ -222,6 +226,8 @@ std::span<const KeyRow> config_keys() {
         std::vector<KeyRow> rows(std::begin(kKeys), std::end(kKeys));
         const auto more = client_and_edge_keys();
         rows.insert(rows.end(), more.begin(), more.end());
+        const auto webhooks = webhook_keys();
+        rows.insert(rows.end(), webhooks.begin(), webhooks.end());
         return rows;
     }();
     return all;

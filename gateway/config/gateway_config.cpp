@@ -134,6 +134,7 @@ GatewayConfig parse_config(const std::string& yaml_text, const std::string& orig
     config.tls.certificate = resolve_path(base_dir, config.tls.certificate);
     config.tls.private_key = resolve_path(base_dir, config.tls.private_key);
     config.store.path = resolve_path(base_dir, config.store.path);
+    config.webhooks.ca_file = resolve_path(base_dir, config.webhooks.ca_file);
     config.dns.key_file = resolve_path(base_dir, config.dns.key_file);
 
     load_tsig_key(config.dns, origin, state);

@@ -108,6 +108,18 @@ struct AcmeConfig {
     std::uint32_t ttl = 60; // the TTL of the _acme-challenge TXT records the gateway writes
 };
 
+// Webhooks (docs/webhooks.md): who may be a target, how deliveries are sent and retried.
+struct WebhooksConfig {
+    bool allow_private_addresses = false; // targets on loopback, private, link-local... networks
+    std::string ca_file; // extra trust anchors (PEM) beside the system's; "" the system's alone
+    unsigned senders = 2; // delivery threads; 0: this gateway sends none (another on the store does)
+    std::chrono::milliseconds timeout{10000}; // one attempt, whole: connect, TLS, request, answer
+    std::size_t max_answer_bytes = 64 * 1024; // an answer's body read beyond this is cut off
+    std::chrono::seconds first_retry{10}; // the first gap after a failure; doubled each time, at most an hour
+    std::size_t max_pending = 1000; // per webhook: undelivered events beyond are not queued
+    unsigned keep_days = 7; // delivered and failed deliveries are kept this long for the panel and dyndnsctl
+};
+
 enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 }; // syslog priorities
 
 struct LogConfig {
@@ -131,6 +143,7 @@ struct GatewayConfig {
     MetricsConfig metrics;
     LogConfig log;
     AcmeConfig acme;
+    WebhooksConfig webhooks;
 };
 
 // A configuration problem. what() is "FILE:LINE: KEY: problem", e.g.

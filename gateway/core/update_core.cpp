@@ -159,6 +159,9 @@ void UpdateCore::record(const Authorized& who, const SetAddressRequest& request,
     entry.outcome = outcome;
     entry.prefix = capped(prefix, kMaxHistoryAddress);
     history_.append(std::move(entry)); // written in batches by another thread
+    // A prefix's names make one event, announced by finish_prefix; TXT records are no addresses.
+    if (outcome == outcome_name(HistoryOutcome::Changed) && prefix.empty() && type != "TXT")
+        announce(who, request, type, old_address, new_address);
 }
 
 // One access line and the call metrics per call. The name comes from the caller: cut short and

@@ -32,6 +32,7 @@ struct CoreSettings {
     unsigned calls_per_minute = 0; // per account; 0: no limit
     unsigned history_days = 0; // history kept this long; 0: forever
     std::uint32_t acme_ttl = 60; // of the _acme-challenge TXT records
+    std::size_t webhook_max_pending = 1000; // per webhook: events beyond wait for none (docs/webhooks.md)
 };
 
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
@@ -202,6 +203,12 @@ private:
     std::optional<UpdateError> finish_prefix(PrefixPlan& plan, const SetAddressRequest& request,
                                              const std::vector<dns::DnsOutcome>& applied, dns::Deadline deadline);
     SetPrefixOutcome apply_set_prefix(const SetPrefixRequest& request);
+
+    // Webhook events of changes that reached the primary (update_core_webhooks.cpp): one per
+    // address change, one per router prefix that moved names.
+    void announce(const Authorized& who, const SetAddressRequest& request, const std::string& type,
+                  const std::string& old_address, const std::string& new_address);
+    void announce_prefix(const PrefixPlan& plan, const SetAddressRequest& request);
 
     // One name's sets checked (update_core_host_sets.cpp): its authorization and its addresses, parsed.
     struct HostSetPlan {

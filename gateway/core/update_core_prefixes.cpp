@@ -122,6 +122,7 @@ std::optional<UpdateError> UpdateCore::finish_prefix(PrefixPlan& plan, const Set
         }
         host.result.changed = true;
     }
+    announce_prefix(plan, request);
     return first_failure;
 }
 

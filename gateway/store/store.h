@@ -109,6 +109,19 @@ public:
     bool remove_host_rule(const std::string& name) override;
     std::vector<HostRule> host_rules(const std::string& domain) const override;
 
+    // Webhooks and their delivery queue (store_webhooks.cpp; docs/webhooks.md). The secret is
+    // "whsec_" and 256 random bits, kept as it is (every delivery is signed with it).
+    std::pair<core::Webhook, std::string> create_webhook(core::Webhook webhook) override;
+    std::vector<core::Webhook> list_webhooks(const std::optional<std::string>& account = std::nullopt) const override;
+    void delete_webhook(std::int64_t id, const std::optional<std::string>& account = std::nullopt) override;
+    std::size_t enqueue_webhook_event(const std::string& account, const std::string& domain, const std::string& event_id,
+                                      const std::string& body, std::int64_t now_ms, std::size_t max_pending) override;
+    std::vector<core::ClaimedDelivery> claim_webhook_deliveries(std::int64_t now_ms, std::int64_t hold_ms,
+                                                                std::size_t limit) override;
+    void finish_webhook_attempt(std::int64_t delivery, const core::DeliveryAttempt& attempt) override;
+    std::vector<core::WebhookDelivery> webhook_deliveries(std::int64_t webhook, std::size_t limit) const override;
+    std::size_t prune_webhook_deliveries(std::int64_t before_ms) override;
+
     // "SQLite FILE" or "PostgreSQL host=… port=… dbname=…": for logs; never a password.
     const std::string& description() const;
 

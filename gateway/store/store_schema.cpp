@@ -148,6 +148,32 @@ const std::vector<std::vector<std::string>>& migrations() {
             "  used_ms   INTEGER NOT NULL,"
             "  PRIMARY KEY (account, code_hash))",
         },
+        // 10: webhooks (docs/webhooks.md) and their delivery queue. The secret is kept as it is:
+        // every delivery is signed with it. claimed_until_ms: a delivery being sent by a gateway.
+        {
+            "CREATE TABLE webhooks ("
+            "  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+            "  account    TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,"
+            "  domain     TEXT REFERENCES domains(name) ON DELETE CASCADE,"
+            "  url        TEXT NOT NULL,"
+            "  secret     TEXT NOT NULL,"
+            "  created_ms INTEGER NOT NULL)",
+            "CREATE INDEX webhooks_by_account ON webhooks(account)",
+            "CREATE TABLE webhook_deliveries ("
+            "  id               INTEGER PRIMARY KEY AUTOINCREMENT,"
+            "  webhook          INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+            "  event_id         TEXT NOT NULL,"
+            "  body             TEXT NOT NULL,"
+            "  status           TEXT NOT NULL,"
+            "  attempts         INTEGER NOT NULL DEFAULT 0,"
+            "  created_ms       INTEGER NOT NULL,"
+            "  next_attempt_ms  INTEGER NOT NULL,"
+            "  claimed_until_ms INTEGER NOT NULL DEFAULT 0,"
+            "  last_status_code INTEGER NOT NULL DEFAULT 0,"
+            "  last_error       TEXT NOT NULL DEFAULT '')",
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_ms)",
+            "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook, id)",
+        },
     };
     return steps;
 }

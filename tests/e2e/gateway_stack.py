@@ -29,7 +29,8 @@ class Gateway:
     """One dyndns-gateway process with its own config file."""
 
     def __init__(self, stack, name, allow_private=True, trusted_proxies=("127.0.0.1",), dns_port=None, limits=None,
-                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False, postgresql=None, listen=()):
+                 cert_dir="certs", dns_extra="", notify_port=None, proxy_protocol=False, postgresql=None, listen=(),
+                 extra_yaml=""):
         self.stack = stack
         self.port = free_port()
         self.metrics_port = free_port()
@@ -61,6 +62,7 @@ class Gateway:
             command += ["--postgresql", postgresql]
         with open(self.config, "w") as f:
             f.write(run(*command).stdout)
+            f.write(extra_yaml)  # whole top-level sections gateway-yaml does not write (webhooks:)
         self.process = None
         self.log_path = os.path.join(stack.dir, f"{name}.log")
 

@@ -65,6 +65,18 @@ public:
     void count_login_success(const std::string& account, const std::string& source, std::int64_t now_ms,
                              std::int64_t forget_before_ms) override;
 
+    // Webhooks (memory_store_webhooks.cpp).
+    std::pair<core::Webhook, std::string> create_webhook(core::Webhook webhook) override;
+    std::vector<core::Webhook> list_webhooks(const std::optional<std::string>& account = std::nullopt) const override;
+    void delete_webhook(std::int64_t id, const std::optional<std::string>& account = std::nullopt) override;
+    std::size_t enqueue_webhook_event(const std::string& account, const std::string& domain, const std::string& event_id,
+                                      const std::string& body, std::int64_t now_ms, std::size_t max_pending) override;
+    std::vector<core::ClaimedDelivery> claim_webhook_deliveries(std::int64_t now_ms, std::int64_t hold_ms,
+                                                                std::size_t limit) override;
+    void finish_webhook_attempt(std::int64_t delivery, const core::DeliveryAttempt& attempt) override;
+    std::vector<core::WebhookDelivery> webhook_deliveries(std::int64_t webhook, std::size_t limit) const override;
+    std::size_t prune_webhook_deliveries(std::int64_t before_ms) override;
+
 private:
     std::optional<core::Domain> owning_domain_locked(const std::string& name) const;
     core::LoginCounts login_counts_locked(const std::string& account, const std::string& source) const;
@@ -82,6 +94,12 @@ private:
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> calls_; // (account, window start) -> count
     std::map<std::string, core::LoginCount> login_failures_; // "p:account/source", "s:source", "a:account"
     std::map<std::pair<std::string, std::string>, std::int64_t> last_logins_; // (account, source) -> ms
+    std::map<std::int64_t, std::pair<core::Webhook, std::string>> webhooks_; // id -> (webhook, secret)
+    struct QueuedDelivery {
+        core::WebhookDelivery delivery;
+        std::int64_t claimed_until_ms = 0;
+    };
+    std::map<std::int64_t, QueuedDelivery> deliveries_; // id -> delivery
     std::int64_t next_id_ = 1;
 };
 

@@ -8,6 +8,7 @@
 #include "core/ports/history_port.h"
 #include "core/ports/host_rule_port.h"
 #include "core/ports/totp_port.h"
+#include "core/ports/webhook_port.h"
 #include "vocabulary/store_errors.h"
 
 namespace dyndns::core {
@@ -20,7 +21,8 @@ class StorePorts : public AccountPort,
                    public HostRulePort,
                    public TotpPort,
                    public CallCountPort,
-                   public LoginCountPort {
+                   public LoginCountPort,
+                   public WebhookPort {
 public:
     // True when several gateways may share the counts: the core then counts calls and login
     // failures through this port rather than in its own memory.

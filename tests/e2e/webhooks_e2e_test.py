@@ -1,0 +1,236 @@
+"""Webhooks end to end: a TLS receiver (Python's http.server, a certificate of the test CA) verifies each signed event as docs/webhooks.md says, through a receiver outage and a gateway restart; private targets refused."""
+import base64
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import unittest
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gateway_stack import Gateway, Stack, free_port  # noqa: E402
+
+stack = None
+gateway = None
+receiver = None
+secret = None
+webhook_id = None
+
+# How old a signed timestamp a receiver accepts (docs/webhooks.md recommends five minutes).
+TOLERANCE_S = 300
+
+
+def verify(secret_text, header, body):
+    """docs/webhooks.md "Verifying a delivery", as a receiver writes it: the error, or None."""
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    if "t" not in fields or "v1" not in fields:
+        return f"no t= or v1= in {header!r}"
+    if abs(time.time() - int(fields["t"])) > TOLERANCE_S:
+        return "timestamp too old"
+    expected = hmac.new(secret_text.encode(), fields["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    return None if hmac.compare_digest(expected, fields["v1"]) else "signature mismatch"
+
+
+class Receiver:
+    """An HTTPS receiver on 127.0.0.1 with the stack's server certificate (localhost, of the test CA)."""
+
+    def __init__(self, port, certs):
+        self.port = port
+        self.certs = certs
+        self.events = []  # (event JSON, the error of its signature or None), in arrival order
+        self.lock = threading.Lock()
+        self.server = None
+
+    def start(self):
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                error = verify(secret, self.headers.get("Dyndns-Signature", ""), body)
+                with outer.lock:
+                    outer.events.append((json.loads(body), error, dict(self.headers)))
+                self.send_response(204 if error is None else 400)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.path.join(self.certs, "server.pem"), os.path.join(self.certs, "server.key"))
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def received(self):
+        with self.lock:
+            return list(self.events)
+
+    def wait_for(self, count, limit=30):
+        deadline = time.monotonic() + limit
+        while len(self.received()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.received()
+
+
+def webhooks_yaml(allow_private):
+    return (f"webhooks:\n  allow_private_addresses: {'true' if allow_private else 'false'}\n"
+            f"  ca_file: {os.path.join(stack.dir, 'certs/ca.pem')}\n"
+            "  first_retry_seconds: 1\n  timeout_ms: 3000\n")
+
+
+def setUpModule():
+    global stack, gateway, receiver, secret, webhook_id
+    stack = Stack().start("--zone", "example.test")
+    gateway = stack.gateway(limits={"calls_per_minute": 0}, extra_yaml=webhooks_yaml(True)).start()
+    stack.ctl("account", "add", "demo", input="demo-password\n")
+    stack.ctl("domain", "add", "example.test", "--account", "demo")
+    stack.ctl("dyndns", "on", "example.test")
+    receiver = Receiver(free_port(), os.path.join(stack.dir, "certs")).start()
+    out = stack.ctl("webhook", "add", "demo", f"https://localhost:{receiver.port}/hook", "--domain", "example.test")
+    lines = out.stdout.strip().splitlines()
+    secret = lines[-1]
+    webhook_id = lines[0].split()[1]
+    assert secret.startswith("whsec_"), lines
+
+
+def tearDownModule():
+    if receiver:
+        receiver.stop()
+    if stack:
+        stack.stop()
+
+
+def set_ip(address):
+    """SetDyndnsIp through xmlrpc.client: (its answer, seconds it took)."""
+    started = time.monotonic()
+    answer = gateway.proxy().SetDyndnsIp("demo", "demo-password", "example.test", address)
+    return answer, time.monotonic() - started
+
+
+def dyndns2(query):
+    request = urllib.request.Request(f"https://127.0.0.1:{gateway.port}/nic/update?{query}", headers={
+        "Authorization": "Basic " + base64.b64encode(b"demo:demo-password").decode(), "User-Agent": "e2e/1"})
+    with urllib.request.urlopen(request, context=stack.tls_context(), timeout=20) as response:
+        return response.read().decode().strip()
+
+
+class Webhooks(unittest.TestCase):
+    def test_1_one_signed_event_per_change_and_none_for_an_unchanged_call(self):
+        before = len(receiver.received())
+        self.assertTrue(set_ip("192.0.2.10")[0]["changed"])
+        events = receiver.wait_for(before + 1)
+        self.assertEqual(len(events), before + 1)
+        event, error, headers = events[-1]
+        self.assertIsNone(error, "the signature verifies with the documented scheme")
+        self.assertEqual(headers.get("Dyndns-Event-Id"), event["id"])
+        self.assertEqual(headers.get("Content-Type"), "application/json")
+        self.assertEqual(event["type"], "addresses.changed")
+        self.assertEqual((event["account"], event["domain"], event["protocol"]), ("demo", "example.test", "xmlrpc"))
+        self.assertEqual(event["changes"], [{"name": "example.test", "type": "A", "old": [], "new": ["192.0.2.10"]}])
+        self.assertRegex(event["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+        # The same address again: no UPDATE, so no event.
+        self.assertFalse(set_ip("192.0.2.10")[0]["changed"])
+        self.assertEqual(dyndns2("hostname=example.test&myip=192.0.2.10"), "nochg 192.0.2.10")
+        self.assertTrue(set_ip("192.0.2.11")[0]["changed"])
+        events = receiver.wait_for(before + 2)
+        time.sleep(1.5)  # room for an event that should not come
+        events = receiver.received()
+        self.assertEqual(len(events), before + 2, [e[0] for e in events])
+        event, error, _ = events[-1]
+        self.assertIsNone(error)
+        self.assertEqual(event["changes"], [{"name": "example.test", "type": "A", "old": ["192.0.2.10"],
+                                             "new": ["192.0.2.11"]}])
+
+        # Another protocol, an IPv6 address: its own event.
+        self.assertEqual(dyndns2("hostname=example.test&myip=2001:db8::7"), "good 2001:db8::7")
+        event, error, _ = receiver.wait_for(before + 3)[-1]
+        self.assertIsNone(error)
+        self.assertEqual(event["protocol"], "dyndns2")
+        self.assertEqual(event["changes"][0]["type"], "AAAA")
+        self.assertEqual(event["changes"][0]["new"], ["2001:db8::7"])
+
+        # A wrong secret does not verify: the check above can fail.
+        body = json.dumps(event).encode()
+        stamp = str(int(time.time()))
+        forged = hmac.new(b"whsec_wrong", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        self.assertEqual(verify(secret, f"t={stamp},v1={forged}", body), "signature mismatch")
+        self.assertIn("delivered", stack.ctl("webhook", "deliveries", webhook_id).stdout)
+
+    def test_2_receiver_down_the_call_is_not_delayed_and_every_event_arrives_once_after_a_restart(self):
+        receiver.stop()
+        before = len(receiver.received())
+        addresses = ["192.0.2.21", "192.0.2.22", "192.0.2.23"]
+        for address in addresses:
+            answer, seconds = set_ip(address)
+            self.assertTrue(answer["changed"])
+            self.assertLess(seconds, 0.5, f"SetDyndnsIp took {seconds:.3f} s with the receiver down")
+        # The senders have tried and failed at least once (connection refused), and will again.
+        deadline = time.monotonic() + 10
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = stack.ctl("webhook", "deliveries", webhook_id).stdout
+            if shown.count("pending") == 3 and "attempts 0" not in shown:
+                break
+            time.sleep(0.2)
+        self.assertEqual(shown.count("pending"), 3, shown)
+        self.assertNotIn("attempts 0", shown, "every pending delivery was tried")
+
+        gateway.stop()
+        gateway.start()
+        receiver.start()
+        events = receiver.wait_for(before + 3, limit=40)
+        new = [e for e in events[before:]]
+        self.assertEqual(sorted(e[0]["changes"][0]["new"][0] for e in new), addresses)
+        self.assertTrue(all(e[1] is None for e in new), "every signature verifies")
+        time.sleep(2)  # room for a duplicate
+        ids = [e[0]["id"] for e in receiver.received()]
+        self.assertEqual(len(ids), len(set(ids)), "no event id arrives twice")
+        self.assertEqual(len(ids), before + 3)
+        self.assertNotIn("pending", stack.ctl("webhook", "deliveries", webhook_id).stdout)
+
+    def test_3_private_targets_refused_when_the_operator_has_not_allowed_them(self):
+        strict = Gateway(stack, "strict", extra_yaml=webhooks_yaml(False))  # its config only; the same store
+        ctl = [os.path.join(os.environ["DYNDNS_BIN_DIR"], "dyndnsctl"), "--config", strict.config, "webhook", "add", "demo"]
+        for url, why in [("https://127.0.0.1/hook", "loopback"), ("https://10.0.0.1/hook", "private"),
+                         ("https://localhost:8443/hook", "loopback"), ("https://[::1]/hook", "loopback"),
+                         ("https://[::ffff:10.0.0.1]/hook", "private"), ("https://169.254.169.254/", "link-local"),
+                         ("http://192.0.2.1/hook", "https"), ("https://user:pw@example.test/", "user information")]:
+            result = subprocess.run(ctl + [url], capture_output=True, text=True, timeout=30)
+            self.assertEqual(result.returncode, 3, (url, result.stdout, result.stderr))
+            self.assertIn(why, result.stderr, url)
+            self.assertNotIn("whsec_", result.stdout + result.stderr)
+        listed = stack.ctl("webhook", "list", "demo").stdout
+        self.assertNotIn("10.0.0.1", listed)
+        self.assertEqual(len(listed.strip().splitlines()), 1, listed)
+
+    def test_4_removal_stops_events_and_the_secret_is_never_logged(self):
+        before = len(receiver.received())
+        self.assertIn(f"webhook removed: {webhook_id}", stack.ctl("webhook", "remove", webhook_id).stdout)
+        self.assertTrue(set_ip("192.0.2.40")[0]["changed"])
+        time.sleep(1.5)
+        self.assertEqual(len(receiver.received()), before, "no webhook, no event")
+        self.assertEqual(stack.ctl("webhook", "list").stdout.strip(), "no webhooks")
+        with open(gateway.log_path, encoding="utf-8", errors="replace") as f:
+            log = f.read()
+        self.assertIn("delivered", log)
+        self.assertNotIn(secret, log)
+        self.assertNotIn(secret, stack.ctl("webhook", "list").stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
