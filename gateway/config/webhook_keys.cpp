@@ -21,6 +21,7 @@ const KeyRow kKeys[] = {
      .reload = R,
      .doc = "Certificates (PEM) a receiver's certificate may chain to, besides the system's trust store. Receivers' "
             "certificates are always verified, their names included.",
+     .example = "#/etc/dyndns-gateway/webhook-ca.pem",
      .default_doc = "unset (the system's trust store alone)"},
     {.path = "webhooks.senders",
      .type = "integer",

@@ -125,3 +125,30 @@ TEST_CASE("rules: only the account sets them, only valid ones, at most 64 a doma
     const auto by_token = f.core->set_prefix({"example.test", secret, "example.test", "2a00:1450:6:600::/56", f.client()});
     CHECK(std::holds_alternative<core::SetPrefixResult>(by_token));
 }
+
+TEST_CASE("a prefix that moves two hosts makes one webhook event naming both, and the same prefix again makes none") {
+    Fixture f;
+    REQUIRE(std::holds_alternative<core::HostRuleResult>(f.rule("nas-wh.example.test", "::A:B:C:D")));
+    REQUIRE(std::holds_alternative<core::HostRuleResult>(f.rule("cam-wh.example.test", "::1:2:3:4")));
+    const auto webhook = f.db->create_webhook({0, "alice", "example.test", "https://127.0.0.1:9/hook", {}}).first;
+
+    REQUIRE(std::holds_alternative<core::SetPrefixResult>(f.prefix("2a00:1450:7:700::/56")));
+    auto deliveries = f.db->webhook_deliveries(webhook.id, 10);
+    REQUIRE(deliveries.size() == 1); // queued with the change, before the call answered
+    const std::string& body = deliveries.front().body;
+    CHECK(body.find(R"("type":"prefix.moved")") != std::string::npos);
+    CHECK(body.find(R"("prefix":"2a00:1450:7:700::/56")") != std::string::npos);
+    CHECK(body.find(R"("name":"cam-wh.example.test","type":"AAAA","old":[],"new":["2a00:1450:7:700:1:2:3:4"])") !=
+          std::string::npos);
+    CHECK(body.find(R"("name":"nas-wh.example.test","type":"AAAA","old":[],"new":["2a00:1450:7:700:a:b:c:d"])") !=
+          std::string::npos);
+    CHECK(body.find(R"("protocol":"test")") != std::string::npos);
+
+    REQUIRE(std::holds_alternative<core::SetPrefixResult>(f.prefix("2a00:1450:7:700::/56")));
+    CHECK(f.db->webhook_deliveries(webhook.id, 10).size() == 1);
+    REQUIRE(std::holds_alternative<core::SetPrefixResult>(f.prefix("-")));
+    deliveries = f.db->webhook_deliveries(webhook.id, 10);
+    REQUIRE(deliveries.size() == 2);
+    CHECK(deliveries.front().body.find(R"("old":["2a00:1450:7:700:a:b:c:d"],"new":[])") != std::string::npos);
+    CHECK(deliveries.front().body.find(R"("prefix":"-")") != std::string::npos);
+}

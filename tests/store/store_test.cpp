@@ -120,12 +120,14 @@ TEST_CASE("a store of schema 5 gets its domains' reversed names when it migrates
     }
     {
         // Back to what schema 5 had: no reversed names (6), no API tokens and no history by name (7),
-        // no runs of unchanged calls (8), no TOTP (9).
+        // no runs of unchanged calls (8), no TOTP (9), no webhooks (10).
         Poco::Data::SQLite::Connector::registerConnector();
         Poco::Data::Session session("SQLite", dir.file());
         using namespace Poco::Data::Keywords;
         session << "DROP TABLE totp_recovery_codes", now;
         session << "DROP TABLE account_totp", now;
+        session << "DROP TABLE webhook_deliveries", now;
+        session << "DROP TABLE webhooks", now;
         session << "ALTER TABLE history DROP COLUMN calls", now;
         session << "ALTER TABLE history DROP COLUMN last_ms", now;
         session << "INSERT INTO history(time_ms, name, domain, type, old_address, new_address, caller_address, protocol, "
