@@ -1,7 +1,13 @@
 // The SSRF check happens here again, right before connecting: the name may resolve elsewhere now than at registration.
 #include "webhooks/webhook_sender.h"
 
+#include <sys/socket.h>
+
+#include <condition_variable>
 #include <istream>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <variant>
 
 #include <Poco/Exception.h>
@@ -48,6 +54,42 @@ Poco::Net::StreamSocket connected(const std::vector<Poco::Net::IPAddress>& addre
     throw Poco::Net::ConnectionRefusedException(last_failure);
 }
 
+// Poco's waits are per operation (and an SSL read that times out polls once more), so a receiver
+// that answers a byte at a time could stretch an attempt far past its deadline. This cuts the
+// connection (shutdown(2) of the descriptor, which wakes whatever read or write waits on it) when
+// the deadline passes. The descriptor stays open until the sockets go, after this is destroyed.
+class DeadlineCut {
+public:
+    DeadlineCut(int descriptor, Clock::time_point deadline)
+        : thread_([this, descriptor, deadline] {
+              std::unique_lock lock(mutex_);
+              if (done_changed_.wait_until(lock, deadline, [this] { return done_; })) return;
+              cut_ = true;
+              ::shutdown(descriptor, SHUT_RDWR);
+          }) {}
+    ~DeadlineCut() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        done_changed_.notify_one();
+        thread_.join();
+    }
+    DeadlineCut(const DeadlineCut&) = delete;
+    DeadlineCut& operator=(const DeadlineCut&) = delete;
+    bool cut() {
+        std::lock_guard lock(mutex_);
+        return cut_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable done_changed_;
+    bool done_ = false;
+    bool cut_ = false;
+    std::thread thread_;
+};
+
 // Status lines and answers are the receiver's words: bounded and single-line before they are kept.
 std::string bounded(std::string text) {
     if (text.size() > 200) text.resize(200);
@@ -86,17 +128,28 @@ AttemptResult send_delivery(const core::ClaimedDelivery& claimed, const SenderSe
         result.error = "refused: " + *refused;
         return result;
     }
+    // Declared so that the cut goes first, before the session and the sockets close the descriptor.
+    std::optional<Poco::Net::StreamSocket> plain;
+    std::optional<Poco::Net::SecureStreamSocket> secure;
+    std::optional<Poco::Net::HTTPClientSession> session;
+    std::optional<DeadlineCut> cut;
     try {
-        Poco::Net::StreamSocket plain = connected(std::get<std::vector<Poco::Net::IPAddress>>(addresses), target.port, deadline);
-        plain.setReceiveTimeout(left_until(deadline));
-        plain.setSendTimeout(left_until(deadline));
+        plain = connected(std::get<std::vector<Poco::Net::IPAddress>>(addresses), target.port, deadline);
+        cut.emplace(plain->impl()->sockfd(), deadline);
+        plain->setReceiveTimeout(left_until(deadline));
+        plain->setSendTimeout(left_until(deadline));
         // The checked address, with the name for SNI and the certificate check.
-        Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(plain, target.host, context);
+        secure = Poco::Net::SecureStreamSocket::attach(*plain, target.host, context);
         // The plain session class over the TLS socket: HTTPSClientSession's constructor from a
         // socket sets the port, which Poco refuses on a connected one.
-        Poco::Net::HTTPClientSession session(secure);
-        session.setKeepAlive(false);
-        session.setTimeout(left_until(deadline));
+        session.emplace(*secure);
+        session->setKeepAlive(false);
+        // On the socket itself: a session applies its own timeouts only to connections it makes.
+        const auto bound_next_wait = [&] {
+            secure->setReceiveTimeout(left_until(deadline));
+            secure->setSendTimeout(left_until(deadline));
+        };
+        bound_next_wait();
 
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, target.path_and_query,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
@@ -107,16 +160,17 @@ AttemptResult send_delivery(const core::ClaimedDelivery& claimed, const SenderSe
         request.set("Dyndns-Event-Id", claimed.delivery.event_id);
         request.set(core::kSignatureHeader, core::webhook_signature(claimed.secret, now_seconds, claimed.delivery.body));
         request.setKeepAlive(false);
-        session.sendRequest(request) << claimed.delivery.body;
+        session->sendRequest(request) << claimed.delivery.body;
 
         Poco::Net::HTTPResponse response;
-        std::istream& answer = session.receiveResponse(response);
+        bound_next_wait();
+        std::istream& answer = session->receiveResponse(response);
         result.status_code = static_cast<int>(response.getStatus());
         // Read, so the receiver is not cut off mid-write, but no more than the bound and no longer than the deadline.
         char buffer[4096];
         std::size_t read = 0;
         while (read < settings.max_answer_bytes && answer) {
-            session.setTimeout(left_until(deadline));
+            bound_next_wait();
             answer.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, settings.max_answer_bytes - read)));
             read += static_cast<std::size_t>(answer.gcount());
             if (answer.gcount() == 0) break;
@@ -130,6 +184,9 @@ AttemptResult send_delivery(const core::ClaimedDelivery& claimed, const SenderSe
     } catch (const std::exception& e) {
         result.error = bounded(e.what());
     }
+    if (cut && cut->cut() && result.status_code == 0)
+        result.error = "timed out after " + std::to_string(settings.timeout.count()) + " ms";
+    cut.reset(); // before the sockets close the descriptor it may cut
     if (result.status_code >= 200 && result.status_code < 300) {
         result.delivered = true;
         result.error.clear(); // an answer cut off after a 2xx status is still a delivery

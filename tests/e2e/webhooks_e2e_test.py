@@ -232,5 +232,112 @@ class Webhooks(unittest.TestCase):
         self.assertNotIn(secret, stack.ctl("webhook", "list").stdout)
 
 
+    def test_5_an_unknown_certificate_a_redirect_a_slow_and_a_huge_answer(self):
+        hostile = HostileReceiver(os.path.join(stack.dir, "certs")).start()
+        rogue = HostileReceiver(self_signed_certificate()).start()
+        try:
+            ids = {}
+            for name, url in [("redirect", f"https://localhost:{hostile.port}/redirect"),
+                              ("slow", f"https://localhost:{hostile.port}/slow"),
+                              ("huge", f"https://localhost:{hostile.port}/huge"),
+                              ("rogue", f"https://localhost:{rogue.port}/huge")]:
+                ids[name] = stack.ctl("webhook", "add", "demo", url).stdout.split()[1]
+            started = time.monotonic()
+            answer, seconds = set_ip("192.0.2.50")
+            self.assertTrue(answer["changed"])
+            self.assertLess(seconds, 0.5)
+
+            def last(name):
+                return stack.ctl("webhook", "deliveries", ids[name]).stdout.strip().splitlines()[0]
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and any("attempts 0" in last(name) for name in ids):
+                time.sleep(0.2)
+            self.assertIn("pending", last("redirect"))
+            self.assertIn("HTTP 302 (redirects are not followed)", last("redirect"))
+            self.assertEqual(hostile.hits("/redirected"), 0, "the redirect was not followed")
+            self.assertIn("timed out after 3000 ms", last("slow"))
+            self.assertIn("delivered", last("huge"))
+            self.assertLess(hostile.bytes_sent, HostileReceiver.HUGE, "the answer was cut off")
+            self.assertIn("pending", last("rogue"))
+            self.assertIn("certificate", last("rogue").lower())
+            self.assertEqual(rogue.hits("/huge"), 0, "nothing was sent to a receiver whose certificate does not verify")
+            self.assertLess(time.monotonic() - started, 15)
+        finally:
+            for webhook in ids.values():
+                stack.ctl("webhook", "remove", webhook, check=False)
+            hostile.stop()
+            rogue.stop()
+
+
+def self_signed_certificate():
+    """A certificate for localhost that no configured CA signed: a directory with server.pem and server.key."""
+    directory = os.path.join(stack.dir, "rogue")
+    os.makedirs(directory, exist_ok=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", os.path.join(directory, "server.key"), "-out", os.path.join(directory, "server.pem"),
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=30)
+    return directory
+
+
+class HostileReceiver:
+    """Answers by path: /redirect a 302 to /redirected, /slow after longer than the gateway waits, /huge with more
+    bytes than it reads."""
+    HUGE = 64 * 1024 * 1024
+
+    def __init__(self, certs):
+        self.port = free_port()
+        self.certs = certs
+        self.paths = []
+        self.bytes_sent = 0
+        self.server = None
+
+    def hits(self, path):
+        return self.paths.count(path)
+
+    def start(self):
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                outer.paths.append(self.path)
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", f"https://localhost:{outer.port}/redirected")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif self.path == "/slow":
+                    time.sleep(6)
+                    self.send_response(204)
+                    self.end_headers()
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(HostileReceiver.HUGE))
+                    self.end_headers()
+                    chunk = b"x" * 65536
+                    try:
+                        while outer.bytes_sent < HostileReceiver.HUGE:
+                            self.wfile.write(chunk)
+                            outer.bytes_sent += len(chunk)
+                    except OSError:
+                        pass  # the gateway hung up: what it should do
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.path.join(self.certs, "server.pem"), os.path.join(self.certs, "server.key"))
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
