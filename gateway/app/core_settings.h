@@ -20,6 +20,7 @@ inline core::CoreSettings core_settings(const config::GatewayConfig& config) {
         .history_days = config.store.history_days,
         .acme_ttl = config.acme.ttl,
         .webhook_max_pending = config.webhooks.max_pending,
+        .webhook_allow_private = config.webhooks.allow_private_addresses,
     };
 }
 

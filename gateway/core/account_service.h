@@ -55,6 +55,12 @@ struct DomainView {
     std::chrono::system_clock::time_point now{}; // when the view was made: the pictures' right edge
 };
 
+// A webhook with its last deliveries, newest first, for the panel.
+struct WebhookView {
+    Webhook webhook;
+    std::vector<WebhookDelivery> deliveries;
+};
+
 // Every method checks that the domain is the account's: another account's domain is
 // NoSuchDomain, in the same words as for an unknown one.
 class AccountService {
@@ -105,6 +111,14 @@ public:
     std::vector<ApiToken> api_tokens(const std::string& account) const;
     std::variant<std::pair<ApiToken, std::string>, UpdateError> new_api_token(const std::string& account, ApiToken scope);
     std::optional<UpdateError> revoke_api_token(const std::string& account, std::int64_t id);
+    // The account's webhooks (docs/webhooks.md) with their last kWebhookDeliveriesShown deliveries;
+    // registering one (core/webhook_registration.h's rules, as dyndnsctl's; `domain` empty: every
+    // domain; the secret returned once) and removing one. In account_service_webhooks.cpp.
+    static constexpr std::size_t kWebhookDeliveriesShown = 10;
+    std::vector<WebhookView> webhooks(const std::string& account) const;
+    std::variant<std::pair<Webhook, std::string>, UpdateError> new_webhook(const std::string& account, const std::string& domain,
+                                                                           const std::string& url);
+    std::optional<UpdateError> remove_webhook(const std::string& account, std::int64_t id);
     // Sets (or, with an empty rule, removes) the rule of `name`, which must be `domain` or under it.
     std::optional<UpdateError> set_host_rule(const std::string& account, const std::string& domain, const std::string& name,
                                              const std::string& rule);

@@ -33,6 +33,7 @@ struct CoreSettings {
     unsigned history_days = 0; // history kept this long; 0: forever
     std::uint32_t acme_ttl = 60; // of the _acme-challenge TXT records
     std::size_t webhook_max_pending = 1000; // per webhook: events beyond wait for none (docs/webhooks.md)
+    bool webhook_allow_private = false; // webhooks.allow_private_addresses: registration's target check
 };
 
 // Knows nothing of HTTP or XML; front ends hand it one request and translate its one answer.
@@ -89,6 +90,8 @@ public:
     // One call of `account`'s budget spent on something other than a call (a panel page that reads
     // the primary): fault 6 with the wait when the budget is spent.
     std::optional<UpdateError> spend_call(const std::string& account) { return charge(account); }
+    // Whether a webhook may target a private address (webhooks.allow_private_addresses), for registration.
+    bool webhooks_may_target_private() const { return settings()->webhook_allow_private; }
 
     // An account's own login (the control panel): the same throttle and faults as every call,
     // per-host tokens not accepted, and one call of the account's budget (fault 6 when spent).

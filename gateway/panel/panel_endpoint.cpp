@@ -114,6 +114,8 @@ std::vector<http::Route> PanelEndpoint::routes() {
         {"/panel/host", {"POST"}, bind(&PanelEndpoint::set_host_rule)},
         {"/panel/api-token/new", {"POST"}, bind(&PanelEndpoint::new_api_token)},
         {"/panel/api-token/revoke", {"POST"}, bind(&PanelEndpoint::revoke_api_token)},
+        {"/panel/webhook/new", {"POST"}, bind(&PanelEndpoint::new_webhook)},
+        {"/panel/webhook/remove", {"POST"}, bind(&PanelEndpoint::remove_webhook)},
         {"/panel/style.css",
          {"GET"},
          [](const http::HttpRequest&) {
@@ -130,13 +132,17 @@ http::HttpResponse PanelEndpoint::home(const http::HttpRequest& request) {
     const auto tokens = accounts_.api_tokens(session->account);
     // A token made by the previous request (post, redirect, get): shown on this page only.
     std::optional<NewApiToken> new_token;
-    if (const auto flash = sessions_.take_flash(session->id); flash && flash->domain.empty()) {
+    std::optional<NewWebhook> new_webhook;
+    if (const auto flash = sessions_.take_flash(session->id); flash && flash->webhook) {
+        new_webhook = NewWebhook{flash->token_id, flash->secret};
+    } else if (flash && flash->domain.empty()) {
         const auto made =
             std::find_if(tokens.begin(), tokens.end(), [&](const core::ApiToken& t) { return t.id == flash->token_id; });
         if (made != tokens.end()) new_token = NewApiToken{*made, flash->secret};
     }
-    return html_response(200, domains_page(session->account, session->csrf, accounts_.domains(session->account), tokens,
-                                           new_token, accounts_.totp(session->account), ""));
+    return html_response(200,
+                         domains_page(session->account, session->csrf, accounts_.domains(session->account), tokens, new_token,
+                                      accounts_.webhooks(session->account), new_webhook, accounts_.totp(session->account), ""));
 }
 
 http::HttpResponse PanelEndpoint::login_form(const http::HttpRequest& request) {
@@ -280,6 +286,29 @@ http::HttpResponse PanelEndpoint::revoke_api_token(const http::HttpRequest& requ
         return problem_page({core::Fault::BadRequest, "no such API token", 0}, "/panel/#api-tokens");
     if (const auto error = accounts_.revoke_api_token(session.account, id)) return problem_page(*error, "/panel/#api-tokens");
     return redirect("/panel/#api-tokens");
+}
+
+http::HttpResponse PanelEndpoint::new_webhook(const http::HttpRequest& request) {
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
+    auto made = accounts_.new_webhook(session.account, form.get("domain", ""), form.get("url", ""));
+    if (const auto* error = std::get_if<core::UpdateError>(&made)) return problem_page(*error, "/panel/#webhooks");
+    // The signing secret waits in the session for the next page, never in a URL.
+    const auto& [webhook, secret] = std::get<std::pair<core::Webhook, std::string>>(made);
+    sessions_.set_flash(session.id, TokenFlash{webhook.id, "", secret, true});
+    return redirect("/panel/#webhooks");
+}
+
+http::HttpResponse PanelEndpoint::remove_webhook(const http::HttpRequest& request) {
+    auto posted = posted_form(request);
+    if (auto* refused = std::get_if<http::HttpResponse>(&posted)) return *refused;
+    const auto& [session, form] = std::get<PostedForm>(posted);
+    Poco::Int64 id = 0;
+    if (!Poco::NumberParser::tryParse64(form.get("id", ""), id))
+        return problem_page({core::Fault::BadRequest, "no such webhook", 0}, "/panel/#webhooks");
+    if (const auto error = accounts_.remove_webhook(session.account, id)) return problem_page(*error, "/panel/#webhooks");
+    return redirect("/panel/#webhooks");
 }
 
 http::HttpResponse PanelEndpoint::set_host_rule(const http::HttpRequest& request) {

@@ -46,6 +46,8 @@ private:
     http::HttpResponse revoke_token(const http::HttpRequest& request);
     http::HttpResponse set_host_rule(const http::HttpRequest& request);
     http::HttpResponse new_api_token(const http::HttpRequest& request);
+    http::HttpResponse new_webhook(const http::HttpRequest& request);
+    http::HttpResponse remove_webhook(const http::HttpRequest& request);
     http::HttpResponse revoke_api_token(const http::HttpRequest& request); // "remove" in the form: the rule goes
 
     std::optional<Session> session_of(const http::HttpRequest& request);

@@ -113,6 +113,7 @@ std::string login_page(const std::string& csrf, const std::string& problem) {
 
 std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains,
                          const std::vector<core::ApiToken>& tokens, const std::optional<NewApiToken>& new_token,
+                         const std::vector<core::WebhookView>& webhooks, const std::optional<NewWebhook>& new_webhook,
                          const std::optional<core::TotpState>& totp, const std::string& problem) {
     std::ostringstream main;
     main << "<h1>Your domains</h1>";
@@ -126,7 +127,8 @@ std::string domains_page(const std::string& account, const std::string& csrf, co
                  << (d.dyndns ? "on" : "off") << "</td></tr>";
         main << "</tbody></table>";
     }
-    main << problem_box(problem) << api_tokens_section(csrf, tokens, new_token) << totp_section(csrf, totp);
+    main << problem_box(problem) << api_tokens_section(csrf, tokens, new_token)
+         << webhooks_section(csrf, webhooks, domains, new_webhook) << totp_section(csrf, totp);
     return page("Domains", account, csrf, main.str());
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/account_service.h"
+#include "panel/webhooks_section.h"
 
 namespace dyndns::panel {
 
@@ -33,6 +34,7 @@ std::string login_page(const std::string& csrf, const std::string& problem);
 // previous request, shown this once.
 std::string domains_page(const std::string& account, const std::string& csrf, const std::vector<core::Domain>& domains,
                          const std::vector<core::ApiToken>& tokens, const std::optional<NewApiToken>& new_token,
+                         const std::vector<core::WebhookView>& webhooks, const std::optional<NewWebhook>& new_webhook,
                          const std::optional<core::TotpState>& totp, const std::string& problem);
 // `new_token`: a token made by this request, shown this once.
 std::string domain_page(const std::string& account, const std::string& csrf, const core::DomainView& view,

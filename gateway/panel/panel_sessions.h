@@ -21,8 +21,9 @@ struct Session {
 // A new token's secret waiting for the page after the redirect, for that token on that domain only.
 struct TokenFlash {
     std::int64_t token_id = 0;
-    std::string domain; // a per-host token's domain; empty for a JSON API token
+    std::string domain; // a per-host token's domain; empty for a JSON API token or a webhook
     std::string secret;
+    bool webhook = false; // token_id is a webhook's, secret its signing secret
 };
 
 // 256 random bits, URL-safe base64 without padding.

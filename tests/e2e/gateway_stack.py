@@ -1,5 +1,7 @@
 """A real stack for end-to-end tests: named (scripts/local-bind), a local CA, dyndns-gateway, dyndnsctl."""
 import html.parser
+import http.client
+import http.cookies
 import os
 import shutil
 import ssl
@@ -7,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import xmlrpc.client
 
@@ -177,6 +180,42 @@ class Stack:
             print(f"kept {self.dir}")
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PanelClient:
+    """One keep-alive HTTPS connection to the panel with its own cookies (http.client and http.cookies)."""
+
+    def __init__(self, gateway):
+        self.gateway = gateway
+        self.context = gateway.stack.tls_context()
+        self.cookies = http.cookies.SimpleCookie()
+        self.connection = None
+
+    def request(self, method, path, form=None):
+        body = urllib.parse.urlencode(form) if form is not None else None
+        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in self.cookies.items() if m.value)}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):  # the server may close a kept-alive connection between requests
+            if self.connection is None:
+                self.connection = http.client.HTTPSConnection("127.0.0.1", self.gateway.port, context=self.context,
+                                                              timeout=30)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                answer = self.connection.getresponse()
+                page = answer.read().decode()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        for value in answer.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(value)
+        if answer.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+            self.connection = None
+        return answer.status, answer.headers, page
 
 
 class CsrfField(html.parser.HTMLParser):

@@ -9,7 +9,7 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_stack import CsrfField, Stack  # noqa: E402
+from gateway_stack import PanelClient, CsrfField, Stack  # noqa: E402
 
 stack = None
 gateways = {}
@@ -31,40 +31,8 @@ def tearDownModule():
         stack.stop()
 
 
-class Panel:
-    """One keep-alive HTTPS connection to the panel with its own cookies (http.client and http.cookies)."""
-
-    def __init__(self, gateway):
-        self.gateway = gateway
-        self.context = ssl.create_default_context(cafile=os.path.join(stack.dir, "certs/ca.pem"))
-        self.cookies = http.cookies.SimpleCookie()
-        self.connection = None
-
-    def request(self, method, path, form=None):
-        body = urllib.parse.urlencode(form) if form is not None else None
-        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in self.cookies.items() if m.value)}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):  # the server may close a kept-alive connection between requests
-            if self.connection is None:
-                self.connection = http.client.HTTPSConnection("127.0.0.1", self.gateway.port, context=self.context,
-                                                              timeout=30)
-            try:
-                self.connection.request(method, path, body=body, headers=headers)
-                answer = self.connection.getresponse()
-                page = answer.read().decode()
-                break
-            except (http.client.HTTPException, ConnectionError):
-                self.connection.close()
-                self.connection = None
-                if attempt == 2:
-                    raise
-        for value in answer.headers.get_all("Set-Cookie") or []:
-            self.cookies.load(value)
-        if answer.getheader("Connection", "").lower() == "close":
-            self.connection.close()
-            self.connection = None
-        return answer.status, answer.headers, page
+class Panel(PanelClient):
+    """A panel client that logs in as the test's accounts do."""
 
     def login_csrf(self):
         _, _, page = self.request("GET", "/panel/login")
