@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/provisioning.h"
+#include "core/account_service.h"
 #include "core/update_service.h"
 #include "http/http_types.h"
 
@@ -27,6 +28,10 @@ http::HttpResponse host_history(core::UpdateService& core, const Caller& caller,
                                 const std::string& query);
 http::HttpResponse acme_challenge(core::UpdateService& core, const Caller& caller, const std::string& name,
                                   const std::string& body, bool set);
+
+// webhook_calls.cpp: the account's webhooks, for its password or an API token of its whole reach.
+http::HttpResponse webhooks_call(core::UpdateService& core, core::AccountService& accounts, const Caller& caller,
+                                 const std::string& method, const std::vector<std::string>& path, const std::string& body);
 
 // provisioning_calls.cpp: the provider's endpoints, after its token was checked. `path` is what
 // follows /api/v1/, split at '/' and percent-decoded.

@@ -43,11 +43,12 @@ std::vector<std::string> methods_of(const std::vector<std::string>& path) {
     if (path.size() == 1) {
         if (first == "openapi.json" || first == "hosts") return {"GET"};
         if (first == "hosts:batch") return {"POST"};
-        if (first == "accounts") return {"GET", "POST"};
+        if (first == "accounts" || first == "webhooks") return {"GET", "POST"};
         return {};
     }
     if (path.size() == 2) {
         if (first == "hosts") return {"GET", "PUT", "DELETE"};
+        if (first == "webhooks") return {"DELETE"};
         if (first == "accounts" || first == "domains") return {"DELETE"};
         return {};
     }
@@ -57,6 +58,7 @@ std::vector<std::string> methods_of(const std::vector<std::string>& path) {
     if (first == "accounts" && path[2] == "password") return {"PUT"};
     if (first == "accounts" && path[2] == "domains") return {"GET", "POST"};
     if (first == "domains" && path[2] == "dyndns") return {"PUT"};
+    if (first == "webhooks" && path[2] == "deliveries") return {"GET"};
     return {};
 }
 
@@ -118,6 +120,10 @@ http::HttpResponse ApiEndpoint::handle(const http::HttpRequest& request) const {
         if (!basic) return problem({core::Fault::AuthFailed, "Authorization: Bearer (a token) or Basic is required", 0});
         caller.account = basic->user;
         caller.password = basic->password;
+    }
+    if (collection == "webhooks") {
+        if (!accounts_) return http_problem(404, "no such path in the JSON API");
+        return webhooks_call(core_, *accounts_, caller, request.method, *path, request.body);
     }
     if (collection == "hosts:batch") return batch_hosts(core_, caller, request.body);
     if (path->size() == 1) return list_hosts(core_, caller);

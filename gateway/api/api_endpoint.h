@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "core/account_service.h"
 #include "core/provisioning.h"
 #include "core/update_service.h"
 #include "http/http_types.h"
@@ -17,7 +18,9 @@ const char* openapi_source_text();
 
 class ApiEndpoint {
 public:
-    ApiEndpoint(core::UpdateService& core, core::ProvisioningService& provisioning) : core_(core), provisioning_(provisioning) {}
+    // `accounts`: for the account's webhooks; without it /api/v1/webhooks is not a path.
+    ApiEndpoint(core::UpdateService& core, core::ProvisioningService& provisioning, core::AccountService* accounts = nullptr)
+        : core_(core), provisioning_(provisioning), accounts_(accounts) {}
 
     // Any request whose path starts with kApiRoot.
     http::HttpResponse handle(const http::HttpRequest& request) const;
@@ -28,6 +31,7 @@ public:
 private:
     core::UpdateService& core_;
     core::ProvisioningService& provisioning_;
+    core::AccountService* accounts_;
 };
 
 // The route for the server's table: every path under kApiRoot, the methods the API uses.

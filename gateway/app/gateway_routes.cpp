@@ -106,7 +106,7 @@ std::vector<http::Route> gateway_routes(core::UpdateService& core, core::Account
                       }});
 
     // The JSON API (docs/api.md): every path under /api/v1/.
-    routes.push_back(api::api_route(std::make_shared<api::ApiEndpoint>(core, provisioning)));
+    routes.push_back(api::api_route(std::make_shared<api::ApiEndpoint>(core, provisioning, &accounts)));
 
     const Poco::URI public_url(config.public_url);
     auto panel = std::make_shared<panel::PanelEndpoint>(

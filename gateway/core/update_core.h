@@ -67,6 +67,7 @@ public:
     // In update_core_host_reads.cpp.
     HostListOutcome list_hosts(const CallerRequest& request) override;
     HostHistoryOutcome host_history(const HostHistoryRequest& request) override;
+    std::variant<std::string, UpdateError> account_caller(const CallerRequest& request) override;
     std::optional<UpdateError> check_provisioning_token(const std::string& secret, const ClientInfo& client) override;
 
     // History rows answered but not yet in the store.

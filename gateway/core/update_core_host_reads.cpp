@@ -1,4 +1,4 @@
-// The JSON API's reads of a caller's hosts: which names it reaches, and one name's history.
+// The JSON API's reads of a caller's hosts (which names it reaches, one name's history) and who may act for the whole account.
 #include "core/update_core.h"
 
 #include <algorithm>
@@ -62,6 +62,26 @@ HostHistoryOutcome UpdateCore::host_history(const HostHistoryRequest& request) {
     });
     const auto* failed = std::get_if<UpdateError>(&outcome);
     observe(request.client, "HostHistory", request.name, failed ? outcome_word(*failed) : "ok", "", started);
+    return outcome;
+}
+
+std::variant<std::string, UpdateError> UpdateCore::account_caller(const CallerRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    auto outcome = with_store<std::variant<std::string, UpdateError>>([&]() -> std::variant<std::string, UpdateError> {
+        auto authenticated = authenticate(request.account, request.password, request.client, true);
+        if (auto* failed = std::get_if<UpdateError>(&authenticated)) return *failed;
+        const Identity& identity = std::get<Identity>(authenticated);
+        if (auto spent = charge(identity.account)) return *spent;
+        const bool narrowed =
+            identity.token ||
+            (identity.api && (!identity.api->names.empty() || !identity.api->subtrees.empty() || !identity.api->write));
+        if (narrowed)
+            return UpdateError{Fault::NotPermitted,
+                               "the account's webhooks need its password or an API token for every name that may write", 0};
+        return identity.account;
+    });
+    const auto* failed = std::get_if<UpdateError>(&outcome);
+    observe(request.client, "AccountCaller", "", failed ? outcome_word(*failed) : "ok", "", started);
     return outcome;
 }
 

@@ -236,6 +236,10 @@ public:
     virtual HostAddressesOutcome set_host_addresses(const HostAddressesRequest& request) = 0;
     virtual HostListOutcome list_hosts(const CallerRequest& request) = 0;
     virtual HostHistoryOutcome host_history(const HostHistoryRequest& request) = 0;
+    // The account itself (its webhooks, docs/webhooks.md): the caller's account when it logged in
+    // with the account's password or with an API token of the account's whole reach (no names or
+    // subtrees, may write); a per-host token or a narrower API token is NOT_PERMITTED. Spends a call.
+    virtual std::variant<std::string, UpdateError> account_caller(const CallerRequest& request) = 0;
     // Nothing when `secret` is a provisioning token usable from the caller's address; else
     // AUTH_FAILED (unknown, revoked, expired: counted by the login throttle) or NOT_PERMITTED.
     virtual std::optional<UpdateError> check_provisioning_token(const std::string& secret, const ClientInfo& client) = 0;

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -321,6 +322,54 @@ class Webhooks(unittest.TestCase):
         self.assertIn("No webhooks.", page)
         status, _, _ = panel.request("POST", "/panel/webhook/remove", {"csrf": "wrong", "id": webhook})
         self.assertEqual(status, 403, "no CSRF token, no change")
+
+
+    def test_7_the_json_api_registers_lists_shows_deliveries_and_removes_for_the_whole_account_only(self):
+        def api(method, path, body=None, authorization="Basic " + base64.b64encode(b"demo:demo-password").decode()):
+            request = urllib.request.Request(f"https://127.0.0.1:{gateway.port}/api/v1/{path}", method=method,
+                                             data=json.dumps(body).encode() if body is not None else None,
+                                             headers={"Authorization": authorization, "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, context=stack.tls_context(), timeout=20) as response:
+                    text = response.read().decode()
+                    return response.status, json.loads(text) if text else None
+            except urllib.error.HTTPError as refused:
+                return refused.code, json.loads(refused.read().decode())
+
+        status, made = api("POST", "webhooks", {"url": f"https://localhost:{receiver.port}/api-hook", "domain": "example.test"})
+        self.assertEqual(status, 201, made)
+        self.assertTrue(made["secret"].startswith("whsec_"))
+        receiver.other_secrets.append(made["secret"])
+        hook = made["webhook"]["id"]
+        status, listed = api("GET", "webhooks")
+        self.assertEqual(status, 200)
+        self.assertIn(f"https://localhost:{receiver.port}/api-hook", [w["url"] for w in listed["webhooks"]])
+        self.assertNotIn(made["secret"], json.dumps(listed))
+        status, refused = api("POST", "webhooks", {"url": "http://localhost/x"})
+        self.assertEqual((status, refused["fault"]), (400, 9))
+
+        before = len(receiver.received())
+        self.assertTrue(set_ip("192.0.2.70")[0]["changed"])
+        event, error, _ = receiver.wait_for(before + 1)[-1]
+        self.assertIsNone(error)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            status, deliveries = api("GET", f"webhooks/{hook}/deliveries")
+            if deliveries["deliveries"] and deliveries["deliveries"][0]["status"] == "delivered":
+                break
+            time.sleep(0.2)
+        self.assertEqual(deliveries["deliveries"][0]["event_id"], event["id"])
+        self.assertEqual(deliveries["deliveries"][0]["status"], "delivered")
+
+        # A token for one name is not the whole account: 403, fault 11.
+        token = stack.ctl("api-token", "new", "--account", "demo", "--name", "example.test").stdout.strip().splitlines()[-1]
+        self.assertTrue(token.startswith("dyndns_"), token)
+        status, refused = api("GET", "webhooks", authorization=f"Bearer {token}")
+        self.assertEqual((status, refused["fault"]), (403, 11))
+
+        self.assertEqual(api("DELETE", f"webhooks/{hook}")[0], 204)
+        self.assertEqual(api("DELETE", f"webhooks/{hook}")[0], 404)
+        self.assertEqual(api("GET", f"webhooks/{hook}/deliveries")[0], 404)
 
 
 def self_signed_certificate():

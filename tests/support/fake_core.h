@@ -104,6 +104,9 @@ public:
                                true});
         return results;
     }
+    std::variant<std::string, core::UpdateError> account_caller(const core::CallerRequest& request) override {
+        return request.account;
+    }
     core::HostListOutcome list_hosts(const core::CallerRequest&) override {
         if (host_answer) return *host_answer;
         return std::vector<core::HostSummary>{{"example.test", "example.test", true},
