@@ -218,6 +218,31 @@ class PanelClient:
         return answer.status, answer.headers, page
 
 
+def require_browser(test, *extra_tools):
+    """Fails `test` (never skips it) when chromium, node, certutil, playwright-core or an extra tool is missing."""
+    for tool in ("node", "chromium", "certutil") + extra_tools:
+        if shutil.which(tool) is None:
+            test.fail(f"{tool} is not installed; scripts/install-deps installs it")
+    if not os.path.isdir(os.path.join(SOURCE_DIR, "tests", "panel", "node_modules", "playwright-core")):
+        test.fail("playwright-core is not installed; scripts/install-deps runs npm ci in tests/panel")
+
+
+def browser_env(stack, gateway, **extra):
+    """The environment of a tests/panel browser script: Chromium on Linux trusts what the NSS database in
+    $HOME/.pki/nssdb trusts, so a fresh HOME whose database holds the test CA makes it verify the gateway's TLS;
+    Node's own requests trust the CA through NODE_EXTRA_CA_CERTS."""
+    home = os.path.join(stack.dir, "browser-home")
+    nssdb = "sql:" + os.path.join(home, ".pki", "nssdb")
+    ca = os.path.join(stack.dir, "certs/ca.pem")
+    if not os.path.isdir(os.path.join(home, ".pki", "nssdb")):
+        os.makedirs(os.path.join(home, ".pki", "nssdb"))
+        subprocess.run(["certutil", "-d", nssdb, "-N", "--empty-password"], check=True, capture_output=True)
+        subprocess.run(["certutil", "-d", nssdb, "-A", "-t", "C,,", "-n", "dyndns-test-ca", "-i", ca], check=True,
+                       capture_output=True)
+    return dict(os.environ, HOME=home, NODE_EXTRA_CA_CERTS=ca, PANEL_BASE=f"https://127.0.0.1:{gateway.port}", CA_FILE=ca,
+                **extra)
+
+
 class CsrfField(html.parser.HTMLParser):
     """The value of the first <input name="csrf"> on a control panel page."""
 

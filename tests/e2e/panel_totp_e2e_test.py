@@ -1,25 +1,20 @@
 """Two-factor panel logins end to end: Debian's chromium enrols TOTP with Debian's oathtool's codes, against dyndns-gateway and a real named; then the operator's dyndnsctl totp status and reset."""
 import os
 import re
-import shutil
 import subprocess
 import sys
 import unittest
 import xmlrpc.client
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_stack import SOURCE_DIR, Stack  # noqa: E402
+from gateway_stack import SOURCE_DIR, Stack, browser_env, require_browser  # noqa: E402
 
 PANEL_TESTS = os.path.join(SOURCE_DIR, "tests", "panel")
 
 
 class PanelTotp(unittest.TestCase):
     def test_the_browser_enrols_and_logs_in_with_codes(self):
-        for tool in ("node", "chromium", "certutil", "oathtool"):
-            if shutil.which(tool) is None:  # a missing tool is a failure, never a skip
-                self.fail(f"{tool} is not installed; scripts/install-deps installs it")
-        if not os.path.isdir(os.path.join(PANEL_TESTS, "node_modules", "playwright-core")):
-            self.fail("playwright-core is not installed; scripts/install-deps runs npm ci in tests/panel")
+        require_browser(self, "oathtool")
         stack = Stack().start()
         try:
             gateway = stack.gateway().start()
@@ -27,16 +22,7 @@ class PanelTotp(unittest.TestCase):
             stack.ctl("domain", "add", "example.test", "--account", "demo")
             stack.ctl("dyndns", "on", "example.test")
             self.assertIn("two-factor authentication off", stack.ctl("totp", "status", "demo").stdout)
-            # Chromium trusts the test CA through the NSS database of a fresh HOME.
-            home = os.path.join(stack.dir, "browser-home")
-            nssdb = "sql:" + os.path.join(home, ".pki", "nssdb")
-            os.makedirs(os.path.join(home, ".pki", "nssdb"))
-            subprocess.run(["certutil", "-d", nssdb, "-N", "--empty-password"], check=True, capture_output=True)
-            subprocess.run(["certutil", "-d", nssdb, "-A", "-t", "C,,", "-n", "dyndns-test-ca", "-i",
-                            os.path.join(stack.dir, "certs/ca.pem")], check=True, capture_output=True)
-            ca = os.path.join(stack.dir, "certs/ca.pem")
-            env = dict(os.environ, HOME=home, NODE_EXTRA_CA_CERTS=ca, PANEL_BASE=f"https://127.0.0.1:{gateway.port}",
-                       CA_FILE=ca, ACCOUNT="demo", PASSWORD="demo-password", DOMAIN="example.test")
+            env = browser_env(stack, gateway, ACCOUNT="demo", PASSWORD="demo-password", DOMAIN="example.test")
             result = subprocess.run(["node", os.path.join(PANEL_TESTS, "panel_totp_test.mjs")], env=env,
                                     capture_output=True, text=True, timeout=240)
             print(result.stdout, result.stderr)

@@ -38,6 +38,17 @@ def verify(secret_text, header, body):
     return None if hmac.compare_digest(expected, fields["v1"]) else "signature mismatch"
 
 
+def serve_tls(port, certs, handler):
+    """An http.server on 127.0.0.1:port over TLS with certs/server.pem, serving in a thread of its own."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(os.path.join(certs, "server.pem"), os.path.join(certs, "server.key"))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 class Receiver:
     """An HTTPS receiver on 127.0.0.1 with the stack's server certificate (localhost, of the test CA)."""
 
@@ -68,11 +79,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(os.path.join(self.certs, "server.pem"), os.path.join(self.certs, "server.key"))
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve_tls(self.port, self.certs, Handler)
         return self
 
     def stop(self):
@@ -429,12 +436,7 @@ class HostileReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(os.path.join(self.certs, "server.pem"), os.path.join(self.certs, "server.key"))
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve_tls(self.port, self.certs, Handler)
         return self
 
     def stop(self):

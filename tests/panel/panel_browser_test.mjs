@@ -1,10 +1,9 @@
 // The control panel in a real browser: Debian's chromium driven by playwright-core, against a running gateway.
 // env: PANEL_BASE (https://127.0.0.1:PORT), CA_FILE, ARTIFACT_DIR, ACCOUNT, PASSWORD, DOMAIN. Exit 0 when every step passed.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, launchChromium, xmlRpc } from './browser_support.mjs';
 
 const base = process.env.PANEL_BASE;
 const ca = readFileSync(process.env.CA_FILE);
@@ -13,28 +12,8 @@ const account = process.env.ACCOUNT;
 const password = process.env.PASSWORD;
 const domain = process.env.DOMAIN;
 
-function check(condition, what) {
-  if (!condition) throw new Error(`failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
-
 // An XML-RPC SetDyndnsIp over TLS verified against the test CA; resolves to the response body.
-function setDyndnsIp(ip, name = domain) {
-  const body = `<?xml version="1.0"?><methodCall><methodName>SetDyndnsIp</methodName><params>` +
-    [account, password, name, ip].map((p) => `<param><value><string>${p}</string></value></param>`).join('') +
-    `</params></methodCall>`;
-  return new Promise((resolve, reject) => {
-    const request = https.request(`${base}/dom/api`, {
-      method: 'POST', ca, headers: { 'Content-Type': 'text/xml', 'User-Agent': 'panel-browser-test' },
-    }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => { text += chunk; });
-      response.on('end', () => resolve(text));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+const setDyndnsIp = (ip, name = domain) => xmlRpc(base, ca, 'SetDyndnsIp', [account, password, name, ip]);
 // A JSON API call with a bearer token; resolves to the status.
 function apiPut(token, name, body) {
   return new Promise((resolve, reject) => {
@@ -50,15 +29,8 @@ function apiPut(token, name, body) {
 }
 const isFault = (xml, code) => xml.includes('<fault>') && xml.includes(`<name>faultCode</name><value><int>${code}</int>`);
 
-const chromiumPath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  // As root in a container there is no sandbox; the rest keeps chromium off a network it does not have.
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
-  // Chromium verifies the gateway's certificate: the test CA is in the NSS database under $HOME.
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
 

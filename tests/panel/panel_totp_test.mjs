@@ -2,19 +2,13 @@
 // env: PANEL_BASE (https://127.0.0.1:PORT), CA_FILE, ACCOUNT, PASSWORD, DOMAIN. Exit 0 when every step passed; leaves TOTP on for the caller's checks.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import { chromium } from 'playwright-core';
+import { check, launchChromium, xmlRpc } from './browser_support.mjs';
 
 const base = process.env.PANEL_BASE;
 const ca = readFileSync(process.env.CA_FILE);
 const account = process.env.ACCOUNT;
 const password = process.env.PASSWORD;
 const domain = process.env.DOMAIN;
-
-function check(condition, what) {
-  if (!condition) throw new Error(`failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
 
 // The code an authenticator app shows for `secret` (Base32), `ahead` seconds from now: oathtool's, not ours.
 function oathtool(secret, ahead = 0) {
@@ -24,27 +18,9 @@ function oathtool(secret, ahead = 0) {
 }
 
 // XML-RPC GetDyndnsIp with the account's password alone, over TLS verified against the test CA; resolves to the body.
-function getDyndnsIp() {
-  const body = `<?xml version="1.0"?><methodCall><methodName>GetDyndnsIp</methodName><params>` +
-    [account, password, domain].map((p) => `<param><value><string>${p}</string></value></param>`).join('') +
-    `</params></methodCall>`;
-  return new Promise((resolve, reject) => {
-    const request = https.request(`${base}/dom/api`, { method: 'POST', ca, headers: { 'Content-Type': 'text/xml' } }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => { text += chunk; });
-      response.on('end', () => resolve(text));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+const getDyndnsIp = () => xmlRpc(base, ca, 'GetDyndnsIp', [account, password, domain]);
 
-const chromiumPath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
