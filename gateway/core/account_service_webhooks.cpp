@@ -23,6 +23,7 @@ AccountService::new_webhook(const std::string& account, const std::string& domai
         auto made = register_webhook(store_, lower(account), domain.empty() ? "" : lower(domain), url,
                                      core_.webhooks_may_target_private());
         if (auto* refused = std::get_if<std::string>(&made)) return UpdateError{Fault::BadRequest, *refused, 0};
+        core_.webhook_added(lower(account));
         return std::get<std::pair<Webhook, std::string>>(std::move(made));
     } catch (const store::DatabaseError&) {
         throw; // an outage, not the caller's mistake: the front end answers fault 10

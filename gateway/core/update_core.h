@@ -13,6 +13,7 @@
 #include "core/history_writer.h"
 #include "core/login_throttle.h"
 #include "core/update_service.h"
+#include "core/webhook_accounts.h"
 #include "vocabulary/forwarding_header.h"
 #include "core/zone_committer.h"
 #include "dns/primaries.h"
@@ -93,6 +94,8 @@ public:
     std::optional<UpdateError> spend_call(const std::string& account) { return charge(account); }
     // Whether a webhook may target a private address (webhooks.allow_private_addresses), for registration.
     bool webhooks_may_target_private() const { return settings()->webhook_allow_private; }
+    // A webhook of `account` (lower-case) was stored through this gateway: its events start now.
+    void webhook_added(const std::string& account) { webhook_accounts_.added(account); }
 
     // An account's own login (the control panel): the same throttle and faults as every call,
     // per-host tokens not accepted, and one call of the account's budget (fault 6 when spent).
@@ -234,6 +237,7 @@ private:
     ZoneCommitter committer_;
     ChallengeOrder challenge_order_;
     std::shared_ptr<dns::ZoneFollower> follower_;
+    WebhookAccounts webhook_accounts_{store_};
     HistoryWriter history_; // last: stopped (and drained) first
 };
 

@@ -116,6 +116,24 @@ void Store::delete_webhook(std::int64_t id, const std::optional<std::string>& ac
     });
 }
 
+core::WebhookSetMark Store::webhook_set_mark() const {
+    return guarded("read the webhooks", [&] {
+        auto db = impl_->pool.lease();
+        core::WebhookSetMark mark;
+        db.session() << "SELECT count(*), COALESCE(MAX(id), 0) FROM webhooks", into(mark.count), into(mark.highest_id), now;
+        return mark;
+    });
+}
+
+std::vector<std::string> Store::accounts_with_webhooks() const {
+    return guarded("read the webhooks", [&] {
+        auto db = impl_->pool.lease();
+        std::vector<std::string> accounts;
+        db.session() << "SELECT DISTINCT account FROM webhooks", into(accounts), now;
+        return accounts;
+    });
+}
+
 std::size_t Store::enqueue_webhook_event(const std::string& account, const std::string& domain, const std::string& event_id,
                                          const std::string& body, std::int64_t now_ms, std::size_t max_pending) {
     return guarded("queue the webhook event", [&]() -> std::size_t {

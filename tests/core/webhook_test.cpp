@@ -4,6 +4,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <thread>
+
+#include "core/webhook_accounts.h"
 #include "core/webhook_events.h"
 #include "core/webhook_registration.h"
 #include "core/webhook_signature.h"
@@ -156,4 +159,33 @@ TEST_CASE("an event is queued for the account's webhooks that cover its domain, 
     CHECK(store.webhook_deliveries(example_only, 10).size() == 2);
     // Nothing changed, nothing queued.
     CHECK(core::queue_event(store, {"alice", "example.test", "xmlrpc", "", {}, {}}, 2).empty());
+}
+
+TEST_CASE(
+    "the accounts with a webhook: read at the first look, again after the refresh once the mark moved, at once when added here") {
+    test::MemoryStore store;
+    store.add_account("alice", "pw");
+    store.add_account("bob", "pw");
+    CHECK(store.webhook_set_mark() == core::WebhookSetMark{0, 0});
+    const auto alice_hook = store.create_webhook({0, "alice", "", "https://127.0.0.1:9/a", {}}).first.id;
+    core::WebhookAccounts accounts(store, 50ms);
+    CHECK(accounts.may_have_webhook("alice"));
+    CHECK_FALSE(accounts.may_have_webhook("bob"));
+
+    // Added outside this set (dyndnsctl, another gateway): seen after the refresh, not before.
+    const auto bob_hook = store.create_webhook({0, "bob", "", "https://127.0.0.1:9/b", {}}).first.id;
+    CHECK(store.webhook_set_mark() == core::WebhookSetMark{2, bob_hook});
+    CHECK_FALSE(accounts.may_have_webhook("bob"));
+    std::this_thread::sleep_for(60ms);
+    CHECK(accounts.may_have_webhook("bob"));
+
+    // Removed: alice leaves the set at the next refresh (the store's own read would queue nothing meanwhile).
+    store.delete_webhook(alice_hook);
+    std::this_thread::sleep_for(60ms);
+    CHECK_FALSE(accounts.may_have_webhook("alice"));
+    // Added through this gateway: counts at once.
+    store.create_webhook({0, "alice", "", "https://127.0.0.1:9/a2", {}});
+    accounts.added("alice");
+    CHECK(accounts.may_have_webhook("alice"));
+    CHECK(store.accounts_with_webhooks() == std::vector<std::string>{"alice", "bob"});
 }

@@ -105,6 +105,11 @@ def webhooks_yaml(allow_private):
             "  first_retry_seconds: 1\n  timeout_ms: 3000\n")
 
 
+# docs/webhooks.md: a webhook added by dyndnsctl (not through this gateway) gets the changes from
+# at most a second after it was added.
+ADDED_OUTSIDE_SEEN_WITHIN = 1.2
+
+
 def setUpModule():
     global stack, gateway, receiver, secret, webhook_id
     stack = Stack().start("--zone", "example.test")
@@ -255,6 +260,7 @@ class Webhooks(unittest.TestCase):
                               ("huge", f"https://localhost:{hostile.port}/huge"),
                               ("rogue", f"https://localhost:{rogue.port}/huge")]:
                 ids[name] = stack.ctl("webhook", "add", "demo", url).stdout.split()[1]
+            time.sleep(ADDED_OUTSIDE_SEEN_WITHIN)
             started = time.monotonic()
             answer, seconds = set_ip("192.0.2.50")
             self.assertTrue(answer["changed"])
@@ -377,6 +383,22 @@ class Webhooks(unittest.TestCase):
         self.assertEqual(api("DELETE", f"webhooks/{hook}")[0], 204)
         self.assertEqual(api("DELETE", f"webhooks/{hook}")[0], 404)
         self.assertEqual(api("GET", f"webhooks/{hook}/deliveries")[0], 404)
+
+    def test_8_a_webhook_added_by_dyndnsctl_gets_the_changes_from_a_second_later(self):
+        # The gateway keeps which accounts have a webhook (docs/webhooks.md "Registering"): one
+        # added by the panel or the API counts at once (tests 6 and 7), one added outside it from
+        # its next look at the store, at most a second later.
+        self.assertEqual(stack.ctl("webhook", "list", "demo").stdout.strip(), "no webhooks")
+        self.assertTrue(set_ip("192.0.2.80")[0]["changed"])  # the gateway looks: demo has none
+        added = stack.ctl("webhook", "add", "demo", f"https://localhost:{receiver.port}/late").stdout.strip().splitlines()
+        receiver.other_secrets.append(added[-1])
+        time.sleep(ADDED_OUTSIDE_SEEN_WITHIN)
+        before = len(receiver.received())
+        self.assertTrue(set_ip("192.0.2.81")[0]["changed"])
+        event, error, _ = receiver.wait_for(before + 1)[-1]
+        self.assertIsNone(error)
+        self.assertEqual(event["changes"][0]["new"], ["192.0.2.81"])
+        stack.ctl("webhook", "remove", added[0].split()[1])
 
 
 def self_signed_certificate():

@@ -1,6 +1,7 @@
 // The webhook tables on a real SQLite file, or (store_webhooks_postgresql_test) a real PostgreSQL: registration, the queue, claims two gateways race for, and pruning.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -66,6 +67,30 @@ TEST_CASE("a webhook is the account's, for one of its domains or all, with a sec
     CHECK_THROWS_AS(f.db.delete_webhook(made.id, "bob"), store::StoreError); // not bob's
     f.db.delete_webhook(made.id, "alice");
     CHECK_THROWS_AS(f.db.delete_webhook(made.id), store::StoreError);
+}
+
+TEST_CASE("the webhooks' mark moves with every addition and removal, and the accounts that have one are listed") {
+    Fixture f;
+    CHECK(f.db.webhook_set_mark() == core::WebhookSetMark{0, 0});
+    CHECK(f.db.accounts_with_webhooks().empty());
+    const auto first = f.webhook("alice");
+    const auto second = f.webhook("alice", "example.test");
+    f.webhook("bob");
+    const core::WebhookSetMark three = f.db.webhook_set_mark();
+    CHECK(three.count == 3);
+    auto accounts = f.db.accounts_with_webhooks();
+    std::sort(accounts.begin(), accounts.end());
+    CHECK(accounts == std::vector<std::string>{"alice", "bob"});
+    // The newest removed and one added: the same count, a new highest id (ids are never reused).
+    f.db.delete_webhook(three.highest_id);
+    const auto again = f.webhook("alice");
+    CHECK(again.id > three.highest_id);
+    CHECK(f.db.webhook_set_mark() == core::WebhookSetMark{3, again.id});
+    f.db.delete_webhook(first.id);
+    f.db.delete_webhook(second.id);
+    f.db.delete_account("alice");
+    CHECK(f.db.webhook_set_mark().count == 0);
+    CHECK(f.db.accounts_with_webhooks().empty());
 }
 
 TEST_CASE("an event is queued per covering webhook, claimed once, retried, delivered, and pruned once finished") {

@@ -69,6 +69,8 @@ public:
     std::pair<core::Webhook, std::string> create_webhook(core::Webhook webhook) override;
     std::vector<core::Webhook> list_webhooks(const std::optional<std::string>& account = std::nullopt) const override;
     void delete_webhook(std::int64_t id, const std::optional<std::string>& account = std::nullopt) override;
+    core::WebhookSetMark webhook_set_mark() const override;
+    std::vector<std::string> accounts_with_webhooks() const override;
     std::size_t enqueue_webhook_event(const std::string& account, const std::string& domain, const std::string& event_id,
                                       const std::string& body, std::int64_t now_ms, std::size_t max_pending) override;
     std::vector<core::ClaimedDelivery> claim_webhook_deliveries(std::int64_t now_ms, std::int64_t hold_ms,

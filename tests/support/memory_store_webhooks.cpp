@@ -1,6 +1,8 @@
 // MemoryStore's webhooks and delivery queue: the same rules as store_webhooks.cpp, in maps.
 #include "support/memory_store.h"
 
+#include <set>
+
 #include "vocabulary/names.h"
 #include "vocabulary/store_errors.h"
 
@@ -43,6 +45,20 @@ void MemoryStore::delete_webhook(std::int64_t id, const std::optional<std::strin
         throw store::StoreError("no webhook " + std::to_string(id));
     webhooks_.erase(found);
     std::erase_if(deliveries_, [&](const auto& entry) { return entry.second.delivery.webhook == id; });
+}
+
+core::WebhookSetMark MemoryStore::webhook_set_mark() const {
+    std::lock_guard lock(mutex_);
+    core::WebhookSetMark mark{static_cast<std::int64_t>(webhooks_.size()), 0};
+    if (!webhooks_.empty()) mark.highest_id = webhooks_.rbegin()->first;
+    return mark;
+}
+
+std::vector<std::string> MemoryStore::accounts_with_webhooks() const {
+    std::lock_guard lock(mutex_);
+    std::set<std::string> accounts;
+    for (const auto& [id, held] : webhooks_) accounts.insert(held.first.account);
+    return {accounts.begin(), accounts.end()};
 }
 
 std::size_t MemoryStore::enqueue_webhook_event(const std::string& account, const std::string& domain, const std::string& event_id,

@@ -51,6 +51,14 @@ struct DeliveryAttempt {
     std::string error;
 };
 
+// Changes whenever a webhook is added or removed: ids are never reused (AUTOINCREMENT, identity),
+// so an addition raises `highest_id` and a removal alone lowers `count`.
+struct WebhookSetMark {
+    std::int64_t count = 0;
+    std::int64_t highest_id = 0;
+    bool operator==(const WebhookSetMark&) const = default;
+};
+
 // Implemented by store::Store (and tests' MemoryStore). May throw store::DatabaseError; StoreError
 // for a caller's mistake (no such account, domain or webhook).
 class WebhookPort {
@@ -65,6 +73,10 @@ public:
     // Deletes the webhook and its deliveries; with `account`, only when it is that account's.
     // StoreError when there is no such webhook (of the account).
     virtual void delete_webhook(std::int64_t id, const std::optional<std::string>& account = std::nullopt) = 0;
+    // The mark of the whole set of webhooks, and the accounts (lower-case) that have at least one:
+    // core::WebhookAccounts reads the second only when the first has moved.
+    virtual WebhookSetMark webhook_set_mark() const = 0;
+    virtual std::vector<std::string> accounts_with_webhooks() const = 0;
     // Queues the event for every webhook of `account` that covers `domain`, in one transaction,
     // first attempt at `now_ms`. A webhook already holding `max_pending` pending deliveries does
     // not get it. Returns how many webhooks did; writes nothing when the account has none.
