@@ -1,4 +1,4 @@
-// The core's store ports as a contract: the same cases against the SQLite store and the tests' MemoryStore, so the double answers as the store does.
+// The core's store ports as a contract: the same cases against the SQLite store and the tests' MemoryStore (or, in store_ports_contract_postgresql_test, a real PostgreSQL), so the double answers as the store does.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,6 +7,9 @@
 #include "store/store.h"
 #include "support/memory_store.h"
 #include "support/temp_dir.h"
+#ifdef DYNDNS_TEST_POSTGRESQL
+#include "support/local_postgres.h"
+#endif
 
 using namespace dyndns;
 using namespace std::chrono_literals;
@@ -21,6 +24,15 @@ struct SqliteStore {
 struct InMemory {
     test::MemoryStore ports;
 };
+#ifdef DYNDNS_TEST_POSTGRESQL
+struct PostgresStore {
+    test::TempDir dir{"store-ports"};
+    store::Store ports{store::Location{dir.file("unused.db"), test::shared_postgres().new_database(), 4}};
+};
+#define CONTRACT_STORES PostgresStore
+#else
+#define CONTRACT_STORES SqliteStore, InMemory
+#endif
 
 template <class Impl>
 std::unique_ptr<Impl> seeded() {
@@ -50,9 +62,11 @@ core::HistoryEntry entry(std::chrono::system_clock::time_point at, const std::st
 
 TYPE_TO_STRING(SqliteStore);
 TYPE_TO_STRING(InMemory);
+#ifdef DYNDNS_TEST_POSTGRESQL
+TYPE_TO_STRING(PostgresStore);
+#endif
 
-TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and names are case-insensitive", Impl, SqliteStore,
-                   InMemory) {
+TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and names are case-insensitive", Impl, CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     CHECK(ports.verify_password("alice", "pw-alice"));
@@ -65,7 +79,7 @@ TEST_CASE_TEMPLATE("store ports: accounts verify their own password only and nam
 }
 
 TEST_CASE_TEMPLATE("store ports: domains are found by exact name and owned by their nearest registered ancestor", Impl,
-                   SqliteStore, InMemory) {
+                   CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     const auto found = ports.find_domain("EXAMPLE.test");
@@ -102,7 +116,7 @@ TEST_CASE_TEMPLATE("store ports: domains are found by exact name and owned by th
     CHECK_THROWS_AS(ports.set_dyndns("missing.test", true), store::StoreError);
 }
 
-TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret until revoked", Impl, SqliteStore, InMemory) {
+TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret until revoked", Impl, CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     CHECK_FALSE(ports.has_tokens("home.example.test"));
@@ -131,7 +145,7 @@ TEST_CASE_TEMPLATE("store ports: a token works for its one name with its secret 
 }
 
 TEST_CASE_TEMPLATE("store ports: host rules belong to the domain owning their name and a domain may fix its prefix length", Impl,
-                   SqliteStore, InMemory) {
+                   CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     CHECK(ports.find_domain("example.test")->prefix_length == 0);
@@ -159,7 +173,7 @@ TEST_CASE_TEMPLATE("store ports: host rules belong to the domain owning their na
 }
 
 TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by age and names the hosts calls set", Impl,
-                   SqliteStore, InMemory) {
+                   CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     const auto now = std::chrono::system_clock::now();
@@ -183,8 +197,8 @@ TEST_CASE_TEMPLATE("store ports: history is newest first and paged and pruned by
     CHECK(ports.updated_names("example.test") == std::vector<std::string>{"example.test", "www.example.test"});
 }
 
-TEST_CASE_TEMPLATE("store ports: unchanged calls fold into a run until a change, a failure or another address", Impl, SqliteStore,
-                   InMemory) {
+TEST_CASE_TEMPLATE("store ports: unchanged calls fold into a run until a change, a failure or another address", Impl,
+                   CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
@@ -226,9 +240,18 @@ TEST_CASE_TEMPLATE("store ports: unchanged calls fold into a run until a change,
     // A run is pruned by its last call, not its first.
     CHECK(ports.prune_history(t0 + 59s) == 1); // only the change
     CHECK(ports.name_history("www.example.test", 10, 0).size() == 5);
+
+    // The same name twice in one batch: the first starts a run (the newest A row is 192.0.2.2's),
+    // the second counts on it, as one call after the other would.
+    ports.append_history({entry(t0 + 70s, "www.example.test", "unchanged"), entry(t0 + 71s, "www.example.test", "unchanged")});
+    rows = ports.name_history("www.example.test", 10, 0);
+    REQUIRE(rows.size() == 6);
+    CHECK(rows[0].new_address == "192.0.2.1");
+    CHECK(rows[0].calls == 2);
+    CHECK(rows[0].last_time == t0 + 71s);
 }
 
-TEST_CASE_TEMPLATE("store ports: calls are counted per account and window", Impl, SqliteStore, InMemory) {
+TEST_CASE_TEMPLATE("store ports: calls are counted per account and window", Impl, CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     const auto window = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
@@ -239,7 +262,7 @@ TEST_CASE_TEMPLATE("store ports: calls are counted per account and window", Impl
 }
 
 TEST_CASE_TEMPLATE("store ports: login failures are counted per pair and source and account and a login clears the pair", Impl,
-                   SqliteStore, InMemory) {
+                   CONTRACT_STORES) {
     auto impl = seeded<Impl>();
     core::StorePorts& ports = impl->ports;
     constexpr std::int64_t window = 60'000;
