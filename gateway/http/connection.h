@@ -7,6 +7,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <Poco/Net/Context.h>
 
@@ -61,6 +62,15 @@ struct Connection {
     RequestReader reader; // received bytes and the request being read, run or answered
     std::string out; // to send
     std::size_t out_sent = 0;
+    // Queues `bytes` after what is still to send: as the buffer itself when nothing is (no copy).
+    void queue(std::string bytes) {
+        if (out.empty()) {
+            out = std::move(bytes);
+            out_sent = 0;
+        } else {
+            out += bytes;
+        }
+    }
     bool close_after_write = false;
     unsigned served = 0;
     std::size_t lingered = 0;

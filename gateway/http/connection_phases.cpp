@@ -130,7 +130,7 @@ ResponseFraming ConnectionLoop::Impl::framing_for(const Connection& c, bool keep
 }
 
 void ConnectionLoop::Impl::respond_now(Connection& c, const HttpResponse& response) {
-    c.out += response_bytes(response, framing_for(c, false));
+    c.queue(response_bytes(response, framing_for(c, false)));
     c.close_after_write = true;
     enter(c, Phase::Writing);
 }
@@ -148,7 +148,7 @@ Taken ConnectionLoop::Impl::dispatch(Connection& c) {
         metrics.http_requests.with({std::to_string(answer.response->status / 100) + "xx"}).add();
         ResponseFraming answered = framing;
         if (answer.response->close_connection) answered.keep_alive = false;
-        c.out += response_bytes(*answer.response, answered);
+        c.queue(response_bytes(*answer.response, answered));
         c.close_after_write = !answered.keep_alive || stopping;
         enter(c, Phase::Writing);
         return Taken::Moved;
@@ -187,7 +187,7 @@ void ConnectionLoop::Impl::take_completions() {
         if (found == connections.end()) continue; // closed meanwhile (shutdown's grace ran out)
         Connection& c = *found->second;
         release_working(c);
-        c.out += completion.bytes;
+        c.queue(std::move(completion.bytes));
         c.close_after_write = completion.close || stopping;
         enter(c, Phase::Writing);
         advance(c);

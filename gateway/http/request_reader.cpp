@@ -44,8 +44,13 @@ ReadStep RequestReader::step() {
 
 HttpRequest RequestReader::take_request() {
     HttpRequest request = std::move(current_->request);
-    request.body = in_.substr(0, current_->content_length);
-    in_.erase(0, current_->content_length);
+    if (in_.size() == current_->content_length) {
+        request.body = std::move(in_); // nothing pipelined after it: the buffer is the body, no copy
+        in_.clear();
+    } else {
+        request.body = in_.substr(0, current_->content_length);
+        in_.erase(0, current_->content_length);
+    }
     state_ = State::Taken;
     return request;
 }

@@ -1,4 +1,4 @@
-// A plain queue under one mutex: jobs last milliseconds (DNS, argon2), so the lock is never the bottleneck.
+// A queue under one mutex, its idle workers woken last-in first-out: jobs last from microseconds (answers from memory) to milliseconds (DNS, argon2).
 #include "http/worker_pool.h"
 
 #include "vocabulary/thread_name.h"
@@ -7,22 +7,31 @@ namespace dyndns::http {
 
 WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued, const std::string& name) : max_queued_(max_queued) {
     threads_.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) waits_.push_back(std::make_unique<Idle>());
     for (unsigned i = 0; i < threads; ++i)
-        threads_.emplace_back([this, thread_name = name + std::to_string(i)] {
+        threads_.emplace_back([this, &me = *waits_[i], thread_name = name + std::to_string(i)] {
             core::name_this_thread(thread_name);
-            run();
+            run(me);
         });
 }
 
 WorkerPool::~WorkerPool() { stop(); }
 
 bool WorkerPool::try_submit(std::function<void()> job) {
+    Idle* picked = nullptr;
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= max_queued_) return false;
         queue_.push_back(std::move(job));
+        // A worker that finishes a job takes the next before it waits, so a job finds a thread
+        // whether or not one is waiting now.
+        if (!idle_.empty()) {
+            picked = idle_.back();
+            idle_.pop_back();
+            picked->picked = true;
+        }
     }
-    wake_.notify_one();
+    if (picked) picked->wake.notify_one();
     return true;
 }
 
@@ -33,18 +42,26 @@ void WorkerPool::stop() {
         // Requests whose connections are gone by now (the loop stopped first): nobody would hear
         // their answers, so the DNS changes they would make are not made.
         queue_.clear();
+        for (Idle* waiting : idle_) {
+            waiting->picked = true;
+            waiting->wake.notify_one();
+        }
+        idle_.clear();
     }
-    wake_.notify_all();
     for (auto& thread : threads_)
         if (thread.joinable()) thread.join();
 }
 
-void WorkerPool::run() {
+void WorkerPool::run(Idle& me) {
     for (;;) {
         std::function<void()> job;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            while (!stopping_ && queue_.empty()) {
+                me.picked = false;
+                idle_.push_back(&me);
+                me.wake.wait(lock, [&] { return me.picked; });
+            }
             if (queue_.empty()) return; // stopping, and nothing left to run
             job = std::move(queue_.front());
             queue_.pop_front();

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <string>
@@ -27,12 +28,22 @@ public:
     void stop();
 
 private:
-    void run();
+    // A worker waiting for a job: it sleeps on its own condition until a submit picks it.
+    struct Idle {
+        std::condition_variable wake;
+        bool picked = false;
+    };
+
+    void run(Idle& me);
 
     const std::size_t max_queued_;
     std::mutex mutex_;
-    std::condition_variable wake_;
     std::deque<std::function<void()>> queue_;
+    // Waiting workers, the last to wait on top: a job wakes the one that ran most recently, so a
+    // light load keeps to a few threads whose caches are warm instead of cycling through all of
+    // them (W2 with 40 workers woken in turn: 91 µs of worker CPU per call; with 6: 66 µs).
+    std::vector<Idle*> idle_;
+    std::vector<std::unique_ptr<Idle>> waits_; // one per thread, kept until the pool goes: a late notify finds it
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
