@@ -34,8 +34,8 @@ struct Location {
 // made by one is seen by the others within kForeignChangeBound.
 class Store final : public core::StorePorts, public core::ProvisioningPort {
 public:
-    // SQLite sees another process's change on its next call; PostgreSQL's answers from memory
-    // are at most this old.
+    // SQLite sees another process's change within LookupCache::kSqliteCheckInterval (10 ms);
+    // PostgreSQL's answers from memory are at most this old.
     static constexpr std::chrono::milliseconds kForeignChangeBound{250};
 
     // Opens or creates the SQLite database at `path`, applies pending schema migrations, enables WAL.

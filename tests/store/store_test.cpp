@@ -45,12 +45,12 @@ struct TempDir : test::TempDir {
 };
 
 // How long a change made through one store may take to show through another (SQLite checks its
-// data_version at most once a millisecond).
+// data_version at most every LookupCache::kSqliteCheckInterval).
 void wait_for_foreign_change() {
 #ifdef DYNDNS_TEST_POSTGRESQL
     std::this_thread::sleep_for(store::Store::kForeignChangeBound + std::chrono::milliseconds(20));
 #else
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(store::LookupCache::kSqliteCheckInterval + std::chrono::milliseconds(2));
 #endif
 }
 
