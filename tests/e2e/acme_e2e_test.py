@@ -44,9 +44,7 @@ def setUpModule():
     unittest.addModuleCleanup(stop_everything)
     stack.start()
     gateway = stack.gateway().start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     stack.ctl("account", "add", "other", input="other-password\n")
     stack.ctl("domain", "add", "other.test", "--account", "other", "--force")  # not served: only authorization is tested there
     stack.ctl("dyndns", "on", "other.test")

@@ -23,9 +23,7 @@ def setUpModule():
     global stack, gateway, provisioning_token
     stack = Stack().start("--zone", "example.test", "--zone", "other.test", "--zone", "alice.test")
     gateway = stack.gateway(limits={"calls_per_minute": 0}).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     stack.ctl("account", "add", "bob", input="bob-password\n")
     stack.ctl("domain", "add", "other.test", "--account", "bob")
     stack.ctl("dyndns", "on", "other.test")

@@ -22,9 +22,7 @@ def setUpModule():
             raise RuntimeError(f"{tool} is not installed; scripts/install-deps installs it")
     stack = Stack().start()
     gateway = stack.gateway(trusted_proxies=()).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     stack.ctl("account", "add", "other", input="other-password\n")
     stack.ctl("domain", "add", "other.test", "--account", "other", "--force")
 

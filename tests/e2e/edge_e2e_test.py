@@ -31,9 +31,7 @@ def setUpModule():
     quick = stack.gateway("quick", limits={f"{phase}_timeout_ms": int(QUICK[key] * 1000) for phase, key in (
         ("handshake", "handshake"), ("head", "head"), ("body", "body"), ("keep_alive", "idle"))}).start()
     small = stack.gateway("small", limits={"max_connections": 20}).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
 
 
 def tearDownModule():

@@ -144,6 +144,12 @@ class Stack:
         config = self.gateways[0].config
         return run(os.path.join(BIN_DIR, "dyndnsctl"), "--config", config, *args, input=input, check=check)
 
+    def add_customer(self, account="demo", password="demo-password", domain="example.test"):
+        """An account with one domain, dyndns on: what most tests call as."""
+        self.ctl("account", "add", account, input=password + "\n")
+        self.ctl("domain", "add", domain, "--account", account)
+        self.ctl("dyndns", "on", domain)
+
     def history(self, domain, containing, limit=5):
         """dyndnsctl history of `domain` once it holds `containing` (a change's row is written before
         its answer, unchanged calls within half a second), or as it is after `limit` seconds."""

@@ -19,9 +19,7 @@ def setUpModule():
     # No call budget: the test polls as fast as it can. The unchanged calls are answered on the loop
     # (limits.answer_calls_on_loop), as a gateway tuned for polling answers them.
     gateway = stack.gateway(limits={"calls_per_minute": 0, "answer_calls_on_loop": "true"}).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
 
 
 def tearDownModule():

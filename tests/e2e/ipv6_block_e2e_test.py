@@ -41,9 +41,7 @@ def setUpModule():
     # Silent connections must outlast the flood (the handshake deadline would close them at 5 s,
     # and an attacker would simply open them again); no call budget, the test's calls are many.
     gateway = stack.gateway(listen=("::",), limits={"handshake_timeout_ms": 60000, "calls_per_minute": 0}).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
 
 
 def tearDownModule():

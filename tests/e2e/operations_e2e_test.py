@@ -37,9 +37,7 @@ def setUpModule():
             raise RuntimeError(f"{tool} is not installed; scripts/install-deps installs it")
     stack = Stack().start()
     gateway = stack.gateway(limits={"calls_per_minute": 0}).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
 
     shutil.copytree(os.path.join(stack.dir, "certs"), os.path.join(stack.dir, "reload-certs"))
     notify_dir = tempfile.mkdtemp(prefix="dyndns-notify-")

@@ -16,9 +16,7 @@ class Panel(unittest.TestCase):
         stack = Stack().start()
         try:
             gateway = stack.gateway().start()
-            stack.ctl("account", "add", "demo", input="demo-password\n")
-            stack.ctl("domain", "add", "example.test", "--account", "demo")
-            stack.ctl("dyndns", "on", "example.test")
+            stack.add_customer()
             env = browser_env(stack, gateway, ACCOUNT="demo", PASSWORD="demo-password", DOMAIN="example.test",
                               ARTIFACT_DIR=os.environ.get("DYNDNS_ARTIFACT_DIR", os.path.join(stack.dir, "artifacts")),
                               SCREENSHOT_DIR=os.path.join(SOURCE_DIR, "docs", "screenshots"))

@@ -18,9 +18,7 @@ class PanelTotp(unittest.TestCase):
         stack = Stack().start()
         try:
             gateway = stack.gateway().start()
-            stack.ctl("account", "add", "demo", input="demo-password\n")
-            stack.ctl("domain", "add", "example.test", "--account", "demo")
-            stack.ctl("dyndns", "on", "example.test")
+            stack.add_customer()
             self.assertIn("two-factor authentication off", stack.ctl("totp", "status", "demo").stdout)
             env = browser_env(stack, gateway, ACCOUNT="demo", PASSWORD="demo-password", DOMAIN="example.test")
             result = subprocess.run(["node", os.path.join(PANEL_TESTS, "panel_totp_test.mjs")], env=env,

@@ -42,9 +42,7 @@ def setUpModule():
     for gw in gateways:
         if gw.process is None or gw.process.poll() is not None:
             raise RuntimeError("a gateway did not start: " + open(gw.log_path).read())
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
 
 
 def tearDownModule():

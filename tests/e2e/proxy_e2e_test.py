@@ -129,9 +129,7 @@ def setUpModule():
         gateways.append(stack.gateway(name, trusted_proxies=("127.0.0.1",), proxy_protocol=True, limits=limits))
     # Behind HAProxy in HTTP mode: HAProxy (127.0.0.1) is its one trusted proxy; the header is the default, X-Forwarded-For.
     http_gateway = stack.gateway("gw_http", trusted_proxies=("127.0.0.1",), limits={"calls_per_minute": 0})
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     for gw in gateways + [http_gateway]:
         gw.start()
     haproxy = Haproxy(stack.dir, [(f"gw{i + 1}", gw.port) for i, gw in enumerate(gateways)], http_gateway.port)

@@ -25,9 +25,7 @@ def setUpModule():
         raise RuntimeError("php is not installed; scripts/install-deps installs php-cli and php-soap")
     stack = Stack().start()
     gateway = stack.gateway().start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     gateway.proxy().SetDyndnsIp("demo", "demo-password", "example.test", "192.0.2.1")
 
 

@@ -114,9 +114,7 @@ def setUpModule():
     global stack, gateway, receiver, secret, webhook_id
     stack = Stack().start("--zone", "example.test")
     gateway = stack.gateway(limits={"calls_per_minute": 0}, extra_yaml=webhooks_yaml(True)).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     receiver = Receiver(free_port(), os.path.join(stack.dir, "certs")).start()
     out = stack.ctl("webhook", "add", "demo", f"https://localhost:{receiver.port}/hook", "--domain", "example.test")
     lines = out.stdout.strip().splitlines()

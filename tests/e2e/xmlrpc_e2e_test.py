@@ -20,9 +20,7 @@ def setUpModule():
     global stack, gateway
     stack = Stack().start()
     gateway = stack.gateway(trusted_proxies=("127.0.0.1",)).start()
-    stack.ctl("account", "add", "demo", input="demo-password\n")
-    stack.ctl("domain", "add", "example.test", "--account", "demo")
-    stack.ctl("dyndns", "on", "example.test")
+    stack.add_customer()
     stack.ctl("account", "add", "other", input="other-password\n")
     stack.ctl("domain", "add", "other.test", "--account", "other", "--force")
     stack.ctl("dyndns", "on", "other.test")
