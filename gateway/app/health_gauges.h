@@ -1,4 +1,4 @@
-// The gauges an operator alerts on (monitoring/dyndns-gateway.rules.yml): readiness, the edge's connection cap, the certificate's expiry.
+// The gauges an operator alerts on (monitoring/dyndns-gateway.rules.yml): readiness, the edge's connection cap, the certificate's expiry, the webhook backlog.
 #pragma once
 
 #include <atomic>

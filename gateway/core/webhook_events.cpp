@@ -10,6 +10,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "log/log.h"
+#include "metrics/gateway_metrics.h"
 #include "vocabulary/utc_time.h"
 
 namespace dyndns::core {
@@ -62,6 +63,7 @@ std::string queue_event(WebhookPort& store, const ChangeEvent& event, std::size_
         const std::size_t queued = store.enqueue_webhook_event(event.account, event.domain, id, event_body(id, event),
                                                                ms_of(std::chrono::system_clock::now()), max_pending);
         if (queued == 0) return "";
+        metrics::gateway_metrics().webhook_deliveries_queued.add(queued);
         return id;
     } catch (const std::exception& failure) {
         log::error("cannot queue webhook event " + id + " of " + event.domain + ": " + failure.what());

@@ -56,7 +56,18 @@ GatewayMetrics::GatewayMetrics(Registry& r)
       loop_answers(r.counter("dyndns_loop_answers_total",
                              "Calls the event loop tried to answer from memory: answered there, or handed to a worker because "
                              "something had to wait (a store read, argon2, DNS).",
-                             {"outcome"})) {}
+                             {"outcome"})),
+      webhook_deliveries_queued(r.counter("dyndns_webhook_deliveries_queued_total",
+                                          "Webhook deliveries queued: one per webhook a change event goes to.")
+                                    .with({})),
+      webhook_attempts(r.counter("dyndns_webhook_attempts_total",
+                                 "Webhook delivery attempts this gateway made, by result: delivered (a 2xx answer), retried "
+                                 "(another attempt is due later), given_up (the last one failed).",
+                                 {"result"})),
+      webhook_attempt_seconds(r.histogram("dyndns_webhook_attempt_duration_seconds",
+                                          "Time one webhook delivery attempt took, from resolving the target to its answer.",
+                                          duration_buckets())
+                                  .with({})) {}
 
 GatewayMetrics& gateway_metrics() {
     static Registry registry;

@@ -30,6 +30,12 @@ struct GatewayMetrics {
     Family<Counter>& http_requests; // by status class (2xx, 4xx…)
     // Requests the event loop answered itself, from memory, and those it began and handed to a worker.
     Family<Counter>& loop_answers; // by outcome: answered, handed_on
+    // Webhooks (docs/webhooks.md): deliveries queued (one per webhook an event goes to), and the
+    // attempts this gateway made, by result (delivered, retried, given_up), with their duration.
+    // The queue's backlog is the store's, read at each scrape (app/health_gauges).
+    Counter& webhook_deliveries_queued;
+    Family<Counter>& webhook_attempts;
+    Histogram& webhook_attempt_seconds;
     // For the operator's status page (not exported: a rate is Prometheus's to compute).
     RecentRate calls_recent; // calls that reached the core
     RecentRate changes_recent; // of those, the ones that changed the DNS

@@ -229,6 +229,17 @@ std::vector<core::WebhookDelivery> Store::webhook_deliveries(std::int64_t webhoo
     });
 }
 
+core::WebhookQueueState Store::webhook_queue_state() const {
+    return guarded("read the webhook queue", [&] {
+        auto db = impl_->pool.lease();
+        core::WebhookQueueState state;
+        // The index on (status, next_attempt_ms) bounds this to the pending rows.
+        db.session() << "SELECT count(*), COALESCE(MIN(next_attempt_ms), 0) FROM webhook_deliveries WHERE status = 'pending'",
+            into(state.pending), into(state.earliest_due_ms), now;
+        return state;
+    });
+}
+
 std::size_t Store::prune_webhook_deliveries(std::int64_t before_ms) {
     return guarded("prune the webhook deliveries", [&] {
         auto db = impl_->pool.lease();

@@ -3,6 +3,7 @@
 
 #include "core/webhook_events.h"
 #include "log/log.h"
+#include "metrics/gateway_metrics.h"
 #include "vocabulary/thread_name.h"
 
 namespace dyndns::webhooks {
@@ -62,7 +63,10 @@ void WebhookSenders::run() {
 
 void WebhookSenders::attempt(const core::ClaimedDelivery& claimed) {
     const core::WebhookDelivery& delivery = claimed.delivery;
+    auto& metrics = metrics::gateway_metrics();
+    const auto started = std::chrono::steady_clock::now();
     const AttemptResult result = send_delivery(claimed, settings_.sender, context_, wall_ms() / 1000);
+    metrics.webhook_attempt_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     core::DeliveryAttempt end;
     end.status_code = result.status_code;
     end.error = result.error;
@@ -70,13 +74,16 @@ void WebhookSenders::attempt(const core::ClaimedDelivery& claimed) {
                               std::to_string(delivery.attempts + 1);
     if (result.delivered) {
         end.status = core::DeliveryStatus::Delivered;
+        metrics.webhook_attempts.with({"delivered"}).add(1);
         log::info(about + ": delivered (HTTP " + std::to_string(result.status_code) + ")");
     } else if (const auto next = core::next_attempt_ms(delivery, wall_ms(), settings_.first_retry)) {
         end.status = core::DeliveryStatus::Pending;
         end.next_attempt_ms = *next;
+        metrics.webhook_attempts.with({"retried"}).add(1);
         log::info(about + ": " + result.error + "; retried in " + std::to_string((*next - wall_ms()) / 1000) + " s");
     } else {
         end.status = core::DeliveryStatus::Failed;
+        metrics.webhook_attempts.with({"given_up"}).add(1);
         log::warning(about + ": " + result.error + "; given up");
     }
     store_.finish_webhook_attempt(delivery.id, end);

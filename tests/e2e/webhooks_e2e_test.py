@@ -147,6 +147,8 @@ def dyndns2(query):
 class Webhooks(unittest.TestCase):
     def test_1_one_signed_event_per_change_and_none_for_an_unchanged_call(self):
         before = len(receiver.received())
+        queued_before = gateway.metric("dyndns_webhook_deliveries_queued_total")
+        delivered_before = gateway.metric("dyndns_webhook_attempts_total", result="delivered")
         self.assertTrue(set_ip("192.0.2.10")[0]["changed"])
         events = receiver.wait_for(before + 1)
         self.assertEqual(len(events), before + 1)
@@ -187,6 +189,15 @@ class Webhooks(unittest.TestCase):
         self.assertEqual(verify(secret, f"t={stamp},v1={forged}", body), "signature mismatch")
         self.assertIn("delivered", stack.ctl("webhook", "deliveries", webhook_id).stdout)
 
+        # The metrics say the same: three queued, three delivered, nothing waiting.
+        self.assertEqual(gateway.metric("dyndns_webhook_deliveries_queued_total") - queued_before, 3)
+        self.assertEqual(gateway.metric("dyndns_webhook_attempts_total", result="delivered") - delivered_before, 3)
+        self.assertEqual(gateway.metric("dyndns_webhook_attempts_total", result="given_up"), 0)
+        self.assertEqual(gateway.metric("dyndns_webhook_attempt_duration_seconds_count"),
+                         gateway.metric("dyndns_webhook_attempts_total"))
+        self.assertEqual(gateway.metric("dyndns_webhook_deliveries_pending"), 0)
+        self.assertEqual(gateway.metric("dyndns_webhook_overdue_seconds"), 0)
+
     def test_2_receiver_down_the_call_is_not_delayed_and_every_event_arrives_once_after_a_restart(self):
         receiver.stop()
         before = len(receiver.received())
@@ -205,6 +216,10 @@ class Webhooks(unittest.TestCase):
             time.sleep(0.2)
         self.assertEqual(shown.count("pending"), 3, shown)
         self.assertNotIn("attempts 0", shown, "every pending delivery was tried")
+        # Retried, waiting for their time: pending, and not overdue (the first retry is 10 s away).
+        self.assertGreaterEqual(gateway.metric("dyndns_webhook_attempts_total", result="retried"), 3)
+        self.assertEqual(gateway.metric("dyndns_webhook_deliveries_pending"), 3)
+        self.assertLess(gateway.metric("dyndns_webhook_overdue_seconds"), 2)
 
         gateway.stop()
         gateway.start()

@@ -141,6 +141,33 @@ TEST_CASE("an event is queued per covering webhook, claimed once, retried, deliv
     CHECK(f.db.claim_webhook_deliveries(100'000'000, 60'000, 10).empty());
 }
 
+TEST_CASE("the queue's state counts the pending deliveries of every webhook and the earliest one due") {
+    Fixture f;
+    f.webhook("alice");
+    f.webhook("bob");
+    CHECK(f.db.webhook_queue_state().pending == 0);
+    CHECK(f.db.webhook_queue_state().earliest_due_ms == 0);
+    CHECK(f.db.enqueue_webhook_event("alice", "example.test", "a", "{}", 1000, 10) == 1);
+    CHECK(f.db.enqueue_webhook_event("bob", "bob.test", "b", "{}", 3000, 10) == 1);
+    CHECK(f.db.webhook_queue_state().pending == 2);
+    CHECK(f.db.webhook_queue_state().earliest_due_ms == 1000);
+
+    // The first one failed and waits for its retry: the earliest due is now the other one.
+    const auto claimed = f.db.claim_webhook_deliveries(1000, 60'000, 1);
+    REQUIRE(claimed.size() == 1);
+    f.db.finish_webhook_attempt(claimed[0].delivery.id, {core::DeliveryStatus::Pending, 9000, 503, "HTTP 503"});
+    CHECK(f.db.webhook_queue_state().pending == 2);
+    CHECK(f.db.webhook_queue_state().earliest_due_ms == 3000);
+
+    // Delivered and given up: nothing pending.
+    for (const auto& due : f.db.claim_webhook_deliveries(9000, 60'000, 10))
+        f.db.finish_webhook_attempt(
+            due.delivery.id,
+            {due.delivery.event_id == "a" ? core::DeliveryStatus::Failed : core::DeliveryStatus::Delivered, 0, 0, ""});
+    CHECK(f.db.webhook_queue_state().pending == 0);
+    CHECK(f.db.webhook_queue_state().earliest_due_ms == 0);
+}
+
 TEST_CASE("at max_pending a webhook gets no more events until some are delivered") {
     Fixture f;
     const auto webhook = f.webhook("alice");

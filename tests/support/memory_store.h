@@ -77,6 +77,7 @@ public:
                                                                 std::size_t limit) override;
     void finish_webhook_attempt(std::int64_t delivery, const core::DeliveryAttempt& attempt) override;
     std::vector<core::WebhookDelivery> webhook_deliveries(std::int64_t webhook, std::size_t limit) const override;
+    core::WebhookQueueState webhook_queue_state() const override;
     std::size_t prune_webhook_deliveries(std::int64_t before_ms) override;
 
 private:

@@ -122,6 +122,18 @@ std::vector<core::WebhookDelivery> MemoryStore::webhook_deliveries(std::int64_t 
     return out;
 }
 
+core::WebhookQueueState MemoryStore::webhook_queue_state() const {
+    std::lock_guard lock(mutex_);
+    core::WebhookQueueState state;
+    for (const auto& [id, held] : deliveries_) {
+        if (held.delivery.status != core::DeliveryStatus::Pending) continue;
+        ++state.pending;
+        if (state.earliest_due_ms == 0 || held.delivery.next_attempt_ms < state.earliest_due_ms)
+            state.earliest_due_ms = held.delivery.next_attempt_ms;
+    }
+    return state;
+}
+
 std::size_t MemoryStore::prune_webhook_deliveries(std::int64_t before_ms) {
     std::lock_guard lock(mutex_);
     return std::erase_if(deliveries_, [&](const auto& entry) {

@@ -59,6 +59,14 @@ struct WebhookSetMark {
     bool operator==(const WebhookSetMark&) const = default;
 };
 
+// The queue as an operator watches it (metrics): deliveries still to be made, of every webhook,
+// and the earliest time one of them was due (a retry waiting for its time is not late; one due
+// long ago that nobody sent is).
+struct WebhookQueueState {
+    std::int64_t pending = 0;
+    std::int64_t earliest_due_ms = 0; // 0: none pending
+};
+
 // Implemented by store::Store (and tests' MemoryStore). May throw store::DatabaseError; StoreError
 // for a caller's mistake (no such account, domain or webhook).
 class WebhookPort {
@@ -91,6 +99,8 @@ public:
     virtual void finish_webhook_attempt(std::int64_t delivery, const DeliveryAttempt& attempt) = 0;
     // One webhook's deliveries, newest first.
     virtual std::vector<WebhookDelivery> webhook_deliveries(std::int64_t webhook, std::size_t limit) const = 0;
+    // The whole queue's pending deliveries: what every gateway on the store still has to send.
+    virtual WebhookQueueState webhook_queue_state() const = 0;
     // Deletes delivered and failed deliveries created before `before_ms`; returns how many.
     virtual std::size_t prune_webhook_deliveries(std::int64_t before_ms) = 0;
 };
