@@ -141,9 +141,12 @@ class Attack(unittest.TestCase):
             print(f"\nunder attack (held {held}): {len(latencies)} calls, p50 {statistics.median(latencies) * 1000:.0f} ms, "
                   f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; opened so far {reports[-1]['opened']}",
                   file=sys.stderr)
-            print(f"connections held during the calls: min {min(window)}, mean {sum(window) // len(window)}, max {max(window)}",
+            print(f"connections held during the calls: min {min(window)}, median {statistics.median(window):.0f}, max {max(window)}",
                   file=sys.stderr)
-            self.assertGreaterEqual(sum(window) / len(window), 1800, f"the attack was not held: {window} {reports[-1]}")
+            # The median, not the mean: the deadlines close a thousand connections opened together at
+            # once, and on a loaded machine the attacker takes seconds to open them again (a loaded run
+            # sampled 578 and 762 among 2,300s); most of the window must still hold the attack.
+            self.assertGreaterEqual(statistics.median(window), 1800, f"the attack was not held: {window} {reports[-1]}")
             self.assertLessEqual(p99, 1.0)
         finally:
             attacker.kill()
