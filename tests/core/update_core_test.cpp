@@ -208,7 +208,9 @@ TEST_CASE("an UPDATE that gets no answer is fault 7 saying it may have been appl
     CHECK(unanswered.fault == core::Fault::DnsUnavailable);
     CHECK(unanswered.message.find("may or may not have been applied") != std::string::npos);
     CHECK(unanswered.message.find("nothing changed") == std::string::npos);
-    CHECK(elapsed < 2500ms); // dns.call_deadline_ms 1500 bounds the read, the UPDATE and the read back
+    // dns.call_deadline_ms 1500 bounds the read, the UPDATE and the read back; the rest is argon2
+    // and SQLite on a sanitizer build.
+    CHECK(elapsed < 3500ms);
     f.core->flush_history();
     CHECK(f.db->history("example.test").at(0).outcome == "unknown");
 }

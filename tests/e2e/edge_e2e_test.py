@@ -162,8 +162,10 @@ class Attack(unittest.TestCase):
 
 class Deadlines(unittest.TestCase):
     def assertClosesNear(self, seconds, expected):
-        self.assertGreaterEqual(seconds, expected - 0.1)
-        self.assertLessEqual(seconds, expected + 1.0)
+        # The client's clock starts a little after the server's (a descheduled client later
+        # still), and a loaded machine's loop closes a little late; never before, never much after.
+        self.assertGreaterEqual(seconds, expected - 0.3)
+        self.assertLessEqual(seconds, expected + 2.0)
 
     def test_a_connection_that_never_starts_tls_is_closed_at_the_handshake_deadline(self):
         raw = socket.create_connection(("127.0.0.1", quick.port), timeout=10)
@@ -211,12 +213,21 @@ class Deadlines(unittest.TestCase):
         before = metric_value(quick, "dyndns_connections_closed_total", reason="write_deadline")
         with client_context().wrap_socket(raw, server_hostname="127.0.0.1") as sock:
             sock.sendall(b"GET /dom/api?wsdl HTTP/1.1\r\nHost: x\r\n\r\n" * 100)
+            # The server answers as fast as the machine lets it: wait (well within the deadline)
+            # until its answers are queued.
+            wait_until = time.monotonic() + QUICK["body"] * 0.75
             held = server_socket(quick.port, client_port)
+            while held["send_q"] == 0 and time.monotonic() < wait_until:
+                time.sleep(0.05)
+                held = server_socket(quick.port, client_port)
             self.assertIn("Send-Q", held["header"])
             self.assertGreater(held["send_q"], 0, "the server has answers it cannot send")
             self.assertLess(held["send_q"], 1 << 20, "bounded by the connection's send buffer")
             self.assertLess(tcp_kernel_memory(), 32 << 20, "kernel TCP memory (/proc/net/sockstat)")
-            time.sleep(QUICK["body"] + 1.0)
+            # Gone at the write deadline; a loaded machine's loop may be a little late.
+            gone_by = time.monotonic() + QUICK["body"] + 3.0
+            while server_socket(quick.port, client_port)["line"] is not None and time.monotonic() < gone_by:
+                time.sleep(0.1)
             self.assertIsNone(server_socket(quick.port, client_port)["line"], "the server's socket is gone, queue and all")
             self.assertLess(tcp_kernel_memory(), 32 << 20)
             self.assertEqual(metric_value(quick, "dyndns_connections_closed_total", reason="write_deadline"), before + 1)

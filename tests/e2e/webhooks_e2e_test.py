@@ -130,6 +130,11 @@ def tearDownModule():
         stack.stop()
 
 
+# A call never waits for a delivery: it must be answered well within one attempt's timeout
+# (timeout_ms 3000 above), with room for a loaded machine's sanitizer build.
+CALL_NOT_DELAYED = 2.0
+
+
 def set_ip(address):
     """SetDyndnsIp through xmlrpc.client: (its answer, seconds it took)."""
     started = time.monotonic()
@@ -205,7 +210,7 @@ class Webhooks(unittest.TestCase):
         for address in addresses:
             answer, seconds = set_ip(address)
             self.assertTrue(answer["changed"])
-            self.assertLess(seconds, 0.5, f"SetDyndnsIp took {seconds:.3f} s with the receiver down")
+            self.assertLess(seconds, CALL_NOT_DELAYED, f"SetDyndnsIp took {seconds:.3f} s with the receiver down")
         # The senders have tried and failed at least once (connection refused), and will again.
         deadline = time.monotonic() + 10
         shown = ""
@@ -277,13 +282,14 @@ class Webhooks(unittest.TestCase):
             started = time.monotonic()
             answer, seconds = set_ip("192.0.2.50")
             self.assertTrue(answer["changed"])
-            self.assertLess(seconds, 0.5)
+            self.assertLess(seconds, CALL_NOT_DELAYED)
 
             def last(name):
                 return stack.ctl("webhook", "deliveries", ids[name]).stdout.strip().splitlines()[0]
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and any("attempts 0" in last(name) for name in ids):
                 time.sleep(0.2)
+            every_one_tried = time.monotonic() - started  # before the checks' own dyndnsctl runs
             self.assertIn("pending", last("redirect"))
             self.assertIn("HTTP 302 (redirects are not followed)", last("redirect"))
             self.assertEqual(hostile.hits("/redirected"), 0, "the redirect was not followed")
@@ -293,7 +299,7 @@ class Webhooks(unittest.TestCase):
             self.assertIn("pending", last("rogue"))
             self.assertIn("certificate", last("rogue").lower())
             self.assertEqual(rogue.hits("/huge"), 0, "nothing was sent to a receiver whose certificate does not verify")
-            self.assertLess(time.monotonic() - started, 15)
+            self.assertLess(every_one_tried, 15)
         finally:
             for webhook in ids.values():
                 stack.ctl("webhook", "remove", webhook, check=False)
